@@ -1,0 +1,23 @@
+# ck_layer(NAME DIR dir DEPS ...): a static library of every *.cpp in DIR
+# (recursively) except *_test.cpp, and, when tests are on, one GoogleTest
+# binary of the *_test.cpp files beside them, registered with CTest.
+function(ck_layer name)
+  cmake_parse_arguments(L "" "DIR" "DEPS;TEST_DEPS" ${ARGN})
+  if(NOT L_DIR)
+    set(L_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+  endif()
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${L_DIR}/*.cpp)
+  file(GLOB_RECURSE tests CONFIGURE_DEPENDS ${L_DIR}/*_test.cpp)
+  if(tests)
+    list(REMOVE_ITEM srcs ${tests})
+  endif()
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/generated)
+  target_link_libraries(${name} PUBLIC ${L_DEPS})
+  if(CK_BUILD_TESTS AND tests)
+    add_executable(${name}_tests ${tests})
+    target_link_libraries(${name}_tests PRIVATE ${name} ${L_TEST_DEPS} GTest::gtest GTest::gtest_main)
+    target_include_directories(${name}_tests PRIVATE ${PROJECT_SOURCE_DIR}/test)
+    gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  endif()
+endfunction()
