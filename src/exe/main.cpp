@@ -1,1 +1,48 @@
-int main() { return 0; }
+// crosskey: a local AWS (S3, KMS, STS/IAM, DynamoDB and Secrets Manager
+// encryption surfaces) for several accounts on one port.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "server/app.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"crosskey: a faithful local AWS for encryption work across accounts.\n"
+               "Point AWS clients at it with AWS_ENDPOINT_URL=http://127.0.0.1:4566; an access key id of\n"
+               "12 digits acts as that account's root (dev mode)."};
+  app.require_subcommand(1);
+  ck::server::ServeOptions o;
+
+  auto* serve = app.add_subcommand("serve", "Run the emulator on one port for every service");
+  serve->add_option("--host", o.host, "Address to listen on (loopback unless --strict)")->capture_default_str();
+  serve->add_option("--port", o.port, "Port to listen on (0 picks a free one)")->capture_default_str()->check(
+      CLI::Range(0, 65535));
+  auto* data_dir = serve->add_option("--data-dir", o.data_dir, "Directory for metadata and object data")
+                       ->capture_default_str();
+  auto* memory = serve->add_flag("--memory", o.memory, "Keep everything in memory (nothing survives a restart)");
+  data_dir->excludes(memory);
+  serve->add_option("--config", o.config_file, "TOML file declaring accounts, users, roles, keys and buckets")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--region", o.region, "Default region when a request names none")->capture_default_str();
+  serve->add_flag("--strict", o.strict,
+                  "Only keys crosskey issued or the config declared; every signature verified");
+  serve->add_flag("--allow-insecure", o.allow_insecure, "Allow a non-loopback address without --strict");
+  serve->add_flag("--fsync", o.fsync, "Make every acknowledged write durable against power loss");
+  serve->add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  serve->add_option("--threads", o.threads, "Worker threads (0: one per core)")->capture_default_str();
+  serve->add_flag("--diagnostic-headers", o.diagnostic_headers,
+                  "Add x-crosskey-warning headers to responses that hit a known pitfall");
+  serve->add_flag("--require-key-arns", o.require_key_arns,
+                  "Refuse S3 encryption settings that name a KMS key by id or alias instead of ARN");
+
+  app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  if (app.got_subcommand("version")) {
+    std::cout << "crosskey " << ck::server::kVersion << "\n";
+    return 0;
+  }
+  return ck::server::Serve(o);
+}

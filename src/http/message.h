@@ -82,13 +82,30 @@ struct Response {
 };
 
 // Push-based request body consumer. The server feeds the body in order,
-// then calls Finish exactly once (unless a Write failed). A sink that fails
-// makes the server answer with the error and close the connection.
+// then calls Finish exactly once. When a Write fails, the server stops
+// feeding and calls Finish, which must render that failure; the connection
+// is closed after such a response since the rest of the body was not read.
 class BodySink {
  public:
   virtual ~BodySink() = default;
   virtual Status Write(std::string_view chunk) = 0;
   virtual Response Finish() = 0;
+  // False when the sink already knows its answer (an early error): the server
+  // then skips the body (closing the connection if it is large or the client
+  // waits on "Expect: 100-continue") and calls Finish directly.
+  virtual bool wants_body() const { return true; }
+};
+
+// A sink that ignores the body and answers with a fixed response.
+class FixedResponseSink final : public BodySink {
+ public:
+  explicit FixedResponseSink(Response r) : response_(std::move(r)) {}
+  Status Write(std::string_view) override { return Status::Ok(); }
+  Response Finish() override { return std::move(response_); }
+  bool wants_body() const override { return false; }
+
+ private:
+  Response response_;
 };
 
 // Convenience sink that buffers up to `limit` bytes and then calls `done`.

@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`.
+BUILD ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+ARGS ?=
+
+.PHONY: deps configure build run test unit e2e bench asan clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/src/exe/crosskey serve $(ARGS)
+
+test: build
+	@bash test/e2e/setup-node.sh
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -L unit -j $(JOBS)
+
+e2e: build
+	ctest --test-dir $(BUILD) --output-on-failure -L e2e
+
+asan: deps
+	cmake --preset asan > /dev/null && cmake --build --preset asan -j $(JOBS)
+	ctest --test-dir build-asan --output-on-failure -L unit
+
+clean:
+	rm -rf $(BUILD)

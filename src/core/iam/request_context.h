@@ -1,0 +1,64 @@
+// The inputs of an authorization decision that are not policies: who is asking
+// (Principal) and what they ask for (RequestContext: action, resource and the
+// condition context keys).
+//
+// Plain value types; the evaluator only reads them. Safe to share between
+// threads once built.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ck::iam {
+
+// Orders strings ignoring ASCII case: condition key names are case-insensitive
+// ("aws:SourceIp" and "AWS:sourceip" are the same key), values are not.
+struct CaseInsensitiveLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const {
+    size_t n = a.size() < b.size() ? a.size() : b.size();
+    for (size_t i = 0; i < n; ++i) {
+      unsigned char ca = static_cast<unsigned char>(a[i]);
+      unsigned char cb = static_cast<unsigned char>(b[i]);
+      if (ca >= 'A' && ca <= 'Z') ca = static_cast<unsigned char>(ca + 32);
+      if (cb >= 'A' && cb <= 'Z') cb = static_cast<unsigned char>(cb + 32);
+      if (ca != cb) return ca < cb;
+    }
+    return a.size() < b.size();
+  }
+};
+
+// Condition context: key → values. A single-valued key holds one value; a
+// multivalued key (aws:CalledVia, aws:TagKeys) holds several. A key with an
+// empty vector counts as absent.
+using ContextKeys = std::map<std::string, std::vector<std::string>, CaseInsensitiveLess>;
+
+// The authenticated caller, as the auth layer resolved it.
+struct Principal {
+  enum Type { kRoot, kUser, kAssumedRole, kFederatedUser, kService, kAnonymous };
+
+  // User: arn:aws:iam::A:user/path/NAME; role session:
+  // arn:aws:sts::A:assumed-role/ROLE/SESSION; root: arn:aws:iam::A:root;
+  // federated user: arn:aws:sts::A:federated-user/NAME. For an identity
+  // provider in a trust policy (AssumeRoleWithWebIdentity/SAML), STS passes the
+  // provider ARN or name here with type kFederatedUser so that "Federated"
+  // principal entries can match it.
+  std::string arn;
+  std::string account;  // 12 digits; empty for kService and kAnonymous
+  Type type = kAnonymous;
+  std::string role_arn;  // kAssumedRole: arn:aws:iam::A:role/path/NAME
+  std::string user_id;   // AIDA… for users, "AROA…:SESSION" for sessions, the account id for root
+  std::string username;  // kUser only
+  std::string service;   // kService: "s3.amazonaws.com"
+};
+
+struct RequestContext {
+  std::string action;            // "kms:Encrypt"; matched case-insensitively
+  std::string resource;          // the resource ARN; matched case-sensitively
+  std::string resource_account;  // owner of the resource; empty = the caller's account
+  ContextKeys keys;
+};
+
+}  // namespace ck::iam

@@ -1,0 +1,64 @@
+// The HTTP/1.1 listener: Boost.Beast on one io_context run by one thread per
+// core. Each connection is a coroutine that reads a request head, asks the
+// Handler for a BodySink, streams the body into it in bounded chunks, then
+// streams the response out (pulling from its BodySource when it has one).
+// Keep-alive and pipelining are supported: leftover bytes of the next
+// request stay in the connection's buffer. Nothing here knows about AWS.
+//
+// Thread safety: Run() blocks; Stop() may be called from any thread or a
+// signal handler context via the server's own signal set.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "http/message.h"
+
+namespace ck::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4566;          // 0 picks a free port (see bound_port())
+  unsigned threads = 0;          // 0 = one per core
+  size_t header_limit = 16 * 1024;   // bytes of request line + headers
+  std::chrono::seconds idle_timeout{60};   // no bytes from the client for this long closes it
+  size_t max_connections = 4096;
+  std::chrono::seconds drain_timeout{10};  // on stop, in-flight requests get this long
+  size_t read_chunk = 256 * 1024;          // body bytes handed to a sink at a time
+  bool handle_signals = true;              // SIGINT/SIGTERM stop the server
+};
+
+// Called when a limit is hit before a handler is chosen: renders the error in
+// whatever protocol the application prefers (status, AWS-ish code, message).
+using LimitErrorRenderer = std::function<Response(int status, const std::string& code, const std::string& message)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler& handler, LimitErrorRenderer limit_error);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket. Fails with a clear message when the address is in use.
+  Status Listen();
+  uint16_t bound_port() const;
+  // Serves until Stop() or a signal; returns after in-flight requests drained
+  // (bounded by drain_timeout).
+  void Run();
+  void Stop();
+  // Called once (from a server thread) when the server starts accepting.
+  void OnReady(std::function<void()> cb);
+
+  uint64_t active_connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ck::http

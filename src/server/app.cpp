@@ -1,0 +1,129 @@
+#include "server/app.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "base/clock.h"
+#include "http/server.h"
+#include "server/config.h"
+#include "server/seed.h"
+#include "services/credential_resolver.h"
+#include "services/gateway.h"
+#include "services/iam/identity_store.h"
+#include "services/sts/sts_service.h"
+#include "storage/fs_blob_store.h"
+#include "storage/memory_blob_store.h"
+#include "storage/memory_metadata_store.h"
+#include "storage/sqlite_metadata_store.h"
+
+namespace ck::server {
+
+const char kVersion[] = "0.1.0";
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+namespace {
+
+void SetUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("crosskey");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+}  // namespace
+
+int Serve(const ServeOptions& o) {
+  auto t0 = std::chrono::steady_clock::now();
+  SetUpLogging(o.log_level);
+  if (!IsLoopback(o.host) && !o.strict && !o.allow_insecure) {
+    std::cerr << "crosskey: refusing to listen on non-loopback address " << o.host
+              << " without --strict: dev mode accepts any access key without checking its signature.\n"
+                 "Use --strict, or --allow-insecure if you really mean it.\n";
+    return 2;
+  }
+
+  // Load and validate the whole config before touching any state.
+  Config config;
+  if (!o.config_file.empty()) {
+    auto loaded = LoadConfigFile(o.config_file);
+    if (!loaded.ok()) {
+      std::cerr << "crosskey: " << loaded.status().message() << "\n";
+      return 2;
+    }
+    config = std::move(*loaded);
+  }
+  std::string region = config.region.value_or(o.region);
+
+  std::unique_ptr<storage::MetadataStore> meta;
+  std::unique_ptr<storage::BlobStore> blobs;
+  if (o.memory) {
+    meta = storage::NewMemoryMetadataStore();
+    blobs = storage::NewMemoryBlobStore();
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(o.data_dir, ec);
+    if (ec) {
+      std::cerr << "crosskey: cannot create data directory " << o.data_dir << ": " << ec.message() << "\n";
+      return 2;
+    }
+    auto m = storage::OpenSqliteMetadataStore(o.data_dir + "/metadata.db", {.fsync = o.fsync});
+    if (!m.ok()) {
+      std::cerr << "crosskey: " << m.status().message() << "\n";
+      return 2;
+    }
+    meta = std::move(*m);
+    auto b = storage::OpenFsBlobStore(o.data_dir + "/blobs", {.fsync = o.fsync});
+    if (!b.ok()) {
+      std::cerr << "crosskey: " << b.status().message() << "\n";
+      return 2;
+    }
+    blobs = std::move(*b);
+  }
+
+  SystemClock clock;
+  services::IdentityStore identities(*meta);
+  Status seeded = ApplyConfig(config, identities, clock);
+  if (!seeded.ok()) {
+    std::cerr << "crosskey: " << o.config_file << ": " << seeded.message() << "\n";
+    return 2;
+  }
+  services::CredentialResolver credentials(identities, clock, o.strict, "000000000000");
+  services::Gateway gateway({.default_region = region,
+                             .version = kVersion,
+                             .store_description = meta->Describe(),
+                             .blob_description = blobs->Describe()},
+                            credentials, clock);
+  services::StsService sts(identities, clock, nullptr);
+  gateway.Register(&sts);
+
+  http::ServerOptions http_options;
+  http_options.host = o.host;
+  http_options.port = static_cast<uint16_t>(o.port);
+  http_options.threads = o.threads;
+  http::Server server(http_options, gateway, services::Gateway::LimitError);
+  Status listening = server.Listen();
+  if (!listening.ok()) {
+    std::cerr << "crosskey: " << listening.message() << "\n";
+    return 2;
+  }
+  server.OnReady([&] {
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    spdlog::info("crosskey {} listening on http://{}:{} region={} store={} blobs={} mode={} ({:.1f} ms)", kVersion,
+                 o.host, server.bound_port(), region, meta->Describe(), blobs->Describe(),
+                 o.strict ? "strict" : "dev", ms);
+    if (o.print_ready) std::cout << "crosskey ready on port " << server.bound_port() << std::endl;
+  });
+  server.Run();
+  spdlog::info("crosskey stopping: closing the store");
+  Status closed = meta->Close();
+  if (!closed.ok()) spdlog::error("closing metadata store: {}", closed.message());
+  return 0;
+}
+
+}  // namespace ck::server

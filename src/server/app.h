@@ -1,0 +1,38 @@
+// The composition root: builds stores, identities, services, the gateway and
+// the HTTP server from the command line and config, and hands each its
+// dependencies by reference. No globals.
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+
+namespace ck::server {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 4566;
+  std::string data_dir = ".crosskey";
+  bool memory = false;
+  std::string config_file;
+  std::string region = "us-east-1";
+  bool strict = false;
+  bool allow_insecure = false;
+  bool fsync = false;
+  std::string log_level = "info";
+  unsigned threads = 0;
+  bool diagnostic_headers = false;
+  bool require_key_arns = false;
+  // Printed once the server accepts connections (tests wait for it).
+  bool print_ready = true;
+};
+
+// Runs the server until SIGINT/SIGTERM. Returns the process exit code.
+int Serve(const ServeOptions& options);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopback(const std::string& host);
+
+extern const char kVersion[];
+
+}  // namespace ck::server

@@ -1,0 +1,73 @@
+// Config: what `crosskey serve --config FILE` declares, loaded atomically at
+// start. Everything is validated before anything is applied; an error names
+// the file, the line and the field.
+//
+// Format (TOML):
+//   region = "us-east-1"
+//   [[accounts]]   id = "111111111111", name?, access_key_id?, secret_access_key?
+//   [[users]]      account, name, path?, access_key_id?, secret_access_key?,
+//                  policies = [{ name, document }]
+//   [[roles]]      account, name, path?, trust_policy, max_session_duration?,
+//                  policies = [{ name, document }]
+//   [[keys]]       account, region?, id?, alias?, description?, policy?, key_spec?, key_usage?
+//   [[buckets]]    account, name, region?
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace ck::server {
+
+struct InlinePolicy {
+  std::string name;
+  std::string document;
+};
+
+struct AccountConfig {
+  std::string id;
+  std::string name;
+  // Root credentials, for --strict setups (dev mode accepts the account id itself).
+  std::string access_key_id, secret_access_key;
+};
+
+struct UserConfig {
+  std::string account, name, path = "/";
+  std::string access_key_id, secret_access_key;
+  std::vector<InlinePolicy> policies;
+};
+
+struct RoleConfig {
+  std::string account, name, path = "/";
+  std::string trust_policy;
+  int max_session_duration = 3600;
+  std::vector<InlinePolicy> policies;
+};
+
+struct KeyConfig {
+  std::string account, region, id, alias, description, policy;
+  std::string key_spec = "SYMMETRIC_DEFAULT", key_usage = "ENCRYPT_DECRYPT";
+};
+
+struct BucketConfig {
+  std::string account, name, region;
+};
+
+struct Config {
+  std::string source;  // file path, for messages
+  std::optional<std::string> region;
+  std::vector<AccountConfig> accounts;
+  std::vector<UserConfig> users;
+  std::vector<RoleConfig> roles;
+  std::vector<KeyConfig> keys;
+  std::vector<BucketConfig> buckets;
+};
+
+Result<Config> LoadConfigFile(const std::string& path);
+Result<Config> ParseConfig(std::string_view text, const std::string& source_name);
+
+bool IsAccountId(std::string_view s);
+
+}  // namespace ck::server

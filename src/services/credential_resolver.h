@@ -1,0 +1,50 @@
+// CredentialResolver: access key id (+ session token) → Principal and the
+// secret to verify the signature with.
+//
+// Keys issued by IAM (CreateAccessKey), declared in the config, or issued by
+// STS are looked up first. Then the LocalStack-compatible conventions, unless
+// strict: a 12-digit access key id is the root of that account, and any other
+// unknown key is the root of the default account; neither has a known secret,
+// so their signatures are not checked. In strict mode only known keys work.
+//
+// Errors carry generic AWS codes the gateway maps per protocol:
+// "InvalidClientTokenId" (unknown or inactive key), "ExpiredToken",
+// "InvalidToken" (session key without, or with the wrong, session token).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "core/principal.h"
+#include "services/iam/identity_store.h"
+
+namespace ck::services {
+
+struct ResolvedCredential {
+  Principal principal;
+  std::optional<std::string> secret;  // nullopt: dev convention, signature not verified
+};
+
+class CredentialResolver {
+ public:
+  CredentialResolver(IdentityStore& identities, const Clock& clock, bool strict, std::string default_account)
+      : identities_(identities), clock_(clock), strict_(strict), default_account_(std::move(default_account)) {}
+
+  Result<ResolvedCredential> Resolve(std::string_view access_key_id, std::string_view session_token) const;
+  bool strict() const { return strict_; }
+  const std::string& default_account() const { return default_account_; }
+
+ private:
+  IdentityStore& identities_;
+  const Clock& clock_;
+  bool strict_;
+  std::string default_account_;
+};
+
+// Principals for stored identities (also used by STS and IAM responses).
+Principal UserPrincipal(const IamUser& user);
+Principal RolePrincipal(const StsSession& session);
+
+}  // namespace ck::services

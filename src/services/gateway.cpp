@@ -1,0 +1,317 @@
+#include "services/gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "auth/sigv4.h"
+#include "base/codec.h"
+#include "crypto/hash.h"
+#include "wire/codec.h"
+
+namespace ck::services {
+
+using nlohmann::json;
+
+namespace {
+
+std::string NewS3RequestId() {
+  std::string id = HexEncode(crypto::RandomBytes(8));
+  for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return id;
+}
+
+std::string NewUuid() {
+  std::string r = HexEncode(crypto::RandomBytes(16));
+  r[12] = '4';
+  return r.substr(0, 8) + "-" + r.substr(8, 4) + "-" + r.substr(12, 4) + "-" + r.substr(16, 4) + "-" + r.substr(20);
+}
+
+}  // namespace
+
+Gateway::Gateway(GatewayOptions options, CredentialResolver& credentials, const Clock& clock)
+    : options_(std::move(options)), credentials_(credentials), clock_(clock),
+      started_(std::chrono::steady_clock::now()) {}
+
+void Gateway::Register(Service* service) { services_[std::string(service->name())] = service; }
+
+http::Response Gateway::LimitError(int status, const std::string& code, const std::string& message) {
+  http::Response r;
+  wire::RenderS3Error(AwsError(code, status, message), NewS3RequestId(), Base64Encode(crypto::RandomBytes(24)), &r);
+  return r;
+}
+
+Status MapAuthError(const Route& route, Status status, std::string_view request_time, std::string_view server_time) {
+  const std::string& code = status.aws_code();
+  bool s3 = route.protocol == Protocol::kRestXml;
+  bool json = route.protocol == Protocol::kJson;
+  auto skew_message = [&] {
+    // AWS words skew for non-S3 services this way (past and future variants).
+    if (request_time < server_time)
+      return "Signature expired: " + std::string(request_time) + " is now earlier than " +
+             std::string(server_time) + " (" + std::string(server_time) + " - 15 min.)";
+    return "Signature not yet current: " + std::string(request_time) + " is still later than " +
+           std::string(server_time) + " (" + std::string(server_time) + " + 15 min.)";
+  };
+  if (code == "InvalidClientTokenId") {
+    if (s3)
+      return AwsError("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.");
+    if (json) return AwsError("UnrecognizedClientException", 400, status.message());
+    return status;
+  }
+  if (code == "SignatureDoesNotMatch") {
+    if (s3) return status;
+    if (json) return AwsError("InvalidSignatureException", 400, status.message());
+    return AwsError("SignatureDoesNotMatch", 403, status.message());
+  }
+  if (code == "RequestTimeTooSkewed") {
+    if (s3) return status;
+    if (json) return AwsError("InvalidSignatureException", 400, skew_message());
+    return AwsError("SignatureDoesNotMatch", 403, skew_message());
+  }
+  if (code == "IncompleteSignature") {
+    if (s3) return AwsError("AuthorizationHeaderMalformed", 400, status.message());
+    if (json) return AwsError("IncompleteSignatureException", 400, status.message());
+    return AwsError("IncompleteSignature", 400, status.message());
+  }
+  if (code == "ExpiredToken") {
+    if (s3) return AwsError("ExpiredToken", 400, "The provided token has expired.");
+    if (json) return AwsError("ExpiredTokenException", 400, status.message());
+    return AwsError("ExpiredToken", 403, status.message());
+  }
+  if (code == "MissingAuthenticationToken") {
+    if (json) return AwsError("MissingAuthenticationTokenException", 400, "Missing Authentication Token");
+    return AwsError("MissingAuthenticationToken", 403, "Request is missing Authentication Token");
+  }
+  return status;
+}
+
+http::Response Gateway::Error(const Route& route, const http::RequestHead& head, Status status) {
+  ++stats_.errors;
+  http::Response r;
+  switch (route.protocol) {
+    case Protocol::kJson:
+      wire::RenderJsonError(status, head.request_id, route.json_1_0, &r);
+      break;
+    case Protocol::kQuery: {
+      const wire::ServiceModel* m = wire::FindService(route.service);
+      wire::RenderQueryError(status, head.request_id, m ? m->xml_namespace() : "", &r);
+      break;
+    }
+    default:
+      wire::RenderS3Error(status, head.request_id, Base64Encode(crypto::RandomBytes(24)), &r, head.method == "HEAD");
+      break;
+  }
+  return r;
+}
+
+Status Gateway::Authenticate(const Route& route, const http::RequestHead& head, RequestContext& ctx,
+                             std::optional<std::string>* deferred_secret) {
+  auto parsed = auth::ParseSigV4(head);
+  if (!parsed.ok()) return MapAuthError(route, parsed.status());
+  if (parsed->kind == auth::AuthKind::kNone) {
+    if (route.protocol != Protocol::kRestXml) {
+      return MapAuthError(route, AwsError("MissingAuthenticationToken", 403, ""));
+    }
+    ctx.principal = Principal::Anonymous();
+    return Status::Ok();
+  }
+  if (!parsed->region.empty()) ctx.region = parsed->region;
+  TimePoint now = clock_.Now();
+  auto resolved = credentials_.Resolve(parsed->access_key_id, parsed->security_token);
+  if (!resolved.ok()) {
+    Status s = resolved.status();
+    if (route.protocol == Protocol::kRestXml && s.aws_code() == "InvalidClientTokenId")
+      s = AwsError("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.")
+              .WithField("AWSAccessKeyId", parsed->access_key_id);
+    return MapAuthError(route, s);
+  }
+  Status time_ok = auth::CheckRequestTime(*parsed, now);
+  if (!time_ok.ok()) return MapAuthError(route, time_ok, parsed->amz_date_text, FormatAmzDate(now));
+  ctx.principal = std::move(resolved->principal);
+  if (!resolved->secret) return Status::Ok();  // dev convention: signature not checked
+  bool declared = !parsed->payload_hash.empty();
+  if (declared || route.protocol == Protocol::kRestXml) {
+    Status s = auth::VerifySignature(head, *parsed, *resolved->secret, "", now);
+    if (!s.ok()) return MapAuthError(route, s, parsed->amz_date_text, FormatAmzDate(now));
+    return Status::Ok();
+  }
+  *deferred_secret = std::move(resolved->secret);
+  return Status::Ok();
+}
+
+// Buffers a JSON or query body, then finishes authentication and invokes.
+class BufferedCall final : public http::BodySink {
+ public:
+  BufferedCall(Gateway* gw, Route route, RequestContext ctx, std::optional<std::string> deferred_secret,
+               std::chrono::steady_clock::time_point start)
+      : gw_(gw), route_(std::move(route)), ctx_(std::move(ctx)), secret_(std::move(deferred_secret)), start_(start) {}
+
+  Status Write(std::string_view chunk) override {
+    if (body_.size() + chunk.size() > gw_->options_.max_buffered_body) {
+      too_large_ = true;
+      return AwsError("RequestEntityTooLarge", 413, "Request body too large");
+    }
+    body_.append(chunk);
+    return Status::Ok();
+  }
+
+  http::Response Finish() override {
+    http::Response r;
+    if (too_large_) {
+      r = gw_->Error(route_, *ctx_.head,
+                     AwsError(route_.protocol == Protocol::kJson ? "SerializationException" : "ValidationError", 413,
+                              "Request body exceeds the maximum size of " +
+                                  std::to_string(gw_->options_.max_buffered_body) + " bytes"));
+    } else if (secret_) {
+      auto parsed = auth::ParseSigV4(*ctx_.head);
+      Status s = parsed.ok() ? auth::VerifySignature(*ctx_.head, *parsed, *secret_,
+                                                     HexEncode(crypto::Sha256(body_)), gw_->clock_.Now())
+                             : parsed.status();
+      if (!s.ok()) r = gw_->Error(route_, *ctx_.head, MapAuthError(route_, s));
+      else r = gw_->InvokeBuffered(route_, ctx_, body_);
+    } else {
+      r = gw_->InvokeBuffered(route_, ctx_, body_);
+    }
+    gw_->LogAccess(ctx_, r.status, body_.size(), r.body.size(), start_);
+    return r;
+  }
+
+ private:
+  Gateway* gw_;
+  Route route_;
+  RequestContext ctx_;
+  std::optional<std::string> secret_;
+  std::chrono::steady_clock::time_point start_;
+  std::string body_;
+  bool too_large_ = false;
+};
+
+http::Response Gateway::InvokeBuffered(const Route& route, RequestContext& ctx, const std::string& body) {
+  const http::RequestHead& head = *ctx.head;
+  const wire::ServiceModel* model = wire::FindService(route.service);
+  auto it = services_.find(route.service);
+  if (route.unknown || !model) {
+    if (route.protocol == Protocol::kJson) return Error(route, head, wire::UnknownJsonOperation());
+    return Error(route, head, wire::QueryInvalidAction(route.operation, model ? model->api_version() : ""));
+  }
+  const wire::Operation* op = nullptr;
+  Result<json> input = json::object();
+  if (route.protocol == Protocol::kJson) {
+    ctx.operation = route.operation;
+    op = model->FindOperation(route.operation);
+    if (!op) return Error(route, head, wire::UnknownJsonOperation());
+    input = wire::DecodeJsonRequest(*model, *op, body);
+  } else {
+    auto parsed_form = wire::ParseForm(head.method == "GET" ? std::string_view(head.raw_query) : std::string_view(body));
+    if (!parsed_form) return Error(route, head, AwsError("MalformedQueryString", 400, "Malformed form body"));
+    wire::FormParams& form = *parsed_form;
+    std::string action;
+    for (const auto& [k, v] : form)
+      if (k == "Action") action = v;
+    ctx.operation = action;
+    op = model->FindOperation(action);
+    if (!op) return Error(route, head, wire::QueryInvalidAction(action, model->api_version()));
+    form.erase(std::remove_if(form.begin(), form.end(),
+                              [](const auto& kv) { return kv.first == "Action" || kv.first == "Version"; }),
+               form.end());
+    input = wire::DecodeQueryRequest(*model, *op, form);
+  }
+  if (!input.ok()) return Error(route, head, input.status());
+  if (it == services_.end()) {
+    return Error(route, head,
+                 Unimplemented("crosskey does not implement " + route.service + " yet")
+                     .WithAws(route.protocol == Protocol::kJson ? "NotImplementedException" : "NotImplemented", 501));
+  }
+  auto output = it->second->Invoke(ctx.operation, *input, ctx);
+  if (!output.ok()) {
+    Status s = output.status();
+    if (s.code() == Code::kUnimplemented && s.aws_code().empty())
+      s = std::move(s).WithAws(route.protocol == Protocol::kJson ? "NotImplementedException" : "NotImplemented", 501);
+    return Error(route, head, std::move(s));
+  }
+  http::Response r;
+  if (route.protocol == Protocol::kJson) {
+    r.body = wire::EncodeJsonResponse(*model, *op, *output);
+    r.headers.Set("Content-Type", route.json_1_0 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1");
+  } else {
+    r.body = wire::EncodeQueryResponse(*model, *op, *output, head.request_id);
+    r.headers.Set("Content-Type", "text/xml");
+  }
+  r.headers.Set("x-amzn-RequestId", head.request_id);
+  return r;
+}
+
+http::Response Gateway::Internal(const http::RequestHead& head) {
+  http::Response r;
+  r.headers.Set("Content-Type", "application/json");
+  if (head.path == "/_crosskey/health" && (head.method == "GET" || head.method == "HEAD")) {
+    json services = json::array();
+    for (const auto& [name, s] : services_) services.push_back(name);
+    if (s3_) services.push_back("s3");
+    auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    json body = {{"status", "ok"},
+                 {"version", options_.version},
+                 {"services", services},
+                 {"uptime_seconds", uptime},
+                 {"region", options_.default_region},
+                 {"strict", credentials_.strict()},
+                 {"store", {{"metadata", options_.store_description}, {"blobs", options_.blob_description}}},
+                 {"requests", stats_.requests.load()},
+                 {"errors", stats_.errors.load()},
+                 {"warnings", {{"foreign_key_resolutions", stats_.foreign_key_resolutions.load()}}}};
+    r.body = body.dump();
+    return r;
+  }
+  r.status = 404;
+  r.body = json{{"error", "no such crosskey endpoint"}, {"path", head.path}}.dump();
+  return r;
+}
+
+std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
+  auto start = std::chrono::steady_clock::now();
+  ++stats_.requests;
+  Route route = RouteRequest(head);
+  head.request_id = route.protocol == Protocol::kRestXml ? NewS3RequestId() : NewUuid();
+  if (route.protocol == Protocol::kInternal) return std::make_unique<http::FixedResponseSink>(Internal(head));
+
+  RequestContext ctx;
+  ctx.head = &head;
+  ctx.request_id = head.request_id;
+  ctx.service = route.service;
+  ctx.operation = route.operation;
+  ctx.region = options_.default_region;
+  ctx.now = clock_.Now();
+  ctx.source_ip = head.remote_ip;
+
+  std::optional<std::string> deferred_secret;
+  Status auth = Authenticate(route, head, ctx, &deferred_secret);
+  if (!auth.ok()) {
+    http::Response r = Error(route, head, auth);
+    LogAccess(ctx, r.status, 0, r.body.size(), start);
+    return std::make_unique<http::FixedResponseSink>(std::move(r));
+  }
+  if (route.protocol == Protocol::kRestXml) {
+    if (!s3_) {
+      http::Response r = Error(route, head,
+                               AwsError("NotImplemented", 501,
+                                        "A header you provided implies functionality that is not implemented"));
+      LogAccess(ctx, r.status, 0, r.body.size(), start);
+      return std::make_unique<http::FixedResponseSink>(std::move(r));
+    }
+    return s3_->Begin(std::move(ctx));
+  }
+  return std::make_unique<BufferedCall>(this, std::move(route), std::move(ctx), std::move(deferred_secret), start);
+}
+
+void Gateway::LogAccess(const RequestContext& ctx, int status, uint64_t bytes_in, uint64_t bytes_out,
+                        std::chrono::steady_clock::time_point start) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("{} {} {} {} {} in={} out={} {}us{}{}", ctx.request_id,
+               ctx.principal.arn.empty() ? "-" : ctx.principal.arn, ctx.service,
+               ctx.operation.empty() ? "-" : ctx.operation, status, bytes_in, bytes_out, us,
+               ctx.log_note.empty() ? "" : " ", ctx.log_note);
+}
+
+}  // namespace ck::services

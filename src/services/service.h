@@ -1,0 +1,55 @@
+// The interfaces services implement, and the per-request context the gateway
+// hands them. A service never sees HTTP framing or signatures: it gets the
+// authenticated Principal, the region and a decoded input document, and
+// returns an output document or a Status carrying the AWS error.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "core/principal.h"
+#include "http/message.h"
+
+namespace ck::services {
+
+struct RequestContext {
+  Principal principal;
+  std::string region;          // from the credential scope, else the server's default
+  std::string request_id;
+  std::string service;         // "kms"
+  std::string operation;       // "Encrypt"
+  TimePoint now;
+  std::string source_ip;
+  bool secure_transport = false;
+  const http::RequestHead* head = nullptr;
+  // Set by services for the access log (e.g. the resolved key, a warning).
+  std::string log_note;
+};
+
+// A service spoken through a buffered protocol (JSON or query): the gateway
+// decodes the body with the service model, calls Invoke, encodes the result.
+class Service {
+ public:
+  virtual ~Service() = default;
+  virtual std::string_view name() const = 0;
+  // Unimplemented status (any AWS code) for operations in the model that
+  // this service does not implement; the gateway renders it.
+  virtual Result<nlohmann::json> Invoke(std::string_view operation, const nlohmann::json& input,
+                                        RequestContext& ctx) = 0;
+};
+
+// A service that streams bodies (S3): it receives the head after
+// authentication and returns the sink that consumes the body.
+class StreamingService {
+ public:
+  virtual ~StreamingService() = default;
+  virtual std::unique_ptr<http::BodySink> Begin(RequestContext ctx) = 0;
+};
+
+}  // namespace ck::services

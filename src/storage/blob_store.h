@@ -1,0 +1,76 @@
+// BlobStore: immutable byte blobs (object contents), written once by streaming
+// into a BlobWriter, then read by offset. The store names each blob with a
+// random 128-bit id (32 lowercase hex characters) that callers keep in their
+// metadata records. A blob becomes visible only when Commit returns, whole:
+// no reader ever sees a partial blob.
+//
+// Thread safety: BlobStore and BlobReader are safe for concurrent use (ReadAt
+// may be called from many threads at once). A BlobWriter belongs to one thread.
+// A reader opened before Delete keeps reading the deleted blob's bytes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace ck::storage {
+
+class BlobWriter {
+ public:
+  // Aborts unless Commit succeeded.
+  virtual ~BlobWriter() = default;
+  virtual Status Append(std::string_view data) = 0;
+  // Bytes appended so far.
+  virtual uint64_t size() const = 0;
+  // Makes the blob durable and visible and returns its id. After Commit the
+  // blob survives a crash of the process (and power loss when the store was
+  // opened with fsync). The writer accepts nothing afterwards.
+  virtual Result<std::string> Commit() = 0;
+  // Discards what was written. Idempotent; no-op after Commit.
+  virtual void Abort() = 0;
+};
+
+class BlobReader {
+ public:
+  virtual ~BlobReader() = default;
+  virtual uint64_t size() const = 0;
+  // Reads up to n bytes at offset into out; returns the count, which is short
+  // only at the end of the blob (0 at or past the end).
+  virtual Result<size_t> ReadAt(uint64_t offset, char* out, size_t n) = 0;
+};
+
+struct BlobInfo {
+  std::string id;
+  uint64_t size = 0;
+  int64_t mtime_unix = 0;  // when it was written (seconds since the epoch)
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  virtual Result<std::unique_ptr<BlobWriter>> NewWriter() = 0;
+  // NotFound for an unknown id, InvalidArgument for a malformed one.
+  virtual Result<std::unique_ptr<BlobReader>> Open(std::string_view id) = 0;
+  // NotFound when the blob does not exist.
+  virtual Status Delete(std::string_view id) = 0;
+  // Calls fn for every committed blob, in no particular order. For garbage
+  // collection: blobs no metadata record references (and older than the
+  // longest write, to spare blobs whose record is being committed) are orphans.
+  virtual Status ForEach(const std::function<void(const BlobInfo&)>& fn) = 0;
+  // For logs: "fs:/data/blobs (fsync)", "memory".
+  virtual std::string Describe() const = 0;
+};
+
+// Whether id has the form BlobStore ids have (32 lowercase hex characters).
+bool IsValidBlobId(std::string_view id);
+// A fresh random id.
+std::string NewBlobId();
+
+// Reads the whole blob (for tests and small blobs).
+Result<std::string> ReadAll(BlobReader& reader);
+
+}  // namespace ck::storage

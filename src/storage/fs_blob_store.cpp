@@ -1,0 +1,280 @@
+#include "storage/fs_blob_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+namespace ck::storage {
+namespace {
+
+Status ErrnoStatus(const std::string& what, int err) {
+  std::string msg = what + ": " + std::strerror(err);
+  if (err == ENOSPC || err == EDQUOT) return Status(Code::kResourceExhausted, std::move(msg));
+  if (err == ENOENT) return NotFound(std::move(msg));
+  return Internal(std::move(msg));
+}
+
+Status FsyncPath(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+  if (fd < 0) return ErrnoStatus("open " + path, errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return ErrnoStatus("fsync " + path, err);
+  return Status::Ok();
+}
+
+Status WriteFully(int fd, const char* p, size_t n, const std::string& path) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus("write " + path, errno);
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::Ok();
+}
+
+Status MakeDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+    return ErrnoStatus("mkdir " + path, errno);
+  }
+  return Status::Ok();
+}
+
+class FsBlobWriter final : public BlobWriter {
+ public:
+  FsBlobWriter(std::string root, std::string id, int fd, FsBlobStoreOptions options)
+      : root_(std::move(root)), id_(std::move(id)), fd_(fd), options_(options) {
+    tmp_path_ = root_ + "/tmp/" + id_;
+    buf_.reserve(options_.write_buffer_bytes);
+  }
+  ~FsBlobWriter() override { Abort(); }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return FailedPrecondition("blob writer already committed or aborted");
+    size_ += data.size();
+    if (buf_.size() + data.size() <= options_.write_buffer_bytes) {
+      buf_.append(data);
+      return Status::Ok();
+    }
+    CK_RETURN_IF_ERROR(Flush());
+    if (data.size() >= options_.write_buffer_bytes) {
+      return WriteFully(fd_, data.data(), data.size(), tmp_path_);
+    }
+    buf_.append(data);
+    return Status::Ok();
+  }
+
+  uint64_t size() const override { return size_; }
+
+  Result<std::string> Commit() override {
+    if (fd_ < 0) return FailedPrecondition("blob writer already committed or aborted");
+    Status s = Finish();
+    if (!s.ok()) {
+      Abort();
+      return s;
+    }
+    committed_ = true;
+    return id_;
+  }
+
+  void Abort() override {
+    if (committed_ || aborted_) return;
+    aborted_ = true;
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::unlink(tmp_path_.c_str());
+  }
+
+ private:
+  Status Flush() {
+    Status s = WriteFully(fd_, buf_.data(), buf_.size(), tmp_path_);
+    buf_.clear();
+    return s;
+  }
+
+  Status Finish() {
+    CK_RETURN_IF_ERROR(Flush());
+    if (options_.fsync && ::fsync(fd_) != 0) return ErrnoStatus("fsync " + tmp_path_, errno);
+    int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) return ErrnoStatus("close " + tmp_path_, errno);
+    std::string shard = root_ + "/" + id_.substr(0, 2);
+    std::string final_path = shard + "/" + id_;
+    if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) {
+      if (errno != ENOENT) return ErrnoStatus("rename to " + final_path, errno);
+      // First blob of this shard: make the directory (and make it durable).
+      CK_RETURN_IF_ERROR(MakeDir(shard));
+      if (options_.fsync) CK_RETURN_IF_ERROR(FsyncPath(root_));
+      if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) {
+        return ErrnoStatus("rename to " + final_path, errno);
+      }
+    }
+    if (options_.fsync) {
+      Status s = FsyncPath(shard);
+      if (!s.ok()) {
+        // Not durable, so not acknowledged: do not leave an orphan behind.
+        ::unlink(final_path.c_str());
+        return s;
+      }
+    }
+    return Status::Ok();
+  }
+
+  const std::string root_;
+  const std::string id_;
+  std::string tmp_path_;
+  int fd_;
+  const FsBlobStoreOptions options_;
+  std::string buf_;
+  uint64_t size_ = 0;
+  bool committed_ = false;
+  bool aborted_ = false;
+};
+
+class FsBlobReader final : public BlobReader {
+ public:
+  FsBlobReader(int fd, uint64_t size, std::string path)
+      : fd_(fd), size_(size), path_(std::move(path)) {}
+  ~FsBlobReader() override { ::close(fd_); }
+
+  uint64_t size() const override { return size_; }
+
+  Result<size_t> ReadAt(uint64_t offset, char* out, size_t n) override {
+    if (offset >= size_) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::pread(fd_, out + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus("pread " + path_, errno);
+      }
+      if (r == 0) return DataLoss(path_ + ": blob file is shorter than when opened");
+      got += static_cast<size_t>(r);
+    }
+    return got;
+  }
+
+ private:
+  const int fd_;
+  const uint64_t size_;
+  const std::string path_;
+};
+
+class FsBlobStore final : public BlobStore {
+ public:
+  FsBlobStore(std::string root, FsBlobStoreOptions options)
+      : root_(std::move(root)), options_(options) {}
+
+  Result<std::unique_ptr<BlobWriter>> NewWriter() override {
+    std::string id = NewBlobId();
+    std::string path = root_ + "/tmp/" + id;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return ErrnoStatus("create " + path, errno);
+    return std::unique_ptr<BlobWriter>(std::make_unique<FsBlobWriter>(root_, id, fd, options_));
+  }
+
+  Result<std::unique_ptr<BlobReader>> Open(std::string_view id) override {
+    if (!IsValidBlobId(id)) return InvalidArgument("malformed blob id");
+    std::string path = PathOf(id);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) return NotFound("no blob " + std::string(id));
+      return ErrnoStatus("open " + path, errno);
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return ErrnoStatus("fstat " + path, err);
+    }
+    return std::unique_ptr<BlobReader>(
+        std::make_unique<FsBlobReader>(fd, static_cast<uint64_t>(st.st_size), path));
+  }
+
+  Status Delete(std::string_view id) override {
+    if (!IsValidBlobId(id)) return InvalidArgument("malformed blob id");
+    std::string path = PathOf(id);
+    if (::unlink(path.c_str()) != 0) {
+      if (errno == ENOENT) return NotFound("no blob " + std::string(id));
+      return ErrnoStatus("unlink " + path, errno);
+    }
+    return Status::Ok();
+  }
+
+  Status ForEach(const std::function<void(const BlobInfo&)>& fn) override {
+    std::error_code ec;
+    std::vector<std::string> shards;
+    for (std::filesystem::directory_iterator it(root_, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.size() == 2 && IsValidBlobId(name + std::string(30, '0'))) shards.push_back(name);
+    }
+    if (ec) return Internal("list " + root_ + ": " + ec.message());
+    for (const std::string& shard : shards) {
+      std::string dir = root_ + "/" + shard;
+      std::vector<BlobInfo> infos;
+      for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+           it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!IsValidBlobId(name) || name.compare(0, 2, shard) != 0) continue;
+        struct stat st;
+        if (::stat((dir + "/" + name).c_str(), &st) != 0) continue;  // deleted meanwhile
+        infos.push_back(BlobInfo{name, static_cast<uint64_t>(st.st_size),
+                                 static_cast<int64_t>(st.st_mtime)});
+      }
+      if (ec) return Internal("list " + dir + ": " + ec.message());
+      for (const auto& info : infos) fn(info);
+    }
+    return Status::Ok();
+  }
+
+  std::string Describe() const override {
+    return "fs:" + root_ + (options_.fsync ? " (fsync)" : "");
+  }
+
+ private:
+  std::string PathOf(std::string_view id) const {
+    return root_ + "/" + std::string(id.substr(0, 2)) + "/" + std::string(id);
+  }
+
+  const std::string root_;
+  const FsBlobStoreOptions options_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BlobStore>> OpenFsBlobStore(const std::string& dir,
+                                                   const FsBlobStoreOptions& options) {
+  if (dir.empty()) return InvalidArgument("blob store directory is empty");
+  if (options.write_buffer_bytes == 0) return InvalidArgument("write_buffer_bytes must be > 0");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Internal("create " + dir + ": " + ec.message());
+  std::string tmp = dir + "/tmp";
+  CK_RETURN_IF_ERROR(MakeDir(tmp));
+  // Anything in tmp/ is a write that never committed: its process is gone.
+  for (std::filesystem::directory_iterator it(tmp, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::filesystem::remove_all(it->path(), ec);
+    if (ec) return Internal("clean " + it->path().string() + ": " + ec.message());
+  }
+  if (ec) return Internal("list " + tmp + ": " + ec.message());
+  if (options.fsync) {
+    CK_RETURN_IF_ERROR(FsyncPath(tmp));
+    CK_RETURN_IF_ERROR(FsyncPath(dir));
+  }
+  return std::unique_ptr<BlobStore>(std::make_unique<FsBlobStore>(dir, options));
+}
+
+}  // namespace ck::storage

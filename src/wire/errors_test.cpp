@@ -1,0 +1,102 @@
+#include "wire/errors.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace ck::wire {
+namespace {
+
+TEST(ErrorsTest, JsonEnvelope) {
+  http::Response r;
+  RenderJsonError(AwsError("NotFoundException", 400, "Alias arn:aws:kms:us-east-1:2:alias/my-key is not found."),
+                  "rid-1", false, &r);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body,
+            R"({"__type":"NotFoundException","message":"Alias arn:aws:kms:us-east-1:2:alias/my-key is not found."})");
+  EXPECT_EQ(r.headers.GetOr("x-amzn-requestid"), "rid-1");
+  EXPECT_EQ(r.headers.GetOr("content-type"), "application/x-amz-json-1.1");
+}
+
+TEST(ErrorsTest, DynamoDbQualifiedTypes) {
+  http::Response r;
+  RenderJsonError(AwsError("ResourceNotFoundException", 400, "Requested resource not found"), "x", true, &r,
+                  "com.amazonaws.dynamodb.v20120810");
+  auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["__type"], "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+  EXPECT_EQ(r.headers.GetOr("content-type"), "application/x-amz-json-1.0");
+  http::Response v;
+  RenderJsonError(AwsError("ValidationException", 400, "m"), "x", true, &v, "com.amazonaws.dynamodb.v20120810");
+  EXPECT_EQ(nlohmann::json::parse(v.body)["__type"], "com.amazon.coral.validate#ValidationException");
+  http::Response s;
+  RenderJsonError(AwsError("SerializationException", 400, ""), "x", true, &s, "com.amazonaws.dynamodb.v20120810");
+  EXPECT_EQ(nlohmann::json::parse(s.body)["__type"], "com.amazon.coral.service#SerializationException");
+}
+
+TEST(ErrorsTest, JsonCanonicalFallback) {
+  http::Response r;
+  RenderJsonError(Internal("db down"), "x", false, &r);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["__type"], "InternalFailure");
+  http::Response u;
+  RenderJsonError(UnknownJsonOperation(), "x", false, &u);
+  EXPECT_EQ(u.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(u.body)["__type"], "UnknownOperationException");
+}
+
+TEST(ErrorsTest, QueryEnvelope) {
+  http::Response r;
+  RenderQueryError(AwsError("ValidationError", 400, "1 validation error detected: x"), "rid",
+                   "https://sts.amazonaws.com/doc/2011-06-15/", &r);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body,
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>"
+            "<Code>ValidationError</Code><Message>1 validation error detected: x</Message></Error>"
+            "<RequestId>rid</RequestId></ErrorResponse>");
+  EXPECT_EQ(r.headers.GetOr("content-type"), "text/xml");
+
+  http::Response s;
+  RenderQueryError(Status(Code::kUnavailable, "busy"), "rid", "ns", &s);
+  EXPECT_EQ(s.status, 503);
+  EXPECT_NE(s.body.find("<Type>Receiver</Type><Code>ServiceUnavailable</Code>"), std::string::npos);
+
+  http::Response a;
+  RenderQueryError(QueryInvalidAction("AssumeRolex", "2011-06-15"), "rid", "ns", &a);
+  EXPECT_NE(a.body.find("<Code>InvalidAction</Code><Message>Could not find operation AssumeRolex for version "
+                        "2011-06-15</Message>"),
+            std::string::npos);
+}
+
+TEST(ErrorsTest, S3Envelope) {
+  http::Response r;
+  RenderS3Error(AwsError("NoSuchBucket", 404, "The specified bucket does not exist").WithField("BucketName", "b<1>"),
+                "REQ", "HOST", &r);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchBucket</Code>"
+            "<Message>The specified bucket does not exist</Message><BucketName>b&lt;1&gt;</BucketName>"
+            "<RequestId>REQ</RequestId><HostId>HOST</HostId></Error>");
+  EXPECT_EQ(r.headers.GetOr("content-type"), "application/xml");
+  EXPECT_EQ(r.headers.GetOr("x-amz-request-id"), "REQ");
+  EXPECT_EQ(r.headers.GetOr("x-amz-id-2"), "HOST");
+
+  http::Response h;
+  RenderS3Error(AwsError("NoSuchKey", 404, "The specified key does not exist."), "REQ", "HOST", &h, true);
+  EXPECT_EQ(h.status, 404);
+  EXPECT_TRUE(h.body.empty());
+  EXPECT_FALSE(h.headers.Has("content-type"));
+
+  http::Response n;
+  RenderS3Error(S3NotImplemented(), "REQ", "HOST", &n);
+  EXPECT_EQ(n.status, 501);
+  EXPECT_NE(n.body.find("<Code>NotImplemented</Code><Message>A header you provided implies functionality that "
+                        "is not implemented</Message>"),
+            std::string::npos);
+
+  http::Response i;
+  RenderS3Error(Internal("boom"), "REQ", "HOST", &i);
+  EXPECT_EQ(i.status, 500);
+  EXPECT_NE(i.body.find("<Code>InternalError</Code>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ck::wire
