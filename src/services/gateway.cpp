@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "auth/chunked.h"
 #include "auth/sigv4.h"
 #include "base/codec.h"
 #include "crypto/hash.h"
@@ -269,6 +270,65 @@ http::Response Gateway::Internal(const http::RequestHead& head) {
   return r;
 }
 
+// The payload stage of a streaming request: decodes aws-chunked bodies
+// (verifying chunk signatures and checksum trailers) and checks a declared
+// x-amz-content-sha256 before letting the service finish. The inner sink is
+// destroyed unfinished (so it discards what it wrote) on any failure.
+class PayloadSink final : public http::BodySink {
+ public:
+  PayloadSink(Gateway* gw, Route route, const http::RequestHead* head, std::unique_ptr<http::BodySink> inner,
+              std::shared_ptr<BodyInfo> info, auth::PayloadMode mode, std::string declared_sha256,
+              std::unique_ptr<auth::ChunkedDecoder> decoder)
+      : gw_(gw), route_(std::move(route)), head_(head), inner_(std::move(inner)), info_(std::move(info)),
+        mode_(mode), declared_(std::move(declared_sha256)), decoder_(std::move(decoder)),
+        hasher_(crypto::DigestAlgorithm::kSha256) {}
+
+  bool wants_body() const override { return inner_->wants_body(); }
+
+  Status Write(std::string_view chunk) override {
+    if (!failure_.ok()) return failure_;
+    if (decoder_) {
+      failure_ = decoder_->Feed(chunk, [this](std::string_view data) { return inner_->Write(data); });
+      return failure_;
+    }
+    if (mode_ == auth::PayloadMode::kSha256) hasher_.Update(chunk);
+    failure_ = inner_->Write(chunk);
+    return failure_;
+  }
+
+  http::Response Finish() override {
+    if (failure_.ok() && decoder_) {
+      failure_ = decoder_->Finish();
+      if (failure_.ok()) {
+        for (const auto& c : decoder_->checksums())
+          info_->trailers.emplace_back(crypto::ChecksumHeaderName(c.algorithm), c.base64);
+      }
+    } else if (failure_.ok() && mode_ == auth::PayloadMode::kSha256) {
+      failure_ = auth::CheckContentSha256(declared_, HexEncode(hasher_.Final()));
+    }
+    if (!failure_.ok() && !inner_failed_) {
+      // The failure is the payload's own (signature, framing, digest): the
+      // service never commits. Its own write errors are rendered by it.
+      inner_.reset();
+      return gw_->Error(route_, *head_, failure_);
+    }
+    return inner_->Finish();
+  }
+
+ private:
+  Gateway* gw_;
+  Route route_;
+  const http::RequestHead* head_;
+  std::unique_ptr<http::BodySink> inner_;
+  std::shared_ptr<BodyInfo> info_;
+  auth::PayloadMode mode_;
+  std::string declared_;
+  std::unique_ptr<auth::ChunkedDecoder> decoder_;
+  crypto::Hasher hasher_;
+  Status failure_;
+  bool inner_failed_ = false;
+};
+
 std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
   auto start = std::chrono::steady_clock::now();
   ++stats_.requests;
@@ -300,7 +360,7 @@ std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
       LogAccess(ctx, r.status, 0, r.body.size(), start);
       return std::make_unique<http::FixedResponseSink>(std::move(r));
     }
-    return s3_->Begin(std::move(ctx));
+    return BeginStreaming(route, head, std::move(ctx), start);
   }
   return std::make_unique<BufferedCall>(this, std::move(route), std::move(ctx), std::move(deferred_secret), start);
 }
@@ -312,6 +372,63 @@ void Gateway::LogAccess(const RequestContext& ctx, int status, uint64_t bytes_in
                ctx.principal.arn.empty() ? "-" : ctx.principal.arn, ctx.service,
                ctx.operation.empty() ? "-" : ctx.operation, status, bytes_in, bytes_out, us,
                ctx.log_note.empty() ? "" : " ", ctx.log_note);
+}
+
+}  // namespace ck::services
+
+namespace ck::services {
+
+std::unique_ptr<http::BodySink> Gateway::BeginStreaming(const Route& route, http::RequestHead& head,
+                                                        RequestContext ctx,
+                                                        std::chrono::steady_clock::time_point start) {
+  auto fail = [&](Status s) -> std::unique_ptr<http::BodySink> {
+    http::Response r = Error(route, head, std::move(s));
+    LogAccess(ctx, r.status, 0, r.body.size(), start);
+    return std::make_unique<http::FixedResponseSink>(std::move(r));
+  };
+  auto info = std::make_shared<BodyInfo>();
+  info->content_length = head.content_length;
+  auth::PayloadMode mode = auth::PayloadMode::kUnsigned;
+  std::string declared;
+  std::unique_ptr<auth::ChunkedDecoder> decoder;
+  if (auto sha = head.headers.Get("x-amz-content-sha256")) {
+    auto classified = auth::ClassifyPayloadHash(*sha);
+    if (!classified.ok()) return fail(classified.status());
+    mode = *classified;
+    declared = std::string(*sha);
+  }
+  if (auth::IsStreaming(mode)) {
+    auth::SigningContext signing;
+    if (mode != auth::PayloadMode::kStreamingUnsignedTrailer) {
+      // Signed chunks chain from the request's signature, so the key must be known.
+      auto parsed = auth::ParseSigV4(head);
+      auto resolved = parsed.ok() ? credentials_.Resolve(parsed->access_key_id, parsed->security_token)
+                                  : Result<ResolvedCredential>(parsed.status());
+      if (!resolved.ok()) return fail(resolved.status());
+      if (resolved->secret) {
+        Status s = auth::VerifySignature(head, *parsed, *resolved->secret, "", clock_.Now(), &signing);
+        if (!s.ok()) return fail(s);
+      } else {
+        // Dev convention (unknown secret): chunk signatures cannot be checked.
+        mode = auth::PayloadMode::kStreamingUnsignedTrailer;
+      }
+    }
+    auto options = auth::ChunkedOptionsFromHead(head, mode, signing);
+    if (!options.ok()) return fail(options.status());
+    if (!signing.signing_key.empty() || mode == auth::PayloadMode::kStreamingUnsignedTrailer) {
+      options->mode = mode;
+    }
+    info->aws_chunked = true;
+    info->content_length = options->decoded_content_length;
+    auto created = auth::ChunkedDecoder::Create(std::move(*options));
+    if (!created.ok()) return fail(created.status());
+    decoder = std::move(*created);
+  }
+  ctx.body = info;
+  auto inner = s3_->Begin(std::move(ctx));
+  if (!inner->wants_body()) return inner;
+  return std::make_unique<PayloadSink>(this, route, &head, std::move(inner), std::move(info), mode,
+                                       std::move(declared), std::move(decoder));
 }
 
 }  // namespace ck::services

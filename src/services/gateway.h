@@ -49,6 +49,9 @@ class Gateway final : public http::Handler {
 
  private:
   friend class BufferedCall;
+  friend class PayloadSink;
+  std::unique_ptr<http::BodySink> BeginStreaming(const Route& route, http::RequestHead& head, RequestContext ctx,
+                                                 std::chrono::steady_clock::time_point start);
   http::Response Internal(const http::RequestHead& head);
   http::Response Error(const Route& route, const http::RequestHead& head, Status status);
   // Stage 2: who is calling. Fills ctx.principal; may defer the signature

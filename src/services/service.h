@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,16 @@
 
 namespace ck::services {
 
+// What the payload stage learned about the body; filled while the body
+// streams, complete before the service's sink is finished.
+struct BodyInfo {
+  // x-amz-decoded-content-length for aws-chunked bodies, else Content-Length.
+  std::optional<uint64_t> content_length;
+  bool aws_chunked = false;
+  // Checksum trailers, verified against the data: {"x-amz-checksum-crc32", base64}.
+  std::vector<std::pair<std::string, std::string>> trailers;
+};
+
 struct RequestContext {
   Principal principal;
   std::string region;          // from the credential scope, else the server's default
@@ -30,6 +41,8 @@ struct RequestContext {
   const http::RequestHead* head = nullptr;
   // Set by services for the access log (e.g. the resolved key, a warning).
   std::string log_note;
+  // Streaming services only: shared with the gateway's payload stage.
+  std::shared_ptr<BodyInfo> body;
 };
 
 // A service spoken through a buffered protocol (JSON or query): the gateway

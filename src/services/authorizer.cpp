@@ -1,0 +1,152 @@
+#include "services/authorizer.h"
+
+#include <functional>
+
+namespace ck::services {
+
+namespace {
+
+constexpr char kManagedPolicies[] = "iam.policies";
+
+// AWS managed policies people attach most, with their documents.
+struct ManagedPolicy {
+  std::string_view arn;
+  const char* document;
+};
+const ManagedPolicy kAwsManaged[] = {
+    {"arn:aws:iam::aws:policy/AdministratorAccess",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"},
+    {"arn:aws:iam::aws:policy/ReadOnlyAccess",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*","kms:Describe*","kms:Get*","kms:List*","iam:Get*","iam:List*","sts:GetCallerIdentity","dynamodb:Describe*","dynamodb:List*","dynamodb:Get*","dynamodb:Query","dynamodb:Scan","dynamodb:BatchGetItem","secretsmanager:Describe*","secretsmanager:List*","secretsmanager:GetResourcePolicy","cloudtrail:LookupEvents","cloudtrail:Describe*","cloudtrail:Get*","cloudtrail:List*"],"Resource":"*"}]})"},
+    {"arn:aws:iam::aws:policy/AmazonS3FullAccess",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]})"},
+    {"arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:CreateAlias","kms:CreateKey","kms:DeleteAlias","kms:Describe*","kms:GenerateRandom","kms:Get*","kms:List*","kms:TagResource","kms:UntagResource","iam:ListGroups","iam:ListRoles","iam:ListUsers"],"Resource":"*"}]})"},
+};
+
+}  // namespace
+
+const char* PolicyAuthorizer::AwsManagedPolicy(std::string_view arn) {
+  for (const auto& m : kAwsManaged)
+    if (m.arn == arn) return m.document;
+  return nullptr;
+}
+
+iam::Principal ToIamPrincipal(const Principal& p) {
+  iam::Principal out;
+  out.arn = p.arn;
+  out.account = p.account;
+  out.role_arn = p.role_arn;
+  out.user_id = p.user_id;
+  out.username = p.username;
+  out.service = p.service;
+  switch (p.type) {
+    case Principal::Type::kRoot: out.type = iam::Principal::kRoot; break;
+    case Principal::Type::kUser: out.type = iam::Principal::kUser; break;
+    case Principal::Type::kAssumedRole: out.type = iam::Principal::kAssumedRole; break;
+    case Principal::Type::kFederatedUser: out.type = iam::Principal::kFederatedUser; break;
+    case Principal::Type::kService: out.type = iam::Principal::kService; break;
+    case Principal::Type::kAnonymous: out.type = iam::Principal::kAnonymous; break;
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const iam::Policy>> PolicyAuthorizer::Parse(const std::string& document, iam::PolicyKind kind) {
+  std::string cache_key = std::to_string(static_cast<int>(kind)) + '\n' + document;
+  Shard& shard = shards_[std::hash<std::string>{}(cache_key) % shards_.size()];
+  {
+    std::lock_guard lock(shard.mu);
+    auto it = shard.policies.find(cache_key);
+    if (it != shard.policies.end()) return it->second;
+  }
+  auto parsed = iam::ParsePolicy(document, kind);
+  if (!parsed.ok()) return parsed.status();
+  auto policy = std::make_shared<const iam::Policy>(std::move(*parsed));
+  std::lock_guard lock(shard.mu);
+  if (shard.policies.size() > 4096) shard.policies.clear();  // bound memory; reparse is cheap
+  shard.policies.emplace(std::move(cache_key), policy);
+  return policy;
+}
+
+Status PolicyAuthorizer::AddManaged(const std::string& arn, std::vector<std::shared_ptr<const iam::Policy>>* out) {
+  std::string document;
+  if (const char* doc = AwsManagedPolicy(arn)) {
+    document = doc;
+  } else {
+    CK_ASSIGN_OR_RETURN(auto record, identities_.GetRecord(kManagedPolicies, arn));
+    if (!record) return Status::Ok();  // detached concurrently: contributes nothing
+    document = record->value("document", "");
+  }
+  CK_ASSIGN_OR_RETURN(auto policy, Parse(document, iam::PolicyKind::kIdentity));
+  out->push_back(std::move(policy));
+  return Status::Ok();
+}
+
+Status PolicyAuthorizer::CollectIdentityPolicies(const Principal& p,
+                                                 std::vector<std::shared_ptr<const iam::Policy>>* out,
+                                                 std::vector<std::shared_ptr<const iam::Policy>>* session) {
+  auto add_set = [&](const std::map<std::string, std::string>& inline_policies,
+                     const std::vector<std::string>& attached) -> Status {
+    for (const auto& [name, doc] : inline_policies) {
+      auto policy = Parse(doc, iam::PolicyKind::kIdentity);
+      if (policy.ok()) out->push_back(std::move(*policy));  // stored policies were validated on write
+    }
+    for (const auto& arn : attached) CK_RETURN_IF_ERROR(AddManaged(arn, out));
+    return Status::Ok();
+  };
+  if (p.type == Principal::Type::kUser) {
+    CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(p.account, p.username));
+    if (user) CK_RETURN_IF_ERROR(add_set(user->inline_policies, user->attached_policies));
+  } else if (p.type == Principal::Type::kAssumedRole) {
+    std::string role_name = p.role_arn.substr(p.role_arn.rfind('/') + 1);
+    CK_ASSIGN_OR_RETURN(auto role, identities_.GetRole(p.account, role_name));
+    if (role) CK_RETURN_IF_ERROR(add_set(role->inline_policies, role->attached_policies));
+    if (p.session_policy) {
+      auto policy = Parse(*p.session_policy, iam::PolicyKind::kSession);
+      if (policy.ok()) session->push_back(std::move(*policy));
+    }
+    for (const auto& arn : p.session_policy_arns) CK_RETURN_IF_ERROR(AddManaged(arn, session));
+  }
+  return Status::Ok();
+}
+
+Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r) {
+  const Principal& p = *r.principal;
+  std::vector<std::shared_ptr<const iam::Policy>> identity, session;
+  CK_RETURN_IF_ERROR(CollectIdentityPolicies(p, &identity, &session));
+
+  iam::Principal ip = ToIamPrincipal(p);
+  iam::RequestContext ctx;
+  ctx.action = r.action;
+  ctx.resource = r.resource;
+  ctx.resource_account = r.resource_account.empty() ? p.account : r.resource_account;
+  ctx.keys = r.keys;
+  iam::RequestFacts facts;
+  facts.source_ip = r.source_ip;
+  facts.secure_transport = r.secure_transport;
+  facts.now = clock_.Now();
+  facts.requested_region = r.region;
+  facts.called_via = r.called_via;
+  facts.via_aws_service = !r.called_via.empty();
+  facts.resource_account = ctx.resource_account;
+  iam::AddGlobalKeys(ip, facts, &ctx.keys);
+
+  iam::EvaluationInput in;
+  in.principal = &ip;
+  for (const auto& pol : identity) in.identity_policies.push_back(pol.get());
+  if (p.session_policy || !p.session_policy_arns.empty()) {
+    in.session_policies.emplace();
+    for (const auto& pol : session) in.session_policies->push_back(pol.get());
+  }
+  in.resource_policy = r.resource_policy;
+  in.resource_policy_required = r.resource_policy_required;
+  in.context = &ctx;
+  return iam::Evaluate(in);
+}
+
+Status AccessDeniedFor(const iam::EvaluationResult& result, const std::string& aws_code, int http_status,
+                       bool redact_resource) {
+  return AwsError(aws_code, http_status, result.Message(redact_resource));
+}
+
+}  // namespace ck::services
