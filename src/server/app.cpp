@@ -10,8 +10,10 @@
 #include "http/server.h"
 #include "server/config.h"
 #include "server/seed.h"
+#include "services/authorizer.h"
 #include "services/credential_resolver.h"
 #include "services/gateway.h"
+#include "services/iam/iam_service.h"
 #include "services/iam/identity_store.h"
 #include "services/sts/sts_service.h"
 #include "storage/fs_blob_store.h"
@@ -99,7 +101,10 @@ int Serve(const ServeOptions& o) {
                              .store_description = meta->Describe(),
                              .blob_description = blobs->Describe()},
                             credentials, clock);
-  services::StsService sts(identities, clock, nullptr);
+  services::PolicyAuthorizer authorizer(identities, clock);
+  services::IamService iam(identities, authorizer, clock);
+  gateway.Register(&iam);
+  services::StsService sts(identities, clock, &authorizer);
   gateway.Register(&sts);
 
   http::ServerOptions http_options;

@@ -43,6 +43,7 @@ inline std::string KeyPrefix(std::string_view partial) {
 
 // Decodes a key part by part, in the order it was built. Each Read returns
 // false (and consumes nothing) when the next bytes are not of that form.
+// Holds a view: the key's bytes must outlive the reader.
 class KeyReader {
  public:
   explicit KeyReader(std::string_view key) : rest_(key) {}

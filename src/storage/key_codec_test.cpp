@@ -65,7 +65,8 @@ TEST(KeyCodec, RejectsMalformedParts) {
   std::string part;
   KeyReader unterminated("abc");
   EXPECT_FALSE(unterminated.ReadPart(&part));
-  KeyReader bad_escape(std::string("a\0\x02", 3));
+  const std::string bad("a\0\x02", 3);
+  KeyReader bad_escape(bad);
   EXPECT_FALSE(bad_escape.ReadPart(&part));
 }
 
