@@ -2,6 +2,7 @@
 // (SigV4 skew, presigned expiry, STS session lifetimes, key deletion dates).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -33,6 +34,21 @@ class FakeClock final : public Clock {
 
  private:
   TimePoint now_;
+};
+
+// The server's logical clock: wall time plus an offset that tests may move
+// forward (`--enable-time-travel`) to reach expiry dates without waiting.
+// Signature freshness always uses the wall clock, never this offset.
+class OffsetClock final : public Clock {
+ public:
+  TimePoint Now() const override {
+    return std::chrono::system_clock::now() + std::chrono::seconds(offset_seconds_.load(std::memory_order_relaxed));
+  }
+  void Advance(std::chrono::seconds d) { offset_seconds_.fetch_add(d.count(), std::memory_order_relaxed); }
+  int64_t offset_seconds() const { return offset_seconds_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int64_t> offset_seconds_{0};
 };
 
 // 20150830T123600Z (SigV4 x-amz-date).

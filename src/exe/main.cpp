@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   serve->add_flag("--require-key-arns", o.require_key_arns,
                   "Refuse S3 encryption settings that name a KMS key by id or alias instead of ARN");
 
+  serve->add_flag("--enable-time-travel", o.enable_time_travel,
+                  "Allow POST /_crosskey/time?advance=SECONDS to move crosskey's clock forward (for tests)");
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);

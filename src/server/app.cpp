@@ -88,7 +88,8 @@ int Serve(const ServeOptions& o) {
     blobs = std::move(*b);
   }
 
-  SystemClock clock;
+  SystemClock wall_clock;
+  OffsetClock clock;  // the logical clock services use; advanced only with --enable-time-travel
   services::IdentityStore identities(*meta);
   Status seeded = ApplyConfig(config, identities, clock);
   if (!seeded.ok()) {
@@ -100,7 +101,7 @@ int Serve(const ServeOptions& o) {
                              .version = kVersion,
                              .store_description = meta->Describe(),
                              .blob_description = blobs->Describe()},
-                            credentials, clock);
+                            credentials, wall_clock, o.enable_time_travel ? &clock : nullptr);
   services::PolicyAuthorizer authorizer(identities, clock);
   services::IamService iam(identities, authorizer, clock);
   gateway.Register(&iam);

@@ -23,6 +23,8 @@ struct ServeOptions {
   unsigned threads = 0;
   bool diagnostic_headers = false;
   bool require_key_arns = false;
+  // POST /_crosskey/time?advance=SECONDS moves the logical clock (tests of expiry).
+  bool enable_time_travel = false;
   // Printed once the server accepts connections (tests wait for it).
   bool print_ready = true;
 };

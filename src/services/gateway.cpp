@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "auth/chunked.h"
 #include "auth/sigv4.h"
@@ -31,8 +32,9 @@ std::string NewUuid() {
 
 }  // namespace
 
-Gateway::Gateway(GatewayOptions options, CredentialResolver& credentials, const Clock& clock)
-    : options_(std::move(options)), credentials_(credentials), clock_(clock),
+Gateway::Gateway(GatewayOptions options, CredentialResolver& credentials, const Clock& clock,
+                 OffsetClock* time_travel)
+    : options_(std::move(options)), credentials_(credentials), clock_(clock), time_travel_(time_travel),
       started_(std::chrono::steady_clock::now()) {}
 
 void Gateway::Register(Service* service) { services_[std::string(service->name())] = service; }
@@ -263,6 +265,24 @@ http::Response Gateway::Internal(const http::RequestHead& head) {
                  {"errors", stats_.errors.load()},
                  {"warnings", {{"foreign_key_resolutions", stats_.foreign_key_resolutions.load()}}}};
     r.body = body.dump();
+    return r;
+  }
+  if (head.path == "/_crosskey/time" && head.method == "POST") {
+    if (!time_travel_) {
+      r.status = 403;
+      r.body = json{{"error", "time travel is off; start crosskey with --enable-time-travel"}}.dump();
+      return r;
+    }
+    auto advance = head.QueryValue("advance");
+    long long seconds = advance ? std::atoll(std::string(*advance).c_str()) : 0;
+    if (seconds < 0) {
+      r.status = 400;
+      r.body = json{{"error", "advance must be a non-negative number of seconds"}}.dump();
+      return r;
+    }
+    time_travel_->Advance(std::chrono::seconds(seconds));
+    r.body = json{{"offset_seconds", time_travel_->offset_seconds()},
+                  {"now", FormatIso8601(time_travel_->Now())}}.dump();
     return r;
   }
   r.status = 404;

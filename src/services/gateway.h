@@ -36,7 +36,10 @@ struct GatewayStats {
 
 class Gateway final : public http::Handler {
  public:
-  Gateway(GatewayOptions options, CredentialResolver& credentials, const Clock& clock);
+  // `wall_clock` checks request freshness (SigV4 skew, presigned expiry);
+  // `time_travel`, when set, is the logical clock /_crosskey/time may advance.
+  Gateway(GatewayOptions options, CredentialResolver& credentials, const Clock& wall_clock,
+          OffsetClock* time_travel = nullptr);
 
   void Register(Service* service);           // JSON / query services by name()
   void RegisterS3(StreamingService* s3) { s3_ = s3; }
@@ -65,6 +68,7 @@ class Gateway final : public http::Handler {
   GatewayOptions options_;
   CredentialResolver& credentials_;
   const Clock& clock_;
+  OffsetClock* time_travel_;
   std::map<std::string, Service*, std::less<>> services_;
   StreamingService* s3_ = nullptr;
   GatewayStats stats_;

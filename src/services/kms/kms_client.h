@@ -1,0 +1,80 @@
+// KmsClient: how S3, Secrets Manager and DynamoDB call KMS in-process.
+//
+// A call carries the ORIGINAL caller (AWS's forward access sessions): key
+// references resolve in that principal's account and region, the key policy
+// and the principal's IAM policies are evaluated with kms:ViaService and
+// aws:CalledVia set, and the CloudTrail event names the principal with
+// invokedBy. Nothing bypasses resolution, authorization or event recording;
+// KmsService::Invoke (the JSON API) runs the same code with via_service empty.
+//
+// Errors are Statuses whose aws_code() is KMS's exception name
+// ("NotFoundException", "DisabledException", "KMSInvalidStateException",
+// "AccessDeniedException", "InvalidCiphertextException", ...) and whose
+// message() is KMS's text, so S3 can answer "KMS." + aws_code() verbatim and
+// map AccessDeniedException to its 403 AccessDenied.
+//
+// Thread safety: implementations are safe for concurrent use.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "core/principal.h"
+
+namespace ck::services {
+
+struct KmsCaller {
+  Principal principal;         // the end user (not the calling service)
+  std::string region;          // region of the KMS endpoint (the bucket's / table's region)
+  std::string via_service;     // "s3.us-east-1.amazonaws.com"; empty for direct calls
+  std::string invoked_by;      // "s3.amazonaws.com"; empty for direct calls
+  std::string source_ip;       // the end user's address (direct calls)
+  std::string user_agent;      // direct calls
+  std::string request_id;      // the outer request's id, for the event
+  bool secure_transport = false;
+};
+
+using KmsEncryptionContext = std::map<std::string, std::string>;
+
+struct KmsDataKey {
+  std::string plaintext;        // raw bytes (32 for AES_256)
+  std::string ciphertext_blob;  // raw bytes; store it, hand it to Decrypt later
+  std::string key_arn;          // the key that was used (aliases resolved)
+};
+
+struct KmsDecrypted {
+  std::string plaintext;
+  std::string key_arn;
+};
+
+struct KmsKeyDescription {
+  std::string key_arn, key_id, account, region;
+  std::string key_state;    // "Enabled", "Disabled", "PendingDeletion", "PendingImport"
+  std::string key_manager;  // "CUSTOMER" | "AWS"
+  std::string key_spec, key_usage;
+};
+
+class KmsClient {
+ public:
+  virtual ~KmsClient() = default;
+
+  // Any KMS operation with its JSON input document (blobs as base64 strings,
+  // as the JSON protocol decodes them); returns the output document.
+  virtual Result<nlohmann::json> Call(std::string_view operation, const nlohmann::json& input,
+                                      const KmsCaller& caller) = 0;
+
+  // GenerateDataKey with KeySpec AES_256 (or NumberOfBytes when number_of_bytes != 32).
+  virtual Result<KmsDataKey> GenerateDataKey(std::string_view key_ref, const KmsEncryptionContext& context,
+                                             const KmsCaller& caller, int number_of_bytes = 32) = 0;
+  // Decrypt without KeyId: the blob names its key.
+  virtual Result<KmsDecrypted> Decrypt(std::string_view ciphertext_blob, const KmsEncryptionContext& context,
+                                       const KmsCaller& caller) = 0;
+  // DescribeKey (creates AWS managed keys for alias/aws/... on first use, as AWS does).
+  virtual Result<KmsKeyDescription> DescribeKey(std::string_view key_ref, const KmsCaller& caller) = 0;
+};
+
+}  // namespace ck::services

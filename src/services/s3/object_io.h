@@ -1,0 +1,124 @@
+// The object data path: ObjectWriter streams a body into one blob while
+// hashing it (MD5 for the ETag, an optional flexible checksum), and
+// ObjectReader serves any byte range of an object's segments as a pull-based
+// http::BodySource, opening blobs lazily and never holding an object whole.
+//
+// Encryption (issue 6) slots in as a BlobCodec: a SegmentSealer sits between
+// the hashers (which always see plaintext) and the BlobWriter, and a
+// SegmentOpener between the BlobReader and ObjectReader (which asks for
+// plaintext ranges, so a sealed format can decrypt only the touched
+// segments). The sealer's Parameters() are stored per segment
+// (Segment::sealing) and the request-level description in
+// ObjectRecord::encryption; PlainCodec stores bytes as they are.
+//
+// Thread safety: a writer or reader belongs to one request (one thread at a time).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "crypto/checksum.h"
+#include "crypto/hash.h"
+#include "http/message.h"
+#include "services/s3/records.h"
+#include "storage/blob_store.h"
+
+namespace ck::services::s3 {
+
+class SegmentSealer {
+ public:
+  virtual ~SegmentSealer() = default;
+  // Seals plaintext and appends the stored form to `out`.
+  virtual Status Append(std::string_view plain, storage::BlobWriter& out) = 0;
+  virtual Status Finish(storage::BlobWriter& out) = 0;
+  // What the opener needs to read this segment back (nonce base, wrapped key...).
+  virtual nlohmann::json Parameters() const = 0;
+};
+
+class SegmentOpener {
+ public:
+  virtual ~SegmentOpener() = default;
+  // Plaintext bytes [offset, offset+n) of the segment stored in `blob`.
+  virtual Result<size_t> ReadAt(storage::BlobReader& blob, uint64_t offset, char* out, size_t n) = 0;
+};
+
+class BlobCodec {
+ public:
+  virtual ~BlobCodec() = default;
+  // `encryption` is ObjectRecord::encryption (null = store in the clear).
+  virtual Result<std::unique_ptr<SegmentSealer>> NewSealer(const nlohmann::json& encryption) = 0;
+  virtual Result<std::unique_ptr<SegmentOpener>> NewOpener(const nlohmann::json& encryption,
+                                                           const nlohmann::json& sealing) = 0;
+};
+
+// Stores bytes unchanged (null sealer/opener: the fast path).
+class PlainCodec final : public BlobCodec {
+ public:
+  Result<std::unique_ptr<SegmentSealer>> NewSealer(const nlohmann::json&) override { return {nullptr}; }
+  Result<std::unique_ptr<SegmentOpener>> NewOpener(const nlohmann::json&, const nlohmann::json&) override {
+    return {nullptr};
+  }
+};
+
+struct WrittenSegment {
+  Segment segment;           // blob id, size, md5 hex, checksum
+  std::string md5_raw;       // 16 bytes
+  std::string checksum_raw;  // raw digest of the requested algorithm, if any
+};
+
+class ObjectWriter {
+ public:
+  // `checksum`: the flexible checksum algorithm to compute on the way.
+  static Result<std::unique_ptr<ObjectWriter>> Create(storage::BlobStore& blobs,
+                                                      std::optional<crypto::ChecksumAlgorithm> checksum,
+                                                      std::unique_ptr<SegmentSealer> sealer);
+  ~ObjectWriter();  // aborts an uncommitted blob
+
+  Status Append(std::string_view data);
+  uint64_t size() const { return size_; }
+  // Commits the blob (durable once this returns) and returns its digests.
+  Result<WrittenSegment> Commit();
+  void Abort();
+
+ private:
+  ObjectWriter() : md5_(crypto::DigestAlgorithm::kMd5) {}
+  std::unique_ptr<storage::BlobWriter> blob_;
+  std::unique_ptr<SegmentSealer> sealer_;
+  crypto::Hasher md5_;
+  std::optional<crypto::Checksummer> checksum_;
+  uint64_t size_ = 0;
+  bool done_ = false;
+};
+
+// Reads plaintext [start, end) of an object made of `segments`.
+class ObjectReader final : public http::BodySource {
+ public:
+  ObjectReader(storage::BlobStore& blobs, BlobCodec& codec, nlohmann::json encryption, std::vector<Segment> segments,
+               uint64_t start, uint64_t end);
+  Result<size_t> Read(char* out, size_t max) override;
+  // Opens the first blob now so a missing blob fails before headers are sent.
+  Status Prepare();
+
+ private:
+  Status OpenCurrent();
+
+  storage::BlobStore& blobs_;
+  BlobCodec& codec_;
+  nlohmann::json encryption_;
+  std::vector<Segment> segments_;
+  uint64_t pos_, end_;
+  size_t index_ = 0;         // segment holding pos_
+  uint64_t segment_start_ = 0;  // object offset of segments_[index_]
+  std::unique_ptr<storage::BlobReader> reader_;
+  std::unique_ptr<SegmentOpener> opener_;
+  size_t open_index_ = SIZE_MAX;
+};
+
+}  // namespace ck::services::s3
