@@ -32,6 +32,16 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   serve->add_option("--threads", o.threads, "Worker threads (0: one per core)")->capture_default_str();
+  serve->add_option("--max-header-bytes", o.max_header_bytes,
+                    "Largest request line + headers; larger gets 400 RequestHeaderSectionTooLarge")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 20));
+  serve->add_option("--idle-timeout", o.idle_timeout_seconds, "Seconds a connection may stay silent")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--max-connections", o.max_connections,
+                    "Open connections; beyond it new ones get 503 SlowDown")
+      ->capture_default_str();
   serve->add_flag("--diagnostic-headers", o.diagnostic_headers,
                   "Add x-crosskey-warning headers to responses that hit a known pitfall");
   serve->add_flag("--require-key-arns", o.require_key_arns,

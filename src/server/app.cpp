@@ -112,6 +112,9 @@ int Serve(const ServeOptions& o) {
   http_options.host = o.host;
   http_options.port = static_cast<uint16_t>(o.port);
   http_options.threads = o.threads;
+  http_options.header_limit = o.max_header_bytes;
+  http_options.idle_timeout = std::chrono::seconds(o.idle_timeout_seconds);
+  http_options.max_connections = o.max_connections;
   http::Server server(http_options, gateway, services::Gateway::LimitError);
   Status listening = server.Listen();
   if (!listening.ok()) {

@@ -21,6 +21,10 @@ struct ServeOptions {
   bool fsync = false;
   std::string log_level = "info";
   unsigned threads = 0;
+  // Explicit limits (see docs/limits.md).
+  size_t max_header_bytes = 16 * 1024;
+  int idle_timeout_seconds = 60;
+  size_t max_connections = 4096;
   bool diagnostic_headers = false;
   bool require_key_arns = false;
   // POST /_crosskey/time?advance=SECONDS moves the logical clock (tests of expiry).
