@@ -12,6 +12,7 @@ std::string Sha256(std::string_view data);        // raw 32 bytes
 std::string Md5(std::string_view data);           // raw 16 bytes
 std::string Sha1(std::string_view data);          // raw 20 bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
+std::string HmacSha1(std::string_view key, std::string_view data);    // raw 20 bytes (SigV2 only)
 // Cryptographically secure random bytes (OpenSSL RAND_bytes).
 std::string RandomBytes(size_t n);
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "auth/chunked.h"
+#include "auth/sigv2.h"
 #include "auth/sigv4.h"
 #include "base/codec.h"
 #include "crypto/hash.h"
@@ -111,6 +112,9 @@ http::Response Gateway::Error(const Route& route, const http::RequestHead& head,
 
 Status Gateway::Authenticate(const Route& route, const http::RequestHead& head, RequestContext& ctx,
                              std::optional<std::string>* deferred_secret) {
+  if (route.protocol == Protocol::kRestXml) {
+    if (auto v2 = auth::ParseSigV2(head)) return AuthenticateSigV2(route, head, ctx, *v2);
+  }
   auto parsed = auth::ParseSigV4(head);
   if (!parsed.ok()) return MapAuthError(route, parsed.status());
   if (parsed->kind == auth::AuthKind::kNone) {
@@ -141,6 +145,25 @@ Status Gateway::Authenticate(const Route& route, const http::RequestHead& head, 
     return Status::Ok();
   }
   *deferred_secret = std::move(resolved->secret);
+  return Status::Ok();
+}
+
+// Legacy S3 signatures (boto3 presigns with SigV2 by default). No region in
+// the signature: the server's default region applies.
+Status Gateway::AuthenticateSigV2(const Route& route, const http::RequestHead& head, RequestContext& ctx,
+                                  const Result<auth::SigV2Request>& parsed) {
+  if (!parsed.ok()) return parsed.status();
+  auto resolved = credentials_.Resolve(parsed->access_key_id, head.headers.GetOr("x-amz-security-token"));
+  if (!resolved.ok()) {
+    Status s = resolved.status();
+    if (s.aws_code() == "InvalidClientTokenId")
+      s = AwsError("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.")
+              .WithField("AWSAccessKeyId", parsed->access_key_id);
+    return MapAuthError(route, s);
+  }
+  CK_RETURN_IF_ERROR(auth::CheckSigV2Time(*parsed, clock_.Now()));
+  if (resolved->secret) CK_RETURN_IF_ERROR(auth::VerifySigV2(head, *parsed, *resolved->secret));
+  ctx.principal = std::move(resolved->principal);
   return Status::Ok();
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "auth/sigv2.h"
 #include "base/clock.h"
 #include "http/message.h"
 #include "services/credential_resolver.h"
@@ -61,6 +62,8 @@ class Gateway final : public http::Handler {
   // check to when the body's hash is known (`deferred_secret`).
   Status Authenticate(const Route& route, const http::RequestHead& head, RequestContext& ctx,
                       std::optional<std::string>* deferred_secret);
+  Status AuthenticateSigV2(const Route& route, const http::RequestHead& head, RequestContext& ctx,
+                           const Result<auth::SigV2Request>& parsed);
   http::Response InvokeBuffered(const Route& route, RequestContext& ctx, const std::string& body);
   void LogAccess(const RequestContext& ctx, int status, uint64_t bytes_in, uint64_t bytes_out,
                  std::chrono::steady_clock::time_point start);

@@ -114,6 +114,16 @@ class DevModeTest(unittest.TestCase):
         self.assertIn(b"<Message>Request has expired</Message>", body)
         self.assertIn("x-amz-request-id", {k.lower() for k in headers})
 
+    def test_sigv2_presigned_url_from_boto3_defaults_expires_too(self):
+        # boto3 presigns S3 URLs with SigV2 unless signature_version="s3v4" is configured.
+        url = self.server.client("s3").generate_presigned_url(
+            "get_object", Params={"Bucket": "b", "Key": "k"}, ExpiresIn=1)
+        self.assertIn("AWSAccessKeyId=", url)
+        time.sleep(2.1)
+        status, _, body = self.server.get(url[len(self.server.endpoint):])
+        self.assertEqual(status, 403)
+        self.assertIn(b"<Message>Request has expired</Message>", body)
+
     def test_health_reports_version_services_and_store(self):
         h = self.server.health()
         self.assertEqual(h["status"], "ok")
