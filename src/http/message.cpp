@@ -41,6 +41,22 @@ bool RequestHead::HasQuery(std::string_view name) const {
   return false;
 }
 
+std::optional<std::vector<QueryParam>> ParseQueryString(std::string_view q) {
+  std::vector<QueryParam> out;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    std::string_view part = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    auto name = UriDecode(part.substr(0, eq), true);
+    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : UriDecode(part.substr(eq + 1), true);
+    if (!name || !value) return std::nullopt;
+    out.push_back({std::move(*name), std::move(*value), eq != std::string_view::npos});
+  }
+  return out;
+}
+
 bool ParseTarget(std::string_view target, RequestHead* head) {
   if (target.empty()) return false;
   if (target[0] != '/') {
@@ -57,19 +73,9 @@ bool ParseTarget(std::string_view target, RequestHead* head) {
   auto decoded = UriDecode(head->raw_path);
   if (!decoded) return false;
   head->path = std::move(*decoded);
-  head->query.clear();
-  std::string_view q = head->raw_query;
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    std::string_view part = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    auto name = UriDecode(part.substr(0, eq), true);
-    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : UriDecode(part.substr(eq + 1), true);
-    if (!name || !value) return false;
-    head->query.push_back({std::move(*name), std::move(*value), eq != std::string_view::npos});
-  }
+  auto query = ParseQueryString(head->raw_query);
+  if (!query) return false;
+  head->query = std::move(*query);
   return true;
 }
 

@@ -59,6 +59,10 @@ struct RequestHead {
   bool HasQuery(std::string_view name) const;
 };
 
+// Splits "a=1&b&c=%20" (a query string or a form body) into decoded
+// parameters, '+' read as a space; nullopt on bad percent-encoding.
+std::optional<std::vector<QueryParam>> ParseQueryString(std::string_view query);
+
 // Parses a request target into raw_path/raw_query/path/query. Returns false
 // when the target is not a valid origin-form target.
 bool ParseTarget(std::string_view target, RequestHead* head);

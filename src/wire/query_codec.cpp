@@ -1,5 +1,7 @@
 #include "wire/query_codec.h"
 
+#include "http/message.h"
+
 #include <map>
 
 #include "base/codec.h"
@@ -139,18 +141,11 @@ std::string EncodeQueryResponse(const ServiceModel& model, const Operation& op, 
 }
 
 std::optional<FormParams> ParseForm(std::string_view body) {
+  auto params = http::ParseQueryString(body);
+  if (!params) return std::nullopt;
   FormParams out;
-  while (!body.empty()) {
-    size_t amp = body.find('&');
-    std::string_view part = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
-    if (part.empty()) continue;
-    size_t eq = part.find('=');
-    auto k = UriDecode(part.substr(0, eq), true);
-    auto v = UriDecode(eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1), true);
-    if (!k || !v) return std::nullopt;
-    out.emplace_back(std::move(*k), std::move(*v));
-  }
+  out.reserve(params->size());
+  for (auto& p : *params) out.emplace_back(std::move(p.name), std::move(p.value));
   return out;
 }
 
