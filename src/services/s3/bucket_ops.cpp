@@ -3,12 +3,14 @@
 // versioning, ACL, default encryption), plus CORS preflight.
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "base/codec.h"
 #include "core/iam/wildcard.h"
 #include "services/s3/s3_internal.h"
 #include "storage/key_codec.h"
 #include "storage/scan_range.h"
+#include "wire/rest_xml_codec.h"
 
 namespace ck::services::s3 {
 

@@ -119,6 +119,7 @@ Status CommitObject(S3Service& s, const BucketRecord& b, ObjectRecord& rec, cons
     if (rec.delete_marker) batch.Delete(kObjectsTable, okey);
     else batch.Put(kObjectsTable, okey, value);
     batch.Put(kVersionsTable, VersionKey(b.name, rec.key, rec.seq), value);
+    if (pre.extend) pre.extend(batch);
     Status st = s.meta().Apply(batch);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);

@@ -19,6 +19,7 @@
 #include "services/s3/records.h"
 #include "services/s3/s3_service.h"
 #include "services/service.h"
+#include "storage/metadata_store.h"
 #include "wire/model.h"
 
 namespace ck::services::s3 {
@@ -71,6 +72,9 @@ Result<ObjectRecord> LoadVersion(S3Service& s, const BucketRecord& b, const std:
 struct WritePreconditions {
   bool if_none_match_star = false;
   std::string if_match;  // ETag (quotes optional)
+  // Adds preconditions and mutations that must commit with the object
+  // (CompleteMultipartUpload removes the upload in the same batch).
+  std::function<void(storage::WriteBatch&)> extend;
 };
 // Commits `rec` as the newest version of its key (versioning rules of the
 // bucket), then deletes the blobs it released. Fills version id and seq.
@@ -119,6 +123,11 @@ Result<http::Response> CopyObject(S3Service&, Call&);
 Result<http::Response> ObjectTagging(S3Service&, Call&);
 Result<http::Response> GetObjectAttributes(S3Service&, Call&);
 Result<http::Response> ObjectAcl(S3Service&, Call&);
+// Copies: reads a source's plaintext [start, end) into a new blob.
+Result<WrittenSegment> CopyBytes(S3Service& s, const ObjectRecord& src, uint64_t start, uint64_t end,
+                                 std::optional<crypto::ChecksumAlgorithm> alg, const json& encryption);
+// Parses x-amz-copy-source, authorizes the read, checks x-amz-copy-source-if-*.
+Result<ObjectRecord> LoadCopySource(S3Service& s, Call& c, std::string* source_version);
 
 // list_ops.cpp
 Result<http::Response> ListObjects(S3Service&, Call&);  // V1 and V2
