@@ -321,15 +321,17 @@ class PayloadSink final : public http::BodySink {
  public:
   PayloadSink(Gateway* gw, Route route, const http::RequestHead* head, std::unique_ptr<http::BodySink> inner,
               std::shared_ptr<BodyInfo> info, auth::PayloadMode mode, std::string declared_sha256,
-              std::unique_ptr<auth::ChunkedDecoder> decoder)
+              std::unique_ptr<auth::ChunkedDecoder> decoder, RequestContext log_ctx,
+              std::chrono::steady_clock::time_point start)
       : gw_(gw), route_(std::move(route)), head_(head), inner_(std::move(inner)), info_(std::move(info)),
         mode_(mode), declared_(std::move(declared_sha256)), decoder_(std::move(decoder)),
-        hasher_(crypto::DigestAlgorithm::kSha256) {}
+        hasher_(crypto::DigestAlgorithm::kSha256), log_ctx_(std::move(log_ctx)), start_(start) {}
 
   bool wants_body() const override { return inner_->wants_body(); }
 
   Status Write(std::string_view chunk) override {
     if (!failure_.ok()) return failure_;
+    bytes_in_ += chunk.size();
     if (decoder_) {
       failure_ = decoder_->Feed(chunk, [this](std::string_view data) { return inner_->Write(data); });
       return failure_;
@@ -340,6 +342,13 @@ class PayloadSink final : public http::BodySink {
   }
 
   http::Response Finish() override {
+    http::Response r = FinishInner();
+    gw_->LogAccess(log_ctx_, r.status, bytes_in_, r.stream ? r.content_length.value_or(0) : r.body.size(), start_);
+    return r;
+  }
+
+ private:
+  http::Response FinishInner() {
     if (failure_.ok() && decoder_) {
       failure_ = decoder_->Finish();
       if (failure_.ok()) {
@@ -358,7 +367,6 @@ class PayloadSink final : public http::BodySink {
     return inner_->Finish();
   }
 
- private:
   Gateway* gw_;
   Route route_;
   const http::RequestHead* head_;
@@ -370,6 +378,9 @@ class PayloadSink final : public http::BodySink {
   crypto::Hasher hasher_;
   Status failure_;
   bool inner_failed_ = false;
+  RequestContext log_ctx_;
+  std::chrono::steady_clock::time_point start_;
+  uint64_t bytes_in_ = 0;
 };
 
 std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
@@ -468,10 +479,14 @@ std::unique_ptr<http::BodySink> Gateway::BeginStreaming(const Route& route, http
     decoder = std::move(*created);
   }
   ctx.body = info;
+  RequestContext log_ctx;  // what the access log needs, without the body state
+  log_ctx.request_id = ctx.request_id;
+  log_ctx.principal = ctx.principal;
+  log_ctx.service = ctx.service;
+  log_ctx.operation = head.method;
   auto inner = s3_->Begin(std::move(ctx));
-  if (!inner->wants_body()) return inner;
   return std::make_unique<PayloadSink>(this, route, &head, std::move(inner), std::move(info), mode,
-                                       std::move(declared), std::move(decoder));
+                                       std::move(declared), std::move(decoder), std::move(log_ctx), start);
 }
 
 }  // namespace ck::services
