@@ -11,10 +11,17 @@
 #include "server/config.h"
 #include "server/seed.h"
 #include "services/authorizer.h"
+#include "services/cloudtrail/cloudtrail_service.h"
+#include "services/cloudtrail/event_recorder.h"
 #include "services/credential_resolver.h"
+#include "services/dynamodb/dynamodb_service.h"
 #include "services/gateway.h"
 #include "services/iam/iam_service.h"
 #include "services/iam/identity_store.h"
+#include "services/kms/kms_service.h"
+#include "services/kms/master_key.h"
+#include "services/s3/s3_service.h"
+#include "services/secretsmanager/secretsmanager_service.h"
 #include "services/sts/sts_service.h"
 #include "storage/fs_blob_store.h"
 #include "storage/memory_blob_store.h"
@@ -107,6 +114,37 @@ int Serve(const ServeOptions& o) {
   gateway.Register(&iam);
   services::StsService sts(identities, clock, &authorizer);
   gateway.Register(&sts);
+  auto master_key = services::LoadMasterKey(std::getenv("CROSSKEY_MASTER_KEY"), o.data_dir, o.memory);
+  if (!master_key.ok()) {
+    std::cerr << "crosskey: " << master_key.status().message() << "\n";
+    return 2;
+  }
+  services::cloudtrail::EventRecorder events(*meta);
+  // One master key for the process (in --memory mode it is random per process,
+  // so every service must share this copy).
+  const std::string master = *master_key;
+  services::KmsService kms(*meta, authorizer, events, clock, master);
+  if (Status started = kms.Start(); !started.ok()) {
+    std::cerr << "crosskey: kms: " << started.message() << "\n";
+    return 2;
+  }
+  gateway.Register(&kms);
+  services::CloudTrailService cloudtrail(events, authorizer);
+  gateway.Register(&cloudtrail);
+  // DynamoDB's "AWS owned key" derives from the master key.
+  services::DynamoDbService dynamodb(*meta, authorizer, kms, clock, master);
+  gateway.Register(&dynamodb);
+  services::SecretsManagerService secretsmanager(*meta, authorizer, kms, clock);
+  gateway.Register(&secretsmanager);
+  // S3 seals objects at rest (SSE-S3 keys wrapped under the master key) and calls KMS as the requester.
+  services::s3::S3Options s3_options{.region = region};
+  s3_options.sse.kms = &kms;
+  s3_options.sse.master_key = master;
+  s3_options.sse.diagnostic_headers = o.diagnostic_headers;
+  s3_options.sse.require_key_arns = o.require_key_arns;
+  s3_options.sse.foreign_key_resolutions = &gateway.stats().foreign_key_resolutions;
+  services::s3::S3Service s3(*meta, *blobs, authorizer, clock, std::move(s3_options));
+  gateway.RegisterS3(&s3);
 
   http::ServerOptions http_options;
   http_options.host = o.host;

@@ -96,7 +96,9 @@ http::Response Gateway::Error(const Route& route, const http::RequestHead& head,
   http::Response r;
   switch (route.protocol) {
     case Protocol::kJson:
-      wire::RenderJsonError(status, head.request_id, route.json_1_0, &r);
+      // DynamoDB qualifies its error types ("com.amazonaws.dynamodb.v20120810#...").
+      wire::RenderJsonError(status, head.request_id, route.json_1_0, &r,
+                            route.service == "dynamodb" ? "com.amazonaws.dynamodb.v20120810" : "");
       break;
     case Protocol::kQuery: {
       const wire::ServiceModel* m = wire::FindService(route.service);
@@ -254,7 +256,7 @@ http::Response Gateway::InvokeBuffered(const Route& route, RequestContext& ctx, 
   if (!output.ok()) {
     Status s = output.status();
     if (s.code() == Code::kUnimplemented && s.aws_code().empty())
-      s = std::move(s).WithAws(route.protocol == Protocol::kJson ? "NotImplementedException" : "NotImplemented", 501);
+      s.WithAws(route.protocol == Protocol::kJson ? "NotImplementedException" : "NotImplemented", 501);
     return Error(route, head, std::move(s));
   }
   http::Response r;
@@ -332,12 +334,17 @@ class PayloadSink final : public http::BodySink {
   Status Write(std::string_view chunk) override {
     if (!failure_.ok()) return failure_;
     bytes_in_ += chunk.size();
+    auto forward = [this](std::string_view data) {
+      Status st = inner_->Write(data);
+      if (!st.ok()) inner_failed_ = true;
+      return st;
+    };
     if (decoder_) {
-      failure_ = decoder_->Feed(chunk, [this](std::string_view data) { return inner_->Write(data); });
+      failure_ = decoder_->Feed(chunk, forward);
       return failure_;
     }
     if (mode_ == auth::PayloadMode::kSha256) hasher_.Update(chunk);
-    failure_ = inner_->Write(chunk);
+    failure_ = forward(chunk);
     return failure_;
   }
 
@@ -349,6 +356,9 @@ class PayloadSink final : public http::BodySink {
 
  private:
   http::Response FinishInner() {
+    // The service answered before the body (an early error) or failed while
+    // writing it: its own Finish renders that answer.
+    if (!inner_->wants_body() || inner_failed_) return inner_->Finish();
     if (failure_.ok() && decoder_) {
       failure_ = decoder_->Finish();
       if (failure_.ok()) {
@@ -358,9 +368,9 @@ class PayloadSink final : public http::BodySink {
     } else if (failure_.ok() && mode_ == auth::PayloadMode::kSha256) {
       failure_ = auth::CheckContentSha256(declared_, HexEncode(hasher_.Final()));
     }
-    if (!failure_.ok() && !inner_failed_) {
+    if (!failure_.ok()) {
       // The failure is the payload's own (signature, framing, digest): the
-      // service never commits. Its own write errors are rendered by it.
+      // service never commits.
       inner_.reset();
       return gw_->Error(route_, *head_, failure_);
     }

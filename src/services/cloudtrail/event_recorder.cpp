@@ -15,6 +15,7 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kMaxQueue = 1 << 16;  // producers wait beyond this (bounded memory)
+constexpr size_t kWakeBatch = 256;
 
 std::string Uuid() {
   std::string b = crypto::RandomBytes(16);
@@ -35,36 +36,82 @@ std::string TimeKey(TimePoint t) {
   return buf;
 }
 
-json UserIdentity(const ApiEvent& e) {
-  const Principal& p = e.principal;
-  json u = json::object();
-  switch (p.type) {
-    case Principal::Type::kRoot: u["type"] = "Root"; break;
-    case Principal::Type::kUser: u["type"] = "IAMUser"; break;
-    case Principal::Type::kAssumedRole: u["type"] = "AssumedRole"; break;
-    case Principal::Type::kFederatedUser: u["type"] = "FederatedUser"; break;
-    case Principal::Type::kService: u["type"] = "AWSService"; break;
-    case Principal::Type::kAnonymous: u["type"] = "AWSAccount"; break;
+// A small append-only JSON writer: rendering is the recorder's hot loop, and
+// building nlohmann trees per event costs several times more.
+class Out {
+ public:
+  explicit Out(std::string* s) : s_(*s) {}
+  Out& Raw(std::string_view v) {
+    s_.append(v);
+    return *this;
   }
-  if (!p.user_id.empty()) u["principalId"] = p.user_id;
-  if (!p.arn.empty()) u["arn"] = p.arn;
-  if (!p.account.empty()) u["accountId"] = p.account;
-  if (!p.access_key_id.empty()) u["accessKeyId"] = p.access_key_id;
-  if (p.type == Principal::Type::kUser) u["userName"] = p.username;
-  if (p.type == Principal::Type::kService) u["invokedBy"] = p.service;
+  Out& Str(std::string_view v) {
+    s_.push_back('"');
+    size_t run = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(v[i]);
+      if (c != '"' && c != '\\' && c >= 0x20) continue;
+      s_.append(v.data() + run, i - run);
+      run = i + 1;
+      if (c == '"' || c == '\\') {
+        s_.push_back('\\');
+        s_.push_back(static_cast<char>(c));
+      } else {
+        static const char kHex[] = "0123456789abcdef";
+        s_.append("\\u00");
+        s_.push_back(kHex[c >> 4]);
+        s_.push_back(kHex[c & 15]);
+      }
+    }
+    s_.append(v.data() + run, v.size() - run);
+    s_.push_back('"');
+    return *this;
+  }
+  // ,"key": (the comma unless first in the object)
+  Out& Key(std::string_view k) {
+    if (!s_.empty() && s_.back() != '{' && s_.back() != '[') s_.push_back(',');
+    Str(k);
+    s_.push_back(':');
+    return *this;
+  }
+  Out& KV(std::string_view k, std::string_view v) { return Key(k).Str(v); }
+  Out& Json(const json& j) {
+    if (j.is_null()) return Raw("null");
+    return Raw(j.dump());
+  }
+
+ private:
+  std::string& s_;
+};
+
+void UserIdentity(const ApiEvent& e, Out& o) {
+  const Principal& p = e.principal;
+  o.Raw("{");
+  const char* type = "AWSAccount";
+  switch (p.type) {
+    case Principal::Type::kRoot: type = "Root"; break;
+    case Principal::Type::kUser: type = "IAMUser"; break;
+    case Principal::Type::kAssumedRole: type = "AssumedRole"; break;
+    case Principal::Type::kFederatedUser: type = "FederatedUser"; break;
+    case Principal::Type::kService: type = "AWSService"; break;
+    case Principal::Type::kAnonymous: type = "AWSAccount"; break;
+  }
+  o.KV("type", type);
+  if (!p.user_id.empty()) o.KV("principalId", p.user_id);
+  if (!p.arn.empty()) o.KV("arn", p.arn);
+  if (!p.account.empty()) o.KV("accountId", p.account);
+  if (!p.access_key_id.empty()) o.KV("accessKeyId", p.access_key_id);
+  if (p.type == Principal::Type::kUser) o.KV("userName", p.username);
   if (p.type == Principal::Type::kAssumedRole) {
     std::string role_id = p.user_id.substr(0, p.user_id.find(':'));
-    u["sessionContext"] = {
-        {"sessionIssuer",
-         {{"type", "Role"},
-          {"principalId", role_id},
-          {"arn", p.role_arn},
-          {"accountId", p.account},
-          {"userName", p.role_arn.substr(p.role_arn.rfind('/') + 1)}}},
-        {"attributes", {{"mfaAuthenticated", "false"}}}};
+    o.Key("sessionContext").Raw("{").Key("sessionIssuer").Raw("{");
+    o.KV("type", "Role").KV("principalId", role_id).KV("arn", p.role_arn).KV("accountId", p.account);
+    o.KV("userName", std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1));
+    o.Raw("}").Key("attributes").Raw("{").KV("mfaAuthenticated", "false").Raw("}}");
   }
-  if (!e.invoked_by.empty()) u["invokedBy"] = e.invoked_by;
-  return u;
+  if (!e.invoked_by.empty()) o.KV("invokedBy", e.invoked_by);
+  else if (p.type == Principal::Type::kService) o.KV("invokedBy", p.service);
+  o.Raw("}");
 }
 
 }  // namespace
@@ -79,35 +126,33 @@ std::string EventRecorder::UsernameOf(const Principal& p) {
   }
 }
 
-json EventRecorder::Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
-                           const std::string& shared_event_id) {
-  json resources = json::array();
-  for (const auto& r : e.resources) resources.push_back({{"accountId", r.account}, {"type", r.type}, {"ARN", r.arn}});
-  json ev = {{"eventVersion", "1.10"},
-             {"userIdentity", UserIdentity(e)},
-             {"eventTime", FormatIso8601(e.time)},
-             {"eventSource", e.event_source},
-             {"eventName", e.event_name},
-             {"awsRegion", e.region},
-             {"sourceIPAddress", e.invoked_by.empty() ? e.source_ip : e.invoked_by},
-             {"userAgent", e.invoked_by.empty() ? e.user_agent : e.invoked_by}};
-  if (!e.error_code.empty()) {
-    ev["errorCode"] = e.error_code;
-    ev["errorMessage"] = e.error_message;
+std::string EventRecorder::Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
+                                  const std::string& shared_event_id) {
+  std::string s;
+  s.reserve(1536);
+  Out o(&s);
+  o.Raw("{").KV("eventVersion", "1.10").Key("userIdentity");
+  UserIdentity(e, o);
+  o.KV("eventTime", FormatIso8601(e.time)).KV("eventSource", e.event_source).KV("eventName", e.event_name);
+  o.KV("awsRegion", e.region);
+  o.KV("sourceIPAddress", e.invoked_by.empty() ? e.source_ip : e.invoked_by);
+  o.KV("userAgent", e.invoked_by.empty() ? e.user_agent : e.invoked_by);
+  if (!e.error_code.empty()) o.KV("errorCode", e.error_code).KV("errorMessage", e.error_message);
+  o.Key("requestParameters").Json(e.request_parameters);
+  o.Key("responseElements").Json(e.response_elements);
+  if (!e.additional_event_data.is_null()) o.Key("additionalEventData").Json(e.additional_event_data);
+  o.KV("requestID", e.request_id).KV("eventID", event_id);
+  o.Key("readOnly").Raw(e.read_only ? "true" : "false");
+  o.Key("resources").Raw("[");
+  for (const auto& r : e.resources) {
+    o.Raw(s.back() == '[' ? "{" : ",{").KV("accountId", r.account).KV("type", r.type).KV("ARN", r.arn).Raw("}");
   }
-  ev["requestParameters"] = e.request_parameters;
-  ev["responseElements"] = e.response_elements;
-  if (!e.additional_event_data.is_null()) ev["additionalEventData"] = e.additional_event_data;
-  ev["requestID"] = e.request_id;
-  ev["eventID"] = event_id;
-  ev["readOnly"] = e.read_only;
-  ev["resources"] = resources;
-  ev["eventType"] = "AwsApiCall";
-  ev["managementEvent"] = e.management_event;
-  ev["recipientAccountId"] = recipient;
-  if (!shared_event_id.empty()) ev["sharedEventID"] = shared_event_id;
-  ev["eventCategory"] = "Management";
-  return ev;
+  o.Raw("]").KV("eventType", "AwsApiCall");
+  o.Key("managementEvent").Raw(e.management_event ? "true" : "false");
+  o.KV("recipientAccountId", recipient);
+  if (!shared_event_id.empty()) o.KV("sharedEventID", shared_event_id);
+  o.KV("eventCategory", "Management").Raw("}");
+  return s;
 }
 
 EventRecorder::EventRecorder(storage::MetadataStore& store) : store_(store) {
@@ -128,12 +173,14 @@ void EventRecorder::Record(ApiEvent event) {
   done_cv_.wait(lock, [&] { return queue_.size() < kMaxQueue || stop_; });
   queue_.push_back(std::move(event));
   ++enqueued_;
-  if (queue_.size() == 1) cv_.notify_one();
+  // The writer also wakes on a short timer, so most producers skip the futex wake.
+  if (queue_.size() == kWakeBatch) cv_.notify_one();
 }
 
 void EventRecorder::Flush() {
   std::unique_lock lock(mu_);
   uint64_t target = enqueued_;
+  ++flush_requests_;
   cv_.notify_one();
   done_cv_.wait(lock, [&] { return written_ >= target; });
 }
@@ -143,7 +190,10 @@ void EventRecorder::WriterLoop() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      cv_.wait_for(lock, std::chrono::milliseconds(2),
+                    [&] { return stop_ || queue_.size() >= kWakeBatch || flush_requests_ > 0; });
+      flush_requests_ = 0;
+      if (queue_.empty() && !stop_) continue;
       if (queue_.empty() && stop_) return;
       batch.clear();
       size_t n = std::min<size_t>(queue_.size(), 4096);
@@ -164,25 +214,29 @@ void EventRecorder::WriterLoop() {
 
 Status EventRecorder::Write(std::vector<ApiEvent>& batch) {
   storage::WriteBatch wb;
+  std::string entry, key;
   for (const ApiEvent& e : batch) {
     std::vector<std::string> recipients;
     for (const auto& r : e.recipients)
       if (!r.empty() && std::find(recipients.begin(), recipients.end(), r) == recipients.end()) recipients.push_back(r);
     std::string shared = recipients.size() > 1 ? Uuid() : "";
-    json resources = json::array();
-    for (const auto& r : e.resources) resources.push_back({{"ResourceType", r.type}, {"ResourceName", r.arn}});
+    std::string time_key = TimeKey(e.time);
+    char epoch[32];
+    std::snprintf(epoch, sizeof epoch, "%.6f", ToEpochSeconds(e.time));
     for (const auto& account : recipients) {
       std::string id = Uuid();
-      json entry = {{"EventId", id},
-                    {"EventName", e.event_name},
-                    {"ReadOnly", e.read_only ? "true" : "false"},
-                    {"EventTime", ToEpochSeconds(e.time)},
-                    {"EventSource", e.event_source},
-                    {"Username", UsernameOf(e.principal)},
-                    {"Resources", resources},
-                    {"CloudTrailEvent", Render(e, account, id, shared).dump()}};
-      if (!e.principal.access_key_id.empty()) entry["AccessKeyId"] = e.principal.access_key_id;
-      wb.Put(kTable, account + "/" + TimeKey(e.time) + "/" + id, entry.dump());
+      entry.clear();
+      Out o(&entry);
+      o.Raw("{").KV("EventId", id).KV("EventName", e.event_name).KV("ReadOnly", e.read_only ? "true" : "false");
+      if (!e.principal.access_key_id.empty()) o.KV("AccessKeyId", e.principal.access_key_id);
+      o.Key("EventTime").Raw(epoch).KV("EventSource", e.event_source).KV("Username", UsernameOf(e.principal));
+      o.Key("Resources").Raw("[");
+      for (const auto& r : e.resources)
+        o.Raw(entry.back() == '[' ? "{" : ",{").KV("ResourceType", r.type).KV("ResourceName", r.arn).Raw("}");
+      o.Raw("]").KV("CloudTrailEvent", Render(e, account, id, shared)).Raw("}");
+      key.clear();
+      key.append(account).append("/").append(time_key).append("/").append(id);
+      wb.Put(kTable, key, entry);
     }
   }
   return store_.Apply(wb);

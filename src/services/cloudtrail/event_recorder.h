@@ -78,7 +78,7 @@ class EventRecorder {
   Result<LookupPage> Lookup(const std::string& account, const LookupQuery& query);
 
   // The CloudTrail record (the CloudTrailEvent JSON) of one delivered copy.
-  static nlohmann::json Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
+  static std::string Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
                                const std::string& shared_event_id);
   // LookupEvents' Username: user name, role session name, "root".
   static std::string UsernameOf(const Principal& p);
@@ -95,6 +95,7 @@ class EventRecorder {
   std::condition_variable done_cv_;  // progress
   std::deque<ApiEvent> queue_;
   uint64_t enqueued_ = 0, written_ = 0;
+  int flush_requests_ = 0;
   bool stop_ = false;
   std::thread writer_;
 };

@@ -504,8 +504,10 @@ Result<http::Response> BucketConfig(S3Service& s, Call& c) {
     return Encode(c, {{"ServerSideEncryptionConfiguration", b.encryption.value_or(DefaultEncryption())}});
   }
   if (op == "PutBucketEncryption") {
-    // Stored verbatim; validation and use of the key belong to SSE (issue 6).
+    // Validated, then stored and echoed verbatim. The key is not checked:
+    // S3 resolves it on every write, as the requester (AWS-SEMANTICS §2.1).
     json cfg = c.input.value("ServerSideEncryptionConfiguration", json::object());
+    CK_RETURN_IF_ERROR(ValidateBucketEncryption(cfg, s.sse().options().require_key_arns));
     CK_RETURN_IF_ERROR(UpdateBucket(s, name, [&](BucketRecord& r) { r.encryption = cfg; return Status::Ok(); }));
     return http::Response{};
   }

@@ -79,13 +79,23 @@ Status StorePart(S3Service& s, const LoadedUpload& u, PartRecord part) {
   return AwsError("OperationAborted", 409, "A conflicting conditional operation is currently in progress against this resource. Please try again.");
 }
 
+// The keys a part is sealed with: the upload's data key (Decrypt as the
+// requester, with the request's SSE-C key), each part deriving its own.
+Result<ObjectKeysPtr> PartKeys(S3Service& s, Call& c, const BucketRecord& b, const UploadRecord& u) {
+  CK_ASSIGN_OR_RETURN(auto keys, SseReadKeys(s, c, b, u.encryption, "x-amz-server-side-encryption-customer-"));
+  if (!keys) return keys;
+  auto derived = std::make_shared<ObjectKeys>(*keys);
+  derived->derive = true;
+  return ObjectKeysPtr(std::move(derived));
+}
+
 std::string DefaultChecksumType(const std::string& alg) { return alg == "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE"; }
 
 }  // namespace
 
 Result<http::Response> CreateMultipartUpload(S3Service& s, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, LoadBucket(s, c.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, b, "s3:PutObject", c.key));
+  CK_RETURN_IF_ERROR(Authorize(s, c, b, "s3:PutObject", c.key, WriteConditionKeys(c)));
   CK_RETURN_IF_ERROR(CheckAclHeaders(c, b));
   if (c.key.size() > 1024) return AwsError("KeyTooLongError", 400, "Your key is too long");
   UploadRecord u;
@@ -108,12 +118,17 @@ Result<http::Response> CreateMultipartUpload(S3Service& s, Call& c) {
     if (u.checksum_type == "FULL_OBJECT" && !crypto::IsCrc(*a))
       return InvalidRequest("The FULL_OBJECT checksum type cannot be used with the " + ToLower(u.checksum_algorithm) + " checksum algorithm.");
   }
+  // One data key per upload (GenerateDataKey as the requester now); every part
+  // derives its own key from it with a fresh salt (sealed_blob.h).
+  CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, c, b));
+  u.encryption = sse.stored;
   storage::WriteBatch batch;
   std::string k = UploadKey(b.name, c.key, u.upload_id);
   batch.ExpectAbsent(kUploadsTable, k);
   batch.Put(kUploadsTable, k, u.ToJson().dump());
   CK_RETURN_IF_ERROR(s.meta().Apply(batch));
-  json out = {{"Bucket", b.name}, {"Key", c.key}, {"UploadId", u.upload_id}, {"ServerSideEncryption", "AES256"}};
+  json out = {{"Bucket", b.name}, {"Key", c.key}, {"UploadId", u.upload_id}};
+  DescribeSse(u.encryption, &out, /*write=*/true);
   if (!u.checksum_algorithm.empty()) out["ChecksumAlgorithm"] = u.checksum_algorithm, out["ChecksumType"] = u.checksum_type;
   return Encode(c, out);
 }
@@ -134,8 +149,9 @@ Result<std::unique_ptr<http::BodySink>> UploadPart(S3Service& s, std::shared_ptr
   if (alg && !u.rec.checksum_algorithm.empty() && crypto::ChecksumAlgorithmName(*alg) != u.rec.checksum_algorithm)
     return InvalidRequest("Checksum Type mismatch occurred, expected checksum Type: " + ToLower(u.rec.checksum_algorithm) +
                           ", actual checksum Type: " + ToLower(crypto::ChecksumAlgorithmName(*alg)));
-  CK_ASSIGN_OR_RETURN(auto sealer, s.codec().NewSealer(u.rec.encryption));
-  CK_ASSIGN_OR_RETURN(auto writer, ObjectWriter::Create(s.blobs(), alg, std::move(sealer)));
+  // UploadPart needs the upload's data key: kms:Decrypt as the requester.
+  CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, *c, b, u.rec));
+  CK_ASSIGN_OR_RETURN(auto writer, ObjectWriter::Create(s.blobs(), alg, MakeSealer(std::move(keys))));
   S3Service* sp = &s;
   return MakeUploadSink(s, c, std::move(writer), [sp, c, u, number, alg](WrittenSegment& w) -> Result<http::Response> {
     CK_RETURN_IF_ERROR(VerifyDigests(*c, w));
@@ -144,7 +160,8 @@ Result<std::unique_ptr<http::BodySink>> UploadPart(S3Service& s, std::shared_ptr
     part.segment = w.segment;
     part.mtime = NowMillis(*sp);
     CK_RETURN_IF_ERROR(StorePart(*sp, u, part));
-    json out = {{"ETag", Quoted(w.segment.md5_hex)}, {"ServerSideEncryption", "AES256"}};
+    json out = {{"ETag", Quoted(w.segment.md5_hex)}};
+    DescribeSse(u.rec.encryption, &out);
     if (alg) out[std::string("Checksum") + crypto::ChecksumAlgorithmName(*alg)] = w.segment.checksum;
     return Encode(*c, out);
   });
@@ -172,7 +189,11 @@ Result<http::Response> UploadPartCopy(S3Service& s, Call& c) {
     return InvalidRequest("The specified copy source is larger than the maximum allowable size for a copy source: 5368709120");
   std::optional<crypto::ChecksumAlgorithm> alg;
   if (!u.rec.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(u.rec.checksum_algorithm);
-  CK_ASSIGN_OR_RETURN(auto w, CopyBytes(s, src, start, end, alg, u.rec.encryption));
+  CK_ASSIGN_OR_RETURN(auto src_bucket, LoadBucket(s, c.labels["__src_bucket"]));
+  CK_ASSIGN_OR_RETURN(auto src_keys, SseReadKeys(s, c, src_bucket, src.encryption,
+                                                 "x-amz-copy-source-server-side-encryption-customer-"));
+  CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, c, b, u.rec));
+  CK_ASSIGN_OR_RETURN(auto w, CopyBytes(s, src, src_keys, start, end, alg, std::move(keys)));
   PartRecord part;
   part.number = number;
   part.segment = w.segment;
@@ -184,7 +205,8 @@ Result<http::Response> UploadPartCopy(S3Service& s, Call& c) {
   }
   json result = {{"ETag", Quoted(w.segment.md5_hex)}, {"LastModified", part.mtime}};
   if (alg) result[std::string("Checksum") + crypto::ChecksumAlgorithmName(*alg)] = w.segment.checksum;
-  json out = {{"CopyPartResult", result}, {"ServerSideEncryption", "AES256"}};
+  json out = {{"CopyPartResult", result}};
+  DescribeSse(u.rec.encryption, &out);
   if (!src_version.empty()) out["CopySourceVersionId"] = src_version;
   return Encode(c, out);
 }
@@ -312,7 +334,8 @@ Result<http::Response> CompleteMultipartUpload(S3Service& s, Call& c) {
   DeleteBlobs(s, unused);
   std::string host = c.host.empty() ? "localhost" : c.host;
   json out = {{"Location", "http://" + host + "/" + b.name + "/" + UriEncode(c.key, false)},
-              {"Bucket", b.name}, {"Key", c.key}, {"ETag", Quoted(rec.etag)}, {"ServerSideEncryption", "AES256"}};
+              {"Bucket", b.name}, {"Key", c.key}, {"ETag", Quoted(rec.etag)}};
+  DescribeSse(rec.encryption, &out);
   if (rec.version_id != "null") out["VersionId"] = rec.version_id;
   if (!rec.checksum_algorithm.empty()) {
     out["Checksum" + rec.checksum_algorithm] = rec.checksum;

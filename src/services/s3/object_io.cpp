@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/codec.h"
+#include "services/s3/sealed_blob.h"
 
 namespace ck::services::s3 {
 
@@ -49,9 +50,9 @@ Result<WrittenSegment> ObjectWriter::Commit() {
   return out;
 }
 
-ObjectReader::ObjectReader(storage::BlobStore& blobs, BlobCodec& codec, nlohmann::json encryption,
+ObjectReader::ObjectReader(storage::BlobStore& blobs, std::shared_ptr<const ObjectKeys> keys,
                            std::vector<Segment> segments, uint64_t start, uint64_t end)
-    : blobs_(blobs), codec_(codec), encryption_(std::move(encryption)), segments_(std::move(segments)),
+    : blobs_(blobs), keys_(std::move(keys)), segments_(std::move(segments)),
       pos_(start), end_(end) {
   // Skip whole segments before the range.
   while (index_ < segments_.size() && segment_start_ + segments_[index_].size <= pos_) {
@@ -66,7 +67,7 @@ Status ObjectReader::OpenCurrent() {
   auto r = blobs_.Open(s.blob);
   if (!r.ok()) return DataLoss("object data missing: blob " + s.blob + ": " + r.status().message());
   reader_ = std::move(*r);
-  CK_ASSIGN_OR_RETURN(opener_, codec_.NewOpener(encryption_, s.sealing));
+  CK_ASSIGN_OR_RETURN(opener_, MakeOpener(keys_, s.sealing, s.size));
   open_index_ = index_;
   return Status::Ok();
 }

@@ -3,13 +3,12 @@
 // ObjectReader serves any byte range of an object's segments as a pull-based
 // http::BodySource, opening blobs lazily and never holding an object whole.
 //
-// Encryption (issue 6) slots in as a BlobCodec: a SegmentSealer sits between
-// the hashers (which always see plaintext) and the BlobWriter, and a
-// SegmentOpener between the BlobReader and ObjectReader (which asks for
-// plaintext ranges, so a sealed format can decrypt only the touched
-// segments). The sealer's Parameters() are stored per segment
-// (Segment::sealing) and the request-level description in
-// ObjectRecord::encryption; PlainCodec stores bytes as they are.
+// Encryption: a SegmentSealer sits between the hashers (which always see
+// plaintext) and the BlobWriter, and a SegmentOpener between the BlobReader
+// and ObjectReader (which asks for plaintext ranges, so only the touched
+// AES-GCM segments are decrypted). The sealer's Parameters() are stored per
+// segment (Segment::sealing), the keys' description in
+// ObjectRecord::encryption (sse_keys.h, sealed_blob.h).
 //
 // Thread safety: a writer or reader belongs to one request (one thread at a time).
 #pragma once
@@ -49,23 +48,8 @@ class SegmentOpener {
   virtual Result<size_t> ReadAt(storage::BlobReader& blob, uint64_t offset, char* out, size_t n) = 0;
 };
 
-class BlobCodec {
- public:
-  virtual ~BlobCodec() = default;
-  // `encryption` is ObjectRecord::encryption (null = store in the clear).
-  virtual Result<std::unique_ptr<SegmentSealer>> NewSealer(const nlohmann::json& encryption) = 0;
-  virtual Result<std::unique_ptr<SegmentOpener>> NewOpener(const nlohmann::json& encryption,
-                                                           const nlohmann::json& sealing) = 0;
-};
-
-// Stores bytes unchanged (null sealer/opener: the fast path).
-class PlainCodec final : public BlobCodec {
- public:
-  Result<std::unique_ptr<SegmentSealer>> NewSealer(const nlohmann::json&) override { return {nullptr}; }
-  Result<std::unique_ptr<SegmentOpener>> NewOpener(const nlohmann::json&, const nlohmann::json&) override {
-    return {nullptr};
-  }
-};
+// Plaintext keys of an encrypted object (sealed_blob.h); null = stored in the clear.
+struct ObjectKeys;
 
 struct WrittenSegment {
   Segment segment;           // blob id, size, md5 hex, checksum
@@ -100,7 +84,7 @@ class ObjectWriter {
 // Reads plaintext [start, end) of an object made of `segments`.
 class ObjectReader final : public http::BodySource {
  public:
-  ObjectReader(storage::BlobStore& blobs, BlobCodec& codec, nlohmann::json encryption, std::vector<Segment> segments,
+  ObjectReader(storage::BlobStore& blobs, std::shared_ptr<const ObjectKeys> keys, std::vector<Segment> segments,
                uint64_t start, uint64_t end);
   Result<size_t> Read(char* out, size_t max) override;
   // Opens the first blob now so a missing blob fails before headers are sent.
@@ -110,8 +94,7 @@ class ObjectReader final : public http::BodySource {
   Status OpenCurrent();
 
   storage::BlobStore& blobs_;
-  BlobCodec& codec_;
-  nlohmann::json encryption_;
+  std::shared_ptr<const ObjectKeys> keys_;
   std::vector<Segment> segments_;
   uint64_t pos_, end_;
   size_t index_ = 0;         // segment holding pos_

@@ -35,15 +35,6 @@ Status CheckStorageClass(const std::string& sc) {
   return Status::Ok();
 }
 
-iam::ContextKeys WriteKeys(const Call& c) {
-  iam::ContextKeys keys;
-  for (const char* h : {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-acl",
-                        "x-amz-storage-class"}) {
-    if (auto v = c.head->headers.Get(h)) keys[std::string("s3:") + h] = {std::string(*v)};
-  }
-  return keys;
-}
-
 // Fills a new record's descriptive fields from the request.
 Status FillFromRequest(const Call& c, const BucketRecord& b, ObjectRecord* rec) {
   rec->key = c.key;
@@ -59,7 +50,7 @@ Status FillFromRequest(const Call& c, const BucketRecord& b, ObjectRecord* rec) 
 json WriteOutput(const ObjectRecord& rec) {
   json out = {{"ETag", Quoted(rec.etag)}};
   if (rec.version_id != "null") out["VersionId"] = rec.version_id;
-  if (rec.encryption.is_null()) out["ServerSideEncryption"] = "AES256";
+  DescribeSse(rec.encryption, &out, /*write=*/true);
   if (!rec.checksum_algorithm.empty()) {
     out["Checksum" + rec.checksum_algorithm] = rec.checksum;
     out["ChecksumType"] = rec.checksum_type;
@@ -346,7 +337,7 @@ http::Response DeleteMarkerResponse(Call& c, const ObjectRecord& dm, bool by_ver
 
 Result<std::unique_ptr<http::BodySink>> PutObject(S3Service& s, std::shared_ptr<Call> c) {
   CK_ASSIGN_OR_RETURN(auto b, LoadBucket(s, c->bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, *c, b, "s3:PutObject", c->key, WriteKeys(*c)));
+  CK_RETURN_IF_ERROR(Authorize(s, *c, b, "s3:PutObject", c->key, WriteConditionKeys(*c)));
   CK_RETURN_IF_ERROR(CheckAclHeaders(*c, b));
   if (c->key.size() > 1024) return AwsError("KeyTooLongError", 400, "Your key is too long");
   if (!c->ctx.body || !c->ctx.body->content_length)
@@ -366,13 +357,15 @@ Result<std::unique_ptr<http::BodySink>> PutObject(S3Service& s, std::shared_ptr<
   if (auto v = c->head->headers.Get("if-match")) pre.if_match = std::string(*v);
   ObjectRecord rec;
   CK_RETURN_IF_ERROR(FillFromRequest(*c, b, &rec));
-  CK_ASSIGN_OR_RETURN(auto sealer, s.codec().NewSealer(rec.encryption));
-  CK_ASSIGN_OR_RETURN(auto writer, ObjectWriter::Create(s.blobs(), alg, std::move(sealer)));
+  // KMS is called (as the requester) before the body is read, as S3 does.
+  CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, *c, b));
+  rec.encryption = sse.stored;
+  CK_ASSIGN_OR_RETURN(auto writer, ObjectWriter::Create(s.blobs(), alg, MakeSealer(sse.keys)));
   S3Service* sp = &s;
   return MakeUploadSink(s, c, std::move(writer), [sp, c, b, rec, alg, pre](WrittenSegment& w) mutable -> Result<http::Response> {
     CK_RETURN_IF_ERROR(VerifyDigests(*c, w));
     rec.size = w.segment.size;
-    rec.etag = w.segment.md5_hex;
+    rec.etag = EtagIsNotMd5(rec.encryption) ? OpaqueEtag(w.md5_raw) : w.segment.md5_hex;
     rec.segments = {w.segment};
     rec.mtime = NowMillis(*sp);
     if (alg) {
@@ -389,8 +382,11 @@ Result<http::Response> GetObject(S3Service& s, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, LoadBucket(s, c.bucket));
   std::string vid = c.In("VersionId");
   CK_RETURN_IF_ERROR(Authorize(s, c, b, vid.empty() ? "s3:GetObject" : "s3:GetObjectVersion", c.key));
+  CK_RETURN_IF_ERROR(RejectSseOnRead(c.head->headers));
   CK_ASSIGN_OR_RETURN(auto rec, LoadVersion(s, b, c.key, vid));
   if (rec.delete_marker) return DeleteMarkerResponse(c, rec, !vid.empty());
+  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(c.head->headers, "x-amz-server-side-encryption-customer-"));
+  CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));
   Status cond = CheckReadConditions(c, rec);
   if (cond.aws_code() == "NotModified") {
     http::Response r;
@@ -449,12 +445,17 @@ Result<http::Response> GetObject(S3Service& s, Call& c) {
       {"ResponseContentEncoding", "ContentEncoding"}, {"ResponseExpires", "Expires"}};
   for (const auto& [from, to] : kOverrides)
     if (c.input.contains(from)) out[to] = c.input[from];
+  // GET decrypts (KMS Decrypt as the reader); HEAD does not call KMS (INFERRED, AWS-SEMANTICS case 45).
+  ObjectKeysPtr keys;
+  if (c.head->method == "GET") {
+    CK_ASSIGN_OR_RETURN(keys, s.sse().ForRead(rec.encryption, SseCallerFor(c, b), customer));
+  }
   http::Response r = Encode(c, out);
   r.headers.Remove("content-length");
   if (partial) r.status = 206;
   r.content_length = end - start;
   if (c.head->method == "GET" && end > start) {
-    auto reader = std::make_unique<ObjectReader>(s.blobs(), s.codec(), rec.encryption, rec.segments, start, end);
+    auto reader = std::make_unique<ObjectReader>(s.blobs(), std::move(keys), rec.segments, start, end);
     CK_RETURN_IF_ERROR(reader->Prepare());
     r.stream = std::move(reader);
   }
@@ -503,11 +504,10 @@ Result<http::Response> DeleteObjects(S3Service& s, Call& c) {
 }
 
 // Reads a source object's [start, end) into a new blob.
-Result<WrittenSegment> CopyBytes(S3Service& s, const ObjectRecord& src, uint64_t start, uint64_t end,
-                                 std::optional<crypto::ChecksumAlgorithm> alg, const json& encryption) {
-  ObjectReader reader(s.blobs(), s.codec(), src.encryption, src.segments, start, end);
-  CK_ASSIGN_OR_RETURN(auto sealer, s.codec().NewSealer(encryption));
-  CK_ASSIGN_OR_RETURN(auto writer, ObjectWriter::Create(s.blobs(), alg, std::move(sealer)));
+Result<WrittenSegment> CopyBytes(S3Service& s, const ObjectRecord& src, const ObjectKeysPtr& src_keys, uint64_t start,
+                                 uint64_t end, std::optional<crypto::ChecksumAlgorithm> alg, ObjectKeysPtr dst_keys) {
+  ObjectReader reader(s.blobs(), src_keys, src.segments, start, end);
+  CK_ASSIGN_OR_RETURN(auto writer, ObjectWriter::Create(s.blobs(), alg, MakeSealer(std::move(dst_keys))));
   std::string buf(1 << 20, '\0');
   for (;;) {
     CK_ASSIGN_OR_RETURN(size_t n, reader.Read(buf.data(), buf.size()));
@@ -536,7 +536,7 @@ Result<ObjectRecord> LoadCopySource(S3Service& s, Call& c, std::string* source_v
 
 Result<http::Response> CopyObject(S3Service& s, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, LoadBucket(s, c.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, b, "s3:PutObject", c.key, WriteKeys(c)));
+  CK_RETURN_IF_ERROR(Authorize(s, c, b, "s3:PutObject", c.key, WriteConditionKeys(c)));
   CK_RETURN_IF_ERROR(CheckAclHeaders(c, b));
   std::string src_version;
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, &src_version));
@@ -565,9 +565,16 @@ Result<http::Response> CopyObject(S3Service& s, Call& c) {
   std::optional<crypto::ChecksumAlgorithm> alg;
   if (auto a = c.head->headers.Get("x-amz-checksum-algorithm")) alg = crypto::ParseChecksumAlgorithm(*a);
   else if (!src.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(src.checksum_algorithm);
-  CK_ASSIGN_OR_RETURN(auto w, CopyBytes(s, src, 0, src.size, alg, rec.encryption));
+  // Source: Decrypt as the requester (with the copy-source SSE-C key); destination:
+  // the request's SSE headers, else the destination bucket's default.
+  CK_ASSIGN_OR_RETURN(auto src_bucket, LoadBucket(s, c.labels["__src_bucket"]));
+  CK_ASSIGN_OR_RETURN(auto src_keys, SseReadKeys(s, c, src_bucket, src.encryption,
+                                                 "x-amz-copy-source-server-side-encryption-customer-"));
+  CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, c, b));
+  rec.encryption = sse.stored;
+  CK_ASSIGN_OR_RETURN(auto w, CopyBytes(s, src, src_keys, 0, src.size, alg, sse.keys));
   rec.size = w.segment.size;
-  rec.etag = w.segment.md5_hex;
+  rec.etag = EtagIsNotMd5(rec.encryption) ? OpaqueEtag(w.md5_raw) : w.segment.md5_hex;
   rec.segments = {w.segment};
   rec.mtime = NowMillis(s);
   if (alg) {
@@ -588,7 +595,8 @@ Result<http::Response> CopyObject(S3Service& s, Call& c) {
     result["Checksum" + rec.checksum_algorithm] = rec.checksum;
     result["ChecksumType"] = "FULL_OBJECT";
   }
-  json out = {{"CopyObjectResult", result}, {"ServerSideEncryption", "AES256"}};
+  json out = {{"CopyObjectResult", result}};
+  DescribeSse(rec.encryption, &out, /*write=*/true);
   if (rec.version_id != "null") out["VersionId"] = rec.version_id;
   if (!src_version.empty()) out["CopySourceVersionId"] = src_version;
   return Encode(c, out);

@@ -268,7 +268,7 @@ void DescribeObject(const ObjectRecord& o, json* out, bool with_checksum) {
   if (!o.metadata.empty()) d["Metadata"] = o.metadata;
   if (o.storage_class != "STANDARD") d["StorageClass"] = o.storage_class;
   if (!o.tags.empty()) d["TagCount"] = o.tags.size();
-  if (o.encryption.is_null()) d["ServerSideEncryption"] = "AES256";  // S3's default since 2023
+  DescribeSse(o.encryption, &d);
   if (with_checksum && !o.checksum_algorithm.empty()) {
     d["Checksum" + o.checksum_algorithm] = o.checksum;
     if (!o.checksum_type.empty()) d["ChecksumType"] = o.checksum_type;

@@ -18,6 +18,7 @@
 #include "services/s3/object_io.h"
 #include "services/s3/records.h"
 #include "services/s3/s3_service.h"
+#include "services/s3/sse_keys.h"
 #include "services/service.h"
 #include "storage/metadata_store.h"
 #include "wire/model.h"
@@ -36,6 +37,8 @@ struct Call {
   json input = json::object();
   std::string host_id;
   std::string host;  // Host header (for Location)
+  // x-crosskey-warning value (set only with --diagnostic-headers).
+  std::string warning_header;
 
   const Principal& principal() const { return ctx.principal; }
   std::string Header(std::string_view name) const { return head->headers.GetOr(name); }
@@ -90,6 +93,20 @@ Status Authorize(S3Service& s, Call& c, const BucketRecord& b, const std::string
 // ACL headers under the bucket's ownership setting.
 Status CheckAclHeaders(const Call& c, const BucketRecord& b);
 
+// --- Server-side encryption (sse_ops.cpp) ---
+// Policy condition keys of a write (s3:x-amz-server-side-encryption, ...-aws-kms-key-id, acl, storage class).
+iam::ContextKeys WriteConditionKeys(const Call& c);
+SseCaller SseCallerFor(const Call& c, const BucketRecord& b);
+// Validates the request's SSE headers, picks the encryption (request over
+// bucket default) and obtains the new object's keys (KMS as the requester).
+Result<SseWrite> PrepareSseWrite(S3Service& s, Call& c, const BucketRecord& b);
+// The keys to read a stored object with the request's SSE-C key under `prefix`
+// (object or copy source).
+Result<ObjectKeysPtr> SseReadKeys(S3Service& s, Call& c, const BucketRecord& b, const json& encryption,
+                                  const std::string& customer_prefix);
+// A non-MD5 ETag for SSE-KMS / SSE-C single-part objects, as S3 gives them.
+std::string OpaqueEtag(const std::string& md5_raw);
+
 // --- Object headers shared by Put/Copy/CreateMultipartUpload ---
 void ReadStandardHeaders(const Call& c, std::map<std::string, std::string>* headers,
                          std::map<std::string, std::string>* metadata);
@@ -123,9 +140,10 @@ Result<http::Response> CopyObject(S3Service&, Call&);
 Result<http::Response> ObjectTagging(S3Service&, Call&);
 Result<http::Response> GetObjectAttributes(S3Service&, Call&);
 Result<http::Response> ObjectAcl(S3Service&, Call&);
-// Copies: reads a source's plaintext [start, end) into a new blob.
-Result<WrittenSegment> CopyBytes(S3Service& s, const ObjectRecord& src, uint64_t start, uint64_t end,
-                                 std::optional<crypto::ChecksumAlgorithm> alg, const json& encryption);
+// Copies: reads a source's plaintext [start, end) (opened with `src_keys`)
+// into a new blob sealed with `dst_keys`.
+Result<WrittenSegment> CopyBytes(S3Service& s, const ObjectRecord& src, const ObjectKeysPtr& src_keys, uint64_t start,
+                                 uint64_t end, std::optional<crypto::ChecksumAlgorithm> alg, ObjectKeysPtr dst_keys);
 // Parses x-amz-copy-source, authorizes the read, checks x-amz-copy-source-if-*.
 Result<ObjectRecord> LoadCopySource(S3Service& s, Call& c, std::string* source_version);
 

@@ -127,9 +127,9 @@ std::unique_ptr<http::BodySink> Fixed(http::Response r) {
 }  // namespace
 
 S3Service::S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer,
-                     const Clock& clock, S3Options options, BlobCodec* codec)
+                     const Clock& clock, S3Options options)
     : meta_(meta), blobs_(blobs), authorizer_(authorizer), clock_(clock), options_(std::move(options)),
-      codec_(codec ? codec : &plain_) {}
+      sse_(options_.sse, clock) {}
 
 std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx) {
   auto c = std::make_shared<Call>();
@@ -202,6 +202,7 @@ std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx) {
 // --- Responses ---
 
 void StampIds(Call& c, http::Response* r) {
+  if (!c.warning_header.empty()) r->headers.Set("x-crosskey-warning", c.warning_header);
   r->headers.Set("x-amz-request-id", c.ctx.request_id);
   r->headers.Set("x-amz-id-2", c.host_id);
 }
@@ -215,6 +216,7 @@ http::Response Encode(Call& c, const json& output) {
 http::Response ErrorResponse(Call& c, const Status& status) {
   http::Response r;
   wire::RenderS3Error(status, c.ctx.request_id, c.host_id, &r, c.head->method == "HEAD");
+  if (!c.warning_header.empty()) r.headers.Set("x-crosskey-warning", c.warning_header);
   return r;
 }
 

@@ -25,6 +25,7 @@
 #include "services/authorizer.h"
 #include "services/s3/object_io.h"
 #include "services/s3/records.h"
+#include "services/s3/sse_keys.h"
 #include "services/service.h"
 #include "storage/blob_store.h"
 #include "storage/metadata_store.h"
@@ -35,15 +36,16 @@ struct S3Options {
   std::string region = "us-east-1";
   // Largest body accepted for XML configuration requests.
   size_t max_xml_body = 8 * 1024 * 1024;
+  // Server-side encryption: KMS client, master key, flags (sse_keys.h).
+  SseOptions sse;
 };
 
 struct Call;
 
 class S3Service final : public StreamingService {
  public:
-  // `codec` seals/opens object bytes (issue 6); null stores them as they are.
   S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer,
-            const Clock& clock, S3Options options, BlobCodec* codec = nullptr);
+            const Clock& clock, S3Options options);
 
   std::unique_ptr<http::BodySink> Begin(RequestContext ctx) override;
 
@@ -51,7 +53,7 @@ class S3Service final : public StreamingService {
   // list_ops.cpp, multipart_ops.cpp). Not for other callers.
   storage::MetadataStore& meta() { return meta_; }
   storage::BlobStore& blobs() { return blobs_; }
-  BlobCodec& codec() { return *codec_; }
+  SseKeys& sse() { return sse_; }
   PolicyAuthorizer& authorizer() { return authorizer_; }
   const Clock& clock() const { return clock_; }
   const S3Options& options() const { return options_; }
@@ -62,8 +64,7 @@ class S3Service final : public StreamingService {
   PolicyAuthorizer& authorizer_;
   const Clock& clock_;
   S3Options options_;
-  PlainCodec plain_;
-  BlobCodec* codec_;
+  SseKeys sse_;
 };
 
 }  // namespace ck::services::s3

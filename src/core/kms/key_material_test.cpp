@@ -1,0 +1,109 @@
+#include "core/kms/key_material.h"
+
+#include <gtest/gtest.h>
+
+#include "core/kms/key_model.h"
+#include "core/kms/policies.h"
+#include "core/iam/policy_document.h"
+
+namespace ck::kms {
+namespace {
+
+TEST(KeyMaterialTest, RsaEncryptDecryptAndSignVerify) {
+  auto der = GenerateMaterial("RSA_2048");
+  ASSERT_TRUE(der.ok()) << der.status().ToString();
+  auto key = AsymmetricKey::Load(*der);
+  ASSERT_TRUE(key.ok());
+  auto ct = (*key)->Encrypt("RSAES_OAEP_SHA_256", "hello");
+  ASSERT_TRUE(ct.ok());
+  auto pt = (*key)->Decrypt("RSAES_OAEP_SHA_256", *ct);
+  ASSERT_TRUE(pt.ok());
+  EXPECT_EQ(*pt, "hello");
+  EXPECT_FALSE((*key)->Decrypt("RSAES_OAEP_SHA_1", *ct).ok());
+  for (const char* alg : {"RSASSA_PSS_SHA_256", "RSASSA_PKCS1_V1_5_SHA_512"}) {
+    auto sig = (*key)->Sign(alg, "msg", false);
+    ASSERT_TRUE(sig.ok());
+    EXPECT_TRUE(*(*key)->Verify(alg, "msg", false, *sig));
+    EXPECT_FALSE(*(*key)->Verify(alg, "msg2", false, *sig));
+  }
+}
+
+TEST(KeyMaterialTest, EccCurvesIncludingSecp256k1) {
+  for (const char* spec : {"ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"}) {
+    auto der = GenerateMaterial(spec);
+    ASSERT_TRUE(der.ok()) << spec;
+    auto key = AsymmetricKey::Load(*der);
+    ASSERT_TRUE(key.ok());
+    std::string alg = SigningAlgorithmsFor(spec, "SIGN_VERIFY").at(0);
+    auto sig = (*key)->Sign(alg, "m", false);
+    ASSERT_TRUE(sig.ok()) << spec;
+    EXPECT_TRUE(*(*key)->Verify(alg, "m", false, *sig)) << spec;
+    EXPECT_FALSE((*key)->public_key_der().empty());
+  }
+}
+
+TEST(KeyMaterialTest, UsagesPerSpec) {
+  EXPECT_EQ(AllowedUsages("ECC_NIST_P256"), std::vector<std::string>{"SIGN_VERIFY"});
+  EXPECT_EQ(AllowedUsages("HMAC_256"), std::vector<std::string>{"GENERATE_VERIFY_MAC"});
+  EXPECT_TRUE(AllowedUsages("SM2").empty());
+  EXPECT_EQ(GenerateMaterial("HMAC_384")->size(), 48u);
+  EXPECT_EQ(Hmac("HMAC_SHA_256", "k", "m").size(), 32u);
+}
+
+TEST(KeyMaterialTest, WrappedMaterialIsBoundToKeyAndVersion) {
+  std::string master(32, 'm');
+  std::string w = WrapMaterial(master, "arn:a", 1, "material");
+  EXPECT_EQ(*UnwrapMaterial(master, "arn:a", 1, w), "material");
+  EXPECT_FALSE(UnwrapMaterial(master, "arn:b", 1, w).ok());
+  EXPECT_FALSE(UnwrapMaterial(master, "arn:a", 2, w).ok());
+  EXPECT_FALSE(UnwrapMaterial(std::string(32, 'x'), "arn:a", 1, w).ok());
+  EXPECT_EQ(w.find("material"), std::string::npos);
+}
+
+TEST(KeyPoliciesTest, DefaultAndManagedPoliciesParseAsKeyPolicies) {
+  std::string def = DefaultKeyPolicy("111111111111");
+  EXPECT_NE(def.find("\"Id\" : \"key-default-1\""), std::string::npos);
+  EXPECT_NE(def.find("Enable IAM User Permissions"), std::string::npos);
+  EXPECT_TRUE(iam::ParsePolicy(def, iam::PolicyKind::kKeyPolicy).ok());
+  const ManagedAlias* s3 = FindManagedAlias("alias/aws/s3");
+  ASSERT_NE(s3, nullptr);
+  std::string managed = ManagedKeyPolicy(*s3, "111111111111", "us-east-1");
+  EXPECT_NE(managed.find("s3.us-east-1.amazonaws.com"), std::string::npos);
+  EXPECT_TRUE(iam::ParsePolicy(managed, iam::PolicyKind::kKeyPolicy).ok());
+  EXPECT_EQ(FindManagedAlias("alias/aws/nope"), nullptr);
+}
+
+TEST(KeyModelTest, StorageRoundTripKeepsEverythingButPlaintext) {
+  KeyRecord k;
+  k.account = "111111111111";
+  k.region = "us-east-1";
+  k.id = NewKeyId();
+  k.arn = KeyArn(k.region, k.account, k.id);
+  k.state = KeyState::kPendingDeletion;
+  k.deletion_date = FromEpochSeconds(1000);
+  k.tags = {{"a", "b"}};
+  MaterialVersion m;
+  m.version = 2;
+  m.wrapped = "wrapped";
+  m.plain = "PLAINTEXT";
+  k.materials.push_back(m);
+  Grant g;
+  g.grant_id = "g";
+  g.operations = {"Decrypt"};
+  g.constraints.context_subset = std::map<std::string, std::string>{{"x", "y"}};
+  k.grants.push_back(g);
+  std::string stored = KeyToStorage(k).dump();
+  EXPECT_EQ(stored.find("PLAINTEXT"), std::string::npos);
+  auto back = KeyFromStorage(nlohmann::json::parse(stored));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->arn, k.arn);
+  EXPECT_EQ(back->state, KeyState::kPendingDeletion);
+  EXPECT_EQ(back->materials.at(0).version, 2u);
+  EXPECT_EQ(back->materials.at(0).wrapped, "wrapped");
+  EXPECT_TRUE(back->materials.at(0).plain.empty());
+  EXPECT_EQ(back->grants.at(0).constraints.context_subset->at("x"), "y");
+  EXPECT_EQ(KeyMetadataJson(*back)["KeyState"], "PendingDeletion");
+}
+
+}  // namespace
+}  // namespace ck::kms

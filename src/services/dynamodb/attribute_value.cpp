@@ -1,0 +1,177 @@
+#include "services/dynamodb/attribute_value.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/codec.h"
+#include "services/dynamodb/decimal.h"
+
+namespace ck::services::ddb {
+
+namespace {
+
+const char* const kTypes[] = {"S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M"};
+
+std::string Decoded(const Json& b64) {
+  auto d = Base64Decode(b64.get<std::string>());
+  return d ? *d : std::string();
+}
+
+}  // namespace
+
+Status DdbValidation(const std::string& message) { return AwsError("ValidationException", 400, message); }
+
+std::string TypeOf(const Json& av) {
+  if (!av.is_object()) return "";
+  std::string found;
+  for (const char* t : kTypes) {
+    auto it = av.find(t);
+    if (it == av.end() || it->is_null()) continue;
+    if (!found.empty()) return "";
+    found = t;
+  }
+  return found;
+}
+
+Status ValidateAndNormalize(Json* av) {
+  std::string t = TypeOf(*av);
+  if (t.empty())
+    return DdbValidation(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  Json& v = (*av)[t];
+  if (t == "S" || t == "B") {
+    if (!v.is_string()) return DdbValidation("Supplied AttributeValue has an invalid " + t + " value");
+  } else if (t == "N") {
+    if (!v.is_string()) return DdbValidation("The parameter cannot be converted to a numeric value");
+    auto d = Decimal::Parse(v.get<std::string>());
+    if (!d) return DdbValidation("The parameter cannot be converted to a numeric value: " + v.get<std::string>());
+    v = d->ToString();
+  } else if (t == "BOOL") {
+    if (!v.is_boolean()) return DdbValidation("Supplied AttributeValue has an invalid BOOL value");
+  } else if (t == "NULL") {
+    if (!v.is_boolean() || !v.get<bool>())
+      return DdbValidation("One or more parameter values were invalid: Null attribute value types must have the value of true");
+  } else if (t == "SS" || t == "NS" || t == "BS") {
+    if (!v.is_array()) return DdbValidation("Supplied AttributeValue has an invalid " + t + " value");
+    if (v.empty())
+      return DdbValidation(std::string("One or more parameter values were invalid: An ") +
+                           (t == "SS" ? "string" : t == "NS" ? "number" : "binary") + " set  may not be empty");
+    std::set<std::string> seen;
+    for (Json& e : v) {
+      if (!e.is_string()) return DdbValidation("Supplied AttributeValue has an invalid " + t + " value");
+      std::string k = e.get<std::string>();
+      if (t == "NS") {
+        auto d = Decimal::Parse(k);
+        if (!d) return DdbValidation("The parameter cannot be converted to a numeric value: " + k);
+        e = d->ToString();
+        k = e.get<std::string>();
+      } else if (t == "BS") {
+        k = Decoded(e);
+      }
+      if (!seen.insert(k).second) {
+        std::string list;
+        for (const Json& x : v) list += (list.empty() ? "" : ", ") + x.get<std::string>();
+        return DdbValidation("One or more parameter values were invalid: Input collection [" + list +
+                             "] contains duplicates.");
+      }
+    }
+  } else if (t == "L") {
+    if (!v.is_array()) return DdbValidation("Supplied AttributeValue has an invalid L value");
+    for (Json& e : v) CK_RETURN_IF_ERROR(ValidateAndNormalize(&e));
+  } else if (t == "M") {
+    if (!v.is_object()) return DdbValidation("Supplied AttributeValue has an invalid M value");
+    for (auto& [k, e] : v.items()) CK_RETURN_IF_ERROR(ValidateAndNormalize(&e));
+  }
+  // Drop any null siblings the codec may have left.
+  Json clean = Json::object();
+  clean[t] = std::move(v);
+  *av = std::move(clean);
+  return Status::Ok();
+}
+
+Status ValidateItem(Json* item) {
+  if (!item->is_object()) return DdbValidation("Item must be a map");
+  for (auto& [k, v] : item->items()) {
+    if (k.empty()) return DdbValidation("One or more parameter values are not valid. Attribute names cannot be empty");
+    CK_RETURN_IF_ERROR(ValidateAndNormalize(&v));
+  }
+  return Status::Ok();
+}
+
+bool Equal(const Json& a, const Json& b) {
+  std::string ta = TypeOf(a), tb = TypeOf(b);
+  if (ta != tb || ta.empty()) return false;
+  const Json& va = a[ta];
+  const Json& vb = b[tb];
+  if (ta == "N") {
+    auto x = Decimal::Parse(va.get<std::string>()), y = Decimal::Parse(vb.get<std::string>());
+    return x && y && Decimal::Compare(*x, *y) == 0;
+  }
+  if (ta == "B") return Decoded(va) == Decoded(vb);
+  if (ta == "SS" || ta == "NS" || ta == "BS") {
+    if (va.size() != vb.size()) return false;
+    std::set<std::string> sa, sb;
+    for (const Json& e : va)
+      sa.insert(ta == "NS" ? Decimal::Parse(e.get<std::string>())->ToString()
+                           : ta == "BS" ? Decoded(e) : e.get<std::string>());
+    for (const Json& e : vb)
+      sb.insert(ta == "NS" ? Decimal::Parse(e.get<std::string>())->ToString()
+                           : ta == "BS" ? Decoded(e) : e.get<std::string>());
+    return sa == sb;
+  }
+  if (ta == "L") {
+    if (va.size() != vb.size()) return false;
+    for (size_t i = 0; i < va.size(); ++i)
+      if (!Equal(va[i], vb[i])) return false;
+    return true;
+  }
+  if (ta == "M") {
+    if (va.size() != vb.size()) return false;
+    for (auto it = va.begin(); it != va.end(); ++it) {
+      auto jt = vb.find(it.key());
+      if (jt == vb.end() || !Equal(*it, *jt)) return false;
+    }
+    return true;
+  }
+  return va == vb;
+}
+
+std::optional<int> CompareScalars(const Json& a, const Json& b) {
+  std::string ta = TypeOf(a), tb = TypeOf(b);
+  if (ta != tb) return std::nullopt;
+  if (ta == "N") {
+    auto x = Decimal::Parse(a["N"].get<std::string>()), y = Decimal::Parse(b["N"].get<std::string>());
+    if (!x || !y) return std::nullopt;
+    return Decimal::Compare(*x, *y);
+  }
+  if (ta == "S" || ta == "B") {
+    std::string x = ta == "S" ? a["S"].get<std::string>() : Decoded(a["B"]);
+    std::string y = ta == "S" ? b["S"].get<std::string>() : Decoded(b["B"]);
+    int c = x.compare(y);  // UTF-8 byte order, as DynamoDB compares
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> SizeOf(const Json& av) {
+  std::string t = TypeOf(av);
+  if (t == "S") return av["S"].get<std::string>().size();
+  if (t == "B") return Decoded(av["B"]).size();
+  if (t == "SS" || t == "NS" || t == "BS" || t == "L" || t == "M") return av[t].size();
+  return std::nullopt;
+}
+
+std::string KeyBytes(const Json& av) {
+  std::string t = TypeOf(av);
+  if (t == "N") return Decimal::Parse(av["N"].get<std::string>())->SortableBytes();
+  if (t == "B") return Decoded(av["B"]);
+  return av["S"].get<std::string>();
+}
+
+size_t ItemSize(const Json& item) {
+  size_t n = 0;
+  for (auto it = item.begin(); it != item.end(); ++it) n += it.key().size() + it->dump().size();
+  return n;
+}
+
+}  // namespace ck::services::ddb

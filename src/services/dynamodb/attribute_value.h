@@ -1,0 +1,44 @@
+// DynamoDB AttributeValues as the JSON wire form ({"S":"x"}, {"N":"1"},
+// {"B":"<base64>"}, {"SS":[...]}, {"L":[...]}, {"M":{...}}, ...): validation
+// with DynamoDB's messages, N normalization (Decimal), and the equality,
+// ordering and size rules expressions and key schemas use. Items are JSON
+// objects of attribute name → AttributeValue.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+
+namespace ck::services::ddb {
+
+using Json = nlohmann::json;
+
+Status DdbValidation(const std::string& message);
+
+// "S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M", or "" when the
+// value names no (or more than one) type.
+std::string TypeOf(const Json& av);
+
+// Validates (recursively) and normalizes numbers in place. `key_attr` is set
+// when the value is a key attribute (empty strings/binaries refused).
+Status ValidateAndNormalize(Json* av);
+Status ValidateItem(Json* item);
+
+// Deep equality with DynamoDB semantics (numbers numerically, sets unordered).
+bool Equal(const Json& a, const Json& b);
+// Ordering of two scalars of the same type S, N or B; nullopt otherwise.
+std::optional<int> CompareScalars(const Json& a, const Json& b);
+// size(): string length in bytes, binary length, set/list/map element count;
+// nullopt for N, BOOL, NULL.
+std::optional<size_t> SizeOf(const Json& av);
+// Order-preserving bytes of a key attribute value (S, N or B).
+std::string KeyBytes(const Json& av);
+// Approximate item size in bytes (names + values), for the 400 KB limit.
+size_t ItemSize(const Json& item);
+
+}  // namespace ck::services::ddb

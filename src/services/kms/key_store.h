@@ -1,0 +1,90 @@
+// KeyStore: KMS keys, aliases and grants, persisted in the MetadataStore
+// ("kms.keys": ACCOUNT/REGION/KEYID, "kms.aliases": ACCOUNT/REGION/alias/NAME)
+// and served from memory. All records are loaded at start; every write goes to
+// the store first and is published to the cache only when it committed, so
+// the cache never shows state the store does not have. Published KeyRecords
+// are immutable snapshots carrying the unwrapped material and the parsed key
+// policy, which keeps the crypto hot path free of storage reads and JSON.
+//
+// It is the kms::KeyDirectory that resolution uses, including lazy creation
+// of AWS managed keys, automatic rotation when a key's rotation date has
+// passed, and deletion of keys whose deletion date has passed.
+//
+// Thread safety: safe for concurrent use. Readers take a shared lock; writers
+// are serialized by a separate mutex so read-modify-write is atomic.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.h"
+#include "core/kms/key_model.h"
+#include "core/kms/resolver.h"
+#include "services/authorizer.h"
+#include "storage/metadata_store.h"
+
+namespace ck::services::kmsimpl {
+
+using KeyPtr = std::shared_ptr<const kms::KeyRecord>;
+
+class KeyStore final : public kms::KeyDirectory {
+ public:
+  KeyStore(storage::MetadataStore& store, std::string master_key, PolicyAuthorizer& authorizer, const Clock& clock);
+
+  // Loads every key and alias; fails if stored material does not unwrap.
+  Status Load();
+
+  // kms::KeyDirectory
+  KeyPtr FindKey(const std::string& account, const std::string& region, const std::string& key_id) override;
+  std::optional<std::string> FindAlias(const std::string& account, const std::string& region,
+                                       const std::string& alias_name) override;
+  Result<KeyPtr> EnsureManagedKey(const std::string& account, const std::string& region,
+                                  const kms::ManagedAlias& alias) override;
+
+  // Creates a key: generates material (unless origin EXTERNAL), wraps it, stores.
+  Result<KeyPtr> CreateKey(kms::KeyRecord draft);
+  // Read-modify-write of one key; `fn` edits a copy. NotFound when absent.
+  Result<KeyPtr> Update(const std::string& account, const std::string& region, const std::string& key_id,
+                        const std::function<Status(kms::KeyRecord&)>& fn);
+  // Adds a new material version to a key being edited in Update.
+  Status AddMaterial(kms::KeyRecord& key, const std::string& rotation_type);
+
+  std::vector<KeyPtr> ListKeys(const std::string& account, const std::string& region);
+  std::vector<KeyPtr> AllKeys(const std::string& region);
+
+  std::optional<kms::AliasRecord> GetAlias(const std::string& account, const std::string& region,
+                                           const std::string& name);
+  // must_not_exist: CreateAlias; otherwise the alias must exist (UpdateAlias).
+  Status PutAlias(const kms::AliasRecord& alias, bool must_not_exist);
+  Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
+  std::vector<kms::AliasRecord> ListAliases(const std::string& account, const std::string& region);
+
+  const Clock& clock() const { return clock_; }
+
+ private:
+  static std::string KeyKey(const std::string& a, const std::string& r, const std::string& id) {
+    return a + "/" + r + "/" + id;
+  }
+  // Unwraps material, parses the policy, loads asymmetric keys.
+  Status Hydrate(kms::KeyRecord& key);
+  Status Persist(const kms::KeyRecord& key, bool must_not_exist);
+  // Applies time-based transitions (rotation, deletion) under write_mu_.
+  KeyPtr Maintain(KeyPtr key);
+
+  storage::MetadataStore& store_;
+  std::string master_key_;
+  PolicyAuthorizer& authorizer_;
+  const Clock& clock_;
+  std::mutex write_mu_;
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, KeyPtr> keys_;
+  std::map<std::string, kms::AliasRecord> aliases_;
+};
+
+}  // namespace ck::services::kmsimpl

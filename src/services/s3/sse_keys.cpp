@@ -1,0 +1,257 @@
+#include "services/s3/sse_keys.h"
+
+#include <spdlog/spdlog.h>
+
+#include "base/codec.h"
+#include "crypto/hash.h"
+#include "crypto/segment_cipher.h"
+
+namespace ck::services::s3 {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr char kSseS3Purpose[] = "crosskey/sse-s3/v1";
+constexpr char kSseCWrapPurpose[] = "crosskey/sse-c/v1/wrap";
+constexpr char kSseCMacLabel[] = "crosskey/sse-c/v1";
+
+json ContextJson(const KmsEncryptionContext& ctx) {
+  json j = json::object();
+  for (const auto& [k, v] : ctx) j[k] = v;
+  return j;
+}
+
+KmsEncryptionContext ContextFrom(const json& j) {
+  KmsEncryptionContext ctx;
+  if (j.is_object())
+    for (const auto& [k, v] : j.items())
+      if (v.is_string()) ctx[k] = v.get<std::string>();
+  return ctx;
+}
+
+std::string AccountOfArn(const std::string& arn) {
+  // arn:aws:kms:REGION:ACCOUNT:key/ID
+  size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    pos = arn.find(':', pos);
+    if (pos == std::string::npos) return "";
+    ++pos;
+  }
+  size_t end = arn.find(':', pos);
+  return end == std::string::npos ? "" : arn.substr(pos, end - pos);
+}
+
+Result<std::string> B64(const json& stored, const char* field) {
+  auto v = Base64Decode(stored.value(field, ""));
+  if (!v || v->empty()) return DataLoss(std::string("object encryption record is missing ") + field);
+  return *v;
+}
+
+}  // namespace
+
+Status KmsToS3(const Status& kms) {
+  if (kms.ok() || kms.aws_code().empty()) return kms;
+  if (kms.aws_code() == "AccessDeniedException") return AwsError("AccessDenied", 403, kms.message());
+  return AwsError("KMS." + kms.aws_code(), 400, kms.message());
+}
+
+SseKeys::SseKeys(SseOptions options, const Clock& clock) : options_(std::move(options)), clock_(clock) {
+  if (options_.master_key.size() != 32) options_.master_key = crypto::RandomBytes(32);
+}
+
+KmsCaller SseKeys::CallerFor(const SseCaller& c) const {
+  KmsCaller k;
+  k.principal = c.ctx->principal;
+  k.region = c.bucket_region;
+  k.via_service = "s3." + c.bucket_region + ".amazonaws.com";
+  k.invoked_by = "s3.amazonaws.com";
+  k.source_ip = c.ctx->source_ip;
+  k.request_id = c.ctx->request_id;
+  k.secure_transport = c.ctx->secure_transport;
+  return k;
+}
+
+Result<KmsDataKey> SseKeys::GenerateBucketKey(const std::string& cache_key, const std::string& ref,
+                                              const KmsEncryptionContext& context, const KmsCaller& caller) {
+  TimePoint now = clock_.Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = bucket_keys_.find(cache_key);
+    if (it != bucket_keys_.end()) {
+      if (now < it->second.expires && it->second.uses < options_.bucket_key_max_objects) {
+        ++it->second.uses;
+        return KmsDataKey{it->second.key, it->second.blob, it->second.arn};
+      }
+      bucket_keys_.erase(it);
+    }
+  }
+  CK_ASSIGN_OR_RETURN(auto dk, options_.kms->GenerateDataKey(ref, context, caller));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (bucket_keys_.size() > 4096) bucket_keys_.clear();  // bound memory; entries are cheap to recreate
+  bucket_keys_[cache_key] = BucketKeyEntry{dk.plaintext, dk.ciphertext_blob, dk.key_arn,
+                                           now + options_.bucket_key_ttl, 1};
+  return dk;
+}
+
+Result<SseWrite> SseKeys::ForWrite(const SseChoice& choice, const BucketRecord& b, const std::string& key,
+                                   const SseCaller& caller, std::string* warning) {
+  SseWrite w;
+  auto keys = std::make_shared<ObjectKeys>();
+  if (choice.algorithm == kSseS3) {
+    keys->key = crypto::RandomBytes(32);
+    w.stored = {{"v", 1}, {"sse", kSseS3}, {"wk", Base64Encode(crypto::WrapKey(options_.master_key, kSseS3Purpose, keys->key))}};
+    w.keys = std::move(keys);
+    return w;
+  }
+  if (choice.algorithm == kSseC) {
+    const CustomerKey& ck = *choice.customer;
+    keys->key = crypto::RandomBytes(32);
+    w.stored = {{"v", 1},
+                {"sse", kSseC},
+                {"wk", Base64Encode(crypto::WrapKey(ck.key, kSseCWrapPurpose, keys->key))},
+                {"mac", Base64Encode(crypto::HmacSha256(ck.key, kSseCMacLabel))},
+                {"md5", ck.key_md5}};
+    w.keys = std::move(keys);
+    return w;
+  }
+  if (choice.algorithm != kSseKms && choice.algorithm != kSseDsse)
+    return InvalidArgument("unsupported server-side encryption " + choice.algorithm);
+  if (!options_.kms) return Internal("KMS is not available to S3");
+
+  const Principal& p = caller.ctx->principal;
+  // The seed case: an unqualified reference resolves in the requester's account.
+  std::string warn;
+  if (IsUnqualifiedKeyRef(choice.key_ref) && !p.account.empty() && p.account != b.owner) {
+    warn = "key reference '" + choice.key_ref + "' for s3://" + b.name + "/" + key + " resolves in the requester's account " +
+           p.account + " (" + p.arn + "), not the bucket owner's account " + b.owner +
+           "; use a key ARN to name the bucket owner's key";
+    if (options_.foreign_key_resolutions) options_.foreign_key_resolutions->fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved in account {} (bucket owner {})", b.name,
+                 key, p.arn, choice.key_ref, p.account, b.owner);
+    if (warning) *warning = warn;
+  }
+
+  KmsCaller kc = CallerFor(caller);
+  KmsEncryptionContext ctx = choice.user_context;
+  bool bucket_key = choice.bucket_key && choice.algorithm == kSseKms;
+  ctx["aws:s3:arn"] = bucket_key ? "arn:aws:s3:::" + b.name : "arn:aws:s3:::" + b.name + "/" + key;
+
+  w.stored = {{"v", 1}, {"sse", choice.algorithm}, {"ref", choice.key_ref}, {"ctx", ContextJson(ctx)}, {"bk", bucket_key}};
+  if (!choice.user_context.empty()) w.stored["uctx"] = true;
+  if (bucket_key) {
+    std::string cache_key = b.name + '\n' + choice.key_ref + '\n' + p.arn + '\n' + p.access_key_id + '\n' +
+                            ContextJson(ctx).dump();
+    auto dk = GenerateBucketKey(cache_key, choice.key_ref, ctx, kc);
+    if (!dk.ok()) return KmsToS3(dk.status());
+    keys->key = dk->plaintext;
+    keys->derive = true;
+    w.stored["arn"] = dk->key_arn;
+    w.stored["blob"] = Base64Encode(dk->ciphertext_blob);
+  } else {
+    auto dk = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
+    if (!dk.ok()) return KmsToS3(dk.status());
+    w.stored["arn"] = dk->key_arn;
+    w.stored["blob"] = Base64Encode(dk->ciphertext_blob);
+    if (choice.algorithm == kSseDsse) {
+      // Two independent layers: DK1 (outer) above, DK2 (inner) here.
+      auto dk2 = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
+      if (!dk2.ok()) return KmsToS3(dk2.status());
+      w.stored["blob2"] = Base64Encode(dk2->ciphertext_blob);
+      keys->key = dk2->plaintext;
+      keys->outer = dk->plaintext;
+    } else {
+      keys->key = dk->plaintext;
+    }
+  }
+  if (!warn.empty()) {
+    std::string arn = w.stored["arn"];
+    w.warning = warn + " (it resolved to " + arn + ")";
+    if (warning) *warning = w.warning;
+    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved to {}", b.name, key, p.arn,
+                 choice.key_ref, arn);
+  }
+  w.keys = std::move(keys);
+  return w;
+}
+
+Status SseKeys::CheckCustomer(const json& stored, const std::optional<CustomerKey>& customer) {
+  bool is_c = !stored.is_null() && stored.value("sse", "") == kSseC;
+  if (!is_c) {
+    if (customer) return AwsError("InvalidRequest", 400, "The encryption parameters are not applicable to this object.");
+    return Status::Ok();
+  }
+  if (!customer)
+    return AwsError("InvalidRequest", 400,
+                    "The object was stored using a form of Server Side Encryption. The correct parameters must be "
+                    "provided to retrieve the object.");
+  auto mac = Base64Decode(stored.value("mac", ""));
+  // INFERRED: a wrong customer key reads as S3's plain 403.
+  if (!mac || *mac != crypto::HmacSha256(customer->key, kSseCMacLabel)) return AwsError("AccessDenied", 403, "Access Denied");
+  return Status::Ok();
+}
+
+Result<ObjectKeysPtr> SseKeys::ForRead(const json& stored, const SseCaller& caller,
+                                       const std::optional<CustomerKey>& customer) {
+  CK_RETURN_IF_ERROR(CheckCustomer(stored, customer));
+  if (stored.is_null()) return ObjectKeysPtr();
+  if (stored.value("v", 0) != 1) return DataLoss("unknown object encryption format");
+  std::string sse = stored.value("sse", "");
+  auto keys = std::make_shared<ObjectKeys>();
+  if (sse == kSseS3) {
+    CK_ASSIGN_OR_RETURN(auto wk, B64(stored, "wk"));
+    CK_ASSIGN_OR_RETURN(keys->key, crypto::UnwrapKey(options_.master_key, kSseS3Purpose, wk));
+    return ObjectKeysPtr(keys);
+  }
+  if (sse == kSseC) {
+    CK_ASSIGN_OR_RETURN(auto wk, B64(stored, "wk"));
+    CK_ASSIGN_OR_RETURN(keys->key, crypto::UnwrapKey(customer->key, kSseCWrapPurpose, wk));
+    return ObjectKeysPtr(keys);
+  }
+  if (sse != kSseKms && sse != kSseDsse) return DataLoss("unknown object encryption " + sse);
+  if (!options_.kms) return Internal("KMS is not available to S3");
+  KmsCaller kc = CallerFor(caller);
+  KmsEncryptionContext ctx = ContextFrom(stored.value("ctx", json::object()));
+  CK_ASSIGN_OR_RETURN(auto blob, B64(stored, "blob"));
+  auto dk = options_.kms->Decrypt(blob, ctx, kc);
+  if (!dk.ok()) return KmsToS3(dk.status());
+  if (sse == kSseDsse) {
+    CK_ASSIGN_OR_RETURN(auto blob2, B64(stored, "blob2"));
+    auto dk2 = options_.kms->Decrypt(blob2, ctx, kc);
+    if (!dk2.ok()) return KmsToS3(dk2.status());
+    keys->key = dk2->plaintext;
+    keys->outer = dk->plaintext;
+  } else {
+    keys->key = dk->plaintext;
+  }
+  keys->derive = stored.value("bk", false);
+  return ObjectKeysPtr(keys);
+}
+
+void DescribeSse(const json& stored, json* out, bool write) {
+  json& d = *out;
+  if (stored.is_null()) {
+    d["ServerSideEncryption"] = kSseS3;  // S3's default since 2023
+    return;
+  }
+  std::string sse = stored.value("sse", "");
+  if (sse == kSseC) {
+    d["SSECustomerAlgorithm"] = "AES256";
+    d["SSECustomerKeyMD5"] = stored.value("md5", "");
+    return;
+  }
+  d["ServerSideEncryption"] = sse;
+  if (sse == kSseKms || sse == kSseDsse) {
+    d["SSEKMSKeyId"] = stored.value("arn", "");
+    if (stored.value("bk", false)) d["BucketKeyEnabled"] = true;
+    if (write && stored.value("uctx", false)) d["SSEKMSEncryptionContext"] = Base64Encode(stored["ctx"].dump());
+  }
+}
+
+bool EtagIsNotMd5(const json& stored) {
+  if (stored.is_null()) return false;
+  std::string sse = stored.value("sse", "");
+  return sse == kSseKms || sse == kSseDsse || sse == kSseC;
+}
+
+}  // namespace ck::services::s3
