@@ -38,6 +38,9 @@ def main():
     ap.add_argument("--duration", type=int, default=10, help="seconds per run")
     ap.add_argument("--keys", type=int, default=64, help="distinct keys per run")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--sse", default="", choices=["", "AES256", "aws:kms", "aws:kms+bucket-key"],
+                    help="set the bucket's default encryption first (SSE-S3, SSE-KMS, SSE-KMS with a bucket key)")
+    ap.add_argument("--kms-key", default="", help="key ARN for --sse aws:kms (default: a new key)")
     a = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
@@ -50,6 +53,15 @@ def main():
     except Exception:
         s3.create_bucket(Bucket=a.bucket) if a.region == "us-east-1" else s3.create_bucket(
             Bucket=a.bucket, CreateBucketConfiguration={"LocationConstraint": a.region})
+    if a.sse:
+        by_default = {"SSEAlgorithm": a.sse.split("+")[0]}
+        if a.sse.startswith("aws:kms"):
+            by_default["KMSMasterKeyID"] = a.kms_key or boto3.client(
+                "kms", endpoint_url=a.endpoint, region_name=a.region, aws_access_key_id=a.access_key,
+                aws_secret_access_key=a.secret_key).create_key()["KeyMetadata"]["Arn"]
+        s3.put_bucket_encryption(Bucket=a.bucket, ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": by_default, "BucketKeyEnabled": a.sse.endswith("bucket-key")}]})
+        print("bucket %s default encryption: %s" % (a.bucket, by_default))
 
     tmp = tempfile.mkdtemp(prefix="s3load-")
     print("%-4s %8s %5s %10s %10s %10s %10s %7s" % ("op", "size", "conc", "ops/s", "MB/s", "p50 ms", "p99 ms", "errors"))

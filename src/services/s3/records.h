@@ -11,9 +11,9 @@
 // An object's bytes are one or more blobs ("segments": one for PutObject, one
 // per part for multipart), so CompleteMultipartUpload never copies data.
 //
-// Encryption (issue 6) hooks in through ObjectRecord::encryption and
-// Segment::sealing: both are opaque JSON to this layer, written by the
-// BlobCodec that sealed the bytes and handed back to it to open them.
+// Encryption: ObjectRecord::encryption / UploadRecord::encryption hold the
+// keys' description (sse_keys.h) and Segment::sealing each blob's salt
+// (sealed_blob.h); docs/crypto-scheme.md is the format.
 //
 // Thread safety: plain values and pure functions.
 #pragma once
