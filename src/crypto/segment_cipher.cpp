@@ -135,23 +135,27 @@ SegmentOpener::SegmentOpener(SegmentKeys keys, uint64_t size)
     : keys_(std::move(keys)), size_(size), count_(SegmentCount(size)) {}
 
 Result<std::string> SegmentOpener::Open(uint64_t index, std::string_view sealed) const {
+  std::string plain, scratch;
+  CK_RETURN_IF_ERROR(OpenInto(index, sealed, &plain, &scratch));
+  return plain;
+}
+
+Status SegmentOpener::OpenInto(uint64_t index, std::string_view sealed, std::string* out, std::string* scratch) const {
   if (index >= count_) return DataLoss("segment index out of range");
   bool final = index + 1 == count_;
   uint64_t expected_plain = final ? size_ - index * kSegmentSize : kSegmentSize;
   if (sealed.size() != expected_plain + Overhead(two_layers()))
     return DataLoss("object data is truncated or corrupt (segment " + std::to_string(index) + ")");
   std::string nonce = Nonce(index);
-  std::string plain;
+  bool ok;
   if (two_layers()) {
-    std::string inner;
-    if (!crypto::Open(keys_.outer_key, nonce, Aad(kAadOuter, keys_.salt, index, final), sealed, &inner) ||
-        !crypto::Open(keys_.data_key, nonce, Aad(kAadInner, keys_.salt, index, final), inner, &plain))
-      return DataLoss("object data failed its integrity check (segment " + std::to_string(index) + ")");
-    return plain;
+    ok = crypto::Open(keys_.outer_key, nonce, Aad(kAadOuter, keys_.salt, index, final), sealed, scratch) &&
+         crypto::Open(keys_.data_key, nonce, Aad(kAadInner, keys_.salt, index, final), *scratch, out);
+  } else {
+    ok = crypto::Open(keys_.data_key, nonce, Aad(kAadInner, keys_.salt, index, final), sealed, out);
   }
-  if (!crypto::Open(keys_.data_key, nonce, Aad(kAadInner, keys_.salt, index, final), sealed, &plain))
-    return DataLoss("object data failed its integrity check (segment " + std::to_string(index) + ")");
-  return plain;
+  if (!ok) return DataLoss("object data failed its integrity check (segment " + std::to_string(index) + ")");
+  return Status::Ok();
 }
 
 std::string DeriveObjectKey(std::string_view bucket_key, std::string_view salt) {

@@ -57,6 +57,9 @@ class SegmentOpener {
   // Decrypts segment `index` from its sealed bytes. DataLoss when a tag fails
   // (tampered, truncated, or the wrong key).
   Result<std::string> Open(uint64_t index, std::string_view sealed) const;
+  // Same, into *out (its capacity is reused: no allocation per segment on a
+  // long read); `scratch` holds the inner layer for two-layer objects.
+  Status OpenInto(uint64_t index, std::string_view sealed, std::string* out, std::string* scratch) const;
   uint64_t segment_count() const { return count_; }
   bool two_layers() const { return !keys_.outer_key.empty(); }
 

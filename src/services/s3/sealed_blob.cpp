@@ -57,7 +57,11 @@ class Opener final : public SegmentOpener {
         sealed_.resize(span.blob_length);
         CK_ASSIGN_OR_RETURN(size_t got, blob.ReadAt(span.blob_offset, sealed_.data(), sealed_.size()));
         // A short read leaves a short segment, which fails its size/tag check.
-        CK_ASSIGN_OR_RETURN(plain_, opener_.Open(index, std::string_view(sealed_.data(), got)));
+        Status opened = opener_.OpenInto(index, std::string_view(sealed_.data(), got), &plain_, &scratch_);
+        if (!opened.ok()) {
+          cached_index_ = UINT64_MAX;
+          return opened;
+        }
         cached_index_ = index;
       }
       uint64_t in_seg = offset - index * crypto::kSegmentSize;
@@ -73,7 +77,7 @@ class Opener final : public SegmentOpener {
   uint64_t size_;
   crypto::SegmentOpener opener_;
   uint64_t cached_index_ = UINT64_MAX;
-  std::string sealed_, plain_;
+  std::string sealed_, plain_, scratch_;
 };
 
 }  // namespace
