@@ -155,6 +155,10 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   }
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  // Beast sizes each socket read by the buffer's free capacity (at least 512
+  // bytes); since the parser drains it, it would never grow: reserve enough
+  // for large reads or bodies arrive in ~512-byte recvmsg calls.
+  buffer.reserve(64 * 1024);
   std::vector<char> chunk(opt.read_chunk);
 
   if (connections.load() > opt.max_connections) {
@@ -268,7 +272,7 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream, Res
     bhttp::response_serializer<bhttp::buffer_body> sr{r};
     co_await bhttp::async_write_header(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
-    std::vector<char> buf(opt.read_chunk);
+    std::vector<char> buf(opt.write_chunk);
     uint64_t remaining = resp.content_length.value_or(0);
     for (;;) {
       size_t n = 0;

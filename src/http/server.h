@@ -30,6 +30,7 @@ struct ServerOptions {
   size_t max_connections = 4096;
   std::chrono::seconds drain_timeout{10};  // on stop, in-flight requests get this long
   size_t read_chunk = 256 * 1024;          // body bytes handed to a sink at a time
+  size_t write_chunk = 1024 * 1024;        // streamed response bytes written per socket write
   bool handle_signals = true;              // SIGINT/SIGTERM stop the server
 };
 
