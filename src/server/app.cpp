@@ -10,6 +10,7 @@
 #include "http/server.h"
 #include "server/config.h"
 #include "server/seed.h"
+#include "server/seed_resources.h"
 #include "services/authorizer.h"
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/cloudtrail/event_recorder.h"
@@ -145,6 +146,10 @@ int Serve(const ServeOptions& o) {
   s3_options.sse.foreign_key_resolutions = &gateway.stats().foreign_key_resolutions;
   services::s3::S3Service s3(*meta, *blobs, authorizer, clock, std::move(s3_options));
   gateway.RegisterS3(&s3);
+  if (Status s = SeedKeysAndBuckets(config, region, kms, s3); !s.ok()) {
+    std::cerr << "crosskey: " << o.config_file << ": " << s.message() << "\n";
+    return 2;
+  }
 
   http::ServerOptions http_options;
   http_options.host = o.host;

@@ -161,15 +161,16 @@ Result<Config> ParseConfig(std::string_view text, const std::string& source_name
     return Status::Ok();
   }));
   CK_RETURN_IF_ERROR(r.Each(root, "keys", [&](const toml::table& t, const std::string& ctx) -> Status {
-    CK_RETURN_IF_ERROR(r.Known(
-        t, ctx, {"account", "region", "id", "alias", "description", "policy", "key_spec", "key_usage"}));
+    CK_RETURN_IF_ERROR(
+        r.Known(t, ctx, {"account", "region", "alias", "description", "policy", "key_spec", "key_usage"}));
     KeyConfig k;
     CK_RETURN_IF_ERROR(r.Account(t, ctx, &k.account));
-    for (auto [name, field] : {std::pair{"region", &k.region}, {"id", &k.id}, {"alias", &k.alias},
+    for (auto [name, field] : {std::pair{"region", &k.region}, {"alias", &k.alias},
                                {"description", &k.description}, {"policy", &k.policy},
                                {"key_spec", &k.key_spec}, {"key_usage", &k.key_usage}})
       CK_RETURN_IF_ERROR(r.Str(t, ctx, name, field, false));
-    if (!k.alias.empty() && k.alias.rfind("alias/", 0) != 0)
+    if (k.alias.empty()) return r.Error(&t, ctx + ".alias", "is required (it identifies the key across restarts)");
+    if (k.alias.rfind("alias/", 0) != 0)
       return r.Error(t.get("alias"), ctx + ".alias", "must start with \"alias/\"");
     c.keys.push_back(std::move(k));
     return Status::Ok();

@@ -9,7 +9,7 @@
 //                  policies = [{ name, document }]
 //   [[roles]]      account, name, path?, trust_policy, max_session_duration?,
 //                  policies = [{ name, document }]
-//   [[keys]]       account, region?, id?, alias?, description?, policy?, key_spec?, key_usage?
+//   [[keys]]       account, alias, region?, description?, policy?, key_spec?, key_usage?
 //   [[buckets]]    account, name, region?
 #pragma once
 
@@ -47,7 +47,7 @@ struct RoleConfig {
 };
 
 struct KeyConfig {
-  std::string account, region, id, alias, description, policy;
+  std::string account, region, alias, description, policy;
   std::string key_spec = "SYMMETRIC_DEFAULT", key_usage = "ENCRYPT_DECRYPT";
 };
 

@@ -218,6 +218,38 @@ class LifecycleTest(unittest.TestCase):
             again.cleanup()
             server.cleanup()
 
+    def test_config_creates_keys_and_buckets_once(self):
+        config = STRICT_CONFIG.replace("[[users]]", """
+[[keys]]
+account = "111111111111"
+alias = "alias/my-key"
+description = "from config"
+
+[[buckets]]
+account = "111111111111"
+name = "config-bucket"
+
+[[users]]""")
+        with Server(memory=False) as holder:
+            pass
+        data_dir = holder.data_dir
+        arns = []
+        for _ in range(2):  # the second start finds both already there
+            server = Server(data_dir=data_dir, config=config).start()
+            try:
+                kms = server.client("kms", account=ACCOUNT1)
+                meta = kms.describe_key(KeyId="alias/my-key")["KeyMetadata"]
+                self.assertEqual(meta["Description"], "from config")
+                arns.append(meta["Arn"])
+                self.assertEqual(len(kms.list_aliases(KeyId=meta["KeyId"])["Aliases"]), 1)
+                names = [b["Name"] for b in server.client("s3", account=ACCOUNT1).list_buckets()["Buckets"]]
+                self.assertEqual(names, ["config-bucket"])
+            finally:
+                server.stop()
+                server.cleanup()
+        self.assertEqual(arns[0], arns[1])
+        self.assertTrue(arns[0].startswith("arn:aws:kms:us-east-1:111111111111:key/"))
+
     def test_sigterm_exits_cleanly(self):
         server = Server().start()
         server.client("sts").get_caller_identity()

@@ -1,0 +1,72 @@
+#include "server/seed_resources.h"
+
+#include "core/principal.h"
+
+namespace ck::server {
+
+using nlohmann::json;
+
+namespace {
+
+Status SeedKey(const KeyConfig& k, const std::string& region, services::KmsClient& kms) {
+  services::KmsCaller caller;
+  caller.principal = Principal::Root(k.account);
+  caller.region = region;
+  caller.source_ip = "127.0.0.1";
+  caller.user_agent = "crosskey-config";
+  // Already there from an earlier start: the alias names it.
+  auto existing = kms.DescribeKey(k.alias, caller);
+  if (existing.ok()) return Status::Ok();
+  if (existing.status().aws_code() != "NotFoundException") return existing.status();
+  json create = {{"KeySpec", k.key_spec}, {"KeyUsage", k.key_usage}};
+  if (!k.description.empty()) create["Description"] = k.description;
+  if (!k.policy.empty()) create["Policy"] = k.policy;
+  CK_ASSIGN_OR_RETURN(json created, kms.Call("CreateKey", create, caller));
+  std::string key_id = created["KeyMetadata"].value("KeyId", "");
+  CK_ASSIGN_OR_RETURN(json alias, kms.Call("CreateAlias", {{"AliasName", k.alias}, {"TargetKeyId", key_id}}, caller));
+  (void)alias;
+  return Status::Ok();
+}
+
+Status SeedBucket(const BucketConfig& b, const std::string& region, services::StreamingService& s3) {
+  http::RequestHead head;
+  head.method = "PUT";
+  http::ParseTarget("/" + b.name, &head);
+  head.headers.Add("host", "127.0.0.1");
+  std::string body;
+  if (region != "us-east-1") {
+    body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>" +
+           region + "</LocationConstraint></CreateBucketConfiguration>";
+  }
+  head.content_length = body.size();
+  head.request_id = "crosskey-config";
+  services::RequestContext ctx;
+  ctx.principal = Principal::Root(b.account);
+  ctx.region = region;
+  ctx.request_id = head.request_id;
+  ctx.service = "s3";
+  ctx.source_ip = "127.0.0.1";
+  ctx.head = &head;
+  ctx.body = std::make_shared<services::BodyInfo>();
+  ctx.body->content_length = body.size();
+  auto sink = s3.Begin(std::move(ctx));
+  if (!body.empty() && sink->wants_body()) CK_RETURN_IF_ERROR(sink->Write(body));
+  http::Response r = sink->Finish();
+  if (r.status == 200) return Status::Ok();
+  if (r.body.find("<Code>BucketAlreadyOwnedByYou</Code>") != std::string::npos) return Status::Ok();
+  return InvalidArgument("bucket " + b.name + ": S3 answered " + std::to_string(r.status) + ": " + r.body);
+}
+
+}  // namespace
+
+Status SeedKeysAndBuckets(const Config& config, const std::string& default_region, services::KmsClient& kms,
+                          services::StreamingService& s3) {
+  for (const auto& k : config.keys) {
+    Status s = SeedKey(k, k.region.empty() ? default_region : k.region, kms);
+    if (!s.ok()) return InvalidArgument("key " + k.alias + " in " + k.account + ": " + s.message());
+  }
+  for (const auto& b : config.buckets) CK_RETURN_IF_ERROR(SeedBucket(b, b.region.empty() ? default_region : b.region, s3));
+  return Status::Ok();
+}
+
+}  // namespace ck::server
