@@ -205,15 +205,7 @@ Result<json> DynamoDbService::Invoke(std::string_view op, const json& in, Reques
 }
 
 KmsCaller DynamoDbService::CallerFor(const RequestContext& ctx) const {
-  KmsCaller c;
-  c.principal = ctx.principal;
-  c.region = ctx.region;
-  c.via_service = "dynamodb." + ctx.region + ".amazonaws.com";
-  c.invoked_by = "dynamodb.amazonaws.com";
-  c.source_ip = ctx.source_ip;
-  c.request_id = ctx.request_id;
-  c.secure_transport = ctx.secure_transport;
-  return c;
+  return ForwardAccessCaller(ctx, "dynamodb", ctx.region);
 }
 
 Status DynamoDbService::Authorize(RequestContext& ctx, const std::string& action, const std::string& account,

@@ -24,6 +24,7 @@
 
 #include "base/status.h"
 #include "core/principal.h"
+#include "services/service.h"
 
 namespace ck::services {
 
@@ -37,6 +38,21 @@ struct KmsCaller {
   std::string request_id;      // the outer request's id, for the event
   bool secure_transport = false;
 };
+
+// The caller for a service (S3, DynamoDB, Secrets Manager) calling KMS on
+// behalf of the request's principal: a forward access session through
+// "SERVICE.REGION.amazonaws.com", invoked by "SERVICE.amazonaws.com".
+inline KmsCaller ForwardAccessCaller(const RequestContext& ctx, std::string_view service, const std::string& region) {
+  KmsCaller c;
+  c.principal = ctx.principal;
+  c.region = region;
+  c.via_service = std::string(service) + "." + region + ".amazonaws.com";
+  c.invoked_by = std::string(service) + ".amazonaws.com";
+  c.source_ip = ctx.source_ip;
+  c.request_id = ctx.request_id;
+  c.secure_transport = ctx.secure_transport;
+  return c;
+}
 
 using KmsEncryptionContext = std::map<std::string, std::string>;
 

@@ -61,15 +61,7 @@ SseKeys::SseKeys(SseOptions options, const Clock& clock) : options_(std::move(op
 }
 
 KmsCaller SseKeys::CallerFor(const SseCaller& c) const {
-  KmsCaller k;
-  k.principal = c.ctx->principal;
-  k.region = c.bucket_region;
-  k.via_service = "s3." + c.bucket_region + ".amazonaws.com";
-  k.invoked_by = "s3.amazonaws.com";
-  k.source_ip = c.ctx->source_ip;
-  k.request_id = c.ctx->request_id;
-  k.secure_transport = c.ctx->secure_transport;
-  return k;
+  return ForwardAccessCaller(*c.ctx, "s3", c.bucket_region);
 }
 
 Result<KmsDataKey> SseKeys::GenerateBucketKey(const std::string& cache_key, const std::string& ref,

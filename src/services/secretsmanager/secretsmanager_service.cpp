@@ -54,15 +54,7 @@ double SecretsManagerService::Now() const {
 }
 
 KmsCaller SecretsManagerService::CallerFor(const RequestContext& ctx) const {
-  KmsCaller c;
-  c.principal = ctx.principal;
-  c.region = ctx.region;
-  c.via_service = "secretsmanager." + ctx.region + ".amazonaws.com";
-  c.invoked_by = "secretsmanager.amazonaws.com";
-  c.source_ip = ctx.source_ip;
-  c.request_id = ctx.request_id;
-  c.secure_transport = ctx.secure_transport;
-  return c;
+  return ForwardAccessCaller(ctx, "secretsmanager", ctx.region);
 }
 
 Result<json> SecretsManagerService::Invoke(std::string_view op, const json& in, RequestContext& ctx) {
