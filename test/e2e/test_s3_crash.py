@@ -4,6 +4,7 @@ partial object is listed."""
 
 import concurrent.futures
 import hashlib
+import io
 import os
 import signal
 import threading
@@ -13,6 +14,15 @@ import unittest
 from botocore.exceptions import BotoCoreError, ClientError
 
 from crosskey import Server
+
+
+class SlowBody(io.BytesIO):
+    """A body the client sends in 64 KiB pieces with pauses, so that uploads
+    are still in flight when the server is killed however fast it is."""
+
+    def read(self, n=-1):
+        time.sleep(0.01)
+        return super().read(65536 if n is None or n < 0 or n > 65536 else n)
 
 
 class CrashTest(unittest.TestCase):
@@ -31,7 +41,7 @@ class CrashTest(unittest.TestCase):
             def upload(i):
                 body = hashlib.sha256(str(i).encode()).digest() * (1024 * (1 + i % 64))  # 32 KiB .. 2 MiB
                 try:
-                    s3.put_object(Bucket="crash", Key="obj-%03d" % i, Body=body)
+                    s3.put_object(Bucket="crash", Key="obj-%03d" % i, Body=SlowBody(body))
                 except (ClientError, BotoCoreError, Exception):
                     return
                 with lock:
@@ -39,7 +49,13 @@ class CrashTest(unittest.TestCase):
 
             with concurrent.futures.ThreadPoolExecutor(100) as pool:
                 futures = [pool.submit(upload, i) for i in range(100)]
-                time.sleep(0.4)
+                # Kill as soon as a few uploads are acknowledged: the rest are in flight.
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    with lock:
+                        if len(acked) >= 5:
+                            break
+                    time.sleep(0.002)
                 server.proc.send_signal(signal.SIGKILL)
                 concurrent.futures.wait(futures)
             server.stop()
@@ -62,6 +78,7 @@ class CrashTest(unittest.TestCase):
             # Most of the uploads should not have finished before the kill,
             # or the test proves nothing.
             self.assertLess(len(acked), 100, "all uploads finished before the kill; increase sizes")
+            self.assertGreater(len(acked), 0, "no upload was acknowledged before the kill")
         finally:
             restarted.stop()
             restarted.cleanup()
