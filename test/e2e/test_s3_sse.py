@@ -13,12 +13,12 @@ import unittest
 import botocore.exceptions
 
 from crosskey import ACCOUNT1, REGION, Server, error_of
-from test_s3_sse_helpers import World, assume_role, client_for, doc, events, key_arn, sse_c_key, with_context
+from test_s3_sse_helpers import ErrorAssertions, World, assume_role, client_for, doc, events, key_arn, sse_c_key, with_context
 
 SEG = 64 * 1024
 
 
-class SseTest(unittest.TestCase):
+class SseTest(ErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = Server(memory=False).start()
@@ -30,17 +30,6 @@ class SseTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
         cls.server.cleanup()
-
-    def assertError(self, fn, code, message=None, status=None, **kw):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn(**kw)
-        c, m, s = error_of(cm.exception)
-        self.assertEqual(c, code, m)
-        if message is not None:
-            self.assertEqual(m, message)
-        if status is not None:
-            self.assertEqual(s, status)
-        return cm.exception
 
     def bucket(self, name, **default):
         self.s3.create_bucket(Bucket=name)

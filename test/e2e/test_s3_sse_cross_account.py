@@ -9,14 +9,14 @@ import unittest
 import botocore.exceptions
 
 from crosskey import ACCOUNT1, ACCOUNT2, REGION, Server, error_of
-from test_s3_sse_helpers import World, doc, event_ids, events, k1_policy, with_context
+from test_s3_sse_helpers import ErrorAssertions, World, doc, event_ids, events, k1_policy, with_context
 
 REDACTED = ("User: arn:aws:sts::%s:assumed-role/role2/session2 is not authorized to perform: %s on this resource "
             "because the resource does not exist in this Region, no resource-based policies allow access, or a "
             "resource-based policy explicitly denies access")
 
 
-class Base(unittest.TestCase):
+class Base(ErrorAssertions, unittest.TestCase):
     server_args = ()
 
     @classmethod
@@ -28,17 +28,6 @@ class Base(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
         cls.server.cleanup()
-
-    def assertError(self, fn, code, message=None, status=None, **kw):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn(**kw)
-        c, m, s = error_of(cm.exception)
-        self.assertEqual(c, code, m)
-        if message is not None:
-            self.assertEqual(m, message)
-        if status is not None:
-            self.assertEqual(s, status)
-        return cm.exception
 
     def obj_arn(self, key, bucket="bucket1"):
         return "arn:aws:s3:::%s/%s" % (bucket, key)

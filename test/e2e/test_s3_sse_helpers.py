@@ -13,7 +13,9 @@ import base64
 import hashlib
 import json
 
-from crosskey import ACCOUNT1, ACCOUNT2, REGION
+import botocore.exceptions
+
+from crosskey import ACCOUNT1, ACCOUNT2, REGION, error_of
 
 
 def doc(*statements):
@@ -50,6 +52,21 @@ def assume_role(server, account, role, trust_account, statements, session="sess"
 def client_for(server, creds, service):
     return server.client(service, account=creds["AccessKeyId"], secret=creds["SecretAccessKey"],
                          token=creds["SessionToken"])
+
+
+class ErrorAssertions:
+    """assertError for unittest.TestCase subclasses: the call fails with this AWS error."""
+
+    def assertError(self, fn, code, message=None, status=None, **kw):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            fn(**kw)
+        c, m, s = error_of(cm.exception)
+        self.assertEqual(c, code, m)
+        if message is not None:
+            self.assertEqual(m, message)
+        if status is not None:
+            self.assertEqual(s, status)
+        return cm.exception
 
 
 class World:
