@@ -2,8 +2,10 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace ck::crypto {
@@ -46,10 +48,44 @@ std::string HmacSha1(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+namespace {
+
+// Per-thread pool of RAND_bytes output: each RAND_bytes call locks the DRBG,
+// checks for fork and runs its own AES-CTR setup, which costs more than the
+// 12 to 64 bytes most callers (IVs, data keys, ids) ask for. Bytes leave the
+// pool once and are wiped as they go.
+struct RandomPool {
+  unsigned char bytes[4096];
+  size_t next = sizeof bytes;
+  ~RandomPool() { OPENSSL_cleanse(bytes, sizeof bytes); }
+};
+
+void RandBytesOrDie(unsigned char* out, size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1)
+    throw std::runtime_error("RAND_bytes failed");  // the process cannot continue safely without randomness
+}
+
+}  // namespace
+
+void RandomFill(void* out, size_t n) {
+  auto* dst = static_cast<unsigned char*>(out);
+  if (n > 256) {
+    RandBytesOrDie(dst, n);
+    return;
+  }
+  thread_local RandomPool pool;
+  if (sizeof pool.bytes - pool.next < n) {
+    RandBytesOrDie(pool.bytes, sizeof pool.bytes);
+    pool.next = 0;
+  }
+  std::memcpy(dst, pool.bytes + pool.next, n);
+  OPENSSL_cleanse(pool.bytes + pool.next, n);
+  pool.next += n;
+}
+
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error("RAND_bytes failed");  // the process cannot continue safely without randomness
+  RandomFill(out.data(), n);
   return out;
 }
 

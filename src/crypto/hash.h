@@ -13,8 +13,10 @@ std::string Md5(std::string_view data);           // raw 16 bytes
 std::string Sha1(std::string_view data);          // raw 20 bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
 std::string HmacSha1(std::string_view key, std::string_view data);    // raw 20 bytes (SigV2 only)
-// Cryptographically secure random bytes (OpenSSL RAND_bytes).
+// Cryptographically secure random bytes (OpenSSL RAND_bytes, drawn through a
+// per-thread pool for small requests).
 std::string RandomBytes(size_t n);
+void RandomFill(void* out, size_t n);
 
 enum class DigestAlgorithm { kMd5, kSha1, kSha256 };
 

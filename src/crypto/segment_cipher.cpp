@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "crypto/aead.h"
 #include "crypto/hash.h"
 
 namespace ck::crypto {
@@ -31,54 +32,12 @@ std::string Aad(std::string_view label, std::string_view salt, uint64_t index, b
   return aad;
 }
 
-struct Ctx {
-  EVP_CIPHER_CTX* c = EVP_CIPHER_CTX_new();
-  ~Ctx() { EVP_CIPHER_CTX_free(c); }
-};
-
-// Per-thread contexts: creating one per segment is measurable at GB/s rates.
-EVP_CIPHER_CTX* ThreadCtx() {
-  thread_local Ctx ctx;
-  return ctx.c;
-}
-
 void Seal(std::string_view key, std::string_view iv, std::string_view aad, std::string_view in, std::string* out) {
-  EVP_CIPHER_CTX* c = ThreadCtx();
-  int len = 0;
-  EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), nullptr, nullptr, nullptr);
-  EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr);
-  EVP_EncryptInit_ex(c, nullptr, nullptr, reinterpret_cast<const unsigned char*>(key.data()),
-                     reinterpret_cast<const unsigned char*>(iv.data()));
-  EVP_EncryptUpdate(c, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()), static_cast<int>(aad.size()));
-  size_t start = out->size();
-  out->resize(start + in.size() + kSegmentTagSize);
-  auto* dst = reinterpret_cast<unsigned char*>(out->data() + start);
-  EVP_EncryptUpdate(c, dst, &len, reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  EVP_EncryptFinal_ex(c, dst + len, &len);
-  EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, kSegmentTagSize, dst + in.size());
+  AesGcmEncrypt(key, iv, aad, in, out);
 }
 
 bool Open(std::string_view key, std::string_view iv, std::string_view aad, std::string_view sealed, std::string* out) {
-  if (sealed.size() < kSegmentTagSize) return false;
-  size_t n = sealed.size() - kSegmentTagSize;
-  EVP_CIPHER_CTX* c = ThreadCtx();
-  int len = 0;
-  EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), nullptr, nullptr, nullptr);
-  EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr);
-  EVP_DecryptInit_ex(c, nullptr, nullptr, reinterpret_cast<const unsigned char*>(key.data()),
-                     reinterpret_cast<const unsigned char*>(iv.data()));
-  EVP_DecryptUpdate(c, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()), static_cast<int>(aad.size()));
-  out->resize(n);
-  auto* dst = reinterpret_cast<unsigned char*>(out->data());
-  EVP_DecryptUpdate(c, dst, &len, reinterpret_cast<const unsigned char*>(sealed.data()), static_cast<int>(n));
-  EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, kSegmentTagSize,
-                      const_cast<char*>(sealed.data() + n));
-  int ok = EVP_DecryptFinal_ex(c, dst + len, &len);
-  if (ok != 1) {
-    out->clear();
-    return false;
-  }
-  return true;
+  return AesGcmDecrypt(key, iv, aad, sealed, out);
 }
 
 uint64_t SegmentCount(uint64_t size) { return size == 0 ? 1 : (size + kSegmentSize - 1) / kSegmentSize; }

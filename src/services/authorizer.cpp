@@ -121,6 +121,7 @@ Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r)
   ctx.resource = r.resource;
   ctx.resource_account = r.resource_account.empty() ? p.account : r.resource_account;
   ctx.keys = r.keys;
+  ctx.service_keys = r.service_keys;
   iam::RequestFacts facts;
   facts.source_ip = r.source_ip;
   facts.secure_transport = r.secure_transport;
@@ -129,7 +130,8 @@ Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r)
   facts.called_via = r.called_via;
   facts.via_aws_service = !r.called_via.empty();
   facts.resource_account = ctx.resource_account;
-  iam::AddGlobalKeys(ip, facts, &ctx.keys);
+  iam::GlobalKeys globals(ip, facts);
+  ctx.global_keys = &globals;
 
   iam::EvaluationInput in;
   in.principal = &ip;

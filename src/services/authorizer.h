@@ -31,6 +31,7 @@ struct AuthzRequest {
   const iam::Policy* resource_policy = nullptr;
   bool resource_policy_required = false;  // KMS key policies, role trust policies
   iam::ContextKeys keys;         // service-specific keys (kms:ViaService, s3:prefix, ...)
+  const iam::KeySource* service_keys = nullptr;  // more of them, computed on demand
   // Request facts for the global keys.
   std::string region;
   std::string source_ip;

@@ -2,55 +2,95 @@
 
 #include <cmath>
 
+#include "core/iam/wildcard.h"
+
 namespace ck::iam {
 
-const char* PrincipalTypeName(Principal::Type type) {
-  switch (type) {
-    case Principal::kRoot:
-      return "Account";
-    case Principal::kUser:
-      return "User";
-    case Principal::kAssumedRole:
-      return "AssumedRole";
-    case Principal::kFederatedUser:
-      return "FederatedUser";
-    case Principal::kService:
-      return "AWSService";  // UNVERIFIED: AWS documents no PrincipalType for service principals
-    case Principal::kAnonymous:
-      return "Anonymous";
+namespace {
+
+constexpr std::string_view kNames[] = {
+    "aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:PrincipalType", "aws:userid",
+    "aws:PrincipalArn",         "aws:PrincipalAccount",      "aws:username",      "aws:SourceIp",
+    "aws:SecureTransport",      "aws:CurrentTime",           "aws:EpochTime",     "aws:RequestedRegion",
+    "aws:ViaAWSService",        "aws:CalledVia",             "aws:CalledViaFirst", "aws:CalledViaLast",
+    "aws:ResourceAccount",
+};
+
+// Constant values a span can point at.
+const std::string kTrue = "true";
+const std::string kFalse = "false";
+const std::string kAnonymousUserId = "anonymous";
+const std::string kTypeNames[] = {"Account", "User", "AssumedRole", "FederatedUser", "AWSService", "Anonymous"};
+
+std::span<const std::string> One(const std::string& value) {
+  return value.empty() ? std::span<const std::string>() : std::span<const std::string>(&value, 1);
+}
+std::span<const std::string> Bool(bool b) { return One(b ? kTrue : kFalse); }
+
+}  // namespace
+
+// UNVERIFIED: AWS documents no aws:PrincipalType for service principals ("AWSService").
+const char* PrincipalTypeName(Principal::Type type) { return kTypeNames[type].c_str(); }
+
+std::span<const std::string_view> GlobalKeys::Names() { return kNames; }
+
+std::span<const std::string> GlobalKeys::Compute(Computed slot) const {
+  if (!ready_[slot]) {
+    switch (slot) {
+      case kCurrentTime: computed_[slot] = FormatIso8601(facts_.now); break;
+      case kEpochTime:
+        computed_[slot] = std::to_string(static_cast<long long>(std::floor(ToEpochSeconds(facts_.now))));
+        break;
+      case kCalledViaFirst: computed_[slot] = facts_.called_via.front(); break;
+      case kCalledViaLast: computed_[slot] = facts_.called_via.back(); break;
+      case kComputedCount: break;
+    }
+    ready_[slot] = true;
   }
-  return "Anonymous";
+  return One(computed_[slot]);
+}
+
+std::span<const std::string> GlobalKeys::Find(std::string_view key) const {
+  if (key.size() < 4 || !EqualsIgnoreCase(key.substr(0, 4), "aws:")) return {};
+  const Principal& p = principal_;
+  const RequestFacts& f = facts_;
+  auto is = [key](std::string_view name) { return EqualsIgnoreCase(key, name); };
+  const bool service = p.type == Principal::kService;
+  const bool anonymous = p.type == Principal::kAnonymous;
+  if (is("aws:PrincipalServiceName")) return service ? One(p.service) : std::span<const std::string>();
+  if (is("aws:PrincipalIsAWSService")) return Bool(service);
+  if (service) {
+    // A service principal carries only the two keys above among the principal keys.
+  } else if (is("aws:PrincipalType")) {
+    return One(kTypeNames[p.type]);
+  } else if (is("aws:userid")) {
+    return anonymous ? One(kAnonymousUserId) : One(p.user_id);
+  } else if (!anonymous) {
+    if (is("aws:PrincipalArn")) return One(p.type == Principal::kAssumedRole && !p.role_arn.empty() ? p.role_arn : p.arn);
+    if (is("aws:PrincipalAccount")) return One(p.account);
+    if (is("aws:username")) return p.type == Principal::kUser ? One(p.username) : std::span<const std::string>();
+  }
+  if (is("aws:SourceIp")) return One(f.source_ip);
+  if (is("aws:SecureTransport")) return Bool(f.secure_transport);
+  if (is("aws:CurrentTime")) return Compute(kCurrentTime);
+  if (is("aws:EpochTime")) return Compute(kEpochTime);
+  if (is("aws:RequestedRegion")) return One(f.requested_region);
+  if (is("aws:ViaAWSService")) return Bool(f.via_aws_service);
+  if (!f.called_via.empty()) {
+    if (is("aws:CalledVia")) return f.called_via;
+    if (is("aws:CalledViaFirst")) return Compute(kCalledViaFirst);
+    if (is("aws:CalledViaLast")) return Compute(kCalledViaLast);
+  }
+  if (is("aws:ResourceAccount")) return One(f.resource_account);
+  return {};
 }
 
 void AddGlobalKeys(const Principal& p, const RequestFacts& f, ContextKeys* keys) {
-  auto set = [keys](const char* key, std::string value) { (*keys)[key] = {std::move(value)}; };
-  if (p.type == Principal::kService) {
-    set("aws:PrincipalServiceName", p.service);
-    set("aws:PrincipalIsAWSService", "true");
-  } else {
-    set("aws:PrincipalType", PrincipalTypeName(p.type));
-    set("aws:PrincipalIsAWSService", "false");
-    if (p.type == Principal::kAnonymous) {
-      set("aws:userid", "anonymous");
-    } else {
-      set("aws:PrincipalArn", p.type == Principal::kAssumedRole && !p.role_arn.empty() ? p.role_arn : p.arn);
-      if (!p.account.empty()) set("aws:PrincipalAccount", p.account);
-      if (!p.user_id.empty()) set("aws:userid", p.user_id);
-      if (p.type == Principal::kUser && !p.username.empty()) set("aws:username", p.username);
-    }
+  GlobalKeys globals(p, f);
+  for (std::string_view name : GlobalKeys::Names()) {
+    auto values = globals.Find(name);
+    if (!values.empty()) (*keys)[std::string(name)] = std::vector<std::string>(values.begin(), values.end());
   }
-  if (!f.source_ip.empty()) set("aws:SourceIp", f.source_ip);
-  set("aws:SecureTransport", f.secure_transport ? "true" : "false");
-  set("aws:CurrentTime", FormatIso8601(f.now));
-  set("aws:EpochTime", std::to_string(static_cast<long long>(std::floor(ToEpochSeconds(f.now)))));
-  if (!f.requested_region.empty()) set("aws:RequestedRegion", f.requested_region);
-  set("aws:ViaAWSService", f.via_aws_service ? "true" : "false");
-  if (!f.called_via.empty()) {
-    (*keys)["aws:CalledVia"] = f.called_via;
-    set("aws:CalledViaFirst", f.called_via.front());
-    set("aws:CalledViaLast", f.called_via.back());
-  }
-  if (!f.resource_account.empty()) set("aws:ResourceAccount", f.resource_account);
 }
 
 }  // namespace ck::iam

@@ -12,9 +12,14 @@
 //   aws:CalledVia (multivalued), aws:CalledViaFirst, aws:CalledViaLast,
 //   aws:ResourceAccount
 // Keys whose fact is unknown (empty) are left out, so "absent key" rules apply.
-// Pure function; thread-safe.
+//
+// GlobalKeys computes them on demand for one request (most policies test
+// none); AddGlobalKeys writes them all into a map (tests, policy simulation).
+// GlobalKeys is used by one thread at a time; AddGlobalKeys is thread-safe.
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <string>
 #include <vector>
 
@@ -36,6 +41,26 @@ struct RequestFacts {
 };
 
 const char* PrincipalTypeName(Principal::Type type);
+
+// The global keys of one request, computed when first asked for. Holds
+// references: the principal and the facts must outlive it.
+class GlobalKeys final : public KeySource {
+ public:
+  GlobalKeys(const Principal& principal, const RequestFacts& facts) : principal_(principal), facts_(facts) {}
+  std::span<const std::string> Find(std::string_view key) const override;
+
+  // Every global key name, in the order AddGlobalKeys writes them.
+  static std::span<const std::string_view> Names();
+
+ private:
+  enum Computed { kCurrentTime, kEpochTime, kCalledViaFirst, kCalledViaLast, kComputedCount };
+  std::span<const std::string> Compute(Computed slot) const;
+
+  const Principal& principal_;
+  const RequestFacts& facts_;
+  mutable std::array<std::string, kComputedCount> computed_;
+  mutable std::bitset<kComputedCount> ready_;
+};
 
 // Adds (overwriting) the global keys to *keys.
 void AddGlobalKeys(const Principal& principal, const RequestFacts& facts, ContextKeys* keys);

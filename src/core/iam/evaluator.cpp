@@ -214,7 +214,7 @@ EvaluationResult Evaluate(const EvaluationInput& in) {
   static const RequestContext kEmptyContext;
   const Principal& p = in.principal ? *in.principal : AnonymousPrincipal();
   const RequestContext& ctx = in.context ? *in.context : kEmptyContext;
-  const ValueSource source{&ctx.keys, &p};
+  const ValueSource source{&ctx.keys, &p, ctx.service_keys, ctx.global_keys};
   const bool has_identity_side = p.type != Principal::kAnonymous && p.type != Principal::kService;
   const bool has_boundary = has_identity_side && in.permissions_boundary != nullptr;
   const bool has_session = has_identity_side && in.session_policies.has_value();

@@ -30,6 +30,14 @@ std::span<const std::string> ValueSource::Lookup(std::string_view key) const {
     auto it = keys->find(key);
     if (it != keys->end()) return it->second;
   }
+  if (service_keys != nullptr) {
+    auto found = service_keys->Find(key);
+    if (!found.empty()) return found;
+  }
+  if (global_keys != nullptr) {
+    auto found = global_keys->Find(key);
+    if (!found.empty()) return found;
+  }
   if (principal == nullptr) return {};
   const Principal& p = *principal;
   if (p.type == Principal::kAnonymous || p.type == Principal::kService) return {};

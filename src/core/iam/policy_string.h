@@ -23,13 +23,16 @@
 
 namespace ck::iam {
 
-// Where variable and condition key values come from: the context keys first,
-// then the few keys every authenticated request carries, derived from the
-// Principal when the caller did not fill them (aws:PrincipalArn,
-// aws:PrincipalAccount, aws:userid, and aws:username for IAM users).
+// Where variable and condition key values come from: the explicit context
+// keys first, then the service's and the global keys computed on demand, then
+// the few keys every authenticated request carries, derived from the
+// Principal when nobody supplied them (aws:PrincipalArn, aws:PrincipalAccount,
+// aws:userid, and aws:username for IAM users).
 struct ValueSource {
   const ContextKeys* keys = nullptr;
   const Principal* principal = nullptr;
+  const KeySource* service_keys = nullptr;
+  const KeySource* global_keys = nullptr;
   // An empty span means the key is absent.
   std::span<const std::string> Lookup(std::string_view key) const;
 };

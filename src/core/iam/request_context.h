@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,19 @@ struct CaseInsensitiveLess {
 // empty vector counts as absent.
 using ContextKeys = std::map<std::string, std::vector<std::string>, CaseInsensitiveLess>;
 
+// Condition keys computed only when a policy condition or variable asks for
+// them: most policies test no condition, so building every key of every
+// request up front would be wasted work on the hot path.
+class KeySource {
+ public:
+  // The values of `key` (its name matched ignoring ASCII case); an empty span
+  // when the key is absent. The span stays valid while the source lives.
+  virtual std::span<const std::string> Find(std::string_view key) const = 0;
+
+ protected:
+  ~KeySource() = default;
+};
+
 // The authenticated caller, as the auth layer resolved it.
 struct Principal {
   enum Type { kRoot, kUser, kAssumedRole, kFederatedUser, kService, kAnonymous };
@@ -58,7 +72,9 @@ struct RequestContext {
   std::string action;            // "kms:Encrypt"; matched case-insensitively
   std::string resource;          // the resource ARN; matched case-sensitively
   std::string resource_account;  // owner of the resource; empty = the caller's account
-  ContextKeys keys;
+  ContextKeys keys;                        // explicit keys, consulted first
+  const KeySource* service_keys = nullptr;  // a service's own keys (kms:*, s3:*), on demand
+  const KeySource* global_keys = nullptr;   // aws:* keys (GlobalKeys), on demand
 };
 
 }  // namespace ck::iam

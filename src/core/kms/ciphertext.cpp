@@ -1,6 +1,6 @@
 #include "core/kms/ciphertext.h"
 
-#include "core/kms/aes_gcm.h"
+#include "crypto/aead.h"
 #include "crypto/hash.h"
 
 namespace ck::kms {
@@ -74,19 +74,19 @@ std::string CanonicalContext(const EncryptionContext& context) {
 std::string SealBlob(const BlobHeader& header, std::string_view key, std::string_view plaintext,
                      const EncryptionContext& context) {
   std::string blob;
-  blob.reserve(64 + plaintext.size() + kGcmIvSize + kGcmTagSize);
+  blob.reserve(64 + plaintext.size() + crypto::kAesGcmIvSize + crypto::kAesGcmTagSize);
   EncodeHeader(header, &blob);
   std::string aad = blob;
   aad.append(CanonicalContext(context));
-  std::string iv = crypto::RandomBytes(kGcmIvSize);
-  AesGcmSeal(key, iv, aad, plaintext, &blob);
+  std::string iv = crypto::RandomBytes(crypto::kAesGcmIvSize);
+  crypto::AesGcmSeal(key, iv, aad, plaintext, &blob);
   return blob;
 }
 
 Result<BlobHeader> ParseBlobHeader(std::string_view blob) {
   BlobHeader h;
   size_t n = DecodeHeader(blob, &h);
-  if (n == 0 || blob.size() < n + kGcmIvSize + kGcmTagSize) return InvalidCiphertext();
+  if (n == 0 || blob.size() < n + crypto::kAesGcmIvSize + crypto::kAesGcmTagSize) return InvalidCiphertext();
   return h;
 }
 
@@ -96,7 +96,7 @@ Result<std::string> OpenBlob(std::string_view blob, std::string_view key, const 
   if (n == 0) return InvalidCiphertext();
   std::string aad(blob.substr(0, n));
   aad.append(CanonicalContext(context));
-  auto plain = AesGcmOpen(key, aad, blob.substr(n));
+  auto plain = crypto::AesGcmOpen(key, aad, blob.substr(n));
   if (!plain) return InvalidCiphertext();
   return std::move(*plain);
 }

@@ -1,7 +1,7 @@
 #include "core/kms/key_model.h"
 
 #include "base/codec.h"
-#include "core/kms/aes_gcm.h"
+#include "crypto/aead.h"
 #include "crypto/hash.h"
 
 namespace ck::kms {
@@ -65,13 +65,13 @@ std::string NewKeyMaterialId() { return HexEncode(crypto::RandomBytes(32)); }
 std::string WrapMaterial(std::string_view master_key, const std::string& arn, uint32_t version,
                          std::string_view material) {
   std::string out;
-  AesGcmSeal(master_key, crypto::RandomBytes(kGcmIvSize), MaterialAad(arn, version), material, &out);
+  crypto::AesGcmSeal(master_key, crypto::RandomBytes(crypto::kAesGcmIvSize), MaterialAad(arn, version), material, &out);
   return out;
 }
 
 Result<std::string> UnwrapMaterial(std::string_view master_key, const std::string& arn, uint32_t version,
                                    std::string_view wrapped) {
-  auto plain = AesGcmOpen(master_key, MaterialAad(arn, version), wrapped);
+  auto plain = crypto::AesGcmOpen(master_key, MaterialAad(arn, version), wrapped);
   if (!plain)
     return DataLoss("key material of " + arn + " does not unwrap: wrong master key (CROSSKEY_MASTER_KEY / master.key)?");
   return std::move(*plain);

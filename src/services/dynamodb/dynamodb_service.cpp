@@ -2,7 +2,7 @@
 
 #include "base/codec.h"
 #include "core/arn.h"
-#include "core/kms/aes_gcm.h"
+#include "crypto/aead.h"
 #include "crypto/hash.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/dynamodb_internal.h"
@@ -136,12 +136,12 @@ Status ValidateKeyParam(const Table& t, const Json& key, const std::string& what
 
 std::string SealItem(const TableKey& k, const Table& t, const std::string& storage_key, const Json& item) {
   std::string out;
-  kms::AesGcmSeal(k.bytes, crypto::RandomBytes(kms::kGcmIvSize), t.id + '\0' + storage_key, item.dump(), &out);
+  crypto::AesGcmSeal(k.bytes, crypto::RandomBytes(crypto::kAesGcmIvSize), t.id + '\0' + storage_key, item.dump(), &out);
   return out;
 }
 
 Result<Json> OpenItem(const TableKey& k, const Table& t, const std::string& storage_key, const std::string& sealed) {
-  auto plain = kms::AesGcmOpen(k.bytes, t.id + '\0' + storage_key, sealed);
+  auto plain = crypto::AesGcmOpen(k.bytes, t.id + '\0' + storage_key, sealed);
   if (!plain) return DataLoss("an item of table " + t.name + " failed its integrity check");
   try {
     return Json::parse(*plain);
@@ -252,7 +252,7 @@ Result<ddb::Table> DynamoDbService::LoadTable(const json& in, RequestContext& ct
 
 Result<ddb::TableKey> DynamoDbService::UnwrapTableKey(const ddb::Table& t, RequestContext& ctx) {
   if (!t.sse_kms) {
-    auto plain = kms::AesGcmOpen(owned_root_, t.id, t.wrapped_key);
+    auto plain = crypto::AesGcmOpen(owned_root_, t.id, t.wrapped_key);
     if (!plain) return DataLoss("table key of " + t.name + " failed its integrity check");
     return ddb::TableKey{*plain};
   }

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "base/codec.h"
-#include "core/kms/aes_gcm.h"
+#include "crypto/aead.h"
 #include "crypto/hash.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/dynamodb_internal.h"
@@ -177,7 +177,7 @@ Result<json> DynamoDbService::CreateTable(const json& in, RequestContext& ctx) {
     t.wrapped_key = dk->ciphertext_blob;
   } else {
     table_key = crypto::RandomBytes(32);
-    kms::AesGcmSeal(owned_root_, crypto::RandomBytes(kms::kGcmIvSize), t.id, table_key, &t.wrapped_key);
+    crypto::AesGcmSeal(owned_root_, crypto::RandomBytes(crypto::kAesGcmIvSize), t.id, table_key, &t.wrapped_key);
   }
   t.creator = ddb::PrincipalToJson(ctx.principal);
   t.created = static_cast<double>(static_cast<int64_t>(ToEpochSeconds(clock_.Now())));
@@ -238,7 +238,7 @@ Result<json> DynamoDbService::UpdateTable(const json& in, RequestContext& ctx) {
       t.sse_kms = false;
       t.kms_key_arn.clear();
       t.wrapped_key.clear();
-      kms::AesGcmSeal(owned_root_, crypto::RandomBytes(kms::kGcmIvSize), t.id, key.bytes, &t.wrapped_key);
+      crypto::AesGcmSeal(owned_root_, crypto::RandomBytes(crypto::kAesGcmIvSize), t.id, key.bytes, &t.wrapped_key);
     }
     t.creator = ddb::PrincipalToJson(ctx.principal);
     sse_changed = true;

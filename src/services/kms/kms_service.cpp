@@ -4,6 +4,7 @@
 
 #include "base/codec.h"
 #include "crypto/hash.h"
+#include "services/kms/kms_condition_keys.h"
 
 namespace ck::services {
 
@@ -294,21 +295,9 @@ Status KmsService::Authorize(Ctx& c, const kms::KeyRecord& key, std::string_view
   r.resource_policy = key.parsed_policy.get();
   r.resource_policy_required = true;
   r.keys = std::move(extra);
-  r.keys["kms:CallerAccount"] = {caller.principal.account};
-  if (!caller.via_service.empty()) r.keys["kms:ViaService"] = {caller.via_service};
+  KmsConditionKeys kms_keys(caller, &key, ec, &request_alias);
+  r.service_keys = &kms_keys;
   if (!caller.invoked_by.empty()) r.called_via = {caller.invoked_by};
-  if (ec && !ec->empty()) {
-    std::vector<std::string> names;
-    for (const auto& [k, v] : *ec) {
-      r.keys["kms:EncryptionContext:" + k] = {v};
-      names.push_back(k);
-    }
-    r.keys["kms:EncryptionContextKeys"] = std::move(names);
-  }
-  r.keys["kms:KeySpec"] = {key.spec};
-  r.keys["kms:KeyUsage"] = {key.usage};
-  r.keys["kms:KeyOrigin"] = {key.origin};
-  if (!request_alias.empty()) r.keys["kms:RequestAlias"] = {request_alias};
   r.region = caller.region;
   // Forward access sessions carry no source IP of their own (aws:SourceIp is absent).
   if (caller.via_service.empty()) r.source_ip = caller.source_ip;
@@ -325,8 +314,8 @@ Status KmsService::AuthorizeIdentity(Ctx& c, std::string_view action, const std:
   r.principal = &c.caller.principal;
   r.action = "kms:" + std::string(action);
   r.resource = resource;
-  r.keys["kms:CallerAccount"] = {c.caller.principal.account};
-  if (!c.caller.via_service.empty()) r.keys["kms:ViaService"] = {c.caller.via_service};
+  KmsConditionKeys kms_keys(c.caller, nullptr, nullptr, nullptr);
+  r.service_keys = &kms_keys;
   if (!c.caller.invoked_by.empty()) r.called_via = {c.caller.invoked_by};
   r.region = c.caller.region;
   if (c.caller.via_service.empty()) r.source_ip = c.caller.source_ip;

@@ -3,7 +3,7 @@
 #include "base/codec.h"
 #include "core/arn.h"
 #include "core/iam/policy_document.h"
-#include "core/kms/aes_gcm.h"
+#include "crypto/aead.h"
 #include "crypto/hash.h"
 
 namespace ck::services {
@@ -237,7 +237,7 @@ Result<sm::SecretVersion> SecretsManagerService::SealVersion(const sm::Secret& s
   v.binary = binary;
   v.data_key_blob = dk->ciphertext_blob;
   v.key_arn = dk->key_arn;
-  kms::AesGcmSeal(dk->plaintext, crypto::RandomBytes(kms::kGcmIvSize), s.arn + '\0' + version_id, value, &v.sealed);
+  crypto::AesGcmSeal(dk->plaintext, crypto::RandomBytes(crypto::kAesGcmIvSize), s.arn + '\0' + version_id, value, &v.sealed);
   return v;
 }
 
@@ -260,7 +260,7 @@ Result<std::string> SecretsManagerService::OpenVersion(const sm::Secret& s, cons
     return AwsError("DecryptionFailure", 400,
                     "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
   }
-  auto plain = kms::AesGcmOpen(dec->plaintext, s.arn + '\0' + v.id, v.sealed);
+  auto plain = crypto::AesGcmOpen(dec->plaintext, s.arn + '\0' + v.id, v.sealed);
   if (!plain) return DataLoss("secret version " + v.id + " failed its integrity check");
   return std::move(*plain);
 }
