@@ -1,6 +1,9 @@
 #include "crypto/aead.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+
+#include <cstring>
 
 #include <stdexcept>
 
@@ -17,14 +20,57 @@ const EVP_CIPHER* Cipher() {
   return cipher;
 }
 
-struct ThreadContext {
-  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  ~ThreadContext() { EVP_CIPHER_CTX_free(ctx); }
+// A few cipher contexts per thread, each keyed: re-initialising a context
+// with only a new IV skips the AES key expansion and GCM hash-key setup, which
+// dominate sealing a short data key under the same KMS key again and again.
+class ThreadContexts {
+ public:
+  ~ThreadContexts() {
+    for (Slot& s : slots_) {
+      OPENSSL_cleanse(s.key, sizeof s.key);
+      EVP_CIPHER_CTX_free(s.ctx);
+    }
+  }
+
+  // A context initialised for `key` and `iv`, encrypting or decrypting.
+  EVP_CIPHER_CTX* For(std::string_view key, std::string_view iv, bool encrypt) {
+    const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+    const auto* v = reinterpret_cast<const unsigned char*>(iv.data());
+    for (Slot& s : slots_) {
+      if (s.ready && s.encrypt == encrypt && CRYPTO_memcmp(s.key, k, kAesGcmKeySize) == 0) {
+        CipherInit(s.ctx, nullptr, nullptr, v, encrypt);
+        return s.ctx;
+      }
+    }
+    Slot& s = slots_[next_++ % kSlots];
+    if (s.ctx == nullptr) s.ctx = EVP_CIPHER_CTX_new();
+    std::memcpy(s.key, k, kAesGcmKeySize);
+    s.encrypt = encrypt;
+    s.ready = CipherInit(s.ctx, Cipher(), k, v, encrypt);
+    return s.ctx;
+  }
+
+ private:
+  static bool CipherInit(EVP_CIPHER_CTX* ctx, const EVP_CIPHER* cipher, const unsigned char* key,
+                         const unsigned char* iv, bool encrypt) {
+    return (encrypt ? EVP_EncryptInit_ex2(ctx, cipher, key, iv, nullptr)
+                    : EVP_DecryptInit_ex2(ctx, cipher, key, iv, nullptr)) == 1;
+  }
+
+  static constexpr size_t kSlots = 8;
+  struct Slot {
+    unsigned char key[kAesGcmKeySize] = {};
+    bool encrypt = false;
+    bool ready = false;
+    EVP_CIPHER_CTX* ctx = nullptr;
+  };
+  Slot slots_[kSlots];
+  size_t next_ = 0;
 };
 
-EVP_CIPHER_CTX* Context() {
-  thread_local ThreadContext holder;
-  return holder.ctx;
+EVP_CIPHER_CTX* Context(std::string_view key, std::string_view iv, bool encrypt) {
+  thread_local ThreadContexts contexts;
+  return contexts.For(key, iv, encrypt);
 }
 
 const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
@@ -36,12 +82,11 @@ void AesGcmEncrypt(std::string_view key, std::string_view iv, std::string_view a
                    std::string* out) {
   // The default GCM IV length is 12, the only one crosskey uses.
   if (key.size() != kAesGcmKeySize || iv.size() != kAesGcmIvSize) throw std::logic_error("AES-GCM key/iv size");
-  EVP_CIPHER_CTX* ctx = Context();
+  EVP_CIPHER_CTX* ctx = Context(key, iv, true);
   size_t base = out->size();
   out->resize(base + plaintext.size() + kAesGcmTagSize);
   auto* dst = reinterpret_cast<unsigned char*>(out->data()) + base;
   int len = 0;
-  EVP_EncryptInit_ex2(ctx, Cipher(), U(key), U(iv), nullptr);
   if (!aad.empty()) EVP_EncryptUpdate(ctx, nullptr, &len, U(aad), I(aad.size()));
   if (!plaintext.empty()) EVP_EncryptUpdate(ctx, dst, &len, U(plaintext), I(plaintext.size()));
   EVP_EncryptFinal_ex(ctx, dst + plaintext.size(), &len);
@@ -53,11 +98,10 @@ bool AesGcmDecrypt(std::string_view key, std::string_view iv, std::string_view a
   out->clear();
   if (sealed.size() < kAesGcmTagSize || key.size() != kAesGcmKeySize || iv.size() != kAesGcmIvSize) return false;
   size_t n = sealed.size() - kAesGcmTagSize;
-  EVP_CIPHER_CTX* ctx = Context();
+  EVP_CIPHER_CTX* ctx = Context(key, iv, false);
   out->resize(n);
   auto* dst = reinterpret_cast<unsigned char*>(out->data());
   int len = 0;
-  EVP_DecryptInit_ex2(ctx, Cipher(), U(key), U(iv), nullptr);
   if (!aad.empty()) EVP_DecryptUpdate(ctx, nullptr, &len, U(aad), I(aad.size()));
   if (n > 0) EVP_DecryptUpdate(ctx, dst, &len, U(sealed), I(n));
   unsigned char tag[kAesGcmTagSize];

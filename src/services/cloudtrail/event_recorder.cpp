@@ -1,5 +1,7 @@
 #include "services/cloudtrail/event_recorder.h"
 
+#include <pthread.h>
+
 #include <cinttypes>
 #include <cstdio>
 
@@ -7,6 +9,7 @@
 
 #include "base/codec.h"
 #include "crypto/hash.h"
+#include "wire/json_writer.h"
 
 namespace ck::services::cloudtrail {
 
@@ -18,11 +21,19 @@ constexpr size_t kMaxQueue = 1 << 16;  // producers wait beyond this (bounded me
 constexpr size_t kWakeBatch = 256;
 
 std::string Uuid() {
-  std::string b = crypto::RandomBytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
-  std::string h = HexEncode(b);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+  unsigned char b[16];
+  crypto::RandomFill(b, sizeof b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t o = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (o == 8 || o == 13 || o == 18 || o == 23) ++o;
+    out[o++] = kHex[b[i] >> 4];
+    out[o++] = kHex[b[i] & 15];
+  }
+  return out;
 }
 
 int64_t Micros(TimePoint t) {
@@ -36,57 +47,9 @@ std::string TimeKey(TimePoint t) {
   return buf;
 }
 
-// A small append-only JSON writer: rendering is the recorder's hot loop, and
-// building nlohmann trees per event costs several times more.
-class Out {
- public:
-  explicit Out(std::string* s) : s_(*s) {}
-  Out& Raw(std::string_view v) {
-    s_.append(v);
-    return *this;
-  }
-  Out& Str(std::string_view v) {
-    s_.push_back('"');
-    size_t run = 0;
-    for (size_t i = 0; i < v.size(); ++i) {
-      unsigned char c = static_cast<unsigned char>(v[i]);
-      if (c != '"' && c != '\\' && c >= 0x20) continue;
-      s_.append(v.data() + run, i - run);
-      run = i + 1;
-      if (c == '"' || c == '\\') {
-        s_.push_back('\\');
-        s_.push_back(static_cast<char>(c));
-      } else {
-        static const char kHex[] = "0123456789abcdef";
-        s_.append("\\u00");
-        s_.push_back(kHex[c >> 4]);
-        s_.push_back(kHex[c & 15]);
-      }
-    }
-    s_.append(v.data() + run, v.size() - run);
-    s_.push_back('"');
-    return *this;
-  }
-  // ,"key": (the comma unless first in the object)
-  Out& Key(std::string_view k) {
-    if (!s_.empty() && s_.back() != '{' && s_.back() != '[') s_.push_back(',');
-    Str(k);
-    s_.push_back(':');
-    return *this;
-  }
-  Out& KV(std::string_view k, std::string_view v) { return Key(k).Str(v); }
-  Out& Json(const json& j) {
-    if (j.is_null()) return Raw("null");
-    return Raw(j.dump());
-  }
-
- private:
-  std::string& s_;
-};
-
-void UserIdentity(const ApiEvent& e, Out& o) {
+void UserIdentity(const ApiEvent& e, wire::JsonWriter& o) {
   const Principal& p = e.principal;
-  o.Raw("{");
+  o.BeginObject();
   const char* type = "AWSAccount";
   switch (p.type) {
     case Principal::Type::kRoot: type = "Root"; break;
@@ -96,67 +59,59 @@ void UserIdentity(const ApiEvent& e, Out& o) {
     case Principal::Type::kService: type = "AWSService"; break;
     case Principal::Type::kAnonymous: type = "AWSAccount"; break;
   }
-  o.KV("type", type);
-  if (!p.user_id.empty()) o.KV("principalId", p.user_id);
-  if (!p.arn.empty()) o.KV("arn", p.arn);
-  if (!p.account.empty()) o.KV("accountId", p.account);
-  if (!p.access_key_id.empty()) o.KV("accessKeyId", p.access_key_id);
-  if (p.type == Principal::Type::kUser) o.KV("userName", p.username);
+  o.Field("type", type);
+  if (!p.user_id.empty()) o.Field("principalId", p.user_id);
+  if (!p.arn.empty()) o.Field("arn", p.arn);
+  if (!p.account.empty()) o.Field("accountId", p.account);
+  if (!p.access_key_id.empty()) o.Field("accessKeyId", p.access_key_id);
+  if (p.type == Principal::Type::kUser) o.Field("userName", p.username);
   if (p.type == Principal::Type::kAssumedRole) {
-    std::string role_id = p.user_id.substr(0, p.user_id.find(':'));
-    o.Key("sessionContext").Raw("{").Key("sessionIssuer").Raw("{");
-    o.KV("type", "Role").KV("principalId", role_id).KV("arn", p.role_arn).KV("accountId", p.account);
-    o.KV("userName", std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1));
-    o.Raw("}").Key("attributes").Raw("{").KV("mfaAuthenticated", "false").Raw("}}");
+    std::string_view role_id = std::string_view(p.user_id).substr(0, p.user_id.find(':'));
+    o.Key("sessionContext").BeginObject().Key("sessionIssuer").BeginObject();
+    o.Field("type", "Role").Field("principalId", role_id).Field("arn", p.role_arn).Field("accountId", p.account);
+    o.Field("userName", std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1));
+    o.EndObject().Key("attributes").BeginObject().Field("mfaAuthenticated", "false").EndObject().EndObject();
   }
-  if (!e.invoked_by.empty()) o.KV("invokedBy", e.invoked_by);
-  else if (p.type == Principal::Type::kService) o.KV("invokedBy", p.service);
-  o.Raw("}");
+  if (!e.invoked_by.empty()) o.Field("invokedBy", e.invoked_by);
+  else if (p.type == Principal::Type::kService) o.Field("invokedBy", p.service);
+  o.EndObject();
 }
 
 }  // namespace
 
-std::string EventRecorder::UsernameOf(const Principal& p) {
-  switch (p.type) {
-    case Principal::Type::kRoot: return "root";
-    case Principal::Type::kUser: return p.username;
-    case Principal::Type::kAssumedRole: return p.session_name;
-    case Principal::Type::kFederatedUser: return p.arn.substr(p.arn.rfind('/') + 1);
-    default: return "";
-  }
-}
-
 std::string EventRecorder::Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
                                   const std::string& shared_event_id) {
   std::string s;
-  s.reserve(1536);
-  Out o(&s);
-  o.Raw("{").KV("eventVersion", "1.10").Key("userIdentity");
+  s.reserve(1024 + e.request_parameters.size());
+  wire::JsonWriter o(&s);
+  o.BeginObject().Field("eventVersion", "1.10").Key("userIdentity");
   UserIdentity(e, o);
-  o.KV("eventTime", FormatIso8601(e.time)).KV("eventSource", e.event_source).KV("eventName", e.event_name);
-  o.KV("awsRegion", e.region);
-  o.KV("sourceIPAddress", e.invoked_by.empty() ? e.source_ip : e.invoked_by);
-  o.KV("userAgent", e.invoked_by.empty() ? e.user_agent : e.invoked_by);
-  if (!e.error_code.empty()) o.KV("errorCode", e.error_code).KV("errorMessage", e.error_message);
-  o.Key("requestParameters").Json(e.request_parameters);
-  o.Key("responseElements").Json(e.response_elements);
-  if (!e.additional_event_data.is_null()) o.Key("additionalEventData").Json(e.additional_event_data);
-  o.KV("requestID", e.request_id).KV("eventID", event_id);
-  o.Key("readOnly").Raw(e.read_only ? "true" : "false");
-  o.Key("resources").Raw("[");
-  for (const auto& r : e.resources) {
-    o.Raw(s.back() == '[' ? "{" : ",{").KV("accountId", r.account).KV("type", r.type).KV("ARN", r.arn).Raw("}");
-  }
-  o.Raw("]").KV("eventType", "AwsApiCall");
-  o.Key("managementEvent").Raw(e.management_event ? "true" : "false");
-  o.KV("recipientAccountId", recipient);
-  if (!shared_event_id.empty()) o.KV("sharedEventID", shared_event_id);
-  o.KV("eventCategory", "Management").Raw("}");
+  o.Field("eventTime", FormatIso8601(e.time)).Field("eventSource", e.event_source).Field("eventName", e.event_name);
+  o.Field("awsRegion", e.region);
+  o.Field("sourceIPAddress", e.invoked_by.empty() ? e.source_ip : e.invoked_by);
+  o.Field("userAgent", e.invoked_by.empty() ? e.user_agent : e.invoked_by);
+  if (!e.error_code.empty()) o.Field("errorCode", e.error_code).Field("errorMessage", e.error_message);
+  o.Key("requestParameters").Raw(e.request_parameters.empty() ? "null" : e.request_parameters);
+  o.Key("responseElements").Raw(e.response_elements.empty() ? "null" : e.response_elements);
+  if (!e.additional_event_data.empty()) o.Key("additionalEventData").Raw(e.additional_event_data);
+  o.Field("requestID", e.request_id).Field("eventID", event_id);
+  o.Key("readOnly").Bool(e.read_only);
+  o.Key("resources").BeginArray();
+  for (const auto& r : e.resources)
+    o.BeginObject().Field("accountId", r.account).Field("type", r.type).Field("ARN", r.arn).EndObject();
+  o.EndArray().Field("eventType", "AwsApiCall");
+  o.Key("managementEvent").Bool(e.management_event);
+  o.Field("recipientAccountId", recipient);
+  if (!shared_event_id.empty()) o.Field("sharedEventID", shared_event_id);
+  o.Field("eventCategory", "Management").EndObject();
   return s;
 }
 
 EventRecorder::EventRecorder(storage::MetadataStore& store) : store_(store) {
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ck-cloudtrail");  // names it in top, perf and gdb
+    WriterLoop();
+  });
 }
 
 EventRecorder::~EventRecorder() {
@@ -212,37 +167,79 @@ void EventRecorder::WriterLoop() {
   }
 }
 
+// Each delivered copy is stored as its CloudTrail record alone; the
+// LookupEvents entry around it is derived when read (LookupEntry), so the
+// writer renders and escapes every event once.
 Status EventRecorder::Write(std::vector<ApiEvent>& batch) {
   storage::WriteBatch wb;
-  std::string entry, key;
+  std::string key;
   for (const ApiEvent& e : batch) {
-    std::vector<std::string> recipients;
-    for (const auto& r : e.recipients)
-      if (!r.empty() && std::find(recipients.begin(), recipients.end(), r) == recipients.end()) recipients.push_back(r);
-    std::string shared = recipients.size() > 1 ? Uuid() : "";
+    std::string_view recipients[4];
+    size_t n = 0;
+    for (const auto& r : e.recipients) {
+      if (r.empty() || std::find(recipients, recipients + n, r) != recipients + n) continue;
+      if (n == std::size(recipients)) break;
+      recipients[n++] = r;
+    }
+    std::string shared = n > 1 ? Uuid() : "";
     std::string time_key = TimeKey(e.time);
-    char epoch[32];
-    std::snprintf(epoch, sizeof epoch, "%.6f", ToEpochSeconds(e.time));
-    for (const auto& account : recipients) {
+    for (size_t i = 0; i < n; ++i) {
       std::string id = Uuid();
-      entry.clear();
-      Out o(&entry);
-      o.Raw("{").KV("EventId", id).KV("EventName", e.event_name).KV("ReadOnly", e.read_only ? "true" : "false");
-      if (!e.principal.access_key_id.empty()) o.KV("AccessKeyId", e.principal.access_key_id);
-      o.Key("EventTime").Raw(epoch).KV("EventSource", e.event_source).KV("Username", UsernameOf(e.principal));
-      o.Key("Resources").Raw("[");
-      for (const auto& r : e.resources)
-        o.Raw(entry.back() == '[' ? "{" : ",{").KV("ResourceType", r.type).KV("ResourceName", r.arn).Raw("}");
-      o.Raw("]").KV("CloudTrailEvent", Render(e, account, id, shared)).Raw("}");
       key.clear();
-      key.append(account).append("/").append(time_key).append("/").append(id);
-      wb.Put(kTable, key, entry);
+      key.append(recipients[i]).append("/").append(time_key).append("/").append(id);
+      wb.Put(kTable, key, Render(e, std::string(recipients[i]), id, shared));
     }
   }
   return store_.Apply(wb);
 }
 
 namespace {
+
+// The event time from a storage key ACCOUNT/TIMEKEY/ID (microseconds, where
+// the record's eventTime has whole seconds).
+double EpochOfKey(std::string_view key) {
+  size_t a = key.find('/');
+  if (a == std::string_view::npos || key.size() < a + 17) return 0;
+  uint64_t inverted = 0;
+  for (char c : key.substr(a + 1, 16)) {
+    int v = c >= 'a' ? c - 'a' + 10 : c - '0';
+    inverted = inverted * 16 + static_cast<uint64_t>(v);
+  }
+  return static_cast<double>(UINT64_MAX - inverted) / 1e6;
+}
+
+// LookupEvents' Username for the record's userIdentity.
+std::string UsernameOfIdentity(const json& id) {
+  std::string type = id.value("type", "");
+  std::string arn = id.value("arn", "");
+  if (type == "Root") return "root";
+  if (type == "IAMUser") return id.value("userName", "");
+  if (type == "AssumedRole" || type == "FederatedUser") return arn.substr(arn.rfind('/') + 1);
+  return "";
+}
+
+// The LookupEvents "Events" entry for one stored record; null when unreadable.
+json LookupEntry(std::string_view key, const std::string& value) {
+  json record = json::parse(value, nullptr, false);
+  if (record.is_discarded() || !record.is_object()) return nullptr;
+  if (record.contains("CloudTrailEvent")) return record;  // stored whole by earlier versions
+  json entry = json::object();
+  entry["EventId"] = record.value("eventID", "");
+  entry["EventName"] = record.value("eventName", "");
+  entry["ReadOnly"] = record.value("readOnly", false) ? "true" : "false";
+  const json& identity = record.contains("userIdentity") ? record["userIdentity"] : json::object();
+  if (identity.contains("accessKeyId")) entry["AccessKeyId"] = identity["accessKeyId"];
+  entry["EventTime"] = EpochOfKey(key);
+  entry["EventSource"] = record.value("eventSource", "");
+  entry["Username"] = UsernameOfIdentity(identity);
+  json resources = json::array();
+  if (record.contains("resources") && record["resources"].is_array())
+    for (const auto& r : record["resources"])
+      resources.push_back({{"ResourceType", r.value("type", "")}, {"ResourceName", r.value("ARN", "")}});
+  entry["Resources"] = std::move(resources);
+  entry["CloudTrailEvent"] = value;
+  return entry;
+}
 
 bool Matches(const json& entry, const LookupQuery& q) {
   if (q.attribute_key.empty()) return true;
@@ -278,8 +275,8 @@ Result<LookupPage> EventRecorder::Lookup(const std::string& account, const Looku
     opt.limit = 512;
     CK_ASSIGN_OR_RETURN(auto records, store_.Scan(kTable, opt));
     for (const auto& rec : records) {
-      json entry = json::parse(rec.value, nullptr, false);
-      if (entry.is_discarded()) continue;
+      json entry = LookupEntry(rec.key, rec.value);
+      if (entry.is_null()) continue;
       TimePoint t = FromEpochSeconds(entry.value("EventTime", 0.0));
       if (q.end_time && t > *q.end_time) continue;
       if (q.start_time && t < *q.start_time) return page;

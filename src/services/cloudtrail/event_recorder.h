@@ -3,7 +3,8 @@
 // record once per recipient account (the caller's and, for cross-account use
 // that was not denied, the resource owner's, with a shared sharedEventID) and
 // stores it where LookupEvents finds it newest-first:
-//   table "cloudtrail.events", key ACCOUNT "/" hex(2^64-1 - epoch µs) "/" EVENTID.
+//   table "cloudtrail.events", key ACCOUNT "/" hex(2^64-1 - epoch µs) "/" EVENTID,
+//   value the CloudTrail record; Lookup derives the LookupEvents entry.
 // Record() only queues: a writer thread renders and writes in batches, so the
 // cost on the calling thread is a move into a queue. Lookup() flushes first, so
 // a caller always sees its own earlier events.
@@ -35,15 +36,17 @@ struct EventResource {
 
 struct ApiEvent {
   TimePoint time{};
-  std::string event_source;  // "kms.amazonaws.com"
+  std::string_view event_source;  // "kms.amazonaws.com" (a literal)
   std::string event_name;    // "GenerateDataKey"
   std::string region;
   std::string source_ip, user_agent;
   Principal principal;
   std::string invoked_by;  // "s3.amazonaws.com" for forward access sessions
-  nlohmann::json request_parameters;  // object, or null
-  nlohmann::json response_elements;   // null for cryptographic operations
-  nlohmann::json additional_event_data;
+  // JSON text; empty renders as null (response elements of cryptographic
+  // operations) or, for additionalEventData, leaves the member out.
+  std::string request_parameters;
+  std::string response_elements;
+  std::string additional_event_data;
   std::string request_id;
   bool read_only = false;
   bool management_event = true;
@@ -80,8 +83,6 @@ class EventRecorder {
   // The CloudTrail record (the CloudTrailEvent JSON) of one delivered copy.
   static std::string Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
                                const std::string& shared_event_id);
-  // LookupEvents' Username: user name, role session name, "root".
-  static std::string UsernameOf(const Principal& p);
 
   static constexpr char kTable[] = "cloudtrail.events";
 

@@ -5,6 +5,7 @@
 #include "base/codec.h"
 #include "crypto/hash.h"
 #include "services/kms/kms_condition_keys.h"
+#include "wire/json_writer.h"
 
 namespace ck::services {
 
@@ -190,13 +191,30 @@ KmsService::Handler KmsService::FindHandler(std::string_view op) {
 
 template <typename T, typename F>
 Result<T> KmsService::Run(std::string_view op, const KmsCaller& caller, json params, F&& body) {
-  Ctx c{caller, std::string(op), clock_.Now(), std::move(params), nullptr, nullptr, nullptr};
+  return RunWith<T>(op, caller, std::move(params), [](const Ctx& c, wire::JsonWriter& w) {
+    if (c.blob_key_arn.empty()) {
+      w.Value(c.params);
+      return;
+    }
+    json with_key = c.params;
+    with_key["keyId"] = c.blob_key_arn;
+    w.Value(with_key);
+  }, std::forward<F>(body));
+}
+
+template <typename T, typename R, typename F>
+Result<T> KmsService::RunWith(std::string_view op, const KmsCaller& caller, json params, R&& render_params,
+                              F&& body) {
+  Ctx c{caller, std::string(op), clock_.Now(), std::move(params)};
   Result<T> r = body(c);
-  RecordEvent(c, r.status());
+  std::string rendered;
+  wire::JsonWriter writer(&rendered);
+  render_params(c, writer);
+  RecordEvent(c, r.status(), std::move(rendered));
   return r;
 }
 
-void KmsService::RecordEvent(const Ctx& c, const Status& status) {
+void KmsService::RecordEvent(const Ctx& c, const Status& status, std::string request_parameters) {
   cloudtrail::ApiEvent e;
   e.time = c.now;
   e.event_source = "kms.amazonaws.com";
@@ -206,8 +224,8 @@ void KmsService::RecordEvent(const Ctx& c, const Status& status) {
   e.user_agent = c.caller.user_agent;
   e.principal = c.caller.principal;
   e.invoked_by = c.caller.invoked_by;
-  e.request_parameters = c.params.is_object() && c.params.empty() ? json(nullptr) : c.params;
-  e.response_elements = c.response;
+  if (request_parameters != "{}" && request_parameters != "null") e.request_parameters = std::move(request_parameters);
+  if (!c.response.is_null()) wire::JsonWriter(&e.response_elements).Value(c.response);
   e.request_id = c.caller.request_id.empty() ? kmsimpl::NewRequestId() : c.caller.request_id;
   e.read_only = IsReadOnly(c.op);
   e.recipients.push_back(c.caller.principal.account);
@@ -222,7 +240,7 @@ void KmsService::RecordEvent(const Ctx& c, const Status& status) {
     e.error_message = status.message();
   }
   if (c.key && c.key->symmetric() && !c.key->materials.empty() && status.ok())
-    e.additional_event_data = {{"keyMaterialId", c.key->Current().material_id}};
+    wire::JsonWriter(&e.additional_event_data).BeginObject().Field("keyMaterialId", c.key->Current().material_id).EndObject();
   events_.Record(std::move(e));
 }
 
@@ -369,7 +387,7 @@ Result<KmsDecrypted> KmsService::DoDecrypt(Ctx& c, std::string_view blob, const 
   if (given.key && given.key->arn != blob_arn)
     return AwsError("IncorrectKeyException", 400,
                     "The key ID in the request does not identify a CMK that can perform this operation.");
-  if (key_ref.empty()) c.params["keyId"] = blob_arn;
+  if (key_ref.empty()) c.blob_key_arn = blob_arn;
   if (!key) {
     if (header.account != c.caller.principal.account) return kms::RedactedDenial(c.caller.principal.arn, "kms:" + action);
     return AwsError("NotFoundException", 400, kms::KeyDoesNotExist(blob_arn));
@@ -385,16 +403,34 @@ Result<KmsDecrypted> KmsService::DoDecrypt(Ctx& c, std::string_view blob, const 
   return KmsDecrypted{std::move(plain), key->arn};
 }
 
+namespace {
+
+// requestParameters.encryptionContext, when there is one.
+void WriteContext(const KmsEncryptionContext& context, wire::JsonWriter& w) {
+  if (context.empty()) return;
+  w.Key("encryptionContext").BeginObject();
+  for (const auto& [k, v] : context) w.Field(k, v);
+  w.EndObject();
+}
+
+}  // namespace
+
+// The in-process calls write their CloudTrail requestParameters directly (the
+// same members, in the same order, as the JSON operations' parameters).
 Result<KmsDataKey> KmsService::GenerateDataKey(std::string_view key_ref, const KmsEncryptionContext& context,
                                                const KmsCaller& caller, int number_of_bytes) {
-  json params = {{"keyId", key_ref}};
-  if (number_of_bytes == 32) {
-    params["keySpec"] = "AES_256";
-  } else {
-    params["numberOfBytes"] = number_of_bytes;
-  }
-  if (!context.empty()) params["encryptionContext"] = context;
-  return Run<KmsDataKey>("GenerateDataKey", caller, std::move(params), [&](Ctx& c) -> Result<KmsDataKey> {
+  auto params = [&](const Ctx&, wire::JsonWriter& w) {
+    w.BeginObject();
+    WriteContext(context, w);
+    w.Field("keyId", key_ref);
+    if (number_of_bytes == 32) {
+      w.Field("keySpec", "AES_256");
+    } else {
+      w.Key("numberOfBytes").Int(number_of_bytes);
+    }
+    w.EndObject();
+  };
+  return RunWith<KmsDataKey>("GenerateDataKey", caller, nullptr, params, [&](Ctx& c) -> Result<KmsDataKey> {
     if (number_of_bytes < 1 || number_of_bytes > 1024)
       return AwsError("ValidationException", 400,
                       "1 validation error detected: Value '" + std::to_string(number_of_bytes) +
@@ -405,9 +441,13 @@ Result<KmsDataKey> KmsService::GenerateDataKey(std::string_view key_ref, const K
 
 Result<KmsDecrypted> KmsService::Decrypt(std::string_view blob, const KmsEncryptionContext& context,
                                          const KmsCaller& caller) {
-  json params = {{"encryptionAlgorithm", "SYMMETRIC_DEFAULT"}};
-  if (!context.empty()) params["encryptionContext"] = context;
-  return Run<KmsDecrypted>("Decrypt", caller, std::move(params), [&](Ctx& c) {
+  auto params = [&](const Ctx& c, wire::JsonWriter& w) {
+    w.BeginObject().Field("encryptionAlgorithm", "SYMMETRIC_DEFAULT");
+    WriteContext(context, w);
+    if (!c.blob_key_arn.empty()) w.Field("keyId", c.blob_key_arn);
+    w.EndObject();
+  };
+  return RunWith<KmsDecrypted>("Decrypt", caller, nullptr, params, [&](Ctx& c) {
     return DoDecrypt(c, blob, context, "", "", false, "Decrypt");
   });
 }

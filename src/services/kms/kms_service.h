@@ -49,8 +49,9 @@ class KmsService final : public Service, public KmsClient {
     const KmsCaller& caller;
     std::string op;
     TimePoint now;
-    nlohmann::json params;     // CloudTrail requestParameters
+    nlohmann::json params;     // CloudTrail requestParameters (JSON operations)
     nlohmann::json response = nullptr;  // CloudTrail responseElements
+    std::string blob_key_arn;  // Decrypt without KeyId: the key the blob names (requestParameters.keyId)
     kmsimpl::KeyPtr key;       // the key the call used (resources, owner's copy)
     kmsimpl::KeyPtr extra_key;  // ReEncrypt destination
   };
@@ -59,9 +60,14 @@ class KmsService final : public Service, public KmsClient {
   using Handler = Result<nlohmann::json> (KmsService::*)(const nlohmann::json&, Ctx&);
   static Handler FindHandler(std::string_view op);
 
+  // Runs one operation and records its CloudTrail event. Run renders
+  // Ctx::params as requestParameters; RunWith lets the caller write them
+  // (render_params(const Ctx&, wire::JsonWriter&)).
   template <typename T, typename F>
   Result<T> Run(std::string_view op, const KmsCaller& caller, nlohmann::json params, F&& body);
-  void RecordEvent(const Ctx& c, const Status& status);
+  template <typename T, typename R, typename F>
+  Result<T> RunWith(std::string_view op, const KmsCaller& caller, nlohmann::json params, R&& render_params, F&& body);
+  void RecordEvent(const Ctx& c, const Status& status, std::string request_parameters);
 
   // Resolution + authorization + DryRun check, for operations on one key.
   Result<kms::Resolution> ResolveFor(Ctx& c, std::string_view ref, kms::RefForms forms, bool cross_account);
