@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "base/codec.h"
+
 namespace ck::services {
 
 namespace {
@@ -68,7 +70,7 @@ Result<std::shared_ptr<const iam::Policy>> PolicyAuthorizer::Parse(const std::st
   return policy;
 }
 
-Status PolicyAuthorizer::AddManaged(const std::string& arn, std::vector<std::shared_ptr<const iam::Policy>>* out) {
+Status PolicyAuthorizer::AddManaged(const std::string& arn, PolicyList* out) {
   std::string document;
   if (const char* doc = AwsManagedPolicy(arn)) {
     document = doc;
@@ -82,38 +84,71 @@ Status PolicyAuthorizer::AddManaged(const std::string& arn, std::vector<std::sha
   return Status::Ok();
 }
 
-Status PolicyAuthorizer::CollectIdentityPolicies(const Principal& p,
-                                                 std::vector<std::shared_ptr<const iam::Policy>>* out,
-                                                 std::vector<std::shared_ptr<const iam::Policy>>* session) {
+Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::ReadIdentityPolicies(
+    const Principal& p, uint64_t generation) {
+  auto set = std::make_shared<IdentitySet>();
+  set->generation = generation;
   auto add_set = [&](const std::map<std::string, std::string>& inline_policies,
                      const std::vector<std::string>& attached) -> Status {
     for (const auto& [name, doc] : inline_policies) {
       auto policy = Parse(doc, iam::PolicyKind::kIdentity);
-      if (policy.ok()) out->push_back(std::move(*policy));  // stored policies were validated on write
+      if (policy.ok()) set->policies.push_back(std::move(*policy));  // stored policies were validated on write
     }
-    for (const auto& arn : attached) CK_RETURN_IF_ERROR(AddManaged(arn, out));
+    for (const auto& arn : attached) CK_RETURN_IF_ERROR(AddManaged(arn, &set->policies));
     return Status::Ok();
   };
   if (p.type == Principal::Type::kUser) {
     CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(p.account, p.username));
     if (user) CK_RETURN_IF_ERROR(add_set(user->inline_policies, user->attached_policies));
-  } else if (p.type == Principal::Type::kAssumedRole) {
+  } else {
     std::string role_name = p.role_arn.substr(p.role_arn.rfind('/') + 1);
     CK_ASSIGN_OR_RETURN(auto role, identities_.GetRole(p.account, role_name));
     if (role) CK_RETURN_IF_ERROR(add_set(role->inline_policies, role->attached_policies));
-    if (p.session_policy) {
-      auto policy = Parse(*p.session_policy, iam::PolicyKind::kSession);
-      if (policy.ok()) session->push_back(std::move(*policy));
-    }
-    for (const auto& arn : p.session_policy_arns) CK_RETURN_IF_ERROR(AddManaged(arn, session));
   }
+  return std::shared_ptr<const IdentitySet>(std::move(set));
+}
+
+Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::IdentityPolicies(const Principal& p) {
+  if (p.type != Principal::Type::kUser && p.type != Principal::Type::kAssumedRole) return std::shared_ptr<const IdentitySet>();
+  // Read before the store: a write that lands while we read bumps it, and
+  // the set built here is then stale on its next use.
+  const uint64_t generation = identities_.policy_generation();
+  std::string key;
+  key.reserve(p.account.size() + 64);
+  key.append(p.type == Principal::Type::kUser ? "u/" : "r/").append(p.account).push_back('/');
+  if (p.type == Principal::Type::kUser) {
+    key.append(ToLower(p.username));  // IAM names are unique without regard to case
+  } else {
+    key.append(ToLower(std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1)));
+  }
+  IdentityShard& shard = identity_shards_[std::hash<std::string>{}(key) % identity_shards_.size()];
+  {
+    std::lock_guard lock(shard.mu);
+    auto it = shard.sets.find(key);
+    if (it != shard.sets.end() && it->second->generation == generation) return it->second;
+  }
+  CK_ASSIGN_OR_RETURN(auto set, ReadIdentityPolicies(p, generation));
+  std::lock_guard lock(shard.mu);
+  if (shard.sets.size() > 4096) shard.sets.clear();  // bound memory; a miss costs one read
+  shard.sets[key] = set;
+  return set;
+}
+
+Status PolicyAuthorizer::SessionPolicies(const Principal& p, PolicyList* out) {
+  if (p.type != Principal::Type::kAssumedRole) return Status::Ok();
+  if (p.session_policy) {
+    auto policy = Parse(*p.session_policy, iam::PolicyKind::kSession);
+    if (policy.ok()) out->push_back(std::move(*policy));
+  }
+  for (const auto& arn : p.session_policy_arns) CK_RETURN_IF_ERROR(AddManaged(arn, out));
   return Status::Ok();
 }
 
 Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r) {
   const Principal& p = *r.principal;
-  std::vector<std::shared_ptr<const iam::Policy>> identity, session;
-  CK_RETURN_IF_ERROR(CollectIdentityPolicies(p, &identity, &session));
+  CK_ASSIGN_OR_RETURN(auto identity, IdentityPolicies(p));
+  PolicyList session;
+  CK_RETURN_IF_ERROR(SessionPolicies(p, &session));
 
   iam::Principal ip = ToIamPrincipal(p);
   iam::RequestContext ctx;
@@ -135,7 +170,8 @@ Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r)
 
   iam::EvaluationInput in;
   in.principal = &ip;
-  for (const auto& pol : identity) in.identity_policies.push_back(pol.get());
+  if (identity)
+    for (const auto& pol : identity->policies) in.identity_policies.push_back(pol.get());
   if (p.session_policy || !p.session_policy_arns.empty()) {
     in.session_policies.emplace();
     for (const auto& pol : session) in.session_policies->push_back(pol.get());

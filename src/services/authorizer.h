@@ -2,9 +2,11 @@
 // It gathers the caller's identity policies (inline and attached, for users
 // and roles), session policies, and the request's global context keys, then
 // calls the pure evaluator (core/iam) with the resource policy the service
-// supplies. Parsed policies are cached by document text.
+// supplies. Parsed policies are cached by document text, and each user's or
+// role's set of identity policies by name until an IAM write changes any
+// (IdentityStore::policy_generation), so a request reads no IAM record.
 //
-// Thread safety: safe for concurrent use; the cache is sharded.
+// Thread safety: safe for concurrent use; the caches are sharded.
 #pragma once
 
 #include <array>
@@ -54,17 +56,32 @@ class PolicyAuthorizer {
   static const char* AwsManagedPolicy(std::string_view arn);
 
  private:
-  Status CollectIdentityPolicies(const Principal& p, std::vector<std::shared_ptr<const iam::Policy>>* out,
-                                 std::vector<std::shared_ptr<const iam::Policy>>* session);
-  Status AddManaged(const std::string& arn, std::vector<std::shared_ptr<const iam::Policy>>* out);
+  using PolicyList = std::vector<std::shared_ptr<const iam::Policy>>;
+  // The identity policies of one user or role, as read at `generation`.
+  struct IdentitySet {
+    uint64_t generation = 0;
+    PolicyList policies;
+  };
+
+  // The principal's identity policies (nullptr for principals without any:
+  // roots, anonymous and service principals), from the cache when current.
+  Result<std::shared_ptr<const IdentitySet>> IdentityPolicies(const Principal& p);
+  Result<std::shared_ptr<const IdentitySet>> ReadIdentityPolicies(const Principal& p, uint64_t generation);
+  Status SessionPolicies(const Principal& p, PolicyList* out);
+  Status AddManaged(const std::string& arn, PolicyList* out);
 
   struct Shard {
     std::mutex mu;
     std::unordered_map<std::string, std::shared_ptr<const iam::Policy>> policies;
   };
+  struct IdentityShard {
+    std::mutex mu;
+    std::unordered_map<std::string, std::shared_ptr<const IdentitySet>> sets;
+  };
   IdentityStore& identities_;
   const Clock& clock_;
   std::array<Shard, 16> shards_;
+  std::array<IdentityShard, 16> identity_shards_;
 };
 
 // Converts the auth layer's principal to the evaluator's.

@@ -9,6 +9,7 @@
 
 #include "base/codec.h"
 #include "crypto/hash.h"
+#include "services/cloudtrail/event_codec.h"
 #include "wire/json_writer.h"
 
 namespace ck::services::cloudtrail {
@@ -48,7 +49,8 @@ std::string TimeKey(TimePoint t) {
 }
 
 void UserIdentity(const ApiEvent& e, wire::JsonWriter& o) {
-  const Principal& p = e.principal;
+  static const Principal kAnonymous = Principal::Anonymous();
+  const Principal& p = e.principal ? *e.principal : kAnonymous;
   o.BeginObject();
   const char* type = "AWSAccount";
   switch (p.type) {
@@ -79,11 +81,9 @@ void UserIdentity(const ApiEvent& e, wire::JsonWriter& o) {
 
 }  // namespace
 
-std::string EventRecorder::Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
-                                  const std::string& shared_event_id) {
-  std::string s;
-  s.reserve(1024 + e.request_parameters.size());
-  wire::JsonWriter o(&s);
+std::string EventRecorder::Render(const ApiEvent& e, std::string_view recipient, std::string_view event_id,
+                                  std::string_view shared_event_id) {
+  wire::JsonWriter o(1536 + e.request_parameters.size() + e.response_elements.size());
   o.BeginObject().Field("eventVersion", "1.10").Key("userIdentity");
   UserIdentity(e, o);
   o.Field("eventTime", FormatIso8601(e.time)).Field("eventSource", e.event_source).Field("eventName", e.event_name);
@@ -104,7 +104,7 @@ std::string EventRecorder::Render(const ApiEvent& e, const std::string& recipien
   o.Field("recipientAccountId", recipient);
   if (!shared_event_id.empty()) o.Field("sharedEventID", shared_event_id);
   o.Field("eventCategory", "Management").EndObject();
-  return s;
+  return o.Take();
 }
 
 EventRecorder::EventRecorder(storage::MetadataStore& store) : store_(store) {
@@ -123,13 +123,29 @@ EventRecorder::~EventRecorder() {
   writer_.join();
 }
 
-void EventRecorder::Record(ApiEvent event) {
+void EventRecorder::Record(const ApiEvent& e) {
+  std::string_view recipients[4];
+  size_t n = 0;
+  for (std::string_view r : e.recipients) {
+    if (r.empty() || std::find(recipients, recipients + n, r) != recipients + n) continue;
+    if (n == std::size(recipients)) break;
+    recipients[n++] = r;
+  }
+  std::string shared = n > 1 ? Uuid() : "";
+  std::string time_key = TimeKey(e.time);
+  Stored copies[std::size(recipients)];
+  for (size_t i = 0; i < n; ++i) {
+    std::string id = Uuid();
+    copies[i].key.reserve(recipients[i].size() + time_key.size() + id.size() + 2);
+    copies[i].key.append(recipients[i]).append("/").append(time_key).append("/").append(id);
+    EncodeEvent(e, shared, &copies[i].record);
+  }
   std::unique_lock lock(mu_);
   done_cv_.wait(lock, [&] { return queue_.size() < kMaxQueue || stop_; });
-  queue_.push_back(std::move(event));
-  ++enqueued_;
+  for (size_t i = 0; i < n; ++i) queue_.push_back(std::move(copies[i]));
+  enqueued_ += n;
   // The writer also wakes on a short timer, so most producers skip the futex wake.
-  if (queue_.size() == kWakeBatch) cv_.notify_one();
+  if (queue_.size() >= kWakeBatch && queue_.size() - n < kWakeBatch) cv_.notify_one();
 }
 
 void EventRecorder::Flush() {
@@ -141,7 +157,7 @@ void EventRecorder::Flush() {
 }
 
 void EventRecorder::WriterLoop() {
-  std::vector<ApiEvent> batch;
+  std::vector<Stored> batch;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -157,7 +173,9 @@ void EventRecorder::WriterLoop() {
         queue_.pop_front();
       }
     }
-    Status s = Write(batch);
+    storage::WriteBatch wb;
+    for (Stored& e : batch) wb.Put(kTable, std::move(e.key), std::move(e.record));
+    Status s = store_.Apply(wb);
     if (!s.ok()) spdlog::error("cloudtrail: storing {} events failed: {}", batch.size(), s.message());
     {
       std::lock_guard lock(mu_);
@@ -165,32 +183,6 @@ void EventRecorder::WriterLoop() {
     }
     done_cv_.notify_all();
   }
-}
-
-// Each delivered copy is stored as its CloudTrail record alone; the
-// LookupEvents entry around it is derived when read (LookupEntry), so the
-// writer renders and escapes every event once.
-Status EventRecorder::Write(std::vector<ApiEvent>& batch) {
-  storage::WriteBatch wb;
-  std::string key;
-  for (const ApiEvent& e : batch) {
-    std::string_view recipients[4];
-    size_t n = 0;
-    for (const auto& r : e.recipients) {
-      if (r.empty() || std::find(recipients, recipients + n, r) != recipients + n) continue;
-      if (n == std::size(recipients)) break;
-      recipients[n++] = r;
-    }
-    std::string shared = n > 1 ? Uuid() : "";
-    std::string time_key = TimeKey(e.time);
-    for (size_t i = 0; i < n; ++i) {
-      std::string id = Uuid();
-      key.clear();
-      key.append(recipients[i]).append("/").append(time_key).append("/").append(id);
-      wb.Put(kTable, key, Render(e, std::string(recipients[i]), id, shared));
-    }
-  }
-  return store_.Apply(wb);
 }
 
 namespace {
@@ -208,36 +200,42 @@ double EpochOfKey(std::string_view key) {
   return static_cast<double>(UINT64_MAX - inverted) / 1e6;
 }
 
-// LookupEvents' Username for the record's userIdentity.
-std::string UsernameOfIdentity(const json& id) {
-  std::string type = id.value("type", "");
-  std::string arn = id.value("arn", "");
-  if (type == "Root") return "root";
-  if (type == "IAMUser") return id.value("userName", "");
-  if (type == "AssumedRole" || type == "FederatedUser") return arn.substr(arn.rfind('/') + 1);
-  return "";
+// LookupEvents' Username: user name, role session name, "root".
+std::string UsernameOf(const Principal& p) {
+  switch (p.type) {
+    case Principal::Type::kRoot: return "root";
+    case Principal::Type::kUser: return p.username;
+    case Principal::Type::kAssumedRole: return p.session_name;
+    case Principal::Type::kFederatedUser: return p.arn.substr(p.arn.rfind('/') + 1);
+    default: return "";
+  }
 }
 
-// The LookupEvents "Events" entry for one stored record; null when unreadable.
+// The LookupEvents "Events" entry for one stored copy; null when unreadable.
 json LookupEntry(std::string_view key, const std::string& value) {
-  json record = json::parse(value, nullptr, false);
-  if (record.is_discarded() || !record.is_object()) return nullptr;
-  if (record.contains("CloudTrailEvent")) return record;  // stored whole by earlier versions
+  if (!value.empty() && value[0] == '{') {  // stored as JSON by earlier versions
+    json record = json::parse(value, nullptr, false);
+    return record.is_object() && record.contains("CloudTrailEvent") ? record : json(nullptr);
+  }
+  DecodedEvent d;
+  if (!DecodeEvent(value, &d)) return nullptr;
+  // key: ACCOUNT "/" TIMEKEY "/" EVENTID
+  size_t first = key.find('/'), last = key.rfind('/');
+  if (first == std::string_view::npos || last == first) return nullptr;
+  std::string_view recipient = key.substr(0, first), event_id = key.substr(last + 1);
+  const ApiEvent& e = d.event;
   json entry = json::object();
-  entry["EventId"] = record.value("eventID", "");
-  entry["EventName"] = record.value("eventName", "");
-  entry["ReadOnly"] = record.value("readOnly", false) ? "true" : "false";
-  const json& identity = record.contains("userIdentity") ? record["userIdentity"] : json::object();
-  if (identity.contains("accessKeyId")) entry["AccessKeyId"] = identity["accessKeyId"];
+  entry["EventId"] = event_id;
+  entry["EventName"] = e.event_name;
+  entry["ReadOnly"] = e.read_only ? "true" : "false";
+  if (!d.principal.access_key_id.empty()) entry["AccessKeyId"] = d.principal.access_key_id;
   entry["EventTime"] = EpochOfKey(key);
-  entry["EventSource"] = record.value("eventSource", "");
-  entry["Username"] = UsernameOfIdentity(identity);
+  entry["EventSource"] = e.event_source;
+  entry["Username"] = UsernameOf(d.principal);
   json resources = json::array();
-  if (record.contains("resources") && record["resources"].is_array())
-    for (const auto& r : record["resources"])
-      resources.push_back({{"ResourceType", r.value("type", "")}, {"ResourceName", r.value("ARN", "")}});
+  for (const EventResource& r : d.resources) resources.push_back({{"ResourceType", r.type}, {"ResourceName", r.arn}});
   entry["Resources"] = std::move(resources);
-  entry["CloudTrailEvent"] = value;
+  entry["CloudTrailEvent"] = EventRecorder::Render(e, recipient, event_id, d.shared_event_id);
   return entry;
 }
 

@@ -4,10 +4,12 @@
 // that was not denied, the resource owner's, with a shared sharedEventID) and
 // stores it where LookupEvents finds it newest-first:
 //   table "cloudtrail.events", key ACCOUNT "/" hex(2^64-1 - epoch µs) "/" EVENTID,
-//   value the CloudTrail record; Lookup derives the LookupEvents entry.
-// Record() only queues: a writer thread renders and writes in batches, so the
-// cost on the calling thread is a move into a queue. Lookup() flushes first, so
-// a caller always sees its own earlier events.
+//   value the event in its compact binary form (event_codec.h).
+// Record() encodes on the calling thread from the caller's own data (ApiEvent
+// holds views, so describing a call copies nothing) and queues the records; a
+// writer thread stores them in batches. Lookup() flushes first, so a caller
+// always sees its own earlier events, and renders the CloudTrail JSON and the
+// LookupEvents entry of the events it returns.
 //
 // Thread safety: all methods are safe for concurrent use.
 #pragma once
@@ -17,6 +19,8 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,29 +35,31 @@
 namespace ck::services::cloudtrail {
 
 struct EventResource {
-  std::string arn, account, type;  // type: "AWS::KMS::Key"
+  std::string_view arn, account, type;  // type: "AWS::KMS::Key"
 };
 
+// One API call, as views of the caller's data; valid for the Record() call.
 struct ApiEvent {
   TimePoint time{};
-  std::string_view event_source;  // "kms.amazonaws.com" (a literal)
-  std::string event_name;    // "GenerateDataKey"
-  std::string region;
-  std::string source_ip, user_agent;
-  Principal principal;
-  std::string invoked_by;  // "s3.amazonaws.com" for forward access sessions
+  std::string_view event_source;  // "kms.amazonaws.com"
+  std::string_view event_name;    // "GenerateDataKey"
+  std::string_view region;
+  std::string_view source_ip, user_agent;
+  const Principal* principal = nullptr;
+  std::string_view invoked_by;  // "s3.amazonaws.com" for forward access sessions
   // JSON text; empty renders as null (response elements of cryptographic
   // operations) or, for additionalEventData, leaves the member out.
-  std::string request_parameters;
-  std::string response_elements;
-  std::string additional_event_data;
-  std::string request_id;
+  std::string_view request_parameters;
+  std::string_view response_elements;
+  std::string_view additional_event_data;
+  std::string_view request_id;
   bool read_only = false;
   bool management_event = true;
-  std::vector<EventResource> resources;
-  std::string error_code, error_message;  // empty on success
-  // Accounts that receive a copy; the first is the caller's. Duplicates are ignored.
-  std::vector<std::string> recipients;
+  std::span<const EventResource> resources;
+  std::string_view error_code, error_message;  // empty on success
+  // Accounts that receive a copy; the first is the caller's. Duplicates and
+  // empty entries are ignored.
+  std::span<const std::string_view> recipients;
 };
 
 struct LookupQuery {
@@ -75,26 +81,30 @@ class EventRecorder {
   EventRecorder(const EventRecorder&) = delete;
   EventRecorder& operator=(const EventRecorder&) = delete;
 
-  void Record(ApiEvent event);
+  void Record(const ApiEvent& event);
   // Waits until every event recorded before the call is stored.
   void Flush();
   Result<LookupPage> Lookup(const std::string& account, const LookupQuery& query);
 
   // The CloudTrail record (the CloudTrailEvent JSON) of one delivered copy.
-  static std::string Render(const ApiEvent& e, const std::string& recipient, const std::string& event_id,
-                               const std::string& shared_event_id);
+  // Field order follows AWS's records.
+  static std::string Render(const ApiEvent& e, std::string_view recipient, std::string_view event_id,
+                            std::string_view shared_event_id);
 
   static constexpr char kTable[] = "cloudtrail.events";
 
  private:
+  // A rendered copy, ready for the store.
+  struct Stored {
+    std::string key, record;
+  };
   void WriterLoop();
-  Status Write(std::vector<ApiEvent>& batch);
 
   storage::MetadataStore& store_;
   std::mutex mu_;
   std::condition_variable cv_;       // work available / stop
   std::condition_variable done_cv_;  // progress
-  std::deque<ApiEvent> queue_;
+  std::deque<Stored> queue_;
   uint64_t enqueued_ = 0, written_ = 0;
   int flush_requests_ = 0;
   bool stop_ = false;

@@ -182,10 +182,10 @@ Result<std::optional<IamUser>> IdentityStore::GetUser(const std::string& account
   return GetAs<IamUser>(store_, kUsers, NameKey(account, name), UserFrom);
 }
 Status IdentityStore::PutUser(const IamUser& u, bool must_not_exist) {
-  return PutJson(store_, kUsers, NameKey(u.account, u.name), ToJson(u), must_not_exist);
+  return PolicyChange(PutJson(store_, kUsers, NameKey(u.account, u.name), ToJson(u), must_not_exist));
 }
 Status IdentityStore::DeleteUser(const std::string& account, const std::string& name) {
-  return DeleteKey(store_, kUsers, NameKey(account, name));
+  return PolicyChange(DeleteKey(store_, kUsers, NameKey(account, name)));
 }
 Result<std::vector<IamUser>> IdentityStore::ListUsers(const std::string& account) {
   return ScanAs<IamUser>(store_, kUsers, account + "/", UserFrom);
@@ -195,10 +195,10 @@ Result<std::optional<IamRole>> IdentityStore::GetRole(const std::string& account
   return GetAs<IamRole>(store_, kRoles, NameKey(account, name), RoleFrom);
 }
 Status IdentityStore::PutRole(const IamRole& r, bool must_not_exist) {
-  return PutJson(store_, kRoles, NameKey(r.account, r.name), ToJson(r), must_not_exist);
+  return PolicyChange(PutJson(store_, kRoles, NameKey(r.account, r.name), ToJson(r), must_not_exist));
 }
 Status IdentityStore::DeleteRole(const std::string& account, const std::string& name) {
-  return DeleteKey(store_, kRoles, NameKey(account, name));
+  return PolicyChange(DeleteKey(store_, kRoles, NameKey(account, name)));
 }
 Result<std::vector<IamRole>> IdentityStore::ListRoles(const std::string& account) {
   return ScanAs<IamRole>(store_, kRoles, account + "/", RoleFrom);
@@ -237,10 +237,10 @@ Result<std::optional<json>> IdentityStore::GetRecord(const std::string& table, c
 }
 Status IdentityStore::PutRecord(const std::string& table, const std::string& key, const json& value,
                                 bool must_not_exist) {
-  return PutJson(store_, table, key, value, must_not_exist);
+  return PolicyChange(PutJson(store_, table, key, value, must_not_exist));
 }
 Status IdentityStore::DeleteRecord(const std::string& table, const std::string& key) {
-  return DeleteKey(store_, table, key);
+  return PolicyChange(DeleteKey(store_, table, key));
 }
 Result<std::vector<json>> IdentityStore::ScanRecords(const std::string& table, const std::string& prefix) {
   return ScanAs<json>(store_, table.c_str(), prefix, [](const json& j) { return j; });

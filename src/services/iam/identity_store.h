@@ -6,6 +6,7 @@
 // Thread safety: stateless over a thread-safe MetadataStore.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <string>
@@ -87,8 +88,20 @@ class IdentityStore {
 
   storage::MetadataStore& store() { return store_; }
 
+  // Counts writes that can change a principal's identity policies (users,
+  // roles, and the generic records that hold managed policies). A cache of
+  // policy sets reads it before reading the store and rebuilds whatever it
+  // built at an older value.
+  uint64_t policy_generation() const { return policy_generation_.load(std::memory_order_acquire); }
+
  private:
+  Status PolicyChange(Status s) {
+    policy_generation_.fetch_add(1, std::memory_order_acq_rel);
+    return s;
+  }
+
   storage::MetadataStore& store_;
+  std::atomic<uint64_t> policy_generation_{0};
 };
 
 // AWS-format ids: a 4-letter prefix ("AIDA", "AROA", "AKIA", "ASIA", "ANPA")

@@ -207,10 +207,9 @@ Result<T> KmsService::RunWith(std::string_view op, const KmsCaller& caller, json
                               F&& body) {
   Ctx c{caller, std::string(op), clock_.Now(), std::move(params)};
   Result<T> r = body(c);
-  std::string rendered;
-  wire::JsonWriter writer(&rendered);
+  wire::JsonWriter writer;
   render_params(c, writer);
-  RecordEvent(c, r.status(), std::move(rendered));
+  RecordEvent(c, r.status(), writer.Take());
   return r;
 }
 
@@ -222,26 +221,37 @@ void KmsService::RecordEvent(const Ctx& c, const Status& status, std::string req
   e.region = c.caller.region;
   e.source_ip = c.caller.source_ip;
   e.user_agent = c.caller.user_agent;
-  e.principal = c.caller.principal;
+  e.principal = &c.caller.principal;
   e.invoked_by = c.caller.invoked_by;
-  if (request_parameters != "{}" && request_parameters != "null") e.request_parameters = std::move(request_parameters);
-  if (!c.response.is_null()) wire::JsonWriter(&e.response_elements).Value(c.response);
-  e.request_id = c.caller.request_id.empty() ? kmsimpl::NewRequestId() : c.caller.request_id;
+  if (request_parameters != "{}" && request_parameters != "null") e.request_parameters = request_parameters;
+  std::string response;
+  if (!c.response.is_null()) response = wire::JsonWriter().Value(c.response).Take();
+  e.response_elements = response;
+  std::string request_id = c.caller.request_id.empty() ? kmsimpl::NewRequestId() : "";
+  e.request_id = c.caller.request_id.empty() ? std::string_view(request_id) : c.caller.request_id;
   e.read_only = IsReadOnly(c.op);
-  e.recipients.push_back(c.caller.principal.account);
+  cloudtrail::EventResource resources[2];
+  std::string_view recipients[3] = {c.caller.principal.account};
+  size_t n_resources = 0, n_recipients = 1;
   for (const KeyPtr* k : {&c.key, &c.extra_key}) {
     if (!*k) continue;
-    e.resources.push_back({(*k)->arn, (*k)->account, "AWS::KMS::Key"});
+    resources[n_resources++] = {(*k)->arn, (*k)->account, "AWS::KMS::Key"};
     // AWS-SEMANTICS §6: denied cross-account requests are logged only in the caller's account.
-    if (status.aws_code() != "AccessDeniedException") e.recipients.push_back((*k)->account);
+    if (status.aws_code() != "AccessDeniedException") recipients[n_recipients++] = (*k)->account;
   }
+  e.resources = std::span(resources, n_resources);
+  e.recipients = std::span(recipients, n_recipients);
+  std::string error_code;
   if (!status.ok()) {
-    e.error_code = status.aws_code().empty() ? "InternalFailure" : status.aws_code();
+    error_code = status.aws_code().empty() ? "InternalFailure" : status.aws_code();
+    e.error_code = error_code;
     e.error_message = status.message();
   }
+  std::string additional;
   if (c.key && c.key->symmetric() && !c.key->materials.empty() && status.ok())
-    wire::JsonWriter(&e.additional_event_data).BeginObject().Field("keyMaterialId", c.key->Current().material_id).EndObject();
-  events_.Record(std::move(e));
+    additional = wire::JsonWriter(128).BeginObject().Field("keyMaterialId", c.key->Current().material_id).EndObject().Take();
+  e.additional_event_data = additional;
+  events_.Record(e);
 }
 
 Result<json> KmsService::Invoke(std::string_view operation, const json& input, RequestContext& ctx) {
