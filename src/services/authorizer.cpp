@@ -2,7 +2,6 @@
 
 #include <functional>
 
-#include "base/codec.h"
 
 namespace ck::services {
 
@@ -113,14 +112,13 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::I
   // Read before the store: a write that lands while we read bumps it, and
   // the set built here is then stale on its next use.
   const uint64_t generation = identities_.policy_generation();
+  std::string_view name = p.type == Principal::Type::kUser
+                              ? std::string_view(p.username)
+                              : std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1);
   std::string key;
-  key.reserve(p.account.size() + 64);
+  key.reserve(p.account.size() + name.size() + 3);
   key.append(p.type == Principal::Type::kUser ? "u/" : "r/").append(p.account).push_back('/');
-  if (p.type == Principal::Type::kUser) {
-    key.append(ToLower(p.username));  // IAM names are unique without regard to case
-  } else {
-    key.append(ToLower(std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1)));
-  }
+  for (char ch : name) key.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);  // IAM names ignore case
   IdentityShard& shard = identity_shards_[std::hash<std::string>{}(key) % identity_shards_.size()];
   {
     std::lock_guard lock(shard.mu);

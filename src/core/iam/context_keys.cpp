@@ -41,8 +41,6 @@ std::span<const std::string> GlobalKeys::Compute(Computed slot) const {
       case kEpochTime:
         computed_[slot] = std::to_string(static_cast<long long>(std::floor(ToEpochSeconds(facts_.now))));
         break;
-      case kCalledViaFirst: computed_[slot] = facts_.called_via.front(); break;
-      case kCalledViaLast: computed_[slot] = facts_.called_via.back(); break;
       case kComputedCount: break;
     }
     ready_[slot] = true;
@@ -78,8 +76,8 @@ std::span<const std::string> GlobalKeys::Find(std::string_view key) const {
   if (is("aws:ViaAWSService")) return Bool(f.via_aws_service);
   if (!f.called_via.empty()) {
     if (is("aws:CalledVia")) return f.called_via;
-    if (is("aws:CalledViaFirst")) return Compute(kCalledViaFirst);
-    if (is("aws:CalledViaLast")) return Compute(kCalledViaLast);
+    if (is("aws:CalledViaFirst")) return f.called_via.first(1);
+    if (is("aws:CalledViaLast")) return f.called_via.last(1);
   }
   if (is("aws:ResourceAccount")) return One(f.resource_account);
   return {};

@@ -20,6 +20,7 @@
 
 #include <array>
 #include <bitset>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,9 @@ struct RequestFacts {
   TimePoint now{};
   std::string requested_region;
   // Service principals the request passed through, first to last
-  // ("s3.amazonaws.com"); non-empty means a forward-access session.
-  std::vector<std::string> called_via;
+  // ("s3.amazonaws.com"); non-empty means a forward-access session. A view:
+  // the caller keeps the strings alive while the facts are in use.
+  std::span<const std::string> called_via;
   bool via_aws_service = false;
   std::string resource_account;
 };
@@ -53,7 +55,7 @@ class GlobalKeys final : public KeySource {
   static std::span<const std::string_view> Names();
 
  private:
-  enum Computed { kCurrentTime, kEpochTime, kCalledViaFirst, kCalledViaLast, kComputedCount };
+  enum Computed { kCurrentTime, kEpochTime, kComputedCount };
   std::span<const std::string> Compute(Computed slot) const;
 
   const Principal& principal_;

@@ -73,7 +73,8 @@ TEST(AddGlobalKeys, ForwardAccessSession) {
   RequestFacts f = Facts();
   f.source_ip.clear();
   f.via_aws_service = true;
-  f.called_via = {"athena.amazonaws.com", "s3.amazonaws.com"};
+  std::vector<std::string> via = {"athena.amazonaws.com", "s3.amazonaws.com"};
+  f.called_via = via;
   f.secure_transport = false;
   f.requested_region.clear();
   f.resource_account.clear();

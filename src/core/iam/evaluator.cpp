@@ -174,8 +174,8 @@ EvaluationResult Deny(Decision d, Reason r, const Principal& p, const RequestCon
   res.decision = d;
   res.reason = r;
   res.principal_arn = p.arn.empty() ? "anonymous" : p.arn;
-  res.action = ctx.action;
-  res.resource = ctx.resource;
+  res.action = std::string(ctx.action);
+  res.resource = std::string(ctx.resource);
   return res;
 }
 

@@ -68,10 +68,12 @@ struct Principal {
   std::string service;   // kService: "s3.amazonaws.com"
 };
 
+// Views: the caller keeps the action and resource strings alive while
+// evaluating (a request context lives for one Evaluate call).
 struct RequestContext {
-  std::string action;            // "kms:Encrypt"; matched case-insensitively
-  std::string resource;          // the resource ARN; matched case-sensitively
-  std::string resource_account;  // owner of the resource; empty = the caller's account
+  std::string_view action;            // "kms:Encrypt"; matched case-insensitively
+  std::string_view resource;          // the resource ARN; matched case-sensitively
+  std::string_view resource_account;  // owner of the resource; empty = the caller's account
   ContextKeys keys;                        // explicit keys, consulted first
   const KeySource* service_keys = nullptr;  // a service's own keys (kms:*, s3:*), on demand
   const KeySource* global_keys = nullptr;   // aws:* keys (GlobalKeys), on demand

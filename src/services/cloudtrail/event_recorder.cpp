@@ -41,11 +41,13 @@ int64_t Micros(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
-// Newest first in forward key order.
+// Newest first in forward key order: 16 hex digits of 2^64-1 - epoch µs.
 std::string TimeKey(TimePoint t) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, UINT64_MAX - static_cast<uint64_t>(Micros(t)));
-  return buf;
+  static const char kHex[] = "0123456789abcdef";
+  uint64_t v = UINT64_MAX - static_cast<uint64_t>(Micros(t));
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kHex[v & 15];
+  return out;
 }
 
 void UserIdentity(const ApiEvent& e, wire::JsonWriter& o) {
