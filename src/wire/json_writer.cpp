@@ -95,7 +95,17 @@ std::string JsonWriter::Take() {
 
 void JsonWriter::Grow(size_t n) { buf_.resize(std::max(buf_.size() * 2, len_ + n + 64)); }
 
-void JsonWriter::Quoted(std::string_view s) { len_ += WriteQuoted(s, Reserve(2 + 6 * s.size())); }
+void JsonWriter::Quoted(std::string_view s) {
+  if (CleanPrefix(s.data(), s.size()) == s.size()) {  // the common case: exact room, one copy
+    char* d = Reserve(s.size() + 2);
+    d[0] = '"';
+    std::memcpy(d + 1, s.data(), s.size());
+    d[s.size() + 1] = '"';
+    len_ += s.size() + 2;
+    return;
+  }
+  len_ += WriteQuoted(s, Reserve(2 + 6 * s.size()));
+}
 
 void JsonWriter::Separate() {
   if (after_key_) {

@@ -60,26 +60,44 @@ size_t DecodeHeader(std::string_view b, BlobHeader* h) {
 
 Status InvalidCiphertext() { return AwsError("InvalidCiphertextException", 400, ""); }
 
+void AppendCanonicalContext(const EncryptionContext& context, std::string* out) {
+  for (const auto& [k, v] : context) {
+    PutU32(static_cast<uint32_t>(k.size()), out);
+    out->append(k);
+    PutU32(static_cast<uint32_t>(v.size()), out);
+    out->append(v);
+  }
+}
+
 std::string CanonicalContext(const EncryptionContext& context) {
   std::string out;
-  for (const auto& [k, v] : context) {
-    PutU32(static_cast<uint32_t>(k.size()), &out);
-    out.append(k);
-    PutU32(static_cast<uint32_t>(v.size()), &out);
-    out.append(v);
-  }
+  AppendCanonicalContext(context, &out);
   return out;
 }
+
+namespace {
+
+// The AAD (header || canonical context), built in a per-thread buffer: the
+// data-key hot path should not allocate for it.
+std::string& Aad(std::string_view header, const EncryptionContext& context) {
+  thread_local std::string aad;
+  aad.assign(header);
+  AppendCanonicalContext(context, &aad);
+  return aad;
+}
+
+}  // namespace
 
 std::string SealBlob(const BlobHeader& header, std::string_view key, std::string_view plaintext,
                      const EncryptionContext& context) {
   std::string blob;
-  blob.reserve(64 + plaintext.size() + crypto::kAesGcmIvSize + crypto::kAesGcmTagSize);
+  blob.reserve(3 + header.account.size() + 2 + header.region.size() + header.key_id.size() + 4 +
+               crypto::kAesGcmIvSize + plaintext.size() + crypto::kAesGcmTagSize);
   EncodeHeader(header, &blob);
-  std::string aad = blob;
-  aad.append(CanonicalContext(context));
-  std::string iv = crypto::RandomBytes(crypto::kAesGcmIvSize);
-  crypto::AesGcmSeal(key, iv, aad, plaintext, &blob);
+  const std::string& aad = Aad(blob, context);
+  char iv[crypto::kAesGcmIvSize];
+  crypto::RandomFill(iv, sizeof iv);
+  crypto::AesGcmSeal(key, std::string_view(iv, sizeof iv), aad, plaintext, &blob);
   return blob;
 }
 
@@ -94,9 +112,7 @@ Result<std::string> OpenBlob(std::string_view blob, std::string_view key, const 
   BlobHeader h;
   size_t n = DecodeHeader(blob, &h);
   if (n == 0) return InvalidCiphertext();
-  std::string aad(blob.substr(0, n));
-  aad.append(CanonicalContext(context));
-  auto plain = crypto::AesGcmOpen(key, aad, blob.substr(n));
+  auto plain = crypto::AesGcmOpen(key, Aad(blob.substr(0, n), context), blob.substr(n));
   if (!plain) return InvalidCiphertext();
   return std::move(*plain);
 }

@@ -29,6 +29,7 @@ struct BlobHeader {
 
 // len(k) k len(v) v ... with 4-byte big-endian lengths, pairs in key order.
 std::string CanonicalContext(const EncryptionContext& context);
+void AppendCanonicalContext(const EncryptionContext& context, std::string* out);
 
 // The blob for `plaintext` under the 32-byte `key`.
 std::string SealBlob(const BlobHeader& header, std::string_view key, std::string_view plaintext,

@@ -16,7 +16,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -104,7 +103,7 @@ class EventRecorder {
   std::mutex mu_;
   std::condition_variable cv_;       // work available / stop
   std::condition_variable done_cv_;  // progress
-  std::deque<Stored> queue_;
+  std::vector<Stored> queue_;
   uint64_t enqueued_ = 0, written_ = 0;
   int flush_requests_ = 0;
   bool stop_ = false;

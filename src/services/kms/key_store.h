@@ -69,7 +69,10 @@ class KeyStore final : public kms::KeyDirectory {
 
  private:
   static std::string KeyKey(const std::string& a, const std::string& r, const std::string& id) {
-    return a + "/" + r + "/" + id;
+    std::string k;
+    k.reserve(a.size() + r.size() + id.size() + 2);
+    k.append(a).append("/").append(r).append("/").append(id);
+    return k;
   }
   // Unwraps material, parses the policy, loads asymmetric keys.
   Status Hydrate(kms::KeyRecord& key);
