@@ -140,7 +140,8 @@ void BM_Part_Authorize(benchmark::State& state) {
   r.resource_policy = key_policy->get();
   r.resource_policy_required = true;
   r.region = "us-east-1";
-  r.called_via = {"s3.amazonaws.com"};
+  static const std::string kVia[] = {"s3.amazonaws.com"};
+  r.called_via = kVia;
   for (auto _ : state) {
     auto d = f.authorizer.Authorize(r);
     if (!d.ok() || !d->allowed()) state.SkipWithError("not allowed");

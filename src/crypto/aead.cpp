@@ -37,7 +37,8 @@ class ThreadContexts {
     const auto* k = reinterpret_cast<const unsigned char*>(key.data());
     const auto* v = reinterpret_cast<const unsigned char*>(iv.data());
     for (Slot& s : slots_) {
-      if (s.ready && s.encrypt == encrypt && CRYPTO_memcmp(s.key, k, kAesGcmKeySize) == 0) {
+      // Plain memcmp: both sides are crosskey's own keys, never a caller's guess.
+      if (s.ready && s.encrypt == encrypt && std::memcmp(s.key, k, kAesGcmKeySize) == 0) {
         CipherInit(s.ctx, nullptr, nullptr, v, encrypt);
         return s.ctx;
       }

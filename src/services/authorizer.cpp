@@ -115,9 +115,8 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::I
   std::string_view name = p.type == Principal::Type::kUser
                               ? std::string_view(p.username)
                               : std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1);
-  std::string key;
-  key.reserve(p.account.size() + name.size() + 3);
-  key.append(p.type == Principal::Type::kUser ? "u/" : "r/").append(p.account).push_back('/');
+  thread_local std::string key;  // reused: a cache hit allocates nothing
+  key.assign(p.type == Principal::Type::kUser ? "u/" : "r/").append(p.account).push_back('/');
   for (char ch : name) key.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);  // IAM names ignore case
   IdentityShard& shard = identity_shards_[std::hash<std::string>{}(key) % identity_shards_.size()];
   {

@@ -12,6 +12,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,7 +39,9 @@ struct AuthzRequest {
   std::string region;
   std::string source_ip;
   bool secure_transport = false;
-  std::vector<std::string> called_via;  // forward access sessions: {"s3.amazonaws.com"}
+  // Forward access sessions: {"s3.amazonaws.com"}. A view: the caller keeps
+  // the strings alive for the Authorize call.
+  std::span<const std::string> called_via;
 };
 
 class PolicyAuthorizer {

@@ -7,25 +7,27 @@ namespace ck::services::cloudtrail {
 
 namespace {
 
+// Writes into room reserved up front (the size is computed first), so encoding
+// is a run of memcpy calls with no growth checks.
 class Writer {
  public:
-  explicit Writer(std::string* out) : out_(*out) {}
-  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  explicit Writer(char* at) : p_(at) {}
+  char* end() const { return p_; }
+  void U8(uint8_t v) { *p_++ = static_cast<char>(v); }
   void U32(uint32_t v) {
-    char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
-                 static_cast<char>(v >> 24)};
-    out_.append(b, 4);
+    for (int i = 0; i < 4; ++i) *p_++ = static_cast<char>(v >> (8 * i));
   }
   void I64(int64_t v) {
-    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>(static_cast<uint64_t>(v) >> (8 * i)));
+    for (int i = 0; i < 8; ++i) *p_++ = static_cast<char>(static_cast<uint64_t>(v) >> (8 * i));
   }
   void Str(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
-    out_.append(s);
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
   }
 
  private:
-  std::string& out_;
+  char* p_;
 };
 
 class Reader {
@@ -71,18 +73,26 @@ class Reader {
 void EncodeEvent(const ApiEvent& e, std::string_view shared_event_id, std::string* out) {
   static const Principal kAnonymous = Principal::Anonymous();
   const Principal& p = e.principal ? *e.principal : kAnonymous;
-  out->reserve(out->size() + 512 + e.request_parameters.size() + e.response_elements.size());
-  Writer w(out);
-  w.U8(kEventFormatV1);
+  const std::string_view fields[] = {e.event_source,       e.event_name,         e.region,
+                                     e.source_ip,          e.user_agent,         e.invoked_by,
+                                     e.request_parameters, e.response_elements,  e.additional_event_data,
+                                     e.request_id,         e.error_code,         e.error_message,
+                                     shared_event_id};
+  const std::string* principal_fields[] = {&p.arn,          &p.account, &p.role_arn, &p.user_id,
+                                           &p.username,     &p.session_name, &p.service, &p.access_key_id};
+  size_t size = 1 + 8 + 1 + 4 + 1;  // version, time, principal type, resource count, flags
+  for (std::string_view f : fields) size += 4 + f.size();
+  for (const std::string* f : principal_fields) size += 4 + f->size();
+  for (const EventResource& r : e.resources) size += 12 + r.arn.size() + r.account.size() + r.type.size();
+
+  size_t at = out->size();
+  out->resize(at + size);
+  Writer w(out->data() + at);
+  w.U8(static_cast<uint8_t>(kEventFormatV1));
   w.I64(std::chrono::duration_cast<std::chrono::microseconds>(e.time.time_since_epoch()).count());
-  for (std::string_view s : {e.event_source, e.event_name, e.region, e.source_ip, e.user_agent, e.invoked_by,
-                             e.request_parameters, e.response_elements, e.additional_event_data, e.request_id,
-                             e.error_code, e.error_message, shared_event_id})
-    w.Str(s);
+  for (std::string_view f : fields) w.Str(f);
   w.U8(static_cast<uint8_t>(p.type));
-  for (const std::string* s : {&p.arn, &p.account, &p.role_arn, &p.user_id, &p.username, &p.session_name, &p.service,
-                               &p.access_key_id})
-    w.Str(*s);
+  for (const std::string* f : principal_fields) w.Str(*f);
   w.U32(static_cast<uint32_t>(e.resources.size()));
   for (const EventResource& r : e.resources) {
     w.Str(r.arn);

@@ -21,19 +21,27 @@ namespace {
 constexpr size_t kMaxQueue = 1 << 16;  // producers wait beyond this (bounded memory)
 constexpr size_t kWakeBatch = 256;
 
-std::string Uuid() {
+// Appends a random (version 4) UUID.
+void AppendUuid(std::string* out) {
   unsigned char b[16];
   crypto::RandomFill(b, sizeof b);
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   static const char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
+  char text[36];
   size_t o = 0;
   for (int i = 0; i < 16; ++i) {
-    if (o == 8 || o == 13 || o == 18 || o == 23) ++o;
-    out[o++] = kHex[b[i] >> 4];
-    out[o++] = kHex[b[i] & 15];
+    if (i == 4 || i == 6 || i == 8 || i == 10) text[o++] = '-';
+    text[o++] = kHex[b[i] >> 4];
+    text[o++] = kHex[b[i] & 15];
   }
+  out->append(text, sizeof text);
+}
+
+std::string Uuid() {
+  std::string out;
+  out.reserve(36);
+  AppendUuid(&out);
   return out;
 }
 
@@ -42,11 +50,17 @@ int64_t Micros(TimePoint t) {
 }
 
 // Newest first in forward key order: 16 hex digits of 2^64-1 - epoch µs.
-std::string TimeKey(TimePoint t) {
+void AppendTimeKey(TimePoint t, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
   uint64_t v = UINT64_MAX - static_cast<uint64_t>(Micros(t));
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kHex[v & 15];
+  char digits[16];
+  for (int i = 15; i >= 0; --i, v >>= 4) digits[i] = kHex[v & 15];
+  out->append(digits, 16);
+}
+
+std::string TimeKey(TimePoint t) {
+  std::string out;
+  AppendTimeKey(t, &out);
   return out;
 }
 
@@ -134,12 +148,14 @@ void EventRecorder::Record(const ApiEvent& e) {
     recipients[n++] = r;
   }
   std::string shared = n > 1 ? Uuid() : "";
-  std::string time_key = TimeKey(e.time);
   Stored copies[std::size(recipients)];
   for (size_t i = 0; i < n; ++i) {
-    std::string id = Uuid();
-    copies[i].key.reserve(recipients[i].size() + time_key.size() + id.size() + 2);
-    copies[i].key.append(recipients[i]).append("/").append(time_key).append("/").append(id);
+    std::string& key = copies[i].key;  // ACCOUNT/TIMEKEY/EVENTID
+    key.reserve(recipients[i].size() + 16 + 36 + 2);
+    key.append(recipients[i]).push_back('/');
+    AppendTimeKey(e.time, &key);
+    key.push_back('/');
+    AppendUuid(&key);
     EncodeEvent(e, shared, &copies[i].record);
   }
   std::unique_lock lock(mu_);

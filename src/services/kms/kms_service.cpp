@@ -73,6 +73,13 @@ std::string NewRequestId() { return kms::NewKeyId(); }
 
 namespace {
 
+std::string IamAction(std::string_view op) {
+  std::string a;
+  a.reserve(4 + op.size());
+  a.append("kms:").append(op);
+  return a;
+}
+
 bool IsReadOnly(std::string_view op) {
   static const std::string_view kWrite[] = {
       "CreateKey",          "UpdateKeyDescription", "EnableKey",        "DisableKey",        "ScheduleKeyDeletion",
@@ -205,7 +212,7 @@ Result<T> KmsService::Run(std::string_view op, const KmsCaller& caller, json par
 template <typename T, typename R, typename F>
 Result<T> KmsService::RunWith(std::string_view op, const KmsCaller& caller, json params, R&& render_params,
                               F&& body) {
-  Ctx c{caller, std::string(op), clock_.Now(), std::move(params)};
+  Ctx c{caller, std::string(op), clock_.Now(), IamAction(op), std::move(params)};
   Result<T> r = body(c);
   wire::JsonWriter writer;
   render_params(c, writer);
@@ -233,11 +240,12 @@ void KmsService::RecordEvent(const Ctx& c, const Status& status, std::string req
   cloudtrail::EventResource resources[2];
   std::string_view recipients[3] = {c.caller.principal.account};
   size_t n_resources = 0, n_recipients = 1;
+  // AWS-SEMANTICS §6: denied cross-account requests are logged only in the caller's account.
+  const bool denied = !status.ok() && status.aws_code() == "AccessDeniedException";
   for (const KeyPtr* k : {&c.key, &c.extra_key}) {
     if (!*k) continue;
     resources[n_resources++] = {(*k)->arn, (*k)->account, "AWS::KMS::Key"};
-    // AWS-SEMANTICS §6: denied cross-account requests are logged only in the caller's account.
-    if (status.aws_code() != "AccessDeniedException") recipients[n_recipients++] = (*k)->account;
+    if (!denied) recipients[n_recipients++] = (*k)->account;
   }
   e.resources = std::span(resources, n_resources);
   e.recipients = std::span(recipients, n_recipients);
@@ -247,10 +255,13 @@ void KmsService::RecordEvent(const Ctx& c, const Status& status, std::string req
     e.error_code = error_code;
     e.error_message = status.message();
   }
-  std::string additional;
-  if (c.key && c.key->symmetric() && !c.key->materials.empty() && status.ok())
-    additional = wire::JsonWriter(128).BeginObject().Field("keyMaterialId", c.key->Current().material_id).EndObject().Take();
-  e.additional_event_data = additional;
+  if (c.key && c.key->symmetric() && !c.key->materials.empty() && status.ok()) {
+    thread_local std::string additional;  // the event is encoded before Record returns
+    additional.assign(R"({"keyMaterialId":)");
+    wire::JsonWriter::AppendQuoted(c.key->Current().material_id, &additional);
+    additional.push_back('}');
+    e.additional_event_data = additional;
+  }
   events_.Record(e);
 }
 
@@ -276,11 +287,10 @@ Result<json> KmsService::Call(std::string_view operation, const json& input, con
 }
 
 Result<kms::Resolution> KmsService::ResolveFor(Ctx& c, std::string_view ref, kms::RefForms forms, bool cross) {
-  std::string action = "kms:" + c.op;
   kms::ResolveOptions o;
   o.forms = forms;
   o.cross_account = cross;
-  o.action = action;
+  o.action = c.action;
   o.caller_arn = c.caller.principal.arn;
   auto r = kms::Resolve(keys_, c.caller.principal.account, c.caller.region, ref, o);
   if (r.ok() && !c.key) c.key = r->key;
@@ -317,7 +327,7 @@ Status KmsService::Authorize(Ctx& c, const kms::KeyRecord& key, std::string_view
   const KmsCaller& caller = c.caller;
   AuthzRequest r;
   r.principal = &caller.principal;
-  r.action = "kms:" + std::string(action);
+  r.action = action == c.op ? c.action : IamAction(action);
   r.resource = key.arn;
   r.resource_account = key.account;
   r.resource_policy = key.parsed_policy.get();
@@ -325,7 +335,7 @@ Status KmsService::Authorize(Ctx& c, const kms::KeyRecord& key, std::string_view
   r.keys = std::move(extra);
   KmsConditionKeys kms_keys(caller, &key, ec, &request_alias);
   r.service_keys = &kms_keys;
-  if (!caller.invoked_by.empty()) r.called_via = {caller.invoked_by};
+  if (!caller.invoked_by.empty()) r.called_via = std::span(&caller.invoked_by, 1);
   r.region = caller.region;
   // Forward access sessions carry no source IP of their own (aws:SourceIp is absent).
   if (caller.via_service.empty()) r.source_ip = caller.source_ip;
@@ -340,11 +350,11 @@ Status KmsService::Authorize(Ctx& c, const kms::KeyRecord& key, std::string_view
 Status KmsService::AuthorizeIdentity(Ctx& c, std::string_view action, const std::string& resource) {
   AuthzRequest r;
   r.principal = &c.caller.principal;
-  r.action = "kms:" + std::string(action);
+  r.action = action == c.op ? c.action : IamAction(action);
   r.resource = resource;
   KmsConditionKeys kms_keys(c.caller, nullptr, nullptr, nullptr);
   r.service_keys = &kms_keys;
-  if (!c.caller.invoked_by.empty()) r.called_via = {c.caller.invoked_by};
+  if (!c.caller.invoked_by.empty()) r.called_via = std::span(&c.caller.invoked_by, 1);
   r.region = c.caller.region;
   if (c.caller.via_service.empty()) r.source_ip = c.caller.source_ip;
   r.secure_transport = c.caller.secure_transport;

@@ -49,6 +49,7 @@ class KmsService final : public Service, public KmsClient {
     const KmsCaller& caller;
     std::string op;
     TimePoint now;
+    std::string action;        // "kms:" + op, the IAM action
     nlohmann::json params;     // CloudTrail requestParameters (JSON operations)
     nlohmann::json response = nullptr;  // CloudTrail responseElements
     std::string blob_key_arn;  // Decrypt without KeyId: the key the blob names (requestParameters.keyId)
