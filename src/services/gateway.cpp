@@ -493,8 +493,9 @@ std::unique_ptr<http::BodySink> Gateway::BeginStreaming(const Route& route, http
   log_ctx.request_id = ctx.request_id;
   log_ctx.principal = ctx.principal;
   log_ctx.service = ctx.service;
-  log_ctx.operation = head.method;
-  auto inner = s3_->Begin(std::move(ctx));
+  std::string operation;
+  auto inner = s3_->Begin(std::move(ctx), &operation);
+  log_ctx.operation = operation.empty() ? head.method : operation;  // unrecognised: the method
   return std::make_unique<PayloadSink>(this, route, &head, std::move(inner), std::move(info), mode,
                                        std::move(declared), std::move(decoder), std::move(log_ctx), start);
 }

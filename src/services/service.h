@@ -58,11 +58,13 @@ class Service {
 };
 
 // A service that streams bodies (S3): it receives the head after
-// authentication and returns the sink that consumes the body.
+// authentication and returns the sink that consumes the body. When
+// `operation` is given, it receives the operation's name ("PutObject") once
+// the service has recognised the request, for the access log.
 class StreamingService {
  public:
   virtual ~StreamingService() = default;
-  virtual std::unique_ptr<http::BodySink> Begin(RequestContext ctx) = 0;
+  virtual std::unique_ptr<http::BodySink> Begin(RequestContext ctx, std::string* operation = nullptr) = 0;
 };
 
 }  // namespace ck::services

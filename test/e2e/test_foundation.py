@@ -276,3 +276,24 @@ name = "config-bucket"
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class AccessLogTest(unittest.TestCase):
+    """One access-log line per request names the service and the operation
+    (S3 included, whose operation is known only once its REST routing ran)."""
+
+    def test_lines_name_service_and_operation(self):
+        with Server() as server:
+            s3 = server.client("s3", account=ACCOUNT1)
+            s3.create_bucket(Bucket="logged")
+            s3.put_object(Bucket="logged", Key="k", Body=b"hello")
+            s3.get_object(Bucket="logged", Key="k")["Body"].read()
+            with self.assertRaises(botocore.exceptions.ClientError):
+                s3.get_object(Bucket="logged", Key="missing")
+            server.client("kms", account=ACCOUNT1).list_keys()
+            log = server.read_log()
+            arn = "arn:aws:iam::%s:root" % ACCOUNT1
+            for service, operation, status in [("s3", "CreateBucket", 200), ("s3", "PutObject", 200),
+                                               ("s3", "GetObject", 200), ("s3", "GetObject", 404),
+                                               ("kms", "ListKeys", 200)]:
+                self.assertRegex(log, r"%s %s %s %d in=" % (arn, service, operation, status))

@@ -131,10 +131,18 @@ S3Service::S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, Po
     : meta_(meta), blobs_(blobs), authorizer_(authorizer), clock_(clock), options_(std::move(options)),
       sse_(options_.sse, clock) {}
 
-std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx) {
+std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx, std::string* operation) {
   auto c = std::make_shared<Call>();
   c->head = ctx.head;
   c->ctx = std::move(ctx);
+  // Reports the recognised operation whichever way Begin returns.
+  struct ReportOperation {
+    const Call& call;
+    std::string* out;
+    ~ReportOperation() {
+      if (out) *out = call.ctx.operation;
+    }
+  } report{*c, operation};
   c->host_id = Base64Encode(crypto::RandomBytes(24));
   c->host = c->head->headers.GetOr("host");
   const http::RequestHead& head = *c->head;

@@ -47,7 +47,7 @@ class S3Service final : public StreamingService {
   S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer,
             const Clock& clock, S3Options options);
 
-  std::unique_ptr<http::BodySink> Begin(RequestContext ctx) override;
+  std::unique_ptr<http::BodySink> Begin(RequestContext ctx, std::string* operation = nullptr) override;
 
   // Internals shared by the operation files (bucket_ops.cpp, object_ops.cpp,
   // list_ops.cpp, multipart_ops.cpp). Not for other callers.
