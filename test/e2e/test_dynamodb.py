@@ -307,6 +307,23 @@ class DynamoDbTest(unittest.TestCase):
         self.assertEqual(old["v"], "ok")
         self.assertNotIn("Item", t.get_item(Key={"pk": "u"}))
 
+    def test_conditional_put_and_delete(self):
+        t = self.table("cond", range_type=None)
+        t.put_item(Item={"pk": "c", "v": 1}, ConditionExpression="attribute_not_exists(pk)")
+        self.assertError("ConditionalCheckFailedException", "The conditional request failed", t.put_item,
+                         Item={"pk": "c", "v": 2}, ConditionExpression="attribute_not_exists(pk)")
+        self.assertEqual(t.get_item(Key={"pk": "c"})["Item"]["v"], 1)  # the failed put changed nothing
+        self.assertError("ConditionalCheckFailedException", "The conditional request failed", t.delete_item,
+                         Key={"pk": "c"}, ConditionExpression="v = :two", ExpressionAttributeValues={":two": 2})
+        self.assertIn("Item", t.get_item(Key={"pk": "c"}))
+        # Deleting an absent item succeeds and returns no attributes; with a
+        # condition on it, the condition is evaluated against no item.
+        self.assertNotIn("Attributes", t.delete_item(Key={"pk": "absent"}, ReturnValues="ALL_OLD"))
+        self.assertError("ConditionalCheckFailedException", "The conditional request failed", t.delete_item,
+                         Key={"pk": "absent"}, ConditionExpression="attribute_exists(pk)")
+        old = t.put_item(Item={"pk": "c", "v": 3}, ReturnValues="ALL_OLD")["Attributes"]
+        self.assertEqual(old, {"pk": "c", "v": 1})
+
     def test_batch_write_and_get(self):
         t = self.table("batch", range_type=None)
         with t.batch_writer() as w:

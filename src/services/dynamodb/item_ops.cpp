@@ -88,6 +88,47 @@ Result<bool> ConditionHolds(const Expressions& e, const std::optional<json>& old
   return ddb::Evaluate(*e.condition, old ? *old : json::object());
 }
 
+// The item before and after one conditional write (nullopt: absent).
+struct ItemChange {
+  std::optional<json> old, now;
+};
+
+// One conditional write of the item stored at `sk`: reads it, checks the
+// condition against it, asks `next` for the new item (nullopt deletes it) and
+// commits only if the stored item is still the one read, retrying a bounded
+// number of times when another writer got in between.
+template <typename Next>
+Result<ItemChange> WriteItem(storage::MetadataStore& store, const ddb::Table& t, const ddb::TableKey& key,
+                             const std::string& sk, const Expressions& ex, Next&& next) {
+  for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
+    CK_ASSIGN_OR_RETURN(auto raw, store.Get(ddb::kItems, sk));
+    ItemChange change;
+    if (raw) {
+      CK_ASSIGN_OR_RETURN(change.old, ddb::OpenItem(key, t, sk, *raw));
+    }
+    CK_ASSIGN_OR_RETURN(bool ok, ConditionHolds(ex, change.old));
+    if (!ok) return ConditionFailed();
+    CK_ASSIGN_OR_RETURN(change.now, next(change.old));
+    if (!raw && !change.now) return change;  // deleting an absent item writes nothing
+    storage::WriteBatch b;
+    if (raw) {
+      b.ExpectValue(ddb::kItems, sk, *raw);
+    } else {
+      b.ExpectAbsent(ddb::kItems, sk);
+    }
+    if (change.now) {
+      b.Put(ddb::kItems, sk, ddb::SealItem(key, t, sk, *change.now));
+    } else {
+      b.Delete(ddb::kItems, sk);
+    }
+    Status s = store.Apply(b);
+    if (storage::IsPreconditionFailure(s)) continue;
+    CK_RETURN_IF_ERROR(s);
+    return change;
+  }
+  return AwsError("TransactionConflictException", 400, "Transaction is ongoing for the item");
+}
+
 }  // namespace
 
 Result<json> DynamoDbService::PutItem(const json& in, RequestContext& ctx) {
@@ -103,27 +144,13 @@ Result<json> DynamoDbService::PutItem(const json& in, RequestContext& ctx) {
   CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in, false, false));
   CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
   std::string sk = ddb::ItemStorageKey(t, item);
-  for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
-    CK_ASSIGN_OR_RETURN(auto raw, store_.Get(ddb::kItems, sk));
-    std::optional<json> old;
-    if (raw) {
-      CK_ASSIGN_OR_RETURN(old, ddb::OpenItem(key, t, sk, *raw));
-    }
-    CK_ASSIGN_OR_RETURN(bool ok, ConditionHolds(ex, old));
-    if (!ok) return ConditionFailed();
-    storage::WriteBatch b;
-    if (raw) b.ExpectValue(ddb::kItems, sk, *raw);
-    else b.ExpectAbsent(ddb::kItems, sk);
-    b.Put(ddb::kItems, sk, ddb::SealItem(key, t, sk, item));
-    Status s = store_.Apply(b);
-    if (storage::IsPreconditionFailure(s)) continue;
-    CK_RETURN_IF_ERROR(s);
-    json out = json::object();
-    if (rv == "ALL_OLD" && old) out["Attributes"] = *old;
-    AddConsumed(&out, in, t.name, 1.0);
-    return out;
-  }
-  return AwsError("TransactionConflictException", 400, "Transaction is ongoing for the item");
+  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [&](const std::optional<json>&) {
+                        return Result<std::optional<json>>(item);
+                      }));
+  json out = json::object();
+  if (rv == "ALL_OLD" && change.old) out["Attributes"] = *change.old;
+  AddConsumed(&out, in, t.name, 1.0);
+  return out;
 }
 
 Result<json> DynamoDbService::GetItem(const json& in, RequestContext& ctx) {
@@ -156,28 +183,13 @@ Result<json> DynamoDbService::DeleteItem(const json& in, RequestContext& ctx) {
   CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in, false, false));
   CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
   std::string sk = ddb::ItemStorageKey(t, k);
-  for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
-    CK_ASSIGN_OR_RETURN(auto raw, store_.Get(ddb::kItems, sk));
-    std::optional<json> old;
-    if (raw) {
-      CK_ASSIGN_OR_RETURN(old, ddb::OpenItem(key, t, sk, *raw));
-    }
-    CK_ASSIGN_OR_RETURN(bool ok, ConditionHolds(ex, old));
-    if (!ok) return ConditionFailed();
-    json out = json::object();
-    if (raw) {
-      storage::WriteBatch b;
-      b.ExpectValue(ddb::kItems, sk, *raw);
-      b.Delete(ddb::kItems, sk);
-      Status s = store_.Apply(b);
-      if (storage::IsPreconditionFailure(s)) continue;
-      CK_RETURN_IF_ERROR(s);
-      if (rv == "ALL_OLD") out["Attributes"] = *old;
-    }
-    AddConsumed(&out, in, t.name, 1.0);
-    return out;
-  }
-  return AwsError("TransactionConflictException", 400, "Transaction is ongoing for the item");
+  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [](const std::optional<json>&) {
+                        return Result<std::optional<json>>(std::nullopt);
+                      }));
+  json out = json::object();
+  if (rv == "ALL_OLD" && change.old) out["Attributes"] = *change.old;
+  AddConsumed(&out, in, t.name, 1.0);
+  return out;
 }
 
 Result<json> DynamoDbService::UpdateItem(const json& in, RequestContext& ctx) {
@@ -198,35 +210,24 @@ Result<json> DynamoDbService::UpdateItem(const json& in, RequestContext& ctx) {
     }
   CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
   std::string sk = ddb::ItemStorageKey(t, k);
-  for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
-    CK_ASSIGN_OR_RETURN(auto raw, store_.Get(ddb::kItems, sk));
-    std::optional<json> old;
-    if (raw) {
-      CK_ASSIGN_OR_RETURN(old, ddb::OpenItem(key, t, sk, *raw));
-    }
-    CK_ASSIGN_OR_RETURN(bool ok, ConditionHolds(ex, old));
-    if (!ok) return ConditionFailed();
+  auto next = [&](const std::optional<json>& old) -> Result<std::optional<json>> {
     json item = old ? *old : k;
     if (ex.update) CK_RETURN_IF_ERROR(ddb::ApplyUpdate(*ex.update, &item));
-    if (ddb::ItemSize(item) > ddb::kMaxItemBytes) return DdbValidation("Item size to update has exceeded the maximum allowed size");
-    storage::WriteBatch b;
-    if (raw) b.ExpectValue(ddb::kItems, sk, *raw);
-    else b.ExpectAbsent(ddb::kItems, sk);
-    b.Put(ddb::kItems, sk, ddb::SealItem(key, t, sk, item));
-    Status s = store_.Apply(b);
-    if (storage::IsPreconditionFailure(s)) continue;
-    CK_RETURN_IF_ERROR(s);
-    json out = json::object();
-    json attrs;
-    if (rv == "ALL_OLD" && old) attrs = *old;
-    else if (rv == "ALL_NEW") attrs = item;
-    else if (rv == "UPDATED_OLD" && old) attrs = ddb::Project(*old, touched);
-    else if (rv == "UPDATED_NEW") attrs = ddb::Project(item, touched);
-    if (attrs.is_object() && !attrs.empty()) out["Attributes"] = attrs;
-    AddConsumed(&out, in, t.name, 1.0);
-    return out;
-  }
-  return AwsError("TransactionConflictException", 400, "Transaction is ongoing for the item");
+    if (ddb::ItemSize(item) > ddb::kMaxItemBytes)
+      return DdbValidation("Item size to update has exceeded the maximum allowed size");
+    return std::optional<json>(std::move(item));
+  };
+  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, next));
+  const json& item = *change.now;
+  json out = json::object();
+  json attrs;
+  if (rv == "ALL_OLD" && change.old) attrs = *change.old;
+  else if (rv == "ALL_NEW") attrs = item;
+  else if (rv == "UPDATED_OLD" && change.old) attrs = ddb::Project(*change.old, touched);
+  else if (rv == "UPDATED_NEW") attrs = ddb::Project(item, touched);
+  if (attrs.is_object() && !attrs.empty()) out["Attributes"] = attrs;
+  AddConsumed(&out, in, t.name, 1.0);
+  return out;
 }
 
 Result<json> DynamoDbService::BatchWriteItem(const json& in, RequestContext& ctx) {
