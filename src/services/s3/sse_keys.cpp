@@ -30,18 +30,6 @@ KmsEncryptionContext ContextFrom(const json& j) {
   return ctx;
 }
 
-std::string AccountOfArn(const std::string& arn) {
-  // arn:aws:kms:REGION:ACCOUNT:key/ID
-  size_t pos = 0;
-  for (int i = 0; i < 4; ++i) {
-    pos = arn.find(':', pos);
-    if (pos == std::string::npos) return "";
-    ++pos;
-  }
-  size_t end = arn.find(':', pos);
-  return end == std::string::npos ? "" : arn.substr(pos, end - pos);
-}
-
 Result<std::string> B64(const json& stored, const char* field) {
   auto v = Base64Decode(stored.value(field, ""));
   if (!v || v->empty()) return DataLoss(std::string("object encryption record is missing ") + field);
