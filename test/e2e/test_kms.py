@@ -249,8 +249,10 @@ class StatesAndContextTest(KmsTestBase):
         ct = self.kms1.encrypt(KeyId=k["KeyId"], Plaintext=b"x")["CiphertextBlob"]
         self.assertError(self.kms1.cancel_key_deletion, "KMSInvalidStateException",
                          "%s is not pending deletion." % k["Arn"], KeyId=k["KeyId"])
-        self.assertError(self.kms1.schedule_key_deletion, "ValidationException", KeyId=k["KeyId"],
-                         PendingWindowInDays=6)
+        # AWS's words as recorded in a public error report (kms-issuer#8); the model itself allows 1-365.
+        for days in (6, 31):
+            self.assertError(self.kms1.schedule_key_deletion, "ValidationException",
+                             "PendingWindowInDays must be between 7 and 30", KeyId=k["KeyId"], PendingWindowInDays=days)
         r = self.kms1.schedule_key_deletion(KeyId=k["KeyId"], PendingWindowInDays=7)
         self.assertEqual((r["KeyState"], r["PendingWindowInDays"], r["KeyId"]), ("PendingDeletion", 7, k["Arn"]))
         self.assertError(self.kms1.decrypt, "KMSInvalidStateException", "%s is pending deletion." % k["Arn"],
