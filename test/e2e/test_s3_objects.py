@@ -179,8 +179,44 @@ class BucketTest(S3Base):
 
     def test_unimplemented_operation_is_501(self):
         b = self.bucket("b-501")
-        code, _, status = self.err(self.s3.get_bucket_website, Bucket=b)
+        for fn, kw in [(self.s3.put_bucket_website, {"WebsiteConfiguration": {"IndexDocument": {"Suffix": "i.html"}}}),
+                       (self.s3.put_bucket_lifecycle_configuration,
+                        {"LifecycleConfiguration": {"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {},
+                                                               "Expiration": {"Days": 1}}]}}),
+                       (self.s3.put_object_lock_configuration,
+                        {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}})]:
+            code, _, status = self.err(fn, Bucket=b, **kw)
+            self.assertEqual((code, status), ("NotImplemented", 501), fn)
+        code, _, status = self.err(self.s3.create_bucket, Bucket="b-501-lock", ObjectLockEnabledForBucket=True)
         self.assertEqual((code, status), ("NotImplemented", 501))
+        self.assertEqual(self.err(self.s3.head_bucket, Bucket="b-501-lock")[2], 404)  # nothing was created
+
+    def test_settings_never_stored_read_as_absent(self):
+        # PUT of these settings is 501, so a bucket never has one: reads answer
+        # as AWS does for a bucket without it (texts: the S3 error-code list),
+        # deletes succeed, and tools that read every setting keep working.
+        b = self.bucket("b-unset")
+        for fn, code, message in [
+                (self.s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration",
+                 "The lifecycle configuration does not exist"),
+                (self.s3.get_bucket_website, "NoSuchWebsiteConfiguration",
+                 "The specified bucket does not have a website configuration"),
+                (self.s3.get_bucket_replication, "ReplicationConfigurationNotFoundError",
+                 "The replication configuration was not found"),
+                (self.s3.get_object_lock_configuration, "ObjectLockConfigurationNotFoundError",
+                 "Object Lock configuration does not exist for this bucket")]:
+            self.assertEqual(self.err(fn, Bucket=b), (code, message, 404))
+        self.assertNotIn("LoggingEnabled", self.s3.get_bucket_logging(Bucket=b))
+        self.assertNotIn("Status", self.s3.get_bucket_accelerate_configuration(Bucket=b))
+        self.assertEqual(self.s3.get_bucket_request_payment(Bucket=b)["Payer"], "BucketOwner")
+        notification = self.s3.get_bucket_notification_configuration(Bucket=b)
+        self.assertEqual([k for k in notification if k != "ResponseMetadata"], [])
+        for fn in (self.s3.delete_bucket_lifecycle, self.s3.delete_bucket_website, self.s3.delete_bucket_replication):
+            self.assertEqual(fn(Bucket=b)["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertEqual(self.err(self.s3.get_bucket_website, Bucket="no-such-bucket-unset"),
+                         ("NoSuchBucket", "The specified bucket does not exist", 404))
+        other = self.server.client("s3", account=ACCOUNT2)
+        self.assertEqual(self.err(other.get_bucket_lifecycle_configuration, Bucket=b)[2], 403)
 
 
 class ObjectTest(S3Base):

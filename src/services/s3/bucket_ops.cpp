@@ -8,6 +8,7 @@
 #include "base/codec.h"
 #include "core/iam/wildcard.h"
 #include "services/s3/s3_internal.h"
+#include "wire/errors.h"
 #include "storage/key_codec.h"
 #include "storage/scan_range.h"
 #include "wire/rest_xml_codec.h"
@@ -214,6 +215,9 @@ Result<http::Response> CreateBucket(S3Service& s, Call& c) {
   const std::string& name = c.bucket;
   if (!ValidBucketName(name))
     return AwsError("InvalidBucketName", 400, "The specified bucket is not valid.").WithField("BucketName", name);
+  // Object Lock is not implemented: a bucket created with it enabled would
+  // silently lack the protection it promises.
+  if (c.input.value("ObjectLockEnabledForBucket", false)) return wire::S3NotImplemented();
   std::string endpoint_region = c.ctx.region.empty() ? s.options().region : c.ctx.region;
   std::string constraint;
   if (c.input.contains("CreateBucketConfiguration"))
@@ -351,6 +355,52 @@ Result<http::Response> GetBucketLocation(S3Service& s, Call& c) {
   json out = json::object();
   if (b.region != "us-east-1") out["LocationConstraint"] = b.region;
   return Encode(c, out);
+}
+
+// Configurations crosskey does not implement (lifecycle, website, replication,
+// object lock, logging, acceleration, request payment, notifications): their
+// PUT operations answer 501, so no bucket ever has one, and reading or
+// deleting them answers exactly what AWS answers for a bucket without one.
+// Tools that read every bucket setting (Terraform, CDK, the console's SDK
+// calls) then work; nothing pretends to store a setting.
+Result<http::Response> UnconfiguredBucketConfig(S3Service& s, Call& c) {
+  struct Answer {
+    const char* action;
+    const char* code;     // 404 error code; nullptr: a 200/204 answer
+    const char* message;
+  };
+  // Error texts: the S3 error-code list of the S3 API reference.
+  static const std::map<std::string, Answer> kAnswers = {
+      {"GetBucketLifecycleConfiguration",
+       {"s3:GetLifecycleConfiguration", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"}},
+      {"GetBucketLifecycle",
+       {"s3:GetLifecycleConfiguration", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"}},
+      {"DeleteBucketLifecycle", {"s3:PutLifecycleConfiguration", nullptr, nullptr}},
+      {"GetBucketWebsite",
+       {"s3:GetBucketWebsite", "NoSuchWebsiteConfiguration",
+        "The specified bucket does not have a website configuration"}},
+      {"DeleteBucketWebsite", {"s3:DeleteBucketWebsite", nullptr, nullptr}},
+      {"GetBucketReplication",
+       {"s3:GetReplicationConfiguration", "ReplicationConfigurationNotFoundError",
+        "The replication configuration was not found"}},
+      {"DeleteBucketReplication", {"s3:PutReplicationConfiguration", nullptr, nullptr}},
+      {"GetObjectLockConfiguration",
+       {"s3:GetBucketObjectLockConfiguration", "ObjectLockConfigurationNotFoundError",
+        "Object Lock configuration does not exist for this bucket"}},
+      {"GetBucketLogging", {"s3:GetBucketLogging", nullptr, nullptr}},
+      {"GetBucketAccelerateConfiguration", {"s3:GetAccelerateConfiguration", nullptr, nullptr}},
+      {"GetBucketRequestPayment", {"s3:GetBucketRequestPayment", nullptr, nullptr}},
+      {"GetBucketNotificationConfiguration", {"s3:GetBucketNotification", nullptr, nullptr}},
+  };
+  const std::string& op = c.op->name;
+  auto it = kAnswers.find(op);
+  if (it == kAnswers.end()) return wire::S3NotImplemented();
+  CK_ASSIGN_OR_RETURN(auto b, LoadBucket(s, c.bucket));
+  CK_RETURN_IF_ERROR(Authorize(s, c, b, it->second.action, ""));
+  if (it->second.code) return NotFoundConfig(it->second.code, it->second.message, b.name);
+  if (op.starts_with("Delete")) return NoContent();
+  if (op == "GetBucketRequestPayment") return Encode(c, {{"Payer", "BucketOwner"}});
+  return Encode(c, json::object());  // an empty BucketLoggingStatus / AccelerateConfiguration / NotificationConfiguration
 }
 
 Result<http::Response> BucketConfig(S3Service& s, Call& c) {

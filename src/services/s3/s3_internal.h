@@ -128,6 +128,7 @@ Result<http::Response> DeleteBucket(S3Service&, Call&);
 Result<http::Response> HeadBucket(S3Service&, Call&);
 Result<http::Response> GetBucketLocation(S3Service&, Call&);
 Result<http::Response> BucketConfig(S3Service&, Call&);  // policy/tagging/cors/PAB/ownership/versioning/acl/encryption
+Result<http::Response> UnconfiguredBucketConfig(S3Service&, Call&);  // lifecycle/website/replication/... reads
 Result<http::Response> Preflight(S3Service&, Call&);
 void ApplyCors(S3Service&, Call&, http::Response*);
 
