@@ -1,5 +1,12 @@
 #include "http/server.h"
 
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <span>
+#include <thread>
+#include <vector>
+
 #include <boost/asio.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -7,10 +14,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <limits>
-#include <thread>
-#include <vector>
 
 #include "base/clock.h"
 #include "base/codec.h"
@@ -270,26 +273,42 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream, Res
     set_headers(r);
     r.content_length(resp.content_length.value_or(0));
     bhttp::response_serializer<bhttp::buffer_body> sr{r};
-    co_await bhttp::async_write_header(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return false;
-    std::vector<char> buf(opt.write_chunk);
     uint64_t remaining = resp.content_length.value_or(0);
+    // Sized to the body (a 4 KiB object needs no 1 MiB buffer) and left
+    // uninitialised: zero-filling and faulting in a fresh megabyte per
+    // response cost more than serving a small object.
+    const size_t buf_size = static_cast<size_t>(std::clamp<uint64_t>(remaining, 1, opt.write_chunk));
+    auto buf_owner = std::make_unique_for_overwrite<char[]>(buf_size);
+    std::span<char> buf(buf_owner.get(), buf_size);
+    // The header goes out with the first chunk (one send for a small
+    // object), and the last chunk ends the body.
     for (;;) {
       size_t n = 0;
       if (remaining > 0) {
         auto got = resp.stream->Read(buf.data(), std::min<uint64_t>(buf.size(), remaining));
-        if (!got.ok() || *got == 0) co_return false;  // cannot signal errors after headers: drop the connection
+        if (!got.ok() || *got == 0) {
+          // Nothing sent yet: a bare 500 that closes the connection, rather
+          // than the success status with a short body. Once bytes are out,
+          // errors cannot be signalled: the connection is dropped.
+          if (sr.is_header_done()) co_return false;
+          bhttp::response<bhttp::empty_body> failed{bhttp::status::internal_server_error, 11};
+          failed.set(bhttp::field::date, FormatHttpDate(std::chrono::system_clock::now()));
+          failed.content_length(0);
+          failed.keep_alive(false);
+          co_await bhttp::async_write(stream, failed, asio::redirect_error(asio::use_awaitable, ec));
+          co_return false;
+        }
         n = *got;
         remaining -= n;
       }
       r.body().data = n ? buf.data() : nullptr;
       r.body().size = n;
-      r.body().more = n > 0;
+      r.body().more = remaining > 0;
       stream.expires_after(opt.idle_timeout);
       co_await bhttp::async_write(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) co_return false;
-      if (n == 0) break;
+      if (remaining == 0) break;
     }
     co_return true;
   }
