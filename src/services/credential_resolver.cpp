@@ -40,44 +40,84 @@ Principal RolePrincipal(const StsSession& s) {
   return p;
 }
 
-Result<ResolvedCredential> CredentialResolver::Resolve(std::string_view access_key_id,
-                                                       std::string_view session_token) const {
-  std::string id(access_key_id);
+Result<std::shared_ptr<const CredentialResolver::Found>> CredentialResolver::Read(const std::string& id,
+                                                                                  uint64_t generation) const {
+  auto f = std::make_shared<Found>();
+  f->generation = generation;
   CK_ASSIGN_OR_RETURN(auto key, identities_.GetAccessKey(id));
   if (key) {
-    if (!key->active) return InvalidToken();
-    ResolvedCredential rc;
-    rc.secret = key->secret;
+    f->kind = Found::kKey;
+    f->usable = key->active;
+    f->credential.secret = key->secret;
     if (key->user_name.empty()) {
-      rc.principal = Principal::Root(key->account);
+      f->credential.principal = Principal::Root(key->account);
     } else {
       CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(key->account, key->user_name));
-      if (!user) return InvalidToken();
-      rc.principal = UserPrincipal(*user);
+      if (user) {
+        f->credential.principal = UserPrincipal(*user);
+      } else {
+        f->usable = false;
+      }
     }
-    rc.principal.access_key_id = id;
-    return rc;
+    f->credential.principal.access_key_id = id;
+    return std::shared_ptr<const Found>(std::move(f));
   }
   CK_ASSIGN_OR_RETURN(auto session, identities_.GetSession(id));
   if (session) {
-    if (session_token.empty() || session_token != session->session_token) return InvalidToken();
-    if (clock_.Now() >= session->expiration)
-      return AwsError("ExpiredToken", 400, "The security token included in the request is expired");
-    ResolvedCredential rc;
-    rc.secret = session->secret;
+    f->kind = Found::kSession;
+    f->session_token = session->session_token;
+    f->expiration = session->expiration;
+    f->credential.secret = session->secret;
     if (session->kind == "assumed-role") {
-      rc.principal = RolePrincipal(*session);
+      f->credential.principal = RolePrincipal(*session);
     } else if (!session->user_name.empty()) {
       CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(session->account, session->user_name));
-      if (!user) return InvalidToken();
-      rc.principal = UserPrincipal(*user);
-      rc.principal.session_expiration = session->expiration;
+      if (user) {
+        f->credential.principal = UserPrincipal(*user);
+      } else {
+        f->usable = false;
+      }
+      f->credential.principal.session_expiration = session->expiration;
     } else {
-      rc.principal = Principal::Root(session->account);
-      rc.principal.session_expiration = session->expiration;
+      f->credential.principal = Principal::Root(session->account);
+      f->credential.principal.session_expiration = session->expiration;
     }
-    rc.principal.access_key_id = id;
-    return rc;
+    f->credential.principal.access_key_id = id;
+  }
+  return std::shared_ptr<const Found>(std::move(f));
+}
+
+Result<std::shared_ptr<const CredentialResolver::Found>> CredentialResolver::Find(const std::string& id) const {
+  // Read before the store: a write landing meanwhile makes this entry stale.
+  const uint64_t generation = identities_.credential_generation();
+  Shard& shard = shards_[std::hash<std::string>{}(id) % shards_.size()];
+  {
+    std::lock_guard lock(shard.mu);
+    auto it = shard.entries.find(id);
+    if (it != shard.entries.end() && it->second->generation == generation) return it->second;
+  }
+  CK_ASSIGN_OR_RETURN(auto found, Read(id, generation));
+  std::lock_guard lock(shard.mu);
+  if (shard.entries.size() > 4096) shard.entries.clear();  // bound memory (unknown ids are cached too)
+  shard.entries[id] = found;
+  return found;
+}
+
+Result<ResolvedCredential> CredentialResolver::Resolve(std::string_view access_key_id,
+                                                       std::string_view session_token) const {
+  std::string id(access_key_id);
+  CK_ASSIGN_OR_RETURN(auto found, Find(id));
+  const Found& f = *found;
+  if (f.kind == Found::kKey) {
+    if (!f.usable) return InvalidToken();
+    return f.credential;
+  }
+  if (f.kind == Found::kSession) {
+    if (session_token.empty() || session_token != f.session_token) return InvalidToken();
+    if (clock_.Now() >= f.expiration)
+      return AwsError("ExpiredToken", 400, "The security token included in the request is expired");
+    if (!f.usable) return InvalidToken();
+    return f.credential;
   }
   if (strict_) return InvalidToken();
   ResolvedCredential rc;

@@ -7,13 +7,22 @@
 // unknown key is the root of the default account; neither has a known secret,
 // so their signatures are not checked. In strict mode only known keys work.
 //
+// What the store says about an access key id (including "unknown") is cached
+// until a write to keys, sessions or users (IdentityStore::credential_generation),
+// so authenticating a request reads nothing; session tokens and expiry are
+// still checked on every request.
+//
 // Errors carry generic AWS codes the gateway maps per protocol:
 // "InvalidClientTokenId" (unknown or inactive key), "ExpiredToken",
 // "InvalidToken" (session key without, or with the wrong, session token).
 #pragma once
 
+#include <array>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/status.h"
@@ -37,10 +46,27 @@ class CredentialResolver {
   const std::string& default_account() const { return default_account_; }
 
  private:
+  // The stored facts about one access key id, as read at `generation`.
+  struct Found {
+    uint64_t generation = 0;
+    enum Kind { kUnknown, kKey, kSession } kind = kUnknown;
+    bool usable = true;  // keys: active; keys and sessions of users: the user still exists
+    ResolvedCredential credential;
+    std::string session_token;  // sessions
+    TimePoint expiration{};     // sessions
+  };
+  Result<std::shared_ptr<const Found>> Find(const std::string& id) const;
+  Result<std::shared_ptr<const Found>> Read(const std::string& id, uint64_t generation) const;
+
   IdentityStore& identities_;
   const Clock& clock_;
   bool strict_;
   std::string default_account_;
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, std::shared_ptr<const Found>> entries;
+  };
+  mutable std::array<Shard, 8> shards_;
 };
 
 // Principals for stored identities (also used by STS and IAM responses).

@@ -182,10 +182,10 @@ Result<std::optional<IamUser>> IdentityStore::GetUser(const std::string& account
   return GetAs<IamUser>(store_, kUsers, NameKey(account, name), UserFrom);
 }
 Status IdentityStore::PutUser(const IamUser& u, bool must_not_exist) {
-  return PolicyChange(PutJson(store_, kUsers, NameKey(u.account, u.name), ToJson(u), must_not_exist));
+  return CredentialChange(PolicyChange(PutJson(store_, kUsers, NameKey(u.account, u.name), ToJson(u), must_not_exist)));
 }
 Status IdentityStore::DeleteUser(const std::string& account, const std::string& name) {
-  return PolicyChange(DeleteKey(store_, kUsers, NameKey(account, name)));
+  return CredentialChange(PolicyChange(DeleteKey(store_, kUsers, NameKey(account, name))));
 }
 Result<std::vector<IamUser>> IdentityStore::ListUsers(const std::string& account) {
   return ScanAs<IamUser>(store_, kUsers, account + "/", UserFrom);
@@ -208,9 +208,9 @@ Result<std::optional<AccessKey>> IdentityStore::GetAccessKey(const std::string& 
   return GetAs<AccessKey>(store_, kKeys, id, KeyFrom);
 }
 Status IdentityStore::PutAccessKey(const AccessKey& k) {
-  return PutJson(store_, kKeys, k.access_key_id, ToJson(k), false);
+  return CredentialChange(PutJson(store_, kKeys, k.access_key_id, ToJson(k), false));
 }
-Status IdentityStore::DeleteAccessKey(const std::string& id) { return DeleteKey(store_, kKeys, id); }
+Status IdentityStore::DeleteAccessKey(const std::string& id) { return CredentialChange(DeleteKey(store_, kKeys, id)); }
 Result<std::vector<AccessKey>> IdentityStore::ListAccessKeys(const std::string& account, const std::string& user) {
   CK_ASSIGN_OR_RETURN(auto all, ScanAs<AccessKey>(store_, kKeys, "", KeyFrom));
   std::vector<AccessKey> out;
@@ -223,7 +223,7 @@ Result<std::optional<StsSession>> IdentityStore::GetSession(const std::string& i
   return GetAs<StsSession>(store_, kSessions, id, SessionFrom);
 }
 Status IdentityStore::PutSession(const StsSession& s) {
-  return PutJson(store_, kSessions, s.access_key_id, ToJson(s), true);
+  return CredentialChange(PutJson(store_, kSessions, s.access_key_id, ToJson(s), true));
 }
 
 Result<std::optional<json>> IdentityStore::GetRecord(const std::string& table, const std::string& key) {

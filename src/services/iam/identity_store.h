@@ -93,15 +93,22 @@ class IdentityStore {
   // policy sets reads it before reading the store and rebuilds whatever it
   // built at an older value.
   uint64_t policy_generation() const { return policy_generation_.load(std::memory_order_acquire); }
+  // The same for what authentication reads: access keys, STS sessions, users.
+  uint64_t credential_generation() const { return credential_generation_.load(std::memory_order_acquire); }
 
  private:
   Status PolicyChange(Status s) {
     policy_generation_.fetch_add(1, std::memory_order_acq_rel);
     return s;
   }
+  Status CredentialChange(Status s) {
+    credential_generation_.fetch_add(1, std::memory_order_acq_rel);
+    return s;
+  }
 
   storage::MetadataStore& store_;
   std::atomic<uint64_t> policy_generation_{0};
+  std::atomic<uint64_t> credential_generation_{0};
 };
 
 // AWS-format ids: a 4-letter prefix ("AIDA", "AROA", "AKIA", "ASIA", "ANPA")
