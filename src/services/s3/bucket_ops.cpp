@@ -297,6 +297,7 @@ Result<http::Response> CreateBucket(S3Service& s, Call& c) {
   storage::AppendKeyPart(&idx, name);
   batch.Put(kOwnerIndex, idx, "");
   Status st = s.meta().Apply(batch);
+  s.buckets().Changed();
   if (storage::IsPreconditionFailure(st))
     return AwsError("OperationAborted", 409,
                     "A conflicting conditional operation is currently in progress against this resource. Please try "
@@ -339,7 +340,9 @@ Result<http::Response> DeleteBucket(S3Service& s, Call& c) {
   std::string idx = storage::KeyPart(b.owner);
   storage::AppendKeyPart(&idx, b.name);
   batch.Delete(kOwnerIndex, idx);
-  CK_RETURN_IF_ERROR(s.meta().Apply(batch));
+  Status st = s.meta().Apply(batch);
+  s.buckets().Changed();
+  CK_RETURN_IF_ERROR(st);
   return NoContent();
 }
 

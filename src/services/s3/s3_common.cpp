@@ -11,9 +11,9 @@ namespace ck::services::s3 {
 // --- Records ---
 
 Result<BucketRecord> LoadBucket(S3Service& s, const std::string& name) {
-  CK_ASSIGN_OR_RETURN(auto raw, s.meta().Get(kBucketsTable, name));
-  if (!raw) return NoSuchBucket(name);
-  return BucketRecord::FromJson(*raw);
+  CK_ASSIGN_OR_RETURN(auto b, s.buckets().Get(name));
+  if (!b) return NoSuchBucket(name);
+  return *b;
 }
 
 Status UpdateBucket(S3Service& s, const std::string& name, const std::function<Status(BucketRecord&)>& fn) {
@@ -26,6 +26,7 @@ Status UpdateBucket(S3Service& s, const std::string& name, const std::function<S
     batch.ExpectValue(kBucketsTable, name, *raw);
     batch.Put(kBucketsTable, name, b.ToJson().dump());
     Status st = s.meta().Apply(batch);
+    s.buckets().Changed();
     if (storage::IsPreconditionFailure(st)) continue;
     return st;
   }

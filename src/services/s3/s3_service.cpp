@@ -141,7 +141,8 @@ std::unique_ptr<http::BodySink> Fixed(http::Response r) {
 S3Service::S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer,
                      const Clock& clock, S3Options options)
     : meta_(meta), blobs_(blobs), authorizer_(authorizer), clock_(clock), options_(std::move(options)),
-      sse_(options_.sse, clock) {}
+      sse_(options_.sse, clock),
+      buckets_(meta) {}
 
 std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx, std::string* operation) {
   auto c = std::make_shared<Call>();

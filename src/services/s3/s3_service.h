@@ -23,6 +23,7 @@
 
 #include "base/clock.h"
 #include "services/authorizer.h"
+#include "services/s3/bucket_cache.h"
 #include "services/s3/object_io.h"
 #include "services/s3/records.h"
 #include "services/s3/sse_keys.h"
@@ -54,6 +55,7 @@ class S3Service final : public StreamingService {
   storage::MetadataStore& meta() { return meta_; }
   storage::BlobStore& blobs() { return blobs_; }
   SseKeys& sse() { return sse_; }
+  BucketCache& buckets() { return buckets_; }
   PolicyAuthorizer& authorizer() { return authorizer_; }
   const Clock& clock() const { return clock_; }
   const S3Options& options() const { return options_; }
@@ -65,6 +67,7 @@ class S3Service final : public StreamingService {
   const Clock& clock_;
   S3Options options_;
   SseKeys sse_;
+  BucketCache buckets_;
 };
 
 }  // namespace ck::services::s3
