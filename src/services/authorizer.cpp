@@ -157,7 +157,7 @@ Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r)
   iam::RequestFacts facts;
   facts.source_ip = r.source_ip;
   facts.secure_transport = r.secure_transport;
-  facts.now = clock_.Now();
+  facts.clock = &clock_;  // read only if a policy tests the time
   facts.requested_region = r.region;
   facts.called_via = r.called_via;
   facts.via_aws_service = !r.called_via.empty();

@@ -103,5 +103,22 @@ TEST(PolicyAuthorizer, OnDemandConditionKeys) {
   EXPECT_FALSE(env.Allowed("kms:Decrypt", &direct));  // kms:ViaService absent
 }
 
+// aws:CurrentTime and aws:EpochTime come from the authorizer's clock, read
+// only when a condition asks.
+TEST(PolicyAuthorizer, TimeConditionsReadTheClock) {
+  Env env;
+  env.PutRole({{"p", R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+       "Condition":{"DateGreaterThan":{"aws:CurrentTime":"2001-01-01T00:00:00Z"}}},
+      {"Effect":"Allow","Action":"s3:PutObject","Resource":"*",
+       "Condition":{"DateLessThan":{"aws:CurrentTime":"2001-01-01T00:00:00Z"}}},
+      {"Effect":"Allow","Action":"s3:DeleteObject","Resource":"*",
+       "Condition":{"NumericGreaterThan":{"aws:EpochTime":"978307200"}}}]})"}},
+              true);
+  EXPECT_TRUE(env.Allowed("s3:GetObject"));
+  EXPECT_FALSE(env.Allowed("s3:PutObject"));
+  EXPECT_TRUE(env.Allowed("s3:DeleteObject"));
+}
+
 }  // namespace
 }  // namespace ck::services

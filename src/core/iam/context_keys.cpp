@@ -34,12 +34,17 @@ const char* PrincipalTypeName(Principal::Type type) { return kTypeNames[type].c_
 
 std::span<const std::string_view> GlobalKeys::Names() { return kNames; }
 
+TimePoint GlobalKeys::Now() const {
+  if (!now_) now_ = facts_.clock ? facts_.clock->Now() : facts_.now;
+  return *now_;
+}
+
 std::span<const std::string> GlobalKeys::Compute(Computed slot) const {
   if (!ready_[slot]) {
     switch (slot) {
-      case kCurrentTime: computed_[slot] = FormatIso8601(facts_.now); break;
+      case kCurrentTime: computed_[slot] = FormatIso8601(Now()); break;
       case kEpochTime:
-        computed_[slot] = std::to_string(static_cast<long long>(std::floor(ToEpochSeconds(facts_.now))));
+        computed_[slot] = std::to_string(static_cast<long long>(std::floor(ToEpochSeconds(Now()))));
         break;
       case kComputedCount: break;
     }

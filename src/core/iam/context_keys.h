@@ -20,6 +20,7 @@
 
 #include <array>
 #include <bitset>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct RequestFacts {
   std::string source_ip;  // leave empty for calls a service makes on the caller's behalf
   bool secure_transport = false;
   TimePoint now{};
+  // When set, the time is read from it the first time a policy asks for
+  // aws:CurrentTime or aws:EpochTime (most requests never do), instead of `now`.
+  const Clock* clock = nullptr;
   std::string requested_region;
   // Service principals the request passed through, first to last
   // ("s3.amazonaws.com"); non-empty means a forward-access session. A view:
@@ -60,7 +64,10 @@ class GlobalKeys final : public KeySource {
 
   const Principal& principal_;
   const RequestFacts& facts_;
+  TimePoint Now() const;
+
   mutable std::array<std::string, kComputedCount> computed_;
+  mutable std::optional<TimePoint> now_;
   mutable std::bitset<kComputedCount> ready_;
 };
 
