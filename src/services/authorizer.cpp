@@ -2,7 +2,6 @@
 
 #include <functional>
 
-
 namespace ck::services {
 
 namespace {
@@ -108,7 +107,8 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::R
 }
 
 Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::IdentityPolicies(const Principal& p) {
-  if (p.type != Principal::Type::kUser && p.type != Principal::Type::kAssumedRole) return std::shared_ptr<const IdentitySet>();
+  if (p.type != Principal::Type::kUser && p.type != Principal::Type::kAssumedRole)
+    return std::shared_ptr<const IdentitySet>();  // roots, anonymous and service principals have none
   // Read before the store: a write that lands while we read bumps it, and
   // the set built here is then stale on its next use.
   const uint64_t generation = identities_.policy_generation();

@@ -2,8 +2,7 @@
 
 #include <pthread.h>
 
-#include <cinttypes>
-#include <cstdio>
+#include <cstdint>
 
 #include <spdlog/spdlog.h>
 
