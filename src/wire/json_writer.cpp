@@ -67,7 +67,7 @@ size_t WriteQuoted(std::string_view v, char* out) {
   char* d = out;
   *d++ = '"';
   size_t i = 0;
-  while (i < v.size()) {
+  while (i < v.size()) {  // v is not empty here, so v.data() is not null
     size_t clean = CleanPrefix(v.data() + i, v.size() - i);
     std::memcpy(d, v.data() + i, clean);
     d += clean;
@@ -99,7 +99,7 @@ void JsonWriter::Quoted(std::string_view s) {
   if (CleanPrefix(s.data(), s.size()) == s.size()) {  // the common case: exact room, one copy
     char* d = Reserve(s.size() + 2);
     d[0] = '"';
-    std::memcpy(d + 1, s.data(), s.size());
+    if (!s.empty()) std::memcpy(d + 1, s.data(), s.size());
     d[s.size() + 1] = '"';
     len_ += s.size() + 2;
     return;

@@ -75,6 +75,7 @@ class JsonWriter {
   void Grow(size_t n);
   void Put(char c) { *Reserve(1) = c, ++len_; }
   void Put(std::string_view s) {
+    if (s.empty()) return;  // an empty view may hold a null pointer, which memcpy must not see
     std::memcpy(Reserve(s.size()), s.data(), s.size());
     len_ += s.size();
   }

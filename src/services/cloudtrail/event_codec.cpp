@@ -22,6 +22,7 @@ class Writer {
   }
   void Str(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
+    if (s.empty()) return;  // an empty view may hold a null pointer, which memcpy must not see
     std::memcpy(p_, s.data(), s.size());
     p_ += s.size();
   }
