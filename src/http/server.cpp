@@ -33,7 +33,13 @@ constexpr uint64_t kDrainLimit = 64 * 1024;
 
 struct Server::Impl {
   Impl(ServerOptions o, Handler& h, LimitErrorRenderer le)
-      : opt(std::move(o)), handler(h), limit_error(std::move(le)), ioc(Threads()), acceptor(ioc), signals(ioc) {}
+      : opt(std::move(o)),
+        handler(h),
+        limit_error(std::move(le)),
+        ioc(Threads()),
+        acceptor(ioc),
+        signals(ioc),
+        drain_timer(ioc) {}
 
   unsigned Threads() const {
     unsigned n = opt.threads ? opt.threads : std::thread::hardware_concurrency();
@@ -44,6 +50,8 @@ struct Server::Impl {
   asio::awaitable<void> Session(tcp::socket socket);
   asio::awaitable<bool> WriteResponse(beast::tcp_stream& stream, Response& resp, bool head_request, bool keep_alive);
   void BeginStop();
+  // Stops the io_context once no request is in flight or the deadline passed.
+  void DrainThenStop(std::chrono::steady_clock::time_point deadline);
 
   ServerOptions opt;
   Handler& handler;
@@ -51,6 +59,7 @@ struct Server::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::signal_set signals;
+  asio::steady_timer drain_timer;
   std::atomic<uint64_t> connections{0};
   std::atomic<uint64_t> in_flight{0};
   std::atomic<bool> stopping{false};
@@ -111,19 +120,16 @@ void Server::Impl::BeginStop() {
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
-  // Poll until in-flight requests are done or the drain deadline passes.
-  auto deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
-  auto timer = std::make_shared<asio::steady_timer>(ioc);
-  auto poll = std::make_shared<std::function<void()>>();
-  *poll = [this, deadline, timer, poll] {
-    if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-      ioc.stop();
-      return;
-    }
-    timer->expires_after(std::chrono::milliseconds(20));
-    timer->async_wait([poll](const beast::error_code&) { (*poll)(); });
-  };
-  (*poll)();
+  DrainThenStop(std::chrono::steady_clock::now() + opt.drain_timeout);
+}
+
+void Server::Impl::DrainThenStop(std::chrono::steady_clock::time_point deadline) {
+  if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    ioc.stop();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(20));  // poll: requests end on their own strands
+  drain_timer.async_wait([this, deadline](const beast::error_code&) { DrainThenStop(deadline); });
 }
 
 asio::awaitable<void> Server::Impl::Accept() {
