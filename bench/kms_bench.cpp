@@ -162,51 +162,53 @@ void BM_Part_SealBlob(benchmark::State& state) {
 }
 BENCHMARK(BM_Part_SealBlob);
 
-// Rendering and queueing one CloudTrail event (one recipient).
+// The CloudTrail event of one in-process GenerateDataKey (one recipient),
+// with the storage its views point into.
+struct SampleEvent {
+  std::string_view recipients[1] = {"111111111111"};
+  services::cloudtrail::EventResource resources[1];
+  std::string params;
+  services::cloudtrail::ApiEvent event;
+
+  explicit SampleEvent(Fixture& f) {
+    resources[0] = {f.key_arn, "111111111111", "AWS::KMS::Key"};
+    params = R"({"encryptionContext":{"aws:s3:arn":"arn:aws:s3:::bucket1/some/object/key"},"keyId":")" + f.key_arn +
+             R"(","keySpec":"AES_256"})";
+    event.time = f.clock.Now();
+    event.event_source = "kms.amazonaws.com";
+    event.event_name = "GenerateDataKey";
+    event.region = "us-east-1";
+    event.principal = &f.caller.principal;
+    event.invoked_by = "s3.amazonaws.com";
+    event.request_parameters = params;
+    event.additional_event_data =
+        R"({"keyMaterialId":"0000000000000000000000000000000000000000000000000000000000000000"})";
+    event.request_id = "bench";
+    event.read_only = true;
+    event.resources = resources;
+    event.recipients = recipients;
+  }
+  SampleEvent(const SampleEvent&) = delete;  // the event points into this object
+};
+
+// Encoding and queueing one event, as every KMS call does.
 void BM_Part_RecordEvent(benchmark::State& state) {
   Fixture& f = F();
-  std::string_view recipients[] = {"111111111111"};
-  services::cloudtrail::EventResource resources[] = {{f.key_arn, "111111111111", "AWS::KMS::Key"}};
-  std::string params = R"({"encryptionContext":{"aws:s3:arn":"arn:aws:s3:::bucket1/some/object/key"},"keyId":")" +
-                       f.key_arn + R"(","keySpec":"AES_256"})";
+  SampleEvent sample(f);
   for (auto _ : state) {
-    services::cloudtrail::ApiEvent e;
-    e.time = f.clock.Now();
-    e.event_source = "kms.amazonaws.com";
-    e.event_name = "GenerateDataKey";
-    e.region = "us-east-1";
-    e.principal = &f.caller.principal;
-    e.invoked_by = "s3.amazonaws.com";
-    e.request_parameters = params;
-    e.additional_event_data = R"({"keyMaterialId":"0000000000000000000000000000000000000000000000000000000000000000"})";
-    e.request_id = "bench";
-    e.read_only = true;
-    e.resources = resources;
-    e.recipients = recipients;
-    f.events.Record(e);
+    sample.event.time = f.clock.Now();
+    f.events.Record(sample.event);
   }
 }
 BENCHMARK(BM_Part_RecordEvent);
 
+// Rendering one event's CloudTrail JSON, as LookupEvents does.
 void BM_Part_RenderOnly(benchmark::State& state) {
   Fixture& f = F();
-  std::string_view recipients[] = {"111111111111"};
-  services::cloudtrail::EventResource resources[] = {{f.key_arn, "111111111111", "AWS::KMS::Key"}};
-  std::string params = R"({"encryptionContext":{"aws:s3:arn":"arn:aws:s3:::bucket1/some/object/key"},"keyId":")" +
-                       f.key_arn + R"(","keySpec":"AES_256"})";
-  services::cloudtrail::ApiEvent e;
-  e.time = f.clock.Now();
-  e.event_source = "kms.amazonaws.com";
-  e.event_name = "GenerateDataKey";
-  e.region = "us-east-1";
-  e.principal = &f.caller.principal;
-  e.invoked_by = "s3.amazonaws.com";
-  e.request_parameters = params;
-  e.request_id = "bench";
-  e.resources = resources;
-  e.recipients = recipients;
+  SampleEvent sample(f);
   for (auto _ : state) {
-    auto s = services::cloudtrail::EventRecorder::Render(e, "111111111111", "0b3c8a4e-1d2f-4a5b-9c8d-7e6f5a4b3c2d", "");
+    auto s = services::cloudtrail::EventRecorder::Render(sample.event, "111111111111",
+                                                         "0b3c8a4e-1d2f-4a5b-9c8d-7e6f5a4b3c2d", "");
     benchmark::DoNotOptimize(s);
   }
 }
