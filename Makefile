@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: deps configure build run test unit e2e bench asan clean
+.PHONY: deps configure build run test unit e2e bench asan clean models
 
 deps:
 	@bash scripts/install-deps.sh
@@ -34,3 +34,8 @@ asan: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# Refreshes the pinned AWS service models (models/) from the installed botocore.
+# Review the diff: it is every shape and validation change the upgrade brings.
+models:
+	python3 scripts/gen_models.py update

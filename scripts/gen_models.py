@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Generates crosskey's embedded AWS service models (build time).
+"""crosskey's AWS service models: pinned copies in models/, embedded at build time.
 
-Loads the newest service-2 model of each service from botocore, keeps only what
-the wire codecs need (no documentation, no endpoint rules), and writes a C++
-file holding each model as compact JSON split into string-literal chunks
-(< 60 KB each, under compiler string-literal limits).
+The models are botocore's service-2 models with everything the codecs do not
+need stripped (documentation, endpoint rules, examples). They are checked into
+the repository (models/<service>.json, models/VERSION) so that a host's
+botocore upgrade never changes validation or shapes silently; `make models`
+refreshes them from the installed botocore, and the diff shows what changed.
 
-Structure members are emitted as [name, ref] pairs so their model order (which
-is the XML element order and the order AWS reports validation errors in)
-survives a JSON parser that sorts object keys.
+Usage:
+  gen_models.py update [MODELS_DIR]    botocore -> models/*.json + models/VERSION
+  gen_models.py embed OUTPUT.cpp       models/*.json -> C++ string literals
 
-Usage: gen_models.py OUTPUT.cpp
+Structure members are kept as [name, ref] pairs so their model order (the XML
+element order, and the order AWS reports validation errors in) survives a JSON
+parser that sorts object keys.
 """
 
 import json
@@ -20,6 +23,8 @@ import sys
 
 SERVICES = ["s3", "kms", "sts", "iam", "dynamodb", "secretsmanager", "cloudtrail"]
 CHUNK = 60000
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_MODELS_DIR = os.path.join(ROOT, "models")
 
 # S3 output shapes carry their XML root element name only in the Smithy model
 # (@xmlName); botocore's JSON drops it because a client never needs it. A
@@ -70,22 +75,6 @@ SHAPE_KEYS = ["type", "required", "min", "max", "pattern", "enum", "timestampFor
               "eventstream", "event", "union", "sensitive", "document", "requiresLength"]
 
 
-def ensure_botocore():
-    try:
-        import botocore.loaders  # noqa: F401
-        return
-    except ImportError:
-        pass
-    # CMake's python may lack botocore while Debian's python3-botocore is there.
-    fallback = "/usr/bin/python3"
-    if os.environ.get("CK_GEN_MODELS_REEXEC") != "1" and os.path.exists(fallback) \
-            and os.path.realpath(fallback) != os.path.realpath(sys.executable):
-        env = dict(os.environ, CK_GEN_MODELS_REEXEC="1")
-        sys.exit(subprocess.call([fallback, os.path.abspath(__file__)] + sys.argv[1:], env=env))
-    sys.exit("gen_models.py: cannot import botocore with %s (nor /usr/bin/python3). "
-             "Install it: pip install botocore, or apt-get install python3-botocore." % sys.executable)
-
-
 def pick(d, keys):
     return {k: d[k] for k in keys if k in d}
 
@@ -125,9 +114,54 @@ def compact_operation(op):
 def compact_model(service, model):
     return {
         "metadata": pick(model["metadata"], META_KEYS),
-        "operations": {n: compact_operation(o) for n, o in model["operations"].items()},
-        "shapes": {n: compact_shape(n, s, service) for n, s in model["shapes"].items()},
+        "operations": {n: compact_operation(o) for n, o in sorted(model["operations"].items())},
+        "shapes": {n: compact_shape(n, s, service) for n, s in sorted(model["shapes"].items())},
     }
+
+
+def dump_model(model):
+    """One operation or shape per line: compact, yet a model update diffs readably."""
+    def one(v):
+        return json.dumps(v, separators=(",", ":"), sort_keys=False)
+    lines = ['{"metadata":' + one(model["metadata"]) + ',', '"operations":{']
+    ops = list(model["operations"].items())
+    lines += [one(n) + ":" + one(o) + ("," if i + 1 < len(ops) else "") for i, (n, o) in enumerate(ops)]
+    lines.append('},')
+    lines.append('"shapes":{')
+    shapes = list(model["shapes"].items())
+    lines += [one(n) + ":" + one(s) + ("," if i + 1 < len(shapes) else "") for i, (n, s) in enumerate(shapes)]
+    lines.append('}}')
+    return "\n".join(lines) + "\n"
+
+
+def load_pinned(models_dir, service):
+    with open(os.path.join(models_dir, service + ".json")) as f:
+        return json.load(f)
+
+
+def pinned_version(models_dir):
+    with open(os.path.join(models_dir, "VERSION")) as f:
+        return f.readline().strip()  # "botocore 1.43.11"
+
+
+def cmd_update(models_dir):
+    try:
+        import botocore
+        import botocore.loaders
+    except ImportError:
+        sys.exit("gen_models.py update: needs botocore in %s" % sys.executable)
+    loader = botocore.loaders.Loader()
+    os.makedirs(models_dir, exist_ok=True)
+    lines = ["botocore %s" % botocore.__version__]
+    for service in SERVICES:
+        model = loader.load_service_model(service, "service-2")
+        api = model["metadata"].get("apiVersion", "")
+        with open(os.path.join(models_dir, service + ".json"), "w") as f:
+            f.write(dump_model(compact_model(service, model)))
+        lines.append("%s %s" % (service, api))
+    with open(os.path.join(models_dir, "VERSION"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("models/: %s" % ", ".join(lines))
 
 
 def cpp_chunks(text):
@@ -138,37 +172,44 @@ def cpp_chunks(text):
     return ['R"%s(%s)%s"' % (delim, c, delim) for c in chunks]
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: gen_models.py OUTPUT.cpp")
-    ensure_botocore()
-    import botocore
-    import botocore.loaders
-    loader = botocore.loaders.Loader()
-    parts = ["// Generated by scripts/gen_models.py from botocore %s. Do not edit.\n" % botocore.__version__,
+def write_if_changed(path, text):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def cmd_embed(output, models_dir):
+    version = pinned_version(models_dir)
+    parts = ["// Generated by scripts/gen_models.py from models/ (%s). Do not edit.\n" % version,
              '#include "wire/models_data.h"\n', "namespace ck::wire {\n", "namespace {\n"]
     table = []
     for i, service in enumerate(SERVICES):
-        model = loader.load_service_model(service, "service-2")
-        text = json.dumps(compact_model(service, model), separators=(",", ":"), sort_keys=False)
+        text = json.dumps(load_pinned(models_dir, service), separators=(",", ":"), sort_keys=False)
         chunks = cpp_chunks(text)
         parts.append("const char* const kChunks%d[] = {\n%s};\n" % (i, ",\n".join(chunks)))
         table.append('{"%s", kChunks%d, %d, %d}' % (service, i, len(chunks), len(text)))
     parts.append("}  // namespace\n")
     parts.append("const EmbeddedModel kEmbeddedModels[] = {\n  %s};\n" % ",\n  ".join(table))
     parts.append("const size_t kEmbeddedModelCount = %d;\n" % len(table))
+    parts.append('const char* const kModelsVersion = "%s";\n' % version)
     parts.append("}  // namespace ck::wire\n")
-    out = "".join(parts)
-    os.makedirs(os.path.dirname(os.path.abspath(sys.argv[1])), exist_ok=True)
-    # Rewrite only on change so an unchanged model does not trigger a rebuild.
-    try:
-        with open(sys.argv[1]) as f:
-            if f.read() == out:
-                return
-    except OSError:
-        pass
-    with open(sys.argv[1], "w") as f:
-        f.write(out)
+    write_if_changed(output, "".join(parts))
+
+
+def main():
+    args = sys.argv[1:]
+    if args and args[0] == "update":
+        cmd_update(args[1] if len(args) > 1 else DEFAULT_MODELS_DIR)
+    elif len(args) >= 2 and args[0] == "embed":
+        cmd_embed(args[1], args[2] if len(args) > 2 else DEFAULT_MODELS_DIR)
+    else:
+        sys.exit(__doc__)
 
 
 if __name__ == "__main__":

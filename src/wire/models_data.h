@@ -1,6 +1,7 @@
 // The AWS service models compiled into the binary. The definitions are
-// generated at build time by scripts/gen_models.py (botocore's service-2
-// models with documentation stripped) into generated/wire/models_data.cpp.
+// generated at build time by scripts/gen_models.py from the pinned models in
+// models/ (botocore's service-2 models with documentation stripped) into
+// generated/wire/models_data.cpp.
 //
 // Thread safety: constant data.
 #pragma once
@@ -18,5 +19,7 @@ struct EmbeddedModel {
 
 extern const EmbeddedModel kEmbeddedModels[];
 extern const size_t kEmbeddedModelCount;
+// "botocore 1.43.11": where the pinned models (models/VERSION) came from.
+extern const char* const kModelsVersion;
 
 }  // namespace ck::wire
