@@ -8,7 +8,6 @@ packages=(
   libboost-dev libssl-dev libsqlite3-dev zlib1g-dev
   nlohmann-json3-dev libpugixml-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-botocore   # fallback for reading AWS service models at build time
   wrk                # bench/ load generator
   nodejs npm         # AWS SDK for JavaScript v3 end-to-end tests
 )

@@ -31,6 +31,16 @@
 
 namespace ck::server {
 
+namespace {
+// Registers a JSON/query service; false (after saying why) when its operation
+// table does not match its model.
+bool Registered(services::Gateway& gateway, services::Service* service) {
+  Status s = gateway.Register(service);
+  if (!s.ok()) std::cerr << "crosskey: " << s.message() << "\n";
+  return s.ok();
+}
+}  // namespace
+
 const char kVersion[] = "0.1.0";
 
 bool IsLoopback(const std::string& host) {
@@ -112,9 +122,9 @@ int Serve(const ServeOptions& o) {
                             credentials, wall_clock, o.enable_time_travel ? &clock : nullptr);
   services::PolicyAuthorizer authorizer(identities, clock);
   services::IamService iam(identities, authorizer, clock);
-  gateway.Register(&iam);
-  services::StsService sts(identities, clock, &authorizer);
-  gateway.Register(&sts);
+  if (!Registered(gateway, &iam)) return 2;
+  services::StsService sts(identities, clock, authorizer);
+  if (!Registered(gateway, &sts)) return 2;
   auto master_key = services::LoadMasterKey(std::getenv("CROSSKEY_MASTER_KEY"), o.data_dir, o.memory);
   if (!master_key.ok()) {
     std::cerr << "crosskey: " << master_key.status().message() << "\n";
@@ -129,14 +139,14 @@ int Serve(const ServeOptions& o) {
     std::cerr << "crosskey: kms: " << started.message() << "\n";
     return 2;
   }
-  gateway.Register(&kms);
+  if (!Registered(gateway, &kms)) return 2;
   services::CloudTrailService cloudtrail(events, authorizer);
-  gateway.Register(&cloudtrail);
+  if (!Registered(gateway, &cloudtrail)) return 2;
   // DynamoDB's "AWS owned key" derives from the master key.
   services::DynamoDbService dynamodb(*meta, authorizer, kms, clock, master);
-  gateway.Register(&dynamodb);
+  if (!Registered(gateway, &dynamodb)) return 2;
   services::SecretsManagerService secretsmanager(*meta, authorizer, kms, clock);
-  gateway.Register(&secretsmanager);
+  if (!Registered(gateway, &secretsmanager)) return 2;
   // S3 seals objects at rest (SSE-S3 keys wrapped under the master key) and calls KMS as the requester.
   services::s3::S3Options s3_options{.region = region};
   s3_options.sse.kms = &kms;

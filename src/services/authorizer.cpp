@@ -185,3 +185,28 @@ Status AccessDeniedFor(const iam::EvaluationResult& result, const std::string& a
 }
 
 }  // namespace ck::services
+
+namespace ck::services {
+
+CallFacts FactsOf(const RequestContext& ctx) {
+  CallFacts f;
+  f.principal = &ctx.principal;
+  f.region = ctx.region;
+  f.source_ip = ctx.source_ip;
+  f.secure_transport = ctx.secure_transport;
+  return f;
+}
+
+AuthzRequest AuthzRequest::For(const CallFacts& facts, std::string action, std::string resource) {
+  AuthzRequest r;
+  r.principal = facts.principal;
+  r.action = std::move(action);
+  r.resource = std::move(resource);
+  r.region = std::string(facts.region);
+  r.source_ip = std::string(facts.source_ip);
+  r.secure_transport = facts.secure_transport;
+  r.called_via = facts.called_via;
+  return r;
+}
+
+}  // namespace ck::services

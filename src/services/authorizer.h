@@ -23,10 +23,29 @@
 #include "core/iam/policy_document.h"
 #include "core/principal.h"
 #include "services/iam/identity_store.h"
+#include "services/service.h"
 
 namespace ck::services {
 
+// The facts of a call every authorization carries, whichever way the call
+// arrived (an HTTP request's RequestContext, or KMS's in-process KmsCaller).
+struct CallFacts {
+  const Principal* principal = nullptr;
+  std::string_view region;
+  std::string_view source_ip;  // empty for forward access sessions
+  bool secure_transport = false;
+  std::span<const std::string> called_via;  // {"s3.amazonaws.com"} for forward access sessions
+};
+CallFacts FactsOf(const RequestContext& ctx);
+
 struct AuthzRequest {
+  // Every request fills its facts the same way: principal, action, resource,
+  // region, source IP, secure transport and the forward-access chain.
+  static AuthzRequest For(const CallFacts& facts, std::string action, std::string resource);
+  static AuthzRequest For(const RequestContext& ctx, std::string action, std::string resource) {
+    return For(FactsOf(ctx), std::move(action), std::move(resource));
+  }
+
   const Principal* principal = nullptr;
   std::string action;            // "kms:Encrypt"
   std::string resource;          // ARN ("*" for actions on no resource)

@@ -38,7 +38,11 @@ Gateway::Gateway(GatewayOptions options, CredentialResolver& credentials, const 
     : options_(std::move(options)), credentials_(credentials), clock_(clock), time_travel_(time_travel),
       started_(std::chrono::steady_clock::now()) {}
 
-void Gateway::Register(Service* service) { services_[std::string(service->name())] = service; }
+Status Gateway::Register(Service* service) {
+  CK_RETURN_IF_ERROR(service->CheckModel());
+  services_[std::string(service->name())] = service;
+  return Status::Ok();
+}
 
 http::Response Gateway::LimitError(int status, const std::string& code, const std::string& message) {
   http::Response r;

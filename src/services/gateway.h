@@ -42,7 +42,9 @@ class Gateway final : public http::Handler {
   Gateway(GatewayOptions options, CredentialResolver& credentials, const Clock& wall_clock,
           OffsetClock* time_travel = nullptr);
 
-  void Register(Service* service);           // JSON / query services by name()
+  // JSON / query services by name(); fails when the service's operation
+  // table does not match its model (a build error, caught at start).
+  Status Register(Service* service);
   void RegisterS3(StreamingService* s3) { s3_ = s3; }
 
   std::unique_ptr<http::BodySink> Begin(http::RequestHead& head) override;

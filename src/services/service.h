@@ -10,9 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "base/clock.h"
+#include "base/fields.h"
 #include "base/status.h"
 #include "core/principal.h"
 #include "http/message.h"
@@ -53,8 +52,9 @@ class Service {
   virtual std::string_view name() const = 0;
   // Unimplemented status (any AWS code) for operations in the model that
   // this service does not implement; the gateway renders it.
-  virtual Result<nlohmann::json> Invoke(std::string_view operation, const nlohmann::json& input,
-                                        RequestContext& ctx) = 0;
+  virtual Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) = 0;
+  // Start-up check that the service's operation table matches its model.
+  virtual Status CheckModel() const { return Status::Ok(); }
 };
 
 // A service that streams bodies (S3): it receives the head after

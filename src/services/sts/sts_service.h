@@ -1,7 +1,15 @@
 // STS (query protocol): GetCallerIdentity, AssumeRole, GetSessionToken.
+//
+// Each operation is a typed function over the generated shapes (api/sts.h),
+// registered in the service's OperationTable; model operations not in the
+// table answer NotImplemented.
+//
+// Thread safety: safe for concurrent use (IdentityStore and the authorizer are).
 #pragma once
 
+#include "api/sts.h"
 #include "base/clock.h"
+#include "services/common/operation_table.h"
 #include "services/iam/identity_store.h"
 #include "services/service.h"
 
@@ -11,20 +19,25 @@ class PolicyAuthorizer;
 
 class StsService final : public Service {
  public:
-  StsService(IdentityStore& identities, const Clock& clock, PolicyAuthorizer* authorizer)
+  StsService(IdentityStore& identities, const Clock& clock, PolicyAuthorizer& authorizer)
       : identities_(identities), clock_(clock), authorizer_(authorizer) {}
+
   std::string_view name() const override { return "sts"; }
-  Result<nlohmann::json> Invoke(std::string_view operation, const nlohmann::json& input,
-                                RequestContext& ctx) override;
+  Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
+  Status CheckModel() const override;
+
+  Result<api::sts::GetCallerIdentityResponse> GetCallerIdentity(const api::sts::GetCallerIdentityRequest& in,
+                                                                RequestContext& ctx);
+  Result<api::sts::AssumeRoleResponse> AssumeRole(const api::sts::AssumeRoleRequest& in, RequestContext& ctx);
+  Result<api::sts::GetSessionTokenResponse> GetSessionToken(const api::sts::GetSessionTokenRequest& in,
+                                                            RequestContext& ctx);
 
  private:
-  Result<nlohmann::json> GetCallerIdentity(RequestContext& ctx);
-  Result<nlohmann::json> AssumeRole(const nlohmann::json& input, RequestContext& ctx);
-  Result<nlohmann::json> GetSessionToken(const nlohmann::json& input, RequestContext& ctx);
+  static const OperationTable<StsService>& Operations();
 
   IdentityStore& identities_;
   const Clock& clock_;
-  PolicyAuthorizer* authorizer_;
+  PolicyAuthorizer& authorizer_;
 };
 
 }  // namespace ck::services

@@ -1,23 +1,116 @@
-// Conversions between generated API structs and Documents. Included by the
-// generated api/<service>.cpp files only; everything else calls the
-// FromDocument/ToDocument functions those files define.
+// Field tables: one description of a struct's members, two uses (decode from
+// and encode to a JSON document). The generated API shapes (src/api) and the
+// services' stored records both describe themselves this way, so no code
+// reads a field by a string key of its own.
 //
-// A generated struct describes its members once, as a visitor call per
-// member (`v("KeyId", s.key_id, required)`); StructDecoder and StructEncoder
-// are the two visitors. Values convert by type: std::string, Bytes (base64),
-// bool, int32_t, int64_t, double, TimePoint (epoch seconds), EnumValue<E>,
+// A struct describes its members once, as a visitor call per member:
+//
+//   template <class V, class S> void Fields(V& v, S& s) {
+//     v("name", s.name, /*required=*/true);
+//     v("created", s.created, false);
+//   }
+//
+// StructDecoder and StructEncoder are the two visitors. Values convert by
+// type: std::string, Bytes (base64), bool, int32_t, int64_t, uint64_t,
+// double, TimePoint (epoch seconds, the one storage time type), EnumValue<E>,
 // Document, std::optional, std::vector, std::map<std::string, T>, and nested
 // structs through their own FromDocument/ToDocument (found by ADL).
+// CK_DEFINE_FIELDS(Type, Fields) defines those two for a struct.
+//
+// Thread safety: stateless functions.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
-#include "api/support.h"
+#include <nlohmann/json.hpp>
 
-namespace ck::api::detail {
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace ck {
+
+// A JSON document: the protocol-neutral form of a request or response, and
+// the stored form of a record.
+using Document = nlohmann::json;
+
+// Binary data. A distinct type from std::string so that a field codec knows
+// to base64 it.
+class Bytes {
+ public:
+  Bytes() = default;
+  Bytes(std::string data) : data_(std::move(data)) {}            // NOLINT(implicit)
+  Bytes(std::string_view data) : data_(data) {}                  // NOLINT(implicit)
+  Bytes(const char* data) : data_(data) {}                       // NOLINT(implicit)
+  const std::string& str() const { return data_; }
+  std::string_view view() const { return data_; }
+  size_t size() const { return data_.size(); }
+  bool empty() const { return data_.empty(); }
+  std::string release() && { return std::move(data_); }
+  bool operator==(const Bytes&) const = default;
+
+ private:
+  std::string data_;
+};
+
+// A value of a closed set of names (an AWS model enum). Holds one of E's
+// enumerators, or E::kUnrecognized with the text as received (a newer peer
+// may send values this build does not know; a server validates enums before
+// decoding, so it sees only known ones). E is an `enum class` whose first
+// enumerator is kUnrecognized and for which `EnumNames(E)` (found by ADL)
+// lists the spellings by index (index 0 unused).
+template <typename E>
+class EnumValue {
+ public:
+  EnumValue() = default;
+  EnumValue(E value) : value_(value) {}  // NOLINT(implicit)
+
+  static EnumValue Parse(std::string_view text) {
+    auto names = EnumNames(E{});
+    for (size_t i = 1; i < names.size(); ++i)
+      if (names[i] == text) return EnumValue(static_cast<E>(i));
+    EnumValue v;
+    v.raw_ = std::string(text);
+    return v;
+  }
+
+  E value() const { return value_; }
+  bool known() const { return value_ != E{}; }
+  // The spelling on the wire ("SYMMETRIC_DEFAULT").
+  std::string_view str() const {
+    return known() ? EnumNames(E{})[static_cast<size_t>(value_)] : std::string_view(raw_);
+  }
+
+  friend bool operator==(const EnumValue& a, E b) { return a.value_ == b; }
+  bool operator==(const EnumValue& o) const { return value_ == o.value_ && raw_ == o.raw_; }
+
+ private:
+  E value_{};
+  std::string raw_;  // only for unrecognised values
+};
+
+// The spelling of an enumerator.
+template <typename E>
+  requires std::is_enum_v<E>
+std::string_view ToString(E value) {
+  return EnumValue<E>(value).str();
+}
+
+struct DecodeOptions {
+  // Strict (servers, records): a missing required member is an error.
+  // Clients decode leniently, since a peer may omit what a model requires.
+  bool strict = true;
+};
+
+}  // namespace ck
+
+namespace ck::fields {
 
 // A value of the wrong JSON type, or invalid base64.
 Status WrongType(const std::string& path, const char* expected);
@@ -30,6 +123,7 @@ Status DecodeValue(const Document& d, Bytes* out, const DecodeOptions& o, const 
 Status DecodeValue(const Document& d, bool* out, const DecodeOptions& o, const std::string& path);
 Status DecodeValue(const Document& d, int32_t* out, const DecodeOptions& o, const std::string& path);
 Status DecodeValue(const Document& d, int64_t* out, const DecodeOptions& o, const std::string& path);
+Status DecodeValue(const Document& d, uint64_t* out, const DecodeOptions& o, const std::string& path);
 Status DecodeValue(const Document& d, double* out, const DecodeOptions& o, const std::string& path);
 Status DecodeValue(const Document& d, TimePoint* out, const DecodeOptions& o, const std::string& path);
 Status DecodeValue(const Document& d, Document* out, const DecodeOptions& o, const std::string& path);
@@ -39,6 +133,7 @@ Document EncodeValue(const Bytes& v);
 Document EncodeValue(bool v);
 Document EncodeValue(int32_t v);
 Document EncodeValue(int64_t v);
+Document EncodeValue(uint64_t v);
 Document EncodeValue(double v);
 Document EncodeValue(const TimePoint& v);
 Document EncodeValue(const Document& v);
@@ -174,4 +269,23 @@ class StructEncoder {
   Document d_ = Document::object();
 };
 
-}  // namespace ck::api::detail
+}  // namespace ck::fields
+
+// Defines FromDocument/ToDocument for a struct described by FIELDS, a
+// function template `template <class V, class S> void FIELDS(V&, S&)`.
+#define CK_DEFINE_FIELDS(Type, FIELDS)                                                        \
+  ::ck::Status FromDocument(const ::ck::Document& d, Type* out, const ::ck::DecodeOptions& o) { \
+    ::ck::fields::StructDecoder v(d, o);                                                      \
+    if (v.ok()) FIELDS(v, *out);                                                              \
+    return v.Finish();                                                                        \
+  }                                                                                           \
+  ::ck::Document ToDocument(const Type& in) {                                                 \
+    ::ck::fields::StructEncoder v;                                                            \
+    FIELDS(v, in);                                                                            \
+    return std::move(v).Take();                                                               \
+  }
+
+// Declares them (in a header, in Type's namespace).
+#define CK_DECLARE_FIELDS(Type)                                                                         \
+  ::ck::Status FromDocument(const ::ck::Document& d, Type* out, const ::ck::DecodeOptions& o = {}); \
+  ::ck::Document ToDocument(const Type& in)

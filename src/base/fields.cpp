@@ -1,18 +1,10 @@
-#include "api/document.h"
+#include "base/fields.h"
 
 #include <cmath>
 
 #include "base/codec.h"
 
-namespace ck::api {
-
-Status FromDocument(const Document& d, Empty*, const DecodeOptions&) {
-  if (!d.is_null() && !d.is_object()) return detail::WrongType("", "structure");
-  return Status::Ok();
-}
-Document ToDocument(const Empty&) { return Document::object(); }
-
-namespace detail {
+namespace ck::fields {
 
 Status WrongType(const std::string& path, const char* expected) {
   return InvalidArgument((path.empty() ? std::string("value") : "'" + path + "'") + " is not a " + expected);
@@ -49,6 +41,12 @@ Status DecodeValue(const Document& d, int64_t* out, const DecodeOptions&, const 
   *out = d.get<int64_t>();
   return Status::Ok();
 }
+Status DecodeValue(const Document& d, uint64_t* out, const DecodeOptions&, const std::string& path) {
+  if (!d.is_number_integer() || (d.is_number_integer() && !d.is_number_unsigned() && d.get<int64_t>() < 0))
+    return WrongType(path, "unsigned integer");
+  *out = d.get<uint64_t>();
+  return Status::Ok();
+}
 Status DecodeValue(const Document& d, double* out, const DecodeOptions&, const std::string& path) {
   if (!d.is_number()) return WrongType(path, "number");
   *out = d.get<double>();
@@ -71,9 +69,9 @@ Document EncodeValue(const Bytes& v) { return Document(Base64Encode(v.view())); 
 Document EncodeValue(bool v) { return Document(v); }
 Document EncodeValue(int32_t v) { return Document(v); }
 Document EncodeValue(int64_t v) { return Document(v); }
+Document EncodeValue(uint64_t v) { return Document(v); }
 Document EncodeValue(double v) { return Document(v); }
 Document EncodeValue(const TimePoint& v) { return Document(ToEpochSeconds(v)); }
 Document EncodeValue(const Document& v) { return v; }
 
-}  // namespace detail
-}  // namespace ck::api
+}  // namespace ck::fields

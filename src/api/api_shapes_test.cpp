@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-TEST(ApiDocument, DecodesTypedMembers) {
+TEST(ApiShapes, DecodesTypedMembers) {
   json d = {{"KeyId", "alias/my-key"},
             {"Plaintext", "aGk="},
             {"EncryptionContext", {{"a", "1"}}},
@@ -28,7 +28,7 @@ TEST(ApiDocument, DecodesTypedMembers) {
   EXPECT_FALSE(in.grant_tokens.has_value());
 }
 
-TEST(ApiDocument, EncodesOnlyPresentMembersAndRoundTrips) {
+TEST(ApiShapes, EncodesOnlyPresentMembersAndRoundTrips) {
   kms::EncryptResponse out;
   out.ciphertext_blob = Bytes(std::string("\x00\x01\xff", 3));
   out.key_id = "arn:aws:kms:us-east-1:111111111111:key/k";
@@ -39,7 +39,7 @@ TEST(ApiDocument, EncodesOnlyPresentMembersAndRoundTrips) {
   EXPECT_EQ(back, out);
 }
 
-TEST(ApiDocument, UnrecognisedEnumKeepsItsText) {
+TEST(ApiShapes, UnrecognisedEnumKeepsItsText) {
   auto v = EnumValue<kms::KeySpec>::Parse("FUTURE_SPEC");
   EXPECT_FALSE(v.known());
   EXPECT_EQ(v.str(), "FUTURE_SPEC");
@@ -48,7 +48,7 @@ TEST(ApiDocument, UnrecognisedEnumKeepsItsText) {
   EXPECT_EQ(ToString(kms::KeySpec::kHmac256), "HMAC_256");
 }
 
-TEST(ApiDocument, MissingRequiredMemberIsAnErrorOnlyWhenStrict) {
+TEST(ApiShapes, MissingRequiredMemberIsAnErrorOnlyWhenStrict) {
   json d = {{"Plaintext", "aGk="}};
   kms::EncryptRequest in;
   Status s = FromDocument(d, &in);
@@ -57,7 +57,7 @@ TEST(ApiDocument, MissingRequiredMemberIsAnErrorOnlyWhenStrict) {
   EXPECT_TRUE(FromDocument(d, &in, DecodeOptions{.strict = false}).ok());
 }
 
-TEST(ApiDocument, WrongTypesAndBadBase64AreErrors) {
+TEST(ApiShapes, WrongTypesAndBadBase64AreErrors) {
   kms::EncryptRequest in;
   EXPECT_FALSE(FromDocument(json{{"KeyId", 5}, {"Plaintext", "aGk="}}, &in).ok());
   EXPECT_FALSE(FromDocument(json{{"KeyId", "k"}, {"Plaintext", "not base64!"}}, &in).ok());
@@ -66,7 +66,7 @@ TEST(ApiDocument, WrongTypesAndBadBase64AreErrors) {
   EXPECT_FALSE(FromDocument(json{{"NumberOfBytes", 1LL << 40}}, &r).ok());
 }
 
-TEST(ApiDocument, RecursiveShapes) {
+TEST(ApiShapes, RecursiveShapes) {
   json d = {{"M", {{"l", {{"L", json::array({json{{"S", "x"}}, json{{"N", "1"}}})}}}}}};
   dynamodb::AttributeValue v;
   ASSERT_TRUE(FromDocument(d, &v).ok());
@@ -79,7 +79,7 @@ TEST(ApiDocument, RecursiveShapes) {
   EXPECT_EQ(ToDocument(v), d);
 }
 
-TEST(ApiDocument, TimestampsAreEpochSeconds) {
+TEST(ApiShapes, TimestampsAreEpochSeconds) {
   sts::Credentials c;
   c.access_key_id = "ASIA";
   c.secret_access_key = "s";
@@ -92,14 +92,14 @@ TEST(ApiDocument, TimestampsAreEpochSeconds) {
   EXPECT_EQ(back.expiration, c.expiration);
 }
 
-TEST(ApiDocument, OperationDescriptorsNameTheirShapes) {
+TEST(ApiShapes, OperationDescriptorsNameTheirShapes) {
   static_assert(std::is_same_v<kms::ops::Encrypt::Input, kms::EncryptRequest>);
   static_assert(std::is_same_v<s3::ops::GetObject::Output, s3::GetObjectOutput>);
   static_assert(std::is_same_v<s3::ops::DeleteBucket::Output, Empty>);
   EXPECT_EQ(kms::ops::Encrypt::kName, "Encrypt");
 }
 
-TEST(ApiDocument, StreamingBodiesAreNotMembers) {
+TEST(ApiShapes, StreamingBodiesAreNotMembers) {
   // PutObject's Body travels beside the struct; every other member is there.
   s3::PutObjectRequest in;
   in.bucket = "b";
