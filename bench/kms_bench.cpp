@@ -136,7 +136,7 @@ void BM_Part_Authorize(benchmark::State& state) {
   r.resource_account = "111111111111";
   auto key_policy = f.authorizer.Parse(
       R"({"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}]})",
-      iam::PolicyKind::kResource);
+      core::iam::PolicyKind::kResource);
   r.resource_policy = key_policy->get();
   r.resource_policy_required = true;
   r.region = "us-east-1";
@@ -155,7 +155,7 @@ void BM_Part_SealBlob(benchmark::State& state) {
   Fixture& f = F();
   std::string key(32, 'k'), plain(32, 'p');
   for (auto _ : state) {
-    auto blob = kms::SealBlob({"111111111111", "us-east-1", "0b3c8a4e-1d2f-4a5b-9c8d-7e6f5a4b3c2d", 1}, key, plain,
+    auto blob = core::kms::SealBlob({"111111111111", "us-east-1", "0b3c8a4e-1d2f-4a5b-9c8d-7e6f5a4b3c2d", 1}, key, plain,
                               f.context);
     benchmark::DoNotOptimize(blob);
   }

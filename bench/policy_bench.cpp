@@ -11,7 +11,7 @@
 
 namespace {
 
-using namespace ck::iam;  // NOLINT
+using namespace ck::core::iam;  // NOLINT
 
 constexpr const char* kIdentity = R"({
   "Version": "2012-10-17",

@@ -32,8 +32,8 @@ const char* PolicyAuthorizer::AwsManagedPolicy(std::string_view arn) {
   return nullptr;
 }
 
-iam::Principal ToIamPrincipal(const Principal& p) {
-  iam::Principal out;
+core::iam::Principal ToIamPrincipal(const Principal& p) {
+  core::iam::Principal out;
   out.arn = p.arn;
   out.account = p.account;
   out.role_arn = p.role_arn;
@@ -41,17 +41,17 @@ iam::Principal ToIamPrincipal(const Principal& p) {
   out.username = p.username;
   out.service = p.service;
   switch (p.type) {
-    case Principal::Type::kRoot: out.type = iam::Principal::kRoot; break;
-    case Principal::Type::kUser: out.type = iam::Principal::kUser; break;
-    case Principal::Type::kAssumedRole: out.type = iam::Principal::kAssumedRole; break;
-    case Principal::Type::kFederatedUser: out.type = iam::Principal::kFederatedUser; break;
-    case Principal::Type::kService: out.type = iam::Principal::kService; break;
-    case Principal::Type::kAnonymous: out.type = iam::Principal::kAnonymous; break;
+    case Principal::Type::kRoot: out.type = core::iam::Principal::kRoot; break;
+    case Principal::Type::kUser: out.type = core::iam::Principal::kUser; break;
+    case Principal::Type::kAssumedRole: out.type = core::iam::Principal::kAssumedRole; break;
+    case Principal::Type::kFederatedUser: out.type = core::iam::Principal::kFederatedUser; break;
+    case Principal::Type::kService: out.type = core::iam::Principal::kService; break;
+    case Principal::Type::kAnonymous: out.type = core::iam::Principal::kAnonymous; break;
   }
   return out;
 }
 
-Result<std::shared_ptr<const iam::Policy>> PolicyAuthorizer::Parse(const std::string& document, iam::PolicyKind kind) {
+Result<std::shared_ptr<const core::iam::Policy>> PolicyAuthorizer::Parse(const std::string& document, core::iam::PolicyKind kind) {
   std::string cache_key = std::to_string(static_cast<int>(kind)) + '\n' + document;
   Shard& shard = shards_[std::hash<std::string>{}(cache_key) % shards_.size()];
   {
@@ -59,9 +59,9 @@ Result<std::shared_ptr<const iam::Policy>> PolicyAuthorizer::Parse(const std::st
     auto it = shard.policies.find(cache_key);
     if (it != shard.policies.end()) return it->second;
   }
-  auto parsed = iam::ParsePolicy(document, kind);
+  auto parsed = core::iam::ParsePolicy(document, kind);
   if (!parsed.ok()) return parsed.status();
-  auto policy = std::make_shared<const iam::Policy>(std::move(*parsed));
+  auto policy = std::make_shared<const core::iam::Policy>(std::move(*parsed));
   std::lock_guard lock(shard.mu);
   if (shard.policies.size() > 4096) shard.policies.clear();  // bound memory; reparse is cheap
   shard.policies.emplace(std::move(cache_key), policy);
@@ -77,7 +77,7 @@ Status PolicyAuthorizer::AddManaged(const std::string& arn, PolicyList* out) {
     if (!record) return Status::Ok();  // detached concurrently: contributes nothing
     document = record->value("document", "");
   }
-  CK_ASSIGN_OR_RETURN(auto policy, Parse(document, iam::PolicyKind::kIdentity));
+  CK_ASSIGN_OR_RETURN(auto policy, Parse(document, core::iam::PolicyKind::kIdentity));
   out->push_back(std::move(policy));
   return Status::Ok();
 }
@@ -89,7 +89,7 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::R
   auto add_set = [&](const std::map<std::string, std::string>& inline_policies,
                      const std::vector<std::string>& attached) -> Status {
     for (const auto& [name, doc] : inline_policies) {
-      auto policy = Parse(doc, iam::PolicyKind::kIdentity);
+      auto policy = Parse(doc, core::iam::PolicyKind::kIdentity);
       if (policy.ok()) set->policies.push_back(std::move(*policy));  // stored policies were validated on write
     }
     for (const auto& arn : attached) CK_RETURN_IF_ERROR(AddManaged(arn, &set->policies));
@@ -134,27 +134,27 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::I
 Status PolicyAuthorizer::SessionPolicies(const Principal& p, PolicyList* out) {
   if (p.type != Principal::Type::kAssumedRole) return Status::Ok();
   if (p.session_policy) {
-    auto policy = Parse(*p.session_policy, iam::PolicyKind::kSession);
+    auto policy = Parse(*p.session_policy, core::iam::PolicyKind::kSession);
     if (policy.ok()) out->push_back(std::move(*policy));
   }
   for (const auto& arn : p.session_policy_arns) CK_RETURN_IF_ERROR(AddManaged(arn, out));
   return Status::Ok();
 }
 
-Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r) {
+Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r) {
   const Principal& p = *r.principal;
   CK_ASSIGN_OR_RETURN(auto identity, IdentityPolicies(p));
   PolicyList session;
   CK_RETURN_IF_ERROR(SessionPolicies(p, &session));
 
-  iam::Principal ip = ToIamPrincipal(p);
-  iam::RequestContext ctx;
+  core::iam::Principal ip = ToIamPrincipal(p);
+  core::iam::RequestContext ctx;
   ctx.action = r.action;
   ctx.resource = r.resource;
   ctx.resource_account = r.resource_account.empty() ? p.account : r.resource_account;
   ctx.keys = r.keys;
   ctx.service_keys = r.service_keys;
-  iam::RequestFacts facts;
+  core::iam::RequestFacts facts;
   facts.source_ip = r.source_ip;
   facts.secure_transport = r.secure_transport;
   facts.clock = &clock_;  // read only if a policy tests the time
@@ -162,10 +162,10 @@ Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r)
   facts.called_via = r.called_via;
   facts.via_aws_service = !r.called_via.empty();
   facts.resource_account = ctx.resource_account;
-  iam::GlobalKeys globals(ip, facts);
+  core::iam::GlobalKeys globals(ip, facts);
   ctx.global_keys = &globals;
 
-  iam::EvaluationInput in;
+  core::iam::EvaluationInput in;
   in.principal = &ip;
   if (identity)
     for (const auto& pol : identity->policies) in.identity_policies.push_back(pol.get());
@@ -176,10 +176,10 @@ Result<iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r)
   in.resource_policy = r.resource_policy;
   in.resource_policy_required = r.resource_policy_required;
   in.context = &ctx;
-  return iam::Evaluate(in);
+  return core::iam::Evaluate(in);
 }
 
-Status AccessDeniedFor(const iam::EvaluationResult& result, const std::string& aws_code, int http_status,
+Status AccessDeniedFor(const core::iam::EvaluationResult& result, const std::string& aws_code, int http_status,
                        bool redact_resource) {
   return AwsError(aws_code, http_status, result.Message(redact_resource));
 }

@@ -50,10 +50,10 @@ struct AuthzRequest {
   std::string action;            // "kms:Encrypt"
   std::string resource;          // ARN ("*" for actions on no resource)
   std::string resource_account;  // owner; "" = the caller's account
-  const iam::Policy* resource_policy = nullptr;
+  const core::iam::Policy* resource_policy = nullptr;
   bool resource_policy_required = false;  // KMS key policies, role trust policies
-  iam::ContextKeys keys;         // service-specific keys (kms:ViaService, s3:prefix, ...)
-  const iam::KeySource* service_keys = nullptr;  // more of them, computed on demand
+  core::iam::ContextKeys keys;         // service-specific keys (kms:ViaService, s3:prefix, ...)
+  const core::iam::KeySource* service_keys = nullptr;  // more of them, computed on demand
   // Request facts for the global keys.
   std::string region;
   std::string source_ip;
@@ -68,17 +68,17 @@ class PolicyAuthorizer {
   PolicyAuthorizer(IdentityStore& identities, const Clock& clock) : identities_(identities), clock_(clock) {}
 
   // The decision; a Status only when stored data could not be read.
-  Result<iam::EvaluationResult> Authorize(const AuthzRequest& request);
+  Result<core::iam::EvaluationResult> Authorize(const AuthzRequest& request);
 
   // Parses (or returns the cached parse of) a policy document. Errors are the
   // evaluator's MalformedPolicyDocument statuses.
-  Result<std::shared_ptr<const iam::Policy>> Parse(const std::string& document, iam::PolicyKind kind);
+  Result<std::shared_ptr<const core::iam::Policy>> Parse(const std::string& document, core::iam::PolicyKind kind);
 
   // The policy documents of an AWS managed policy ARN, or nullptr.
   static const char* AwsManagedPolicy(std::string_view arn);
 
  private:
-  using PolicyList = std::vector<std::shared_ptr<const iam::Policy>>;
+  using PolicyList = std::vector<std::shared_ptr<const core::iam::Policy>>;
   // The identity policies of one user or role, as read at `generation`.
   struct IdentitySet {
     uint64_t generation = 0;
@@ -94,7 +94,7 @@ class PolicyAuthorizer {
 
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, std::shared_ptr<const iam::Policy>> policies;
+    std::unordered_map<std::string, std::shared_ptr<const core::iam::Policy>> policies;
   };
   struct IdentityShard {
     std::mutex mu;
@@ -107,11 +107,11 @@ class PolicyAuthorizer {
 };
 
 // Converts the auth layer's principal to the evaluator's.
-iam::Principal ToIamPrincipal(const Principal& p);
+core::iam::Principal ToIamPrincipal(const Principal& p);
 
 // The AccessDenied status for a denied evaluation in the given AWS code
 // ("AccessDenied" for S3/STS/IAM, "AccessDeniedException" for JSON services).
-Status AccessDeniedFor(const iam::EvaluationResult& result, const std::string& aws_code, int http_status,
+Status AccessDeniedFor(const core::iam::EvaluationResult& result, const std::string& aws_code, int http_status,
                        bool redact_resource = false);
 
 }  // namespace ck::services

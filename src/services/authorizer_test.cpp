@@ -39,8 +39,8 @@ struct Env {
     ASSERT_TRUE(identities.PutRole(role, create).ok());
   }
 
-  bool Allowed(const std::string& action, const iam::KeySource* keys = nullptr,
-               const iam::Policy* resource_policy = nullptr) {
+  bool Allowed(const std::string& action, const core::iam::KeySource* keys = nullptr,
+               const core::iam::Policy* resource_policy = nullptr) {
     AuthzRequest r;
     r.principal = &session;
     r.action = action;
@@ -89,13 +89,13 @@ TEST(PolicyAuthorizer, OnDemandConditionKeys) {
   KmsCaller caller;
   caller.principal = env.session;
   caller.via_service = "s3.us-east-1.amazonaws.com";
-  kms::EncryptionContext context{{"department", "sales"}};  // the key name inside the condition key ignores case
+  core::kms::EncryptionContext context{{"department", "sales"}};  // the key name inside the condition key ignores case
   KmsConditionKeys keys(caller, nullptr, &context, nullptr);
   EXPECT_TRUE(env.Allowed("kms:Decrypt", &keys));
-  kms::EncryptionContext other{{"department", "marketing"}};
+  core::kms::EncryptionContext other{{"department", "marketing"}};
   KmsConditionKeys other_keys(caller, nullptr, &other, nullptr);
   EXPECT_FALSE(env.Allowed("kms:Decrypt", &other_keys));
-  kms::EncryptionContext extra{{"department", "sales"}, {"Owner", "x"}};
+  core::kms::EncryptionContext extra{{"department", "sales"}, {"Owner", "x"}};
   KmsConditionKeys extra_keys(caller, nullptr, &extra, nullptr);
   EXPECT_FALSE(env.Allowed("kms:Decrypt", &extra_keys));  // ForAllValues: Owner is not listed
   caller.via_service.clear();

@@ -8,7 +8,7 @@
 #include "base/clock.h"
 #include "core/iam/wildcard.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
 struct OpName {
@@ -291,4 +291,4 @@ bool EvaluateCondition(const Condition& c, const ValueSource& source) {
   return false;
 }
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

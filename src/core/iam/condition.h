@@ -39,7 +39,7 @@
 #include "base/status.h"
 #include "core/iam/policy_string.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 enum class ConditionOp : uint8_t {
   kStringEquals,
@@ -107,4 +107,4 @@ ConditionValue MakeConditionValue(ConditionOp op, std::string_view raw, bool var
 
 bool EvaluateCondition(const Condition& c, const ValueSource& source);
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -6,10 +6,10 @@
 #include "core/iam/evaluator.h"
 #include "core/iam/evaluator_test_support.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
-using namespace ck::iam::testing;  // NOLINT
+using namespace ck::core::iam::testing;  // NOLINT
 
 constexpr const char* kStringOps = "IAM: String condition operators";
 constexpr const char* kNumericOps = "IAM: Numeric condition operators";
@@ -243,4 +243,4 @@ TEST(ConditionOperator, IpRangeParsing) {
 }
 
 }  // namespace
-}  // namespace ck::iam
+}  // namespace ck::core::iam

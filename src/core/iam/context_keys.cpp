@@ -4,7 +4,7 @@
 
 #include "core/iam/wildcard.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 namespace {
 
@@ -96,4 +96,4 @@ void AddGlobalKeys(const Principal& p, const RequestFacts& f, ContextKeys* keys)
   }
 }
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -28,7 +28,7 @@
 #include "base/clock.h"
 #include "core/iam/request_context.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 struct RequestFacts {
   std::string source_ip;  // leave empty for calls a service makes on the caller's behalf
@@ -74,4 +74,4 @@ class GlobalKeys final : public KeySource {
 // Adds (overwriting) the global keys to *keys.
 void AddGlobalKeys(const Principal& principal, const RequestFacts& facts, ContextKeys* keys);
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -4,10 +4,10 @@
 
 #include "core/iam/evaluator_test_support.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
-using namespace ck::iam::testing;  // NOLINT
+using namespace ck::core::iam::testing;  // NOLINT
 
 std::vector<std::string> Get(const ContextKeys& k, const std::string& key) {
   auto it = k.find(key);
@@ -107,4 +107,4 @@ TEST(AddGlobalKeys, KeysDriveConditions) {
 }
 
 }  // namespace
-}  // namespace ck::iam
+}  // namespace ck::core::iam

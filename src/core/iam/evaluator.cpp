@@ -4,7 +4,7 @@
 
 #include "core/iam/wildcard.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
 using Reason = EvaluationResult::DenyReason;
@@ -325,4 +325,4 @@ std::string EvaluationResult::Message(bool redact_resource) const {
   return m;
 }
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -46,7 +46,7 @@
 #include "core/iam/policy_document.h"
 #include "core/iam/request_context.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 struct EvaluationInput {
   const Principal* principal = nullptr;
@@ -104,4 +104,4 @@ bool ActionMatches(const Statement& st, std::string_view action);
 bool ResourceMatches(const Statement& st, std::string_view resource, const ValueSource& source);
 bool ConditionsMatch(const Statement& st, const ValueSource& source);
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

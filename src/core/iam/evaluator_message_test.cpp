@@ -4,10 +4,10 @@
 #include "core/iam/evaluator.h"
 #include "core/iam/evaluator_test_support.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
-using namespace ck::iam::testing;  // NOLINT
+using namespace ck::core::iam::testing;  // NOLINT
 
 EvaluationResult Denied(Reason reason, const std::string& who, const std::string& action, const std::string& resource) {
   EvaluationResult r;
@@ -128,4 +128,4 @@ TEST(Evaluate, PolicyIsReusableAcrossThreadsOfCalls) {
 }
 
 }  // namespace
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -7,10 +7,10 @@
 
 #include "core/iam/evaluator_test_support.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
-using namespace ck::iam::testing;  // NOLINT
+using namespace ck::core::iam::testing;  // NOLINT
 
 
 // Doc rule labels (IAM user guide / KMS developer guide sections).
@@ -444,4 +444,4 @@ TEST_P(EvaluateTable, Decision) { RunCase(GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Rules, EvaluateTable, ::testing::ValuesIn(Cases()), CaseName);
 
 }  // namespace
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -14,7 +14,7 @@
 
 #include "core/iam/evaluator.h"
 
-namespace ck::iam::testing {
+namespace ck::core::iam::testing {
 
 inline constexpr const char* kA = "111111111111";
 inline constexpr const char* kB = "222222222222";
@@ -180,4 +180,4 @@ inline void PrintTo(const Case& c, std::ostream* os) { *os << c.name << " [" << 
 
 inline std::string CaseName(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
 
-}  // namespace ck::iam::testing
+}  // namespace ck::core::iam::testing

@@ -7,7 +7,7 @@
 #include "base/codec.h"
 #include "core/arn.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
 using nlohmann::json;
@@ -376,4 +376,4 @@ Result<Policy> ParsePolicy(std::string_view text, PolicyKind kind, const ParseOp
   return policy;
 }
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -20,7 +20,7 @@
 #include "core/iam/condition.h"
 #include "core/iam/policy_string.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 enum class PolicyKind {
   kIdentity,   // attached to a user/role/group; no Principal
@@ -93,4 +93,4 @@ Result<Policy> ParsePolicy(std::string_view json, PolicyKind kind, const ParseOp
 // The MalformedPolicyDocument status with the given reason text.
 Status MalformedPolicy(std::string reason);
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
 std::string Reason(std::string_view json, PolicyKind kind, ParseOptions opts = {}) {
@@ -219,4 +219,4 @@ TEST(ParsePolicy, DefaultKmsKeyPolicyParses) {
 }
 
 }  // namespace
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -2,7 +2,7 @@
 
 #include "core/iam/wildcard.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
 void AppendValue(std::string_view value, bool glob, std::string* out) {
@@ -154,4 +154,4 @@ bool PolicyString::Resolve(const ValueSource& source, bool glob, std::string* ou
   return true;
 }
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

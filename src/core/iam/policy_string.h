@@ -21,7 +21,7 @@
 
 #include "core/iam/request_context.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 // Where variable and condition key values come from: the explicit context
 // keys first, then the service's and the global keys computed on demand, then
@@ -63,4 +63,4 @@ class PolicyString {
   std::vector<Segment> segments_;  // empty when the string is plain text
 };
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

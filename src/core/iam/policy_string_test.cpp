@@ -4,7 +4,7 @@
 
 #include "core/iam/wildcard.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
 TEST(GlobMatch, StarAndQuestion) {
@@ -124,4 +124,4 @@ TEST(ValueSource, FallsBackToPrincipal) {
 }
 
 }  // namespace
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 // Orders strings ignoring ASCII case: condition key names are case-insensitive
 // ("aws:SourceIp" and "AWS:sourceip" are the same key), values are not.
@@ -79,4 +79,4 @@ struct RequestContext {
   const KeySource* global_keys = nullptr;   // aws:* keys (GlobalKeys), on demand
 };
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

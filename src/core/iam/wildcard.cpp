@@ -1,6 +1,6 @@
 #include "core/iam/wildcard.h"
 
-namespace ck::iam {
+namespace ck::core::iam {
 namespace {
 
 inline char Fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
@@ -67,4 +67,4 @@ bool ArnGlobMatch(std::string_view pattern, std::string_view arn) {
   return true;
 }
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

@@ -10,7 +10,7 @@
 
 #include <string_view>
 
-namespace ck::iam {
+namespace ck::core::iam {
 
 inline constexpr char kLiteralStar = '\x01';
 inline constexpr char kLiteralQuestion = '\x02';
@@ -29,4 +29,4 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // either side has fewer than six components.
 bool ArnGlobMatch(std::string_view pattern, std::string_view arn);
 
-}  // namespace ck::iam
+}  // namespace ck::core::iam

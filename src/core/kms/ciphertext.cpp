@@ -3,7 +3,7 @@
 #include "crypto/aead.h"
 #include "crypto/hash.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 namespace {
 
@@ -117,4 +117,4 @@ Result<std::string> OpenBlob(std::string_view blob, std::string_view key, const 
   return std::move(*plain);
 }
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

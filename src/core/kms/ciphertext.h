@@ -15,7 +15,7 @@
 
 #include "base/status.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 // Sorted by key byte order, which is what canonicalization needs.
 using EncryptionContext = std::map<std::string, std::string>;
@@ -45,4 +45,4 @@ Result<std::string> OpenBlob(std::string_view blob, std::string_view key, const 
 
 Status InvalidCiphertext();
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

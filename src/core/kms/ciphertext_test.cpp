@@ -4,7 +4,7 @@
 
 #include "crypto/hash.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 namespace {
 
 const std::string kKey(32, 'k');
@@ -62,4 +62,4 @@ TEST(CiphertextTest, SameInputGivesDifferentBlobs) {
 }
 
 }  // namespace
-}  // namespace ck::kms
+}  // namespace ck::core::kms

@@ -8,7 +8,7 @@
 
 #include "crypto/hash.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 namespace {
 
@@ -261,4 +261,4 @@ std::string Hmac(std::string_view alg, std::string_view key, std::string_view me
   return std::string(reinterpret_cast<char*>(out), n);
 }
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

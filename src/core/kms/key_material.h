@@ -15,7 +15,7 @@
 
 #include "base/status.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 enum class SpecFamily { kSymmetric, kRsa, kEcc, kHmac, kUnsupported };
 
@@ -62,4 +62,4 @@ std::string Hmac(std::string_view mac_algorithm, std::string_view key, std::stri
 // The digest length of a signing algorithm's hash, for MessageType DIGEST checks.
 size_t DigestSizeOf(std::string_view signing_algorithm);
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

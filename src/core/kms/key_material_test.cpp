@@ -6,7 +6,7 @@
 #include "core/kms/policies.h"
 #include "core/iam/policy_document.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 namespace {
 
 TEST(KeyMaterialTest, RsaEncryptDecryptAndSignVerify) {
@@ -106,4 +106,4 @@ TEST(KeyModelTest, StorageRoundTripKeepsEverythingButPlaintext) {
 }
 
 }  // namespace
-}  // namespace ck::kms
+}  // namespace ck::core::kms

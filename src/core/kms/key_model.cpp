@@ -4,7 +4,7 @@
 #include "crypto/aead.h"
 #include "crypto/hash.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 using nlohmann::json;
 
@@ -237,4 +237,4 @@ json GrantJson(const KeyRecord& k, const Grant& g) {
   return j;
 }
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

@@ -20,7 +20,7 @@
 #include "core/iam/policy_document.h"
 #include "core/kms/key_material.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 enum class KeyState { kEnabled, kDisabled, kPendingDeletion, kPendingImport };
 const char* KeyStateName(KeyState s);
@@ -101,4 +101,4 @@ std::string WrapMaterial(std::string_view master_key, const std::string& arn, ui
 Result<std::string> UnwrapMaterial(std::string_view master_key, const std::string& arn, uint32_t version,
                                    std::string_view wrapped);
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

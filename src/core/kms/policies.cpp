@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 namespace {
 
@@ -69,4 +69,4 @@ std::string ManagedKeyPolicy(const ManagedAlias& m, const std::string& account, 
   return policy.dump(2);
 }
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

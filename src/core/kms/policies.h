@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 std::string DefaultKeyPolicy(const std::string& account);
 
@@ -28,4 +28,4 @@ const ManagedAlias* FindManagedAlias(std::string_view alias);
 
 std::string ManagedKeyPolicy(const ManagedAlias& m, const std::string& account, const std::string& region);
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

@@ -3,7 +3,7 @@
 #include "core/arn.h"
 #include "core/iam/evaluator.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 namespace {
 
@@ -108,4 +108,4 @@ Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account,
   return out;
 }
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

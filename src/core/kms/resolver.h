@@ -26,7 +26,7 @@
 #include "core/kms/key_model.h"
 #include "core/kms/policies.h"
 
-namespace ck::kms {
+namespace ck::core::kms {
 
 class KeyDirectory {
  public:
@@ -74,4 +74,4 @@ Status RedactedDenial(std::string_view caller_arn, std::string_view action);
 std::string KeyDoesNotExist(const std::string& arn);  // "Key 'ARN' does not exist"
 std::string InvalidKeyIdMessage(std::string_view reference);
 
-}  // namespace ck::kms
+}  // namespace ck::core::kms

@@ -4,7 +4,7 @@
 
 #include <map>
 
-namespace ck::kms {
+namespace ck::core::kms {
 namespace {
 
 constexpr char kK1[] = "11111111-1111-1111-1111-111111111111";
@@ -153,4 +153,4 @@ TEST(KeyIdFormatTest, UuidAndMrk) {
 }
 
 }  // namespace
-}  // namespace ck::kms
+}  // namespace ck::core::kms

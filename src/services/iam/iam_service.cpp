@@ -85,9 +85,9 @@ Status IamService::Authorize(RequestContext& ctx, std::string_view operation, co
 }
 
 Status IamService::ValidateDocument(const std::string& doc, bool trust, bool managed) {
-  iam::ParseOptions opt;
+  core::iam::ParseOptions opt;
   opt.require_2012_version = managed;
-  auto parsed = iam::ParsePolicy(doc, trust ? iam::PolicyKind::kTrust : iam::PolicyKind::kIdentity, opt);
+  auto parsed = core::iam::ParsePolicy(doc, trust ? core::iam::PolicyKind::kTrust : core::iam::PolicyKind::kIdentity, opt);
   if (!parsed.ok()) return AwsError("MalformedPolicyDocument", 400, parsed.status().message());
   return Status::Ok();
 }

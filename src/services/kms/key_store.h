@@ -6,7 +6,7 @@
 // are immutable snapshots carrying the unwrapped material and the parsed key
 // policy, which keeps the crypto hot path free of storage reads and JSON.
 //
-// It is the kms::KeyDirectory that resolution uses, including lazy creation
+// It is the core::kms::KeyDirectory that resolution uses, including lazy creation
 // of AWS managed keys, automatic rotation when a key's rotation date has
 // passed, and deletion of keys whose deletion date has passed.
 //
@@ -31,39 +31,39 @@
 
 namespace ck::services::kmsimpl {
 
-using KeyPtr = std::shared_ptr<const kms::KeyRecord>;
+using KeyPtr = std::shared_ptr<const core::kms::KeyRecord>;
 
-class KeyStore final : public kms::KeyDirectory {
+class KeyStore final : public core::kms::KeyDirectory {
  public:
   KeyStore(storage::MetadataStore& store, std::string master_key, PolicyAuthorizer& authorizer, const Clock& clock);
 
   // Loads every key and alias; fails if stored material does not unwrap.
   Status Load();
 
-  // kms::KeyDirectory
+  // core::kms::KeyDirectory
   KeyPtr FindKey(const std::string& account, const std::string& region, const std::string& key_id) override;
   std::optional<std::string> FindAlias(const std::string& account, const std::string& region,
                                        const std::string& alias_name) override;
   Result<KeyPtr> EnsureManagedKey(const std::string& account, const std::string& region,
-                                  const kms::ManagedAlias& alias) override;
+                                  const core::kms::ManagedAlias& alias) override;
 
   // Creates a key: generates material (unless origin EXTERNAL), wraps it, stores.
-  Result<KeyPtr> CreateKey(kms::KeyRecord draft);
+  Result<KeyPtr> CreateKey(core::kms::KeyRecord draft);
   // Read-modify-write of one key; `fn` edits a copy. NotFound when absent.
   Result<KeyPtr> Update(const std::string& account, const std::string& region, const std::string& key_id,
-                        const std::function<Status(kms::KeyRecord&)>& fn);
+                        const std::function<Status(core::kms::KeyRecord&)>& fn);
   // Adds a new material version to a key being edited in Update.
-  Status AddMaterial(kms::KeyRecord& key, const std::string& rotation_type);
+  Status AddMaterial(core::kms::KeyRecord& key, const std::string& rotation_type);
 
   std::vector<KeyPtr> ListKeys(const std::string& account, const std::string& region);
   std::vector<KeyPtr> AllKeys(const std::string& region);
 
-  std::optional<kms::AliasRecord> GetAlias(const std::string& account, const std::string& region,
+  std::optional<core::kms::AliasRecord> GetAlias(const std::string& account, const std::string& region,
                                            const std::string& name);
   // must_not_exist: CreateAlias; otherwise the alias must exist (UpdateAlias).
-  Status PutAlias(const kms::AliasRecord& alias, bool must_not_exist);
+  Status PutAlias(const core::kms::AliasRecord& alias, bool must_not_exist);
   Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
-  std::vector<kms::AliasRecord> ListAliases(const std::string& account, const std::string& region);
+  std::vector<core::kms::AliasRecord> ListAliases(const std::string& account, const std::string& region);
 
   const Clock& clock() const { return clock_; }
 
@@ -75,8 +75,8 @@ class KeyStore final : public kms::KeyDirectory {
     return k;
   }
   // Unwraps material, parses the policy, loads asymmetric keys.
-  Status Hydrate(kms::KeyRecord& key);
-  Status Persist(const kms::KeyRecord& key, bool must_not_exist);
+  Status Hydrate(core::kms::KeyRecord& key);
+  Status Persist(const core::kms::KeyRecord& key, bool must_not_exist);
   // Applies time-based transitions (rotation, deletion) under write_mu_.
   KeyPtr Maintain(KeyPtr key);
 
@@ -87,7 +87,7 @@ class KeyStore final : public kms::KeyDirectory {
   std::mutex write_mu_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, KeyPtr> keys_;
-  std::map<std::string, kms::AliasRecord> aliases_;
+  std::map<std::string, core::kms::AliasRecord> aliases_;
 };
 
 }  // namespace ck::services::kmsimpl

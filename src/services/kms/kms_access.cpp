@@ -59,10 +59,10 @@ Result<json> KmsService::OpCreateAlias(const json& in, Ctx& c) {
   std::string name = Str(in, "AliasName");
   CK_RETURN_IF_ERROR(ValidateAliasName(name, false));
   CK_RETURN_IF_ERROR(AuthorizeIdentity(c, "CreateAlias", AliasArn(c.caller, name)));
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "TargetKeyId"), kms::RefForms::kKeyOnly, false));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "TargetKeyId"), core::kms::RefForms::kKeyOnly, false));
   CK_RETURN_IF_ERROR(Authorize(c, *res.key, "CreateAlias"));
   CK_RETURN_IF_ERROR(RequireNotPendingDeletion(*res.key));
-  kms::AliasRecord a{c.caller.principal.account, c.caller.region, name, res.key->id, c.now, c.now};
+  core::kms::AliasRecord a{c.caller.principal.account, c.caller.region, name, res.key->id, c.now, c.now};
   CK_RETURN_IF_ERROR(keys_.PutAlias(a, true));
   return json::object();
 }
@@ -73,7 +73,7 @@ Result<json> KmsService::OpUpdateAlias(const json& in, Ctx& c) {
   auto existing = keys_.GetAlias(c.caller.principal.account, c.caller.region, name);
   if (!existing) return AwsError("NotFoundException", 400, "Alias " + AliasArn(c.caller, name) + " is not found.");
   CK_RETURN_IF_ERROR(AuthorizeIdentity(c, "UpdateAlias", existing->arn()));
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "TargetKeyId"), kms::RefForms::kKeyOnly, false));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "TargetKeyId"), core::kms::RefForms::kKeyOnly, false));
   CK_RETURN_IF_ERROR(Authorize(c, *res.key, "UpdateAlias"));
   CK_RETURN_IF_ERROR(RequireNotPendingDeletion(*res.key));
   if (auto old = keys_.FindKey(existing->account, existing->region, existing->target_key_id)) {
@@ -85,7 +85,7 @@ Result<json> KmsService::OpUpdateAlias(const json& in, Ctx& c) {
     if (old->usage != res.key->usage)
       return AwsError("ValidationException", 400, "The new target key must have the same key usage as the current one.");
   }
-  kms::AliasRecord a = *existing;
+  core::kms::AliasRecord a = *existing;
   a.target_key_id = res.key->id;
   a.updated = c.now;
   CK_RETURN_IF_ERROR(keys_.PutAlias(a, false));
@@ -110,7 +110,7 @@ Result<json> KmsService::OpListAliases(const json& in, Ctx& c) {
   CK_RETURN_IF_ERROR(AuthorizeIdentity(c, "ListAliases", "*"));
   std::string filter;
   if (in.contains("KeyId")) {
-    CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kKeyOnly, false));
+    CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kKeyOnly, false));
     filter = res.key->id;
   }
   CK_ASSIGN_OR_RETURN(size_t start, MarkerStart(in));
@@ -138,23 +138,23 @@ Status RequireDefaultPolicyName(const json& in) {
 }  // namespace
 
 Result<json> KmsService::OpGetKeyPolicy(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kKeyOnly, false));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kKeyOnly, false));
   CK_RETURN_IF_ERROR(Authorize(c, *res.key, "GetKeyPolicy"));
   CK_RETURN_IF_ERROR(RequireDefaultPolicyName(in));
   return json{{"Policy", res.key->policy}, {"PolicyName", "default"}};
 }
 
 Result<json> KmsService::OpPutKeyPolicy(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kKeyOnly, false));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kKeyOnly, false));
   CK_RETURN_IF_ERROR(Authorize(c, *res.key, "PutKeyPolicy"));
   CK_RETURN_IF_ERROR(RequireDefaultPolicyName(in));
   std::string policy = Str(in, "Policy");
-  auto parsed = authorizer_.Parse(policy, iam::PolicyKind::kKeyPolicy);
+  auto parsed = authorizer_.Parse(policy, core::iam::PolicyKind::kKeyPolicy);
   if (!parsed.ok()) return AwsError("MalformedPolicyDocumentException", 400, parsed.status().message());
   if (!in.value("BypassPolicyLockoutSafetyCheck", false))
     CK_RETURN_IF_ERROR(CheckLockout(c, res.key->arn, res.key->account, **parsed));
   CK_ASSIGN_OR_RETURN(auto updated, keys_.Update(res.key->account, res.key->region, res.key->id,
-                                                 [&](kms::KeyRecord& k) {
+                                                 [&](core::kms::KeyRecord& k) {
                                                    k.policy = policy;
                                                    return Status::Ok();
                                                  }));
@@ -163,14 +163,14 @@ Result<json> KmsService::OpPutKeyPolicy(const json& in, Ctx& c) {
 }
 
 Result<json> KmsService::OpListKeyPolicies(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kKeyOnly, false));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kKeyOnly, false));
   CK_RETURN_IF_ERROR(Authorize(c, *res.key, "ListKeyPolicies"));
   return json{{"PolicyNames", {"default"}}, {"Truncated", false}};
 }
 
 Result<json> KmsService::OpCreateGrant(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kKeyOnly, true));
-  kms::Grant g;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kKeyOnly, true));
+  core::kms::Grant g;
   g.grantee = Str(in, "GranteePrincipal");
   g.retiring = Str(in, "RetiringPrincipal");
   g.name = Str(in, "Name");
@@ -182,7 +182,7 @@ Result<json> KmsService::OpCreateGrant(const json& in, Ctx& c) {
     if (con.contains("EncryptionContextSubset"))
       g.constraints.context_subset = con["EncryptionContextSubset"].get<std::map<std::string, std::string>>();
   }
-  iam::ContextKeys extra;
+  core::iam::ContextKeys extra;
   extra["kms:GrantOperations"] = g.operations;
   extra["kms:GranteePrincipal"] = {g.grantee};
   if (!g.retiring.empty()) extra["kms:RetiringPrincipal"] = {g.retiring};
@@ -199,7 +199,7 @@ Result<json> KmsService::OpCreateGrant(const json& in, Ctx& c) {
   g.created = c.now;
   std::string grant_id, token;
   CK_ASSIGN_OR_RETURN(auto updated, keys_.Update(res.key->account, res.key->region, res.key->id,
-                                                 [&](kms::KeyRecord& k) {
+                                                 [&](core::kms::KeyRecord& k) {
                                                    // Retrying with the same Name and parameters returns the same grant.
                                                    for (const auto& e : k.grants) {
                                                      if (!g.name.empty() && e.name == g.name && e.grantee == g.grantee &&
@@ -223,7 +223,7 @@ Result<json> KmsService::OpCreateGrant(const json& in, Ctx& c) {
 }
 
 Result<json> KmsService::OpListGrants(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kKeyOnly, true));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kKeyOnly, true));
   CK_RETURN_IF_ERROR(Authorize(c, *res.key, "ListGrants"));
   std::string id = Str(in, "GrantId"), grantee = Str(in, "GranteePrincipal");
   CK_ASSIGN_OR_RETURN(size_t start, MarkerStart(in));
@@ -231,7 +231,7 @@ Result<json> KmsService::OpListGrants(const json& in, Ctx& c) {
   for (const auto& g : res.key->grants) {
     if (!id.empty() && g.grant_id != id) continue;
     if (!grantee.empty() && g.grantee != grantee) continue;
-    items.push_back(kms::GrantJson(*res.key, g));
+    items.push_back(core::kms::GrantJson(*res.key, g));
   }
   return Page(std::move(items), start, LimitOf(in, 50), "Grants");
 }
@@ -245,7 +245,7 @@ Result<json> KmsService::OpListRetirableGrants(const json& in, Ctx& c) {
   std::sort(keys.begin(), keys.end(), [](const KeyPtr& a, const KeyPtr& b) { return a->arn < b->arn; });
   for (const auto& k : keys)
     for (const auto& g : k->grants)
-      if (g.retiring == retiring) items.push_back(kms::GrantJson(*k, g));
+      if (g.retiring == retiring) items.push_back(core::kms::GrantJson(*k, g));
   return Page(std::move(items), start, LimitOf(in, 50), "Grants");
 }
 
@@ -266,9 +266,9 @@ Result<json> KmsService::OpRetireGrant(const json& in, Ctx& c) {
     key_arn = Str(in, "KeyId");
     grant_id = Str(in, "GrantId");
   }
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, key_arn, kms::RefForms::kKeyOnly, true));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, key_arn, core::kms::RefForms::kKeyOnly, true));
   const Principal& p = c.caller.principal;
-  const kms::Grant* found = nullptr;
+  const core::kms::Grant* found = nullptr;
   for (const auto& g : res.key->grants)
     if (g.grant_id == grant_id) found = &g;
   if (!found) return AwsError("NotFoundException", 400, "Grant ID " + grant_id + " not found");  // INFERRED text
@@ -280,8 +280,8 @@ Result<json> KmsService::OpRetireGrant(const json& in, Ctx& c) {
                     "User: " + p.arn + " is not authorized to perform: kms:RetireGrant on resource: " + res.key->arn);
   if (in.value("DryRun", false)) return DryRun();
   CK_ASSIGN_OR_RETURN(auto updated, keys_.Update(res.key->account, res.key->region, res.key->id,
-                                                 [&](kms::KeyRecord& k) {
-                                                   std::erase_if(k.grants, [&](const kms::Grant& g) {
+                                                 [&](core::kms::KeyRecord& k) {
+                                                   std::erase_if(k.grants, [&](const core::kms::Grant& g) {
                                                      return g.grant_id == grant_id;
                                                    });
                                                    return Status::Ok();
@@ -291,14 +291,14 @@ Result<json> KmsService::OpRetireGrant(const json& in, Ctx& c) {
 }
 
 Result<json> KmsService::OpRevokeGrant(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kKeyOnly, true));
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kKeyOnly, true));
   CK_RETURN_IF_ERROR(Authorize(c, *res.key, "RevokeGrant"));
   if (in.value("DryRun", false)) return DryRun();
   std::string grant_id = Str(in, "GrantId");
   bool removed = false;
   CK_ASSIGN_OR_RETURN(auto updated, keys_.Update(res.key->account, res.key->region, res.key->id,
-                                                 [&](kms::KeyRecord& k) {
-                                                   removed = std::erase_if(k.grants, [&](const kms::Grant& g) {
+                                                 [&](core::kms::KeyRecord& k) {
+                                                   removed = std::erase_if(k.grants, [&](const core::kms::Grant& g) {
                                                                return g.grant_id == grant_id;
                                                              }) > 0;
                                                    if (!removed)

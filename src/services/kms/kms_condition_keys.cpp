@@ -15,7 +15,7 @@ constexpr std::string_view kContextPrefix = "kms:EncryptionContext:";
 }  // namespace
 
 std::span<const std::string> KmsConditionKeys::Find(std::string_view name) const {
-  using iam::EqualsIgnoreCase;
+  using core::iam::EqualsIgnoreCase;
   if (name.size() < 4 || !EqualsIgnoreCase(name.substr(0, 4), "kms:")) return {};
   if (EqualsIgnoreCase(name, "kms:CallerAccount")) return One(caller_.principal.account);
   if (EqualsIgnoreCase(name, "kms:ViaService")) return One(caller_.via_service);

@@ -18,11 +18,11 @@
 
 namespace ck::services {
 
-class KmsConditionKeys final : public iam::KeySource {
+class KmsConditionKeys final : public core::iam::KeySource {
  public:
   // `key`, `context` and `request_alias` may be null for calls on no key
   // (identity-only authorization), without a context or without an alias.
-  KmsConditionKeys(const KmsCaller& caller, const kms::KeyRecord* key, const kms::EncryptionContext* context,
+  KmsConditionKeys(const KmsCaller& caller, const core::kms::KeyRecord* key, const core::kms::EncryptionContext* context,
                    const std::string* request_alias)
       : caller_(caller), key_(key), context_(context), request_alias_(request_alias) {}
 
@@ -30,8 +30,8 @@ class KmsConditionKeys final : public iam::KeySource {
 
  private:
   const KmsCaller& caller_;
-  const kms::KeyRecord* key_;
-  const kms::EncryptionContext* context_;
+  const core::kms::KeyRecord* key_;
+  const core::kms::EncryptionContext* context_;
   const std::string* request_alias_;
   mutable std::vector<std::string> context_keys_;  // kms:EncryptionContextKeys, built on first use
   mutable bool context_keys_ready_ = false;

@@ -16,13 +16,13 @@ namespace {
 std::string Str(const json& in, const char* member) { return in.contains(member) ? in[member].get<std::string>() : ""; }
 bool Flag(const json& in, const char* member) { return in.contains(member) && in[member].get<bool>(); }
 
-Status RequireUsage(const kms::KeyRecord& k, const char* usage, std::string_view op) {
+Status RequireUsage(const core::kms::KeyRecord& k, const char* usage, std::string_view op) {
   if (k.usage != usage) return InvalidKeyUsage(k, op);
   return Status::Ok();
 }
 
 // INFERRED message; AWS's exact text for a mismatched algorithm was not found.
-Status AlgorithmMismatch(const kms::KeyRecord& k, const std::string& algorithm) {
+Status AlgorithmMismatch(const core::kms::KeyRecord& k, const std::string& algorithm) {
   return AwsError("InvalidKeyUsageException", 400,
                   "Algorithm " + algorithm + " is incompatible with key spec " + k.spec + ".");
 }
@@ -35,10 +35,10 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 Result<json> KmsService::OpEncrypt(const json& in, Ctx& c) {
   CK_ASSIGN_OR_RETURN(auto plaintext, DecodeBlob(in, "Plaintext"));
-  kms::EncryptionContext ec = ContextOf(in);
+  core::kms::EncryptionContext ec = ContextOf(in);
   std::string algorithm = Str(in, "EncryptionAlgorithm");
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, "Encrypt", &ec, res.alias_name));
   if (Flag(in, "DryRun")) return DryRun();
   CK_RETURN_IF_ERROR(RequireEnabled(k));
@@ -47,10 +47,10 @@ Result<json> KmsService::OpEncrypt(const json& in, Ctx& c) {
   if (k.symmetric()) {
     if (!algorithm.empty() && algorithm != "SYMMETRIC_DEFAULT") return AlgorithmMismatch(k, algorithm);
     algorithm = "SYMMETRIC_DEFAULT";
-    const kms::MaterialVersion& m = k.Current();
-    blob = kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, plaintext, ec);
+    const core::kms::MaterialVersion& m = k.Current();
+    blob = core::kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, plaintext, ec);
   } else {
-    if (!Contains(kms::EncryptionAlgorithmsFor(k.spec, k.usage), algorithm))
+    if (!Contains(core::kms::EncryptionAlgorithmsFor(k.spec, k.usage), algorithm))
       return AlgorithmMismatch(k, algorithm.empty() ? "SYMMETRIC_DEFAULT" : algorithm);
     CK_ASSIGN_OR_RETURN(blob, k.asymmetric->Encrypt(algorithm, plaintext));
   }
@@ -78,15 +78,15 @@ Result<json> KmsService::OpReEncrypt(const json& in, Ctx& c) {
   bool dry = Flag(in, "DryRun");
   CK_ASSIGN_OR_RETURN(auto plain, DoDecrypt(c, blob, ContextOf(in, "SourceEncryptionContext"), Str(in, "SourceKeyId"),
                                             src_alg, dry, "ReEncryptFrom"));
-  kms::EncryptionContext dst_ec = ContextOf(in, "DestinationEncryptionContext");
+  core::kms::EncryptionContext dst_ec = ContextOf(in, "DestinationEncryptionContext");
   std::string action = "kms:ReEncryptTo";
-  kms::ResolveOptions o;
+  core::kms::ResolveOptions o;
   o.action = action;
   o.caller_arn = c.caller.principal.arn;
-  auto res = kms::Resolve(keys_, c.caller.principal.account, c.caller.region, Str(in, "DestinationKeyId"), o);
+  auto res = core::kms::Resolve(keys_, c.caller.principal.account, c.caller.region, Str(in, "DestinationKeyId"), o);
   if (!res.ok()) return res.status();
   c.extra_key = res->key;
-  const kms::KeyRecord& k = *res->key;
+  const core::kms::KeyRecord& k = *res->key;
   CK_RETURN_IF_ERROR(Authorize(c, k, "ReEncryptTo", &dst_ec, res->alias_name));
   CK_RETURN_IF_ERROR(RequireEnabled(k));
   CK_RETURN_IF_ERROR(RequireUsage(k, "ENCRYPT_DECRYPT", "ReEncrypt"));
@@ -94,10 +94,10 @@ Result<json> KmsService::OpReEncrypt(const json& in, Ctx& c) {
   if (k.symmetric()) {
     if (!dst_alg.empty() && dst_alg != "SYMMETRIC_DEFAULT") return AlgorithmMismatch(k, dst_alg);
     dst_alg = "SYMMETRIC_DEFAULT";
-    const kms::MaterialVersion& m = k.Current();
-    out = kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, plain.plaintext, dst_ec);
+    const core::kms::MaterialVersion& m = k.Current();
+    out = core::kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, plain.plaintext, dst_ec);
   } else {
-    if (!Contains(kms::EncryptionAlgorithmsFor(k.spec, k.usage), dst_alg)) return AlgorithmMismatch(k, dst_alg);
+    if (!Contains(core::kms::EncryptionAlgorithmsFor(k.spec, k.usage), dst_alg)) return AlgorithmMismatch(k, dst_alg);
     CK_ASSIGN_OR_RETURN(out, k.asymmetric->Encrypt(dst_alg, plain.plaintext));
   }
   return json{{"CiphertextBlob", Base64Encode(out)},
@@ -142,16 +142,16 @@ Result<json> KmsService::OpGenerateDataKeyWithoutPlaintext(const json& in, Ctx& 
 
 Result<json> KmsService::DataKeyPair(const json& in, Ctx& c, bool with_plaintext) {
   std::string spec = Str(in, "KeyPairSpec");
-  kms::EncryptionContext ec = ContextOf(in);
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  core::kms::EncryptionContext ec = ContextOf(in);
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, c.op, &ec, res.alias_name));
   if (Flag(in, "DryRun")) return DryRun();
   CK_RETURN_IF_ERROR(RequireEnabled(k));
   if (!k.symmetric() || k.usage != "ENCRYPT_DECRYPT") return InvalidKeyUsage(k, c.op);
-  CK_ASSIGN_OR_RETURN(auto pair, kms::GenerateKeyPair(spec));
-  const kms::MaterialVersion& m = k.Current();
-  std::string blob = kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, pair.first, ec);
+  CK_ASSIGN_OR_RETURN(auto pair, core::kms::GenerateKeyPair(spec));
+  const core::kms::MaterialVersion& m = k.Current();
+  std::string blob = core::kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, pair.first, ec);
   json out = {{"PrivateKeyCiphertextBlob", Base64Encode(blob)},
               {"PublicKey", Base64Encode(pair.second)},
               {"KeyId", k.arn},
@@ -185,13 +185,13 @@ struct SignInput {
   bool digest = false;
 };
 
-Result<SignInput> ParseSign(const json& in, const kms::KeyRecord& k) {
+Result<SignInput> ParseSign(const json& in, const core::kms::KeyRecord& k) {
   SignInput s;
   CK_ASSIGN_OR_RETURN(s.message, DecodeBlob(in, "Message"));
   s.algorithm = Str(in, "SigningAlgorithm");
   s.digest = Str(in, "MessageType") == "DIGEST";
-  if (!Contains(kms::SigningAlgorithmsFor(k.spec, k.usage), s.algorithm)) return AlgorithmMismatch(k, s.algorithm);
-  if (s.digest && s.message.size() != kms::DigestSizeOf(s.algorithm))
+  if (!Contains(core::kms::SigningAlgorithmsFor(k.spec, k.usage), s.algorithm)) return AlgorithmMismatch(k, s.algorithm);
+  if (s.digest && s.message.size() != core::kms::DigestSizeOf(s.algorithm))
     return AwsError("ValidationException", 400, "Digest is invalid length for algorithm " + s.algorithm + ".");
   return s;
 }
@@ -199,8 +199,8 @@ Result<SignInput> ParseSign(const json& in, const kms::KeyRecord& k) {
 }  // namespace
 
 Result<json> KmsService::OpSign(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, "Sign", nullptr, res.alias_name));
   if (Flag(in, "DryRun")) return DryRun();
   CK_RETURN_IF_ERROR(RequireEnabled(k));
@@ -211,8 +211,8 @@ Result<json> KmsService::OpSign(const json& in, Ctx& c) {
 }
 
 Result<json> KmsService::OpVerify(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, "Verify", nullptr, res.alias_name));
   if (Flag(in, "DryRun")) return DryRun();
   CK_RETURN_IF_ERROR(RequireEnabled(k));
@@ -225,8 +225,8 @@ Result<json> KmsService::OpVerify(const json& in, Ctx& c) {
 }
 
 Result<json> KmsService::OpGetPublicKey(const json& in, Ctx& c) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, "GetPublicKey", nullptr, res.alias_name));
   CK_RETURN_IF_ERROR(RequireEnabled(k));
   if (!k.asymmetric)
@@ -237,9 +237,9 @@ Result<json> KmsService::OpGetPublicKey(const json& in, Ctx& c) {
               {"CustomerMasterKeySpec", k.spec},
               {"KeySpec", k.spec},
               {"KeyUsage", k.usage}};
-  auto enc = kms::EncryptionAlgorithmsFor(k.spec, k.usage);
+  auto enc = core::kms::EncryptionAlgorithmsFor(k.spec, k.usage);
   if (!enc.empty()) out["EncryptionAlgorithms"] = enc;
-  auto sig = kms::SigningAlgorithmsFor(k.spec, k.usage);
+  auto sig = core::kms::SigningAlgorithmsFor(k.spec, k.usage);
   if (!sig.empty()) out["SigningAlgorithms"] = sig;
   return out;
 }
@@ -247,14 +247,14 @@ Result<json> KmsService::OpGetPublicKey(const json& in, Ctx& c) {
 Result<json> KmsService::OpGenerateMac(const json& in, Ctx& c) {
   CK_ASSIGN_OR_RETURN(auto message, DecodeBlob(in, "Message"));
   std::string algorithm = Str(in, "MacAlgorithm");
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, "GenerateMac", nullptr, res.alias_name));
   if (Flag(in, "DryRun")) return DryRun();
   CK_RETURN_IF_ERROR(RequireEnabled(k));
   CK_RETURN_IF_ERROR(RequireUsage(k, "GENERATE_VERIFY_MAC", "GenerateMac"));
-  if (!Contains(kms::MacAlgorithmsFor(k.spec), algorithm)) return AlgorithmMismatch(k, algorithm);
-  return json{{"Mac", Base64Encode(kms::Hmac(algorithm, k.Current().plain, message))},
+  if (!Contains(core::kms::MacAlgorithmsFor(k.spec), algorithm)) return AlgorithmMismatch(k, algorithm);
+  return json{{"Mac", Base64Encode(core::kms::Hmac(algorithm, k.Current().plain, message))},
               {"MacAlgorithm", algorithm},
               {"KeyId", k.arn}};
 }
@@ -263,14 +263,14 @@ Result<json> KmsService::OpVerifyMac(const json& in, Ctx& c) {
   CK_ASSIGN_OR_RETURN(auto message, DecodeBlob(in, "Message"));
   CK_ASSIGN_OR_RETURN(auto mac, DecodeBlob(in, "Mac"));
   std::string algorithm = Str(in, "MacAlgorithm");
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, Str(in, "KeyId"), core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, "VerifyMac", nullptr, res.alias_name));
   if (Flag(in, "DryRun")) return DryRun();
   CK_RETURN_IF_ERROR(RequireEnabled(k));
   CK_RETURN_IF_ERROR(RequireUsage(k, "GENERATE_VERIFY_MAC", "VerifyMac"));
-  if (!Contains(kms::MacAlgorithmsFor(k.spec), algorithm)) return AlgorithmMismatch(k, algorithm);
-  std::string expected = kms::Hmac(algorithm, k.Current().plain, message);
+  if (!Contains(core::kms::MacAlgorithmsFor(k.spec), algorithm)) return AlgorithmMismatch(k, algorithm);
+  std::string expected = core::kms::Hmac(algorithm, k.Current().plain, message);
   if (expected.size() != mac.size() || CRYPTO_memcmp(expected.data(), mac.data(), mac.size()) != 0)
     return AwsError("KMSInvalidMacException", 400, "");
   return json{{"KeyId", k.arn}, {"MacValid", true}, {"MacAlgorithm", algorithm}};

@@ -14,25 +14,25 @@ using kmsimpl::KeyPtr;
 
 namespace kmsimpl {
 
-Status RequireEnabled(const kms::KeyRecord& k) {
+Status RequireEnabled(const core::kms::KeyRecord& k) {
   switch (k.state) {
-    case kms::KeyState::kEnabled: return Status::Ok();
-    case kms::KeyState::kDisabled: return AwsError("DisabledException", 400, k.arn + " is disabled.");
-    case kms::KeyState::kPendingDeletion:
+    case core::kms::KeyState::kEnabled: return Status::Ok();
+    case core::kms::KeyState::kDisabled: return AwsError("DisabledException", 400, k.arn + " is disabled.");
+    case core::kms::KeyState::kPendingDeletion:
       return AwsError("KMSInvalidStateException", 400, k.arn + " is pending deletion.");
-    case kms::KeyState::kPendingImport:
+    case core::kms::KeyState::kPendingImport:
       return AwsError("KMSInvalidStateException", 400, k.arn + " is pending import.");
   }
   return Status::Ok();
 }
 
-Status RequireNotPendingDeletion(const kms::KeyRecord& k) {
-  if (k.state == kms::KeyState::kPendingDeletion)
+Status RequireNotPendingDeletion(const core::kms::KeyRecord& k) {
+  if (k.state == core::kms::KeyState::kPendingDeletion)
     return AwsError("KMSInvalidStateException", 400, k.arn + " is pending deletion.");
   return Status::Ok();
 }
 
-Status InvalidKeyUsage(const kms::KeyRecord& k, std::string_view op) {
+Status InvalidKeyUsage(const core::kms::KeyRecord& k, std::string_view op) {
   // AWS-SEMANTICS §1.4 (recorded): "<ARN> key usage is SIGN_VERIFY which is not valid for Encrypt."
   return AwsError("InvalidKeyUsageException", 400,
                   k.arn + " key usage is " + k.usage + " which is not valid for " + std::string(op) + ".");
@@ -49,8 +49,8 @@ Result<std::string> DecodeBlob(const json& in, const char* member) {
   return std::move(*b);
 }
 
-kms::EncryptionContext ContextOf(const json& in, const char* member) {
-  kms::EncryptionContext out;
+core::kms::EncryptionContext ContextOf(const json& in, const char* member) {
+  core::kms::EncryptionContext out;
   if (in.contains(member) && in[member].is_object())
     for (const auto& [k, v] : in[member].items()) out[k] = v.get<std::string>();
   return out;
@@ -67,7 +67,7 @@ Result<size_t> MarkerStart(const json& in) {
   return pos;
 }
 
-std::string NewRequestId() { return kms::NewKeyId(); }
+std::string NewRequestId() { return core::kms::NewKeyId(); }
 
 }  // namespace kmsimpl
 
@@ -286,19 +286,19 @@ Result<json> KmsService::Call(std::string_view operation, const json& input, con
   });
 }
 
-Result<kms::Resolution> KmsService::ResolveFor(Ctx& c, std::string_view ref, kms::RefForms forms, bool cross) {
-  kms::ResolveOptions o;
+Result<core::kms::Resolution> KmsService::ResolveFor(Ctx& c, std::string_view ref, core::kms::RefForms forms, bool cross) {
+  core::kms::ResolveOptions o;
   o.forms = forms;
   o.cross_account = cross;
   o.action = c.action;
   o.caller_arn = c.caller.principal.arn;
-  auto r = kms::Resolve(keys_, c.caller.principal.account, c.caller.region, ref, o);
+  auto r = core::kms::Resolve(keys_, c.caller.principal.account, c.caller.region, ref, o);
   if (r.ok() && !c.key) c.key = r->key;
   return r;
 }
 
-bool KmsService::GrantAllows(const kms::KeyRecord& key, const Principal& p, std::string_view op,
-                             const kms::EncryptionContext* ec) const {
+bool KmsService::GrantAllows(const core::kms::KeyRecord& key, const Principal& p, std::string_view op,
+                             const core::kms::EncryptionContext* ec) const {
   if (key.grants.empty()) return false;
   std::string root = "arn:aws:iam::" + p.account + ":root";
   for (const auto& g : key.grants) {
@@ -321,9 +321,9 @@ bool KmsService::GrantAllows(const kms::KeyRecord& key, const Principal& p, std:
   return false;
 }
 
-Status KmsService::Authorize(Ctx& c, const kms::KeyRecord& key, std::string_view action,
-                             const kms::EncryptionContext* ec, const std::string& request_alias,
-                             iam::ContextKeys extra) {
+Status KmsService::Authorize(Ctx& c, const core::kms::KeyRecord& key, std::string_view action,
+                             const core::kms::EncryptionContext* ec, const std::string& request_alias,
+                             core::iam::ContextKeys extra) {
   const KmsCaller& caller = c.caller;
   AuthzRequest r;
   r.principal = &caller.principal;
@@ -342,7 +342,7 @@ Status KmsService::Authorize(Ctx& c, const kms::KeyRecord& key, std::string_view
   r.secure_transport = caller.secure_transport;
   CK_ASSIGN_OR_RETURN(auto decision, authorizer_.Authorize(r));
   if (decision.allowed()) return Status::Ok();
-  if (decision.decision == iam::Decision::kImplicitDeny && GrantAllows(key, caller.principal, action, ec))
+  if (decision.decision == core::iam::Decision::kImplicitDeny && GrantAllows(key, caller.principal, action, ec))
     return Status::Ok();
   return AccessDeniedFor(decision, "AccessDeniedException", 400, key.account != caller.principal.account);
 }
@@ -363,31 +363,31 @@ Status KmsService::AuthorizeIdentity(Ctx& c, std::string_view action, const std:
   return AccessDeniedFor(decision, "AccessDeniedException", 400);
 }
 
-Result<KmsDataKey> KmsService::DoGenerateDataKey(Ctx& c, std::string_view key_ref, const kms::EncryptionContext& ec,
+Result<KmsDataKey> KmsService::DoGenerateDataKey(Ctx& c, std::string_view key_ref, const core::kms::EncryptionContext& ec,
                                                  int n, bool dry_run, const std::string& action) {
-  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, key_ref, kms::RefForms::kAny, true));
-  const kms::KeyRecord& k = *res.key;
+  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, key_ref, core::kms::RefForms::kAny, true));
+  const core::kms::KeyRecord& k = *res.key;
   CK_RETURN_IF_ERROR(Authorize(c, k, action, &ec, res.alias_name));
   if (dry_run) return kmsimpl::DryRun();
   CK_RETURN_IF_ERROR(kmsimpl::RequireEnabled(k));
   if (k.usage != "ENCRYPT_DECRYPT" || !k.symmetric()) return kmsimpl::InvalidKeyUsage(k, action);
   KmsDataKey out;
   out.plaintext = crypto::RandomBytes(static_cast<size_t>(n));
-  const kms::MaterialVersion& m = k.Current();
-  out.ciphertext_blob = kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, out.plaintext, ec);
+  const core::kms::MaterialVersion& m = k.Current();
+  out.ciphertext_blob = core::kms::SealBlob({k.account, k.region, k.id, m.version}, m.plain, out.plaintext, ec);
   out.key_arn = k.arn;
   return out;
 }
 
-Result<KmsDecrypted> KmsService::DoDecrypt(Ctx& c, std::string_view blob, const kms::EncryptionContext& ec,
+Result<KmsDecrypted> KmsService::DoDecrypt(Ctx& c, std::string_view blob, const core::kms::EncryptionContext& ec,
                                            const std::string& key_ref, const std::string& algorithm, bool dry_run,
                                            const std::string& action) {
-  kms::Resolution given;
+  core::kms::Resolution given;
   if (!key_ref.empty()) {
-    CK_ASSIGN_OR_RETURN(given, ResolveFor(c, key_ref, kms::RefForms::kAny, true));
+    CK_ASSIGN_OR_RETURN(given, ResolveFor(c, key_ref, core::kms::RefForms::kAny, true));
   }
   if (given.key && !given.key->symmetric()) {
-    const kms::KeyRecord& k = *given.key;
+    const core::kms::KeyRecord& k = *given.key;
     CK_RETURN_IF_ERROR(Authorize(c, k, action, nullptr, given.alias_name));
     if (dry_run) return kmsimpl::DryRun();
     CK_RETURN_IF_ERROR(kmsimpl::RequireEnabled(k));
@@ -399,27 +399,27 @@ Result<KmsDecrypted> KmsService::DoDecrypt(Ctx& c, std::string_view blob, const 
     CK_ASSIGN_OR_RETURN(auto plain, k.asymmetric->Decrypt(algorithm, blob));
     return KmsDecrypted{std::move(plain), k.arn};
   }
-  CK_ASSIGN_OR_RETURN(auto header, kms::ParseBlobHeader(blob));
+  CK_ASSIGN_OR_RETURN(auto header, core::kms::ParseBlobHeader(blob));
   // INFERRED: a blob of another region's key cannot be found in this region.
-  if (header.region != c.caller.region) return kms::InvalidCiphertext();
+  if (header.region != c.caller.region) return core::kms::InvalidCiphertext();
   KeyPtr key = keys_.FindKey(header.account, header.region, header.key_id);
-  std::string blob_arn = kms::KeyArn(header.region, header.account, header.key_id);
+  std::string blob_arn = core::kms::KeyArn(header.region, header.account, header.key_id);
   if (given.key && given.key->arn != blob_arn)
     return AwsError("IncorrectKeyException", 400,
                     "The key ID in the request does not identify a CMK that can perform this operation.");
   if (key_ref.empty()) c.blob_key_arn = blob_arn;
   if (!key) {
-    if (header.account != c.caller.principal.account) return kms::RedactedDenial(c.caller.principal.arn, "kms:" + action);
-    return AwsError("NotFoundException", 400, kms::KeyDoesNotExist(blob_arn));
+    if (header.account != c.caller.principal.account) return core::kms::RedactedDenial(c.caller.principal.arn, "kms:" + action);
+    return AwsError("NotFoundException", 400, core::kms::KeyDoesNotExist(blob_arn));
   }
   if (!c.key) c.key = key;
   CK_RETURN_IF_ERROR(Authorize(c, *key, action, &ec, given.alias_name));
   if (dry_run) return kmsimpl::DryRun();
   CK_RETURN_IF_ERROR(kmsimpl::RequireEnabled(*key));
-  if (!algorithm.empty() && algorithm != "SYMMETRIC_DEFAULT") return kms::InvalidCiphertext();
-  const kms::MaterialVersion* m = key->Material(header.version);
-  if (!m) return kms::InvalidCiphertext();
-  CK_ASSIGN_OR_RETURN(auto plain, kms::OpenBlob(blob, m->plain, ec));
+  if (!algorithm.empty() && algorithm != "SYMMETRIC_DEFAULT") return core::kms::InvalidCiphertext();
+  const core::kms::MaterialVersion* m = key->Material(header.version);
+  if (!m) return core::kms::InvalidCiphertext();
+  CK_ASSIGN_OR_RETURN(auto plain, core::kms::OpenBlob(blob, m->plain, ec));
   return KmsDecrypted{std::move(plain), key->arn};
 }
 
@@ -475,11 +475,11 @@ Result<KmsDecrypted> KmsService::Decrypt(std::string_view blob, const KmsEncrypt
 Result<KmsKeyDescription> KmsService::DescribeKey(std::string_view key_ref, const KmsCaller& caller) {
   return Run<KmsKeyDescription>("DescribeKey", caller, json{{"keyId", key_ref}},
                                 [&](Ctx& c) -> Result<KmsKeyDescription> {
-                                  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, key_ref, kms::RefForms::kAny, true));
-                                  const kms::KeyRecord& k = *res.key;
+                                  CK_ASSIGN_OR_RETURN(auto res, ResolveFor(c, key_ref, core::kms::RefForms::kAny, true));
+                                  const core::kms::KeyRecord& k = *res.key;
                                   CK_RETURN_IF_ERROR(Authorize(c, k, "DescribeKey", nullptr, res.alias_name));
                                   return KmsKeyDescription{k.arn,     k.id,      k.account, k.region,
-                                                           kms::KeyStateName(k.state), k.manager, k.spec, k.usage};
+                                                           core::kms::KeyStateName(k.state), k.manager, k.spec, k.usage};
                                 });
 }
 

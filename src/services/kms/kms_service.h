@@ -1,7 +1,7 @@
 // KMS (JSON 1.1, TrentService.*) and the in-process KmsClient, one code path.
 //
 // Every operation runs inside Run(): it resolves key references with
-// kms::Resolve (AWS-SEMANTICS §1.3), authorizes with the key policy as the
+// core::kms::Resolve (AWS-SEMANTICS §1.3), authorizes with the key policy as the
 // required resource policy plus the caller's IAM policies and grants, checks
 // key state and usage, does the work, and records a CloudTrail event in the
 // caller's account and, for allowed cross-account use, the key owner's.
@@ -71,19 +71,19 @@ class KmsService final : public Service, public KmsClient {
   void RecordEvent(const Ctx& c, const Status& status, std::string request_parameters);
 
   // Resolution + authorization + DryRun check, for operations on one key.
-  Result<kms::Resolution> ResolveFor(Ctx& c, std::string_view ref, kms::RefForms forms, bool cross_account);
-  Status Authorize(Ctx& c, const kms::KeyRecord& key, std::string_view action,
-                   const kms::EncryptionContext* context = nullptr, const std::string& request_alias = "",
-                   iam::ContextKeys extra = {});
+  Result<core::kms::Resolution> ResolveFor(Ctx& c, std::string_view ref, core::kms::RefForms forms, bool cross_account);
+  Status Authorize(Ctx& c, const core::kms::KeyRecord& key, std::string_view action,
+                   const core::kms::EncryptionContext* context = nullptr, const std::string& request_alias = "",
+                   core::iam::ContextKeys extra = {});
   // Identity-only authorization (resource "*" or an alias ARN).
   Status AuthorizeIdentity(Ctx& c, std::string_view action, const std::string& resource);
-  bool GrantAllows(const kms::KeyRecord& key, const Principal& p, std::string_view op,
-                   const kms::EncryptionContext* context) const;
+  bool GrantAllows(const core::kms::KeyRecord& key, const Principal& p, std::string_view op,
+                   const core::kms::EncryptionContext* context) const;
 
   // Shared crypto cores (typed; the JSON handlers and KmsClient wrappers call them).
-  Result<KmsDataKey> DoGenerateDataKey(Ctx& c, std::string_view key_ref, const kms::EncryptionContext& context,
+  Result<KmsDataKey> DoGenerateDataKey(Ctx& c, std::string_view key_ref, const core::kms::EncryptionContext& context,
                                        int number_of_bytes, bool dry_run, const std::string& action);
-  Result<KmsDecrypted> DoDecrypt(Ctx& c, std::string_view blob, const kms::EncryptionContext& context,
+  Result<KmsDecrypted> DoDecrypt(Ctx& c, std::string_view blob, const core::kms::EncryptionContext& context,
                                  const std::string& key_ref, const std::string& algorithm, bool dry_run,
                                  const std::string& action);
 
@@ -122,7 +122,7 @@ class KmsService final : public Service, public KmsClient {
   Result<nlohmann::json> OpUnsupported(const nlohmann::json& in, Ctx& c);
   Result<nlohmann::json> OpDescribeCustomKeyStores(const nlohmann::json& in, Ctx& c);
   Result<kmsimpl::KeyPtr> Mutate(Ctx& c, const nlohmann::json& in, std::string_view action,
-                                 const std::function<Status(kms::KeyRecord&)>& fn);
+                                 const std::function<Status(core::kms::KeyRecord&)>& fn);
   // kms_access.cpp
   Result<nlohmann::json> OpCreateAlias(const nlohmann::json& in, Ctx& c);
   Result<nlohmann::json> OpUpdateAlias(const nlohmann::json& in, Ctx& c);
@@ -138,7 +138,7 @@ class KmsService final : public Service, public KmsClient {
   Result<nlohmann::json> OpRevokeGrant(const nlohmann::json& in, Ctx& c);
   // Lock-out safety check for a new key policy (CreateKey, PutKeyPolicy).
   Status CheckLockout(Ctx& c, const std::string& key_arn, const std::string& key_account,
-                      const iam::Policy& policy);
+                      const core::iam::Policy& policy);
 
   PolicyAuthorizer& authorizer_;
   cloudtrail::EventRecorder& events_;
@@ -149,12 +149,12 @@ class KmsService final : public Service, public KmsClient {
 // Helpers shared by the op files.
 namespace kmsimpl {
 // "<ARN> is disabled." / "... is pending deletion." / "... is pending import.".
-Status RequireEnabled(const kms::KeyRecord& key);
-Status RequireNotPendingDeletion(const kms::KeyRecord& key);
-Status InvalidKeyUsage(const kms::KeyRecord& key, std::string_view op);
+Status RequireEnabled(const core::kms::KeyRecord& key);
+Status RequireNotPendingDeletion(const core::kms::KeyRecord& key);
+Status InvalidKeyUsage(const core::kms::KeyRecord& key, std::string_view op);
 Status DryRun();
 Result<std::string> DecodeBlob(const nlohmann::json& in, const char* member);
-kms::EncryptionContext ContextOf(const nlohmann::json& in, const char* member = "EncryptionContext");
+core::kms::EncryptionContext ContextOf(const nlohmann::json& in, const char* member = "EncryptionContext");
 // Paging over a sorted list: Marker is the index as a decimal string.
 Result<size_t> MarkerStart(const nlohmann::json& in);
 std::string NewRequestId();

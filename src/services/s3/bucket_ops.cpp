@@ -105,7 +105,7 @@ Status ValidatePolicy(S3Service& s, const std::string& bucket, const std::string
   } catch (const std::exception&) {
     return AwsError("MalformedPolicy", 400, "This policy contains invalid Json");
   }
-  auto parsed = s.authorizer().Parse(text, iam::PolicyKind::kResource);
+  auto parsed = s.authorizer().Parse(text, core::iam::PolicyKind::kResource);
   if (!parsed.ok()) return AwsError("MalformedPolicy", 400, parsed.status().message());
   json stmts = doc.value("Statement", json::array());
   if (stmts.is_object()) stmts = json::array({stmts});
@@ -119,7 +119,7 @@ Status ValidatePolicy(S3Service& s, const std::string& bucket, const std::string
       std::string prefix = "arn:aws:s3:::";
       std::string rest = StartsWith(v, prefix) ? v.substr(prefix.size()) : "";
       std::string bucket_part = rest.substr(0, rest.find('/'));
-      if (rest.empty() || !iam::GlobMatch(bucket_part, bucket))
+      if (rest.empty() || !core::iam::GlobMatch(bucket_part, bucket))
         return AwsError("MalformedPolicy", 400, "Policy has invalid resource");
     }
   }
@@ -130,7 +130,7 @@ bool CorsMatch(const json& rule, const std::string& origin, const std::string& m
                const std::vector<std::string>& req_headers) {
   bool origin_ok = false;
   for (const auto& o : rule.value("AllowedOrigins", json::array()))
-    if (iam::GlobMatch(o.get<std::string>(), origin)) origin_ok = true;
+    if (core::iam::GlobMatch(o.get<std::string>(), origin)) origin_ok = true;
   if (!origin_ok) return false;
   bool method_ok = false;
   for (const auto& m : rule.value("AllowedMethods", json::array()))
@@ -139,7 +139,7 @@ bool CorsMatch(const json& rule, const std::string& origin, const std::string& m
   for (const auto& h : req_headers) {
     bool ok = false;
     for (const auto& a : rule.value("AllowedHeaders", json::array()))
-      if (iam::GlobMatch(ToLower(a.get<std::string>()), h, true)) ok = true;
+      if (core::iam::GlobMatch(ToLower(a.get<std::string>()), h, true)) ok = true;
     if (!ok) return false;
   }
   return true;

@@ -44,8 +44,8 @@ std::string AfterPrefix(const std::string& bucket, const std::string& cp) {
   return storage::PrefixSuccessor(ObjectPrefix(bucket, cp)).value_or("");
 }
 
-iam::ContextKeys ListKeys(const ListParams& p) {
-  iam::ContextKeys keys;
+core::iam::ContextKeys ListKeys(const ListParams& p) {
+  core::iam::ContextKeys keys;
   keys["s3:prefix"] = {p.prefix};
   if (!p.delimiter.empty()) keys["s3:delimiter"] = {p.delimiter};
   keys["s3:max-keys"] = {std::to_string(p.max_keys)};

@@ -143,10 +143,10 @@ void DeleteBlobs(S3Service& s, const std::vector<Segment>& segments) {
 // --- Access ---
 
 Status Authorize(S3Service& s, Call& c, const BucketRecord& b, const std::string& action, const std::string& key,
-                 iam::ContextKeys keys) {
-  std::shared_ptr<const iam::Policy> policy;
+                 core::iam::ContextKeys keys) {
+  std::shared_ptr<const core::iam::Policy> policy;
   if (b.policy) {
-    auto parsed = s.authorizer().Parse(*b.policy, iam::PolicyKind::kResource);
+    auto parsed = s.authorizer().Parse(*b.policy, core::iam::PolicyKind::kResource);
     if (parsed.ok()) policy = *parsed;
   }
   const Principal& p = c.principal();

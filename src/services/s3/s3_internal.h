@@ -89,13 +89,13 @@ void DeleteBlobs(S3Service& s, const std::vector<Segment>& segments);
 // callers pass only through a public bucket policy the bucket's public
 // access block does not restrict.
 Status Authorize(S3Service& s, Call& c, const BucketRecord& b, const std::string& action, const std::string& key,
-                 iam::ContextKeys keys = {});
+                 core::iam::ContextKeys keys = {});
 // ACL headers under the bucket's ownership setting.
 Status CheckAclHeaders(const Call& c, const BucketRecord& b);
 
 // --- Server-side encryption (sse_ops.cpp) ---
 // Policy condition keys of a write (s3:x-amz-server-side-encryption, ...-aws-kms-key-id, acl, storage class).
-iam::ContextKeys WriteConditionKeys(const Call& c);
+core::iam::ContextKeys WriteConditionKeys(const Call& c);
 SseCaller SseCallerFor(const Call& c, const BucketRecord& b);
 // Validates the request's SSE headers, picks the encryption (request over
 // bucket default) and obtains the new object's keys (KMS as the requester).

@@ -7,8 +7,8 @@
 
 namespace ck::services::s3 {
 
-iam::ContextKeys WriteConditionKeys(const Call& c) {
-  iam::ContextKeys keys;
+core::iam::ContextKeys WriteConditionKeys(const Call& c) {
+  core::iam::ContextKeys keys;
   // INFERRED (AWS-SEMANTICS §2.8): the keys carry the headers as sent, not the
   // bucket default and not a normalized key ARN; absent headers leave them unset.
   for (const char* h : {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-acl",

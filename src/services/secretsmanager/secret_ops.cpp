@@ -202,7 +202,7 @@ Result<json> SecretsManagerService::TagResource(const json& in, RequestContext& 
 
 Result<json> SecretsManagerService::PutResourcePolicy(const json& in, RequestContext& ctx) {
   std::string policy = Str(in, "ResourcePolicy");
-  auto parsed = iam::ParsePolicy(policy, iam::PolicyKind::kResource, {});
+  auto parsed = core::iam::ParsePolicy(policy, core::iam::PolicyKind::kResource, {});
   if (!parsed.ok()) return AwsError("MalformedPolicyDocumentException", 400, parsed.status().message());
   return Mutate(Str(in, "SecretId"), ctx, "PutResourcePolicy", [&](sm::Secret& s) -> Result<json> {
     s.policy = policy;
@@ -230,7 +230,7 @@ Result<json> SecretsManagerService::ValidateResourcePolicy(const json& in, Reque
   } else {
     CK_RETURN_IF_ERROR(Authorize(ctx, "ValidateResourcePolicy", ctx.principal.account, "*", ""));
   }
-  auto parsed = iam::ParsePolicy(Str(in, "ResourcePolicy"), iam::PolicyKind::kResource, {});
+  auto parsed = core::iam::ParsePolicy(Str(in, "ResourcePolicy"), core::iam::PolicyKind::kResource, {});
   if (parsed.ok()) return json{{"PolicyValidationPassed", true}, {"ValidationErrors", json::array()}};
   return json{{"PolicyValidationPassed", false},
               {"ValidationErrors",

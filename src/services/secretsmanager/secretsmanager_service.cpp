@@ -138,9 +138,9 @@ Status SecretsManagerService::Authorize(RequestContext& ctx, const std::string& 
   r.region = ctx.region;
   r.source_ip = ctx.source_ip;
   r.secure_transport = ctx.secure_transport;
-  std::shared_ptr<const iam::Policy> parsed;
+  std::shared_ptr<const core::iam::Policy> parsed;
   if (!policy.empty()) {
-    CK_ASSIGN_OR_RETURN(parsed, authz_.Parse(policy, iam::PolicyKind::kResource));
+    CK_ASSIGN_OR_RETURN(parsed, authz_.Parse(policy, core::iam::PolicyKind::kResource));
     r.resource_policy = parsed.get();
   }
   CK_ASSIGN_OR_RETURN(auto result, authz_.Authorize(r));

@@ -86,7 +86,7 @@ Result<api::sts::AssumeRoleResponse> StsService::AssumeRole(const api::sts::Assu
 
   // Trust policy as the resource policy: it must allow the caller (directly,
   // or its account, which then needs the caller's identity policy too).
-  auto trust = authorizer_.Parse(role->trust_policy, iam::PolicyKind::kTrust);
+  auto trust = authorizer_.Parse(role->trust_policy, core::iam::PolicyKind::kTrust);
   if (!trust.ok()) return denied();
   AuthzRequest req = AuthzRequest::For(ctx, "sts:AssumeRole", role->arn);
   req.resource_account = role->account;
@@ -108,7 +108,7 @@ Result<api::sts::AssumeRoleResponse> StsService::AssumeRole(const api::sts::Assu
 
   StsSession s = NewSession(role->account, "assumed-role", clock_.Now() + std::chrono::seconds(duration));
   if (in.policy) {
-    auto parsed = iam::ParsePolicy(*in.policy, iam::PolicyKind::kSession);
+    auto parsed = core::iam::ParsePolicy(*in.policy, core::iam::PolicyKind::kSession);
     if (!parsed.ok()) return errors::MalformedPolicyDocument(parsed.status().message());
     s.session_policy = *in.policy;
   }
