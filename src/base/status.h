@@ -36,7 +36,7 @@ enum class Code {
 int DefaultHttpStatus(Code code);
 const char* CodeName(Code code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -99,7 +99,7 @@ Status AwsError(std::string aws_code, int http_status, std::string message);
 
 // Result<T>: a value or a non-OK Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}                       // NOLINT(implicit)
   Result(Status status) : v_(std::move(status)) { assert(!std::get<Status>(v_).ok()); }  // NOLINT
