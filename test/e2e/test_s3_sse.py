@@ -13,7 +13,7 @@ import unittest
 import botocore.exceptions
 
 from crosskey import ACCOUNT1, REGION, Server, error_of
-from test_s3_sse_helpers import ErrorAssertions, World, assume_role, client_for, doc, events, key_arn, sse_c_key, with_context
+from sse_world import ErrorAssertions, World, assume_role, client_for, doc, events, key_arn, sse_c_key, with_context
 
 SEG = 64 * 1024
 

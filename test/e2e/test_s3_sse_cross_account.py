@@ -9,7 +9,7 @@ import unittest
 import botocore.exceptions
 
 from crosskey import ACCOUNT1, ACCOUNT2, REGION, Server, error_of
-from test_s3_sse_helpers import ErrorAssertions, World, doc, event_ids, events, k1_policy, with_context
+from sse_world import ErrorAssertions, World, doc, event_ids, events, k1_policy, with_context
 
 REDACTED = ("User: arn:aws:sts::%s:assumed-role/role2/session2 is not authorized to perform: %s on this resource "
             "because the resource does not exist in this Region, no resource-based policies allow access, or a "

@@ -28,7 +28,7 @@ import unittest
 import botocore.exceptions
 
 from crosskey import ACCOUNT1, ACCOUNT2, Server, error_of
-from test_s3_sse_helpers import World, events, with_context
+from sse_world import World, events, with_context
 
 
 class SeedCase(unittest.TestCase):
