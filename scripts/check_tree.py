@@ -33,8 +33,10 @@ LAYERS = {
     "core": {"base", "crypto", "core"},
     "storage": {"base", "crypto", "storage"},
     "services": {"base", "crypto", "http", "wire", "api", "auth", "core", "storage", "services"},
-    "tools": {"base", "crypto", "http", "wire", "api", "auth", "core", "tools"},
-    "server": {"base", "crypto", "http", "wire", "api", "auth", "core", "storage", "services", "server", "tools"},
+    "client": {"base", "crypto", "http", "wire", "api", "auth", "client"},
+    "tools": {"base", "crypto", "http", "wire", "api", "auth", "core", "client", "tools"},
+    "server": {"base", "crypto", "http", "wire", "api", "auth", "core", "storage", "services", "server", "client",
+               "tools"},
     "exe": {"base", "server", "tools", "exe"},
 }
 
