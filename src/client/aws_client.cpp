@@ -47,7 +47,7 @@ std::string RegionOfRedirect(const Status& s, const HttpResult& r) {
 
 }  // namespace
 
-AwsClient::AwsClient(std::string service, ClientOptions options, std::shared_ptr<CredentialChain> credentials)
+AwsClient::AwsClient(std::string service, ClientOptions options, std::shared_ptr<CredentialSource> credentials)
     : service_(std::move(service)), options_(std::move(options)), credentials_(std::move(credentials)),
       model_(wire::FindService(service_)),
       transport_(TransportOptions{.ca_bundle = options_.ca_bundle, .timeout = options_.timeout}),

@@ -58,7 +58,7 @@ class RateLimiter {
 
 class AwsClient {
  public:
-  AwsClient(std::string service, ClientOptions options, std::shared_ptr<CredentialChain> credentials);
+  AwsClient(std::string service, ClientOptions options, std::shared_ptr<CredentialSource> credentials);
 
   template <typename Op>
   Result<typename Op::Output> Call(const typename Op::Input& input) {
@@ -76,6 +76,7 @@ class AwsClient {
   Result<Document> CallDocument(const wire::Operation& op, const Document& input);
 
   const std::string& region() const { return options_.region; }
+  const ClientOptions& options() const { return options_; }
 
   // The attempts' backoff before attempt `n` (1-based), without jitter: for tests.
   static std::chrono::milliseconds BackoffCeiling(int n);
@@ -92,7 +93,7 @@ class AwsClient {
 
   std::string service_;
   ClientOptions options_;
-  std::shared_ptr<CredentialChain> credentials_;
+  std::shared_ptr<CredentialSource> credentials_;
   const wire::ServiceModel* model_;
   Transport transport_;
   RateLimiter limiter_;

@@ -54,11 +54,28 @@ using AssumeRoleFn = std::function<Result<Credentials>(const Credentials& source
 using IniFile = std::map<std::string, std::map<std::string, std::string>>;
 Result<IniFile> ParseIni(std::string_view text, const std::string& file_name);
 
-class CredentialChain {
+// Whatever supplies an AwsClient's credentials.
+class CredentialSource {
+ public:
+  virtual ~CredentialSource() = default;
+  virtual Result<Credentials> Get() = 0;
+};
+
+// Fixed credentials (e.g. the result of an AssumeRole the caller made).
+class StaticCredentials final : public CredentialSource {
+ public:
+  explicit StaticCredentials(Credentials c) : c_(std::move(c)) {}
+  Result<Credentials> Get() override { return c_; }
+
+ private:
+  Credentials c_;
+};
+
+class CredentialChain final : public CredentialSource {
  public:
   CredentialChain(std::string profile, CredentialEnvironment env, AssumeRoleFn assume_role);
 
-  Result<Credentials> Get();
+  Result<Credentials> Get() override;
   // The region the profile names (config file `region`), else AWS_REGION /
   // AWS_DEFAULT_REGION; empty when none.
   std::string ProfileRegion();
