@@ -59,7 +59,8 @@ def enum_ident(value):
     words = [w for w in re.split(r"[^A-Za-z0-9]+", value) if w]
     if not words:
         return "kEmpty"
-    out = "".join(w[0].upper() + w[1:].lower() if not w.isdigit() else w for w in words)
+    # "SYMMETRIC_DEFAULT" → SymmetricDefault; "BucketOwnerEnforced" keeps its humps.
+    out = "".join(w[0].upper() + (w[1:] if any(c.islower() for c in w) else w[1:].lower()) for w in words)
     return "k" + out
 
 
