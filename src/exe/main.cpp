@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "server/app.h"
+#include "tools/audit/cli.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"crosskey: a faithful local AWS for encryption work across accounts.\n"
@@ -51,11 +52,15 @@ int main(int argc, char** argv) {
                   "Allow POST /_crosskey/time?advance=SECONDS to move crosskey's clock forward (for tests)");
 
   app.add_subcommand("version", "Print the version");
+  ck::tools::audit::CommandLine audit_cl;
+  auto [audit_cmd, fix_cmd] = ck::tools::audit::AddCommands(app, audit_cl);
 
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("version")) {
     std::cout << "crosskey " << ck::server::kVersion << "\n";
     return 0;
   }
+  if (audit_cmd->parsed()) return ck::tools::audit::RunAudit(audit_cl);
+  if (fix_cmd->parsed()) return ck::tools::audit::RunFix(audit_cl);
   return ck::server::Serve(o);
 }
