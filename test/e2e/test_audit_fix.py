@@ -46,8 +46,13 @@ class AuditFix(unittest.TestCase):
         iam2.create_role(RoleName="auditor", AssumeRolePolicyDocument=doc(
             {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT1}, "Action": "sts:AssumeRole"}))
         iam2.put_role_policy(RoleName="auditor", PolicyName="read", PolicyDocument=doc(
-            {"Effect": "Allow", "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "cloudtrail:LookupEvents"],
-             "Resource": "*"}))
+            {"Effect": "Allow", "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "cloudtrail:LookupEvents",
+                                           "s3:Get*", "s3:List*", "sts:AssumeRole"], "Resource": "*"}))
+        # A second hop inside account 2 for the profile role-chain test.
+        iam2.create_role(RoleName="reader2", AssumeRolePolicyDocument=doc(
+            {"Effect": "Allow", "Principal": {"AWS": AUDITOR2}, "Action": "sts:AssumeRole"}))
+        iam2.put_role_policy(RoleName="reader2", PolicyName="read", PolicyDocument=doc(
+            {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "kms:Describe*", "kms:List*"], "Resource": "*"}))
         # A fixer role in account 2 that account 1's auditor may assume: it can read
         # the objects (account 2's keys) and write them under account 1's key.
         iam2.create_role(RoleName="fixer", AssumeRolePolicyDocument=doc(
@@ -192,6 +197,35 @@ class AuditFix(unittest.TestCase):
         out = self.run_tool("audit", "--bucket", "bucket-arn")
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("1 versions checked, 0 finding(s)", out.stdout)
+
+    def test_profiles_and_a_role_chain_from_the_config_files(self):
+        s3_2 = self.server.client("s3", account=ACCOUNT2)
+        s3_2.create_bucket(Bucket="bucket-of-2")
+        s3_2.put_bucket_encryption(Bucket="bucket-of-2", ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": self.k2}}]})
+        s3_2.put_object(Bucket="bucket-of-2", Key="k", Body=b"x")
+        home = tempfile.mkdtemp(dir=self.server.tmp)
+        with open(os.path.join(home, "credentials"), "w") as f:
+            f.write("[owner]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+                    % (self.auditor1["AccessKeyId"], self.auditor1["SecretAccessKey"]))
+        with open(os.path.join(home, "config"), "w") as f:
+            f.write("[profile owner]\nregion = %s\n"
+                    "[profile hop1]\nrole_arn = %s\nsource_profile = owner\nrole_session_name = hop1\n"
+                    "[profile hop2]\nrole_arn = arn:aws:iam::%s:role/reader2\nsource_profile = hop1\n"
+                    % (REGION, AUDITOR2, ACCOUNT2))
+        env = {"AWS_CONFIG_FILE": os.path.join(home, "config"),
+               "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials"),
+               "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
+        out = self.run_tool("audit", "--profile", "hop2", "--bucket", "bucket-of-2", "--format", "json", env_extra=env)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        report = json.loads(out.stdout)["buckets"][0]
+        self.assertEqual(report["owner_account"], ACCOUNT2)
+        self.assertEqual(report["owner_resolution"]["key_arn"], self.k2)
+        self.assertEqual(report["versions_scanned"], 1)
+        # A profile with no credentials is a clear error, exit 2.
+        bad = self.run_tool("audit", "--profile", "nope", env_extra=env)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("profile nope has no credentials", bad.stderr)
 
 
 if __name__ == "__main__":
