@@ -126,9 +126,7 @@ std::string RenderSarif(const std::vector<BucketReport>& reports) {
     }
   json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                 {"version", "2.1.0"},
-                {"runs", json::array({{{"tool", {{"driver", {{"name", "crosskey audit"},
-                                                             {"informationUri", "https://github.com/crosskey"},
-                                                             {"rules", rule_list}}}}},
+                {"runs", json::array({{{"tool", {{"driver", {{"name", "crosskey audit"}, {"rules", rule_list}}}}},
                                        {"results", results}}})}};
   return sarif.dump(2) + "\n";
 }
