@@ -39,3 +39,9 @@ clean:
 # Review the diff: it is every shape and validation change the upgrade brings.
 models:
 	python3 scripts/gen_models.py update
+
+# crosskey beside nginx in one run (bench/side.py): 4 KiB / 1 MiB GET and PUT of
+# SSE-KMS objects, KMS over HTTP, ratios and server CPU per request.
+bench: build
+	@bash scripts/install-deps.sh --bench
+	bash bench/side.sh $(ARGS)

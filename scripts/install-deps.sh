@@ -12,6 +12,9 @@ packages=(
   nodejs npm         # AWS SDK for JavaScript v3 end-to-end tests
 )
 
+# `--bench` adds what bench/side.sh drives beside crosskey.
+if [[ ${1:-} == --bench ]]; then packages+=(nginx); fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
