@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "client/session.h"
-#include "tools/audit/analysis.h"
+#include "core/audit/analysis.h"
 #include "tools/audit/scanner.h"
 
 namespace ck::tools::audit {

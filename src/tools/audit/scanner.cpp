@@ -16,18 +16,6 @@ namespace ck::tools::audit {
 
 namespace {
 
-template <class V, class S>
-void ObjectFactsFields(V& v, S& s) {
-  v("key", s.key, true);
-  v("version_id", s.version_id, true);
-  v("latest", s.latest, false);
-  v("size", s.size, false);
-  v("owner_id", s.owner_id, false);
-  v("sse", s.sse, false);
-  v("kms_key_arn", s.kms_key_arn, false);
-  v("sse_c", s.sse_c, false);
-}
-
 struct Checkpoint {
   std::string bucket, key_marker, version_id_marker;
   uint64_t scanned = 0;
@@ -45,7 +33,6 @@ void CheckpointFields(V& v, S& s) {
 
 }  // namespace
 
-CK_DEFINE_FIELDS(ObjectFacts, ObjectFactsFields)
 namespace {
 CK_DECLARE_FIELDS(Checkpoint);
 CK_DEFINE_FIELDS(Checkpoint, CheckpointFields)

@@ -16,9 +16,31 @@
 #include <vector>
 
 #include "client/aws_client.h"
-#include "tools/audit/analysis.h"
+#include "core/audit/analysis.h"
 
 namespace ck::tools::audit {
+
+// The audit's judgements live in core (the console's admin API uses them too).
+using core::audit::AccountOf;
+using core::audit::BucketDefault;
+using core::audit::Classify;
+using core::audit::ClassifyRef;
+using core::audit::ExplainWriterMode;
+using core::audit::Finding;
+using core::audit::FindingKind;
+using core::audit::FindingName;
+using core::audit::ForeignWriters;
+using core::audit::KeyFacts;
+using core::audit::ModeForWriter;
+using core::audit::ObjectFacts;
+using core::audit::PolicyLetsAccountDecrypt;
+using core::audit::Qualified;
+using core::audit::RefKind;
+using core::audit::RefKindName;
+using core::audit::Resolves;
+using core::audit::Writer;
+using core::audit::WriterMode;
+using core::audit::WriterModeName;
 
 struct ScanOptions {
   int concurrency = 16;

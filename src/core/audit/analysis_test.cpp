@@ -1,12 +1,12 @@
-#include "tools/audit/analysis.h"
+#include "core/audit/analysis.h"
 
 #include <gtest/gtest.h>
 
-namespace ck::tools::audit {
+namespace ck::core::audit {
 namespace {
 
-core::iam::Policy Parse(const std::string& json, core::iam::PolicyKind kind) {
-  auto p = core::iam::ParsePolicy(json, kind);
+iam::Policy Parse(const std::string& json, iam::PolicyKind kind) {
+  auto p = iam::ParsePolicy(json, kind);
   EXPECT_TRUE(p.ok()) << p.status().ToString();
   return *p;
 }
@@ -29,7 +29,7 @@ TEST(Audit, ForeignWritersComeFromAllowStatementsCoveringPutObject) {
     {"Effect":"Allow","Principal":{"AWS":"444444444444"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
     {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"},
     {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}]})",
-                      core::iam::PolicyKind::kResource);
+                      iam::PolicyKind::kResource);
   auto writers = ForeignWriters(policy, "111111111111");
   ASSERT_EQ(writers.size(), 2u);
   EXPECT_EQ(writers[0].account, "222222222222");
@@ -85,15 +85,15 @@ TEST(Audit, ClassifiesObjects) {
 TEST(Audit, KeyPolicyDecryptForAnAccount) {
   auto own_only = Parse(R"({"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow",
     "Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]})",
-                        core::iam::PolicyKind::kKeyPolicy);
+                        iam::PolicyKind::kKeyPolicy);
   EXPECT_EQ(PolicyLetsAccountDecrypt(own_only, "111111111111"), false);
   EXPECT_EQ(PolicyLetsAccountDecrypt(own_only, "222222222222"), true);
   auto shared = Parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     "Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":["kms:Decrypt"],"Resource":"*",
     "Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}]})",
-                      core::iam::PolicyKind::kKeyPolicy);
+                      iam::PolicyKind::kKeyPolicy);
   EXPECT_FALSE(PolicyLetsAccountDecrypt(shared, "111111111111").has_value());
 }
 
 }  // namespace
-}  // namespace ck::tools::audit
+}  // namespace ck::core::audit

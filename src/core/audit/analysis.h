@@ -20,7 +20,7 @@
 #include "base/fields.h"
 #include "core/iam/policy_document.h"
 
-namespace ck::tools::audit {
+namespace ck::core::audit {
 
 enum class RefKind { kNone, kKeyArn, kAliasArn, kKeyId, kAliasName, kInvalid };
 RefKind ClassifyRef(std::string_view ref);
@@ -44,7 +44,7 @@ struct Writer {
 // Allow statements whose actions cover s3:PutObject and whose principals are
 // in other accounts (or "*"). Deny statements and conditions are not weighed:
 // a writer listed here may still be refused by a condition.
-std::vector<Writer> ForeignWriters(const core::iam::Policy& bucket_policy, const std::string& owner_account);
+std::vector<Writer> ForeignWriters(const iam::Policy& bucket_policy, const std::string& owner_account);
 
 // What the reference resolves to in one account, as far as the audit could see.
 enum class Resolves { kToKey, kMissing, kUnknown };
@@ -107,9 +107,9 @@ std::optional<Finding> Classify(const ObjectFacts& object, const BucketDefault& 
 // Whether a key policy lets `account` (its root, i.e. IAM-delegated
 // principals, or "*") use kms:Decrypt, ignoring conditions; nullopt when only
 // a conditional statement would allow it.
-std::optional<bool> PolicyLetsAccountDecrypt(const core::iam::Policy& key_policy, const std::string& account);
+std::optional<bool> PolicyLetsAccountDecrypt(const iam::Policy& key_policy, const std::string& account);
 
 // The account in a key ARN ("" if not an ARN).
 std::string AccountOf(std::string_view arn);
 
-}  // namespace ck::tools::audit
+}  // namespace ck::core::audit

@@ -1,22 +1,22 @@
-#include "tools/audit/analysis.h"
+#include "core/audit/analysis.h"
 
 #include "core/arn.h"
 #include "core/iam/evaluator.h"
 #include "core/kms/resolver.h"
 
-namespace ck::tools::audit {
+namespace ck::core::audit {
 
 RefKind ClassifyRef(std::string_view ref) {
   if (ref.empty()) return RefKind::kNone;
   if (ref.substr(0, 4) == "arn:") {
-    auto arn = core::Arn::Parse(ref);
+    auto arn = Arn::Parse(ref);
     if (!arn.ok() || arn->service != "kms") return RefKind::kInvalid;
     if (arn->ResourceType() == "key") return RefKind::kKeyArn;
     if (arn->ResourceType() == "alias") return RefKind::kAliasArn;
     return RefKind::kInvalid;
   }
   if (ref.substr(0, 6) == "alias/") return RefKind::kAliasName;
-  if (core::kms::IsKeyIdFormat(ref)) return RefKind::kKeyId;
+  if (kms::IsKeyIdFormat(ref)) return RefKind::kKeyId;
   return RefKind::kInvalid;
 }
 
@@ -34,8 +34,24 @@ std::string_view RefKindName(RefKind kind) {
   return "";
 }
 
+namespace {
+template <class V, class S>
+void ObjectFactsFields(V& v, S& s) {
+  v("key", s.key, true);
+  v("version_id", s.version_id, true);
+  v("latest", s.latest, false);
+  v("size", s.size, false);
+  v("owner_id", s.owner_id, false);
+  v("sse", s.sse, false);
+  v("kms_key_arn", s.kms_key_arn, false);
+  v("sse_c", s.sse_c, false);
+}
+}  // namespace
+
+CK_DEFINE_FIELDS(ObjectFacts, ObjectFactsFields)
+
 std::string AccountOf(std::string_view arn) {
-  auto a = core::Arn::Parse(arn);
+  auto a = Arn::Parse(arn);
   return a.ok() ? a->account : "";
 }
 
@@ -49,7 +65,7 @@ std::string PrincipalAccount(const std::string& p) {
 
 }  // namespace
 
-std::vector<Writer> ForeignWriters(const core::iam::Policy& policy, const std::string& owner_account) {
+std::vector<Writer> ForeignWriters(const iam::Policy& policy, const std::string& owner_account) {
   std::vector<Writer> out;
   auto add = [&](Writer w) {
     for (const Writer& o : out)
@@ -57,8 +73,8 @@ std::vector<Writer> ForeignWriters(const core::iam::Policy& policy, const std::s
     out.push_back(std::move(w));
   };
   for (const auto& st : policy.statements) {
-    if (st.effect != core::iam::Effect::kAllow || st.not_principal) continue;
-    if (!core::iam::ActionMatches(st, "s3:putobject")) continue;
+    if (st.effect != iam::Effect::kAllow || st.not_principal) continue;
+    if (!iam::ActionMatches(st, "s3:putobject")) continue;
     if (st.principals.any) add({"*", ""});
     for (const std::string& p : st.principals.aws) {
       if (p == "*") {
@@ -153,16 +169,16 @@ std::optional<Finding> Classify(const ObjectFacts& o, const BucketDefault& d, co
   return f;
 }
 
-std::optional<bool> PolicyLetsAccountDecrypt(const core::iam::Policy& policy, const std::string& account) {
+std::optional<bool> PolicyLetsAccountDecrypt(const iam::Policy& policy, const std::string& account) {
   const std::string root = "arn:aws:iam::" + account + ":root";
   bool conditional = false;
   for (const auto& st : policy.statements) {
-    if (!core::iam::ActionMatches(st, "kms:decrypt") || st.not_principal) continue;
+    if (!iam::ActionMatches(st, "kms:decrypt") || st.not_principal) continue;
     bool names_account = st.principals.any;
     for (const std::string& p : st.principals.aws) names_account = names_account || p == "*" || p == root || p == account;
     if (!names_account) continue;
-    if (st.effect == core::iam::Effect::kDeny && st.conditions.empty()) return false;
-    if (st.effect != core::iam::Effect::kAllow) continue;
+    if (st.effect == iam::Effect::kDeny && st.conditions.empty()) return false;
+    if (st.effect != iam::Effect::kAllow) continue;
     if (st.conditions.empty()) return true;
     conditional = true;
   }
@@ -170,4 +186,4 @@ std::optional<bool> PolicyLetsAccountDecrypt(const core::iam::Policy& policy, co
   return false;
 }
 
-}  // namespace ck::tools::audit
+}  // namespace ck::core::audit
