@@ -32,10 +32,11 @@ LAYERS = {
     "auth": {"base", "crypto", "http", "auth"},
     "core": {"base", "crypto", "core"},
     "storage": {"base", "crypto", "storage"},
-    "services": {"base", "crypto", "http", "wire", "api", "auth", "core", "storage", "services"},
+    "webui": {"webui"},
+    "services": {"base", "crypto", "http", "wire", "api", "auth", "core", "storage", "webui", "services"},
     "client": {"base", "crypto", "http", "wire", "api", "auth", "client"},
     "tools": {"base", "crypto", "http", "wire", "api", "auth", "core", "client", "tools"},
-    "server": {"base", "crypto", "http", "wire", "api", "auth", "core", "storage", "services", "server", "client",
+    "server": {"base", "crypto", "http", "wire", "api", "auth", "core", "storage", "webui", "services", "server", "client",
                "tools"},
     "exe": {"base", "server", "tools", "exe"},
 }
