@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk                # bench/ load generator
   nodejs npm         # AWS SDK for JavaScript v3 end-to-end tests
+  chromium           # the console's browser tests (driven by playwright-core from npm)
 )
 
 # `--bench` adds what bench/side.sh drives beside crosskey.
