@@ -22,7 +22,7 @@ import tempfile
 import boto3
 from botocore.config import Config
 
-LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3_load.lua")
+LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wrk_requests.lua")
 
 
 def main():
@@ -75,20 +75,22 @@ def main():
                         s3.put_object(Bucket=a.bucket, Key=k, Body=body)
                 url_file = os.path.join(tmp, "urls.txt")
                 method = "put_object" if op == "PUT" else "get_object"
-                with open(url_file, "w") as f:
+                headers = "Content-Type=application/octet-stream" if op == "PUT" else ""
+                with open(url_file, "w") as f:  # the format bench/wrk_requests.lua reads
                     for k in keys:
                         url = s3.generate_presigned_url(method, Params={"Bucket": a.bucket, "Key": k}, ExpiresIn=3600)
-                        f.write(url[len(a.endpoint):] + "\n")
+                        f.write("%s\t%s\t%s\t\n" % (op, url[len(a.endpoint):], headers))
                 for conc in [int(x) for x in a.concurrency.split(",")]:
-                    env = dict(os.environ, S3_LOAD_URLS=url_file, S3_LOAD_METHOD=op, S3_LOAD_SIZE=str(size))
+                    env = dict(os.environ, WRK_REQUESTS=url_file, WRK_BODY_SIZE=str(size if op == "PUT" else 0))
                     threads = max(1, min(a.threads, conc))
                     out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conc, "-d%ds" % a.duration, "--timeout", "30s",
                                           "-s", LUA, a.endpoint], env=env, capture_output=True, text=True).stdout
-                    m = re.search(r"S3LOAD ops=(\d+) errors=(\d+) seconds=([\d.]+) p50_us=(\d+) p99_us=(\d+)", out)
+                    m = re.search(r"WRKRESULT ops=(\d+) errors=(\d+) non2xx=(\d+) seconds=([\d.]+) p50_us=(\d+) "
+                                  r"p99_us=(\d+)", out)
                     if not m:
                         print("wrk failed:\n" + out, file=sys.stderr)
                         continue
-                    ops, errors, secs, p50, p99 = int(m[1]), int(m[2]), float(m[3]), int(m[4]), int(m[5])
+                    ops, errors, secs, p50, p99 = int(m[1]), int(m[2]) + int(m[3]), float(m[4]), int(m[5]), int(m[6])
                     rate = ops / secs
                     print("%-4s %8d %5d %10.1f %10.2f %10.2f %10.2f %7d" % (
                         op, size, conc, rate, rate * size / 1e6, p50 / 1000, p99 / 1000, errors), flush=True)

@@ -6,6 +6,9 @@ compilers' literal limits). Usage: embed_assets.py WEB_DIR OUTPUT.cpp"""
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_models import write_if_changed  # noqa: E402
+
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
          ".json": "application/json", ".ico": "image/x-icon"}
@@ -41,15 +44,7 @@ def main():
             '#include "webui/assets.h"\n\nnamespace ck::webui {\nnamespace {\n' + "".join(blobs) +
             "}  // namespace\n\nconst Asset kAssets[] = {\n" + "\n".join(entries) + "\n};\n"
             "const size_t kAssetCount = %d;\n\n}  // namespace ck::webui\n" % len(entries))
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    try:
-        with open(out) as fh:
-            if fh.read() == text:
-                return
-    except OSError:
-        pass
-    with open(out, "w") as fh:
-        fh.write(text)
+    write_if_changed(out, text)
 
 
 if __name__ == "__main__":
