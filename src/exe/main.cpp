@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   serve->add_option("--max-connections", o.max_connections,
                     "Open connections; beyond it new ones get 503 SlowDown")
       ->capture_default_str();
+  serve->add_option("--sweep-interval", o.sweep_interval_seconds,
+                    "Seconds between sweeps of orphan blobs while serving (0: only at start-up)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   serve->add_flag("--diagnostic-headers", o.diagnostic_headers,
                   "Add x-crosskey-warning headers to responses that hit a known pitfall");
   serve->add_flag("--require-key-arns", o.require_key_arns,

@@ -83,6 +83,10 @@ struct Response {
   std::unique_ptr<BodySource> stream;  // when set, content_length must be set
   std::optional<uint64_t> content_length;
   bool close_connection = false;
+  // For the access log only, never sent: an error response's code and its
+  // full message (which, for internal errors, the body does not carry).
+  std::string error_code;
+  std::string error_message;
 };
 
 // Push-based request body consumer. The server feeds the body in order,

@@ -1,7 +1,16 @@
 #include "http/server.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <condition_variable>
+#include <cstdlib>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <memory>
 #include <span>
 #include <thread>
@@ -15,6 +24,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "base/codec.h"
 
@@ -29,6 +41,35 @@ namespace {
 // Bodies of early-rejected requests up to this size are read and dropped so
 // the connection can be kept; larger ones close the connection instead.
 constexpr uint64_t kDrainLimit = 64 * 1024;
+
+// SIGINT/SIGTERM handler: hands the signal number to the server's signal
+// thread through a pipe (write(2) is async-signal-safe). A signal handler has
+// no context argument, hence the one static.
+std::atomic<int> g_signal_pipe{-1};
+
+extern "C" void OnStopSignal(int sig) {
+  int fd = g_signal_pipe.load();
+  if (fd < 0) return;
+  unsigned char b = static_cast<unsigned char>(sig);
+  ssize_t ignored = ::write(fd, &b, 1);
+  (void)ignored;
+}
+
+const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal"; }
+
+// Runs fn, turning an escaped exception into `fallback` (and a log line):
+// every request gets an answer even when a handler throws.
+template <typename T, typename Fn>
+T Guarded(const char* stage, const std::string& request_id, Fn&& fn, T fallback) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    spdlog::error("{} unhandled exception in {}: {}", request_id.empty() ? "-" : request_id, stage, e.what());
+  } catch (...) {
+    spdlog::error("{} unhandled exception in {}", request_id.empty() ? "-" : request_id, stage);
+  }
+  return fallback;
+}
 }  // namespace
 
 struct Server::Impl {
@@ -37,9 +78,7 @@ struct Server::Impl {
         handler(h),
         limit_error(std::move(le)),
         ioc(Threads()),
-        acceptor(ioc),
-        signals(ioc),
-        drain_timer(ioc) {}
+        acceptor(ioc) {}
 
   unsigned Threads() const {
     unsigned n = opt.threads ? opt.threads : std::thread::hardware_concurrency();
@@ -49,22 +88,36 @@ struct Server::Impl {
   asio::awaitable<void> Accept();
   asio::awaitable<void> Session(tcp::socket socket);
   asio::awaitable<bool> WriteResponse(beast::tcp_stream& stream, Response& resp, bool head_request, bool keep_alive);
+  // Starts the stop sequence (once); safe from any thread.
   void BeginStop();
-  // Stops the io_context once no request is in flight or the deadline passed.
-  void DrainThenStop(std::chrono::steady_clock::time_point deadline);
+  // On its own thread: waits for in-flight requests up to drain_timeout,
+  // then cancels the rest (CancelSource), stops the io_context, and exits the
+  // process outright if a worker still does not return.
+  void StopSequence();
+  // Waits until pred() or `timeout`; true when pred() held.
+  template <typename Pred>
+  bool WaitFor(std::chrono::steady_clock::duration timeout, Pred pred);
+  void SignalLoop();
+  // Logs a request answered or dropped below the application (HTTP framing, limits).
+  void LogHttp(const std::string& remote_ip, int status, const std::string& code, const std::string& detail);
 
   ServerOptions opt;
   Handler& handler;
   LimitErrorRenderer limit_error;
   asio::io_context ioc;
   tcp::acceptor acceptor;
-  asio::signal_set signals;
-  asio::steady_timer drain_timer;
   std::atomic<uint64_t> connections{0};
   std::atomic<uint64_t> in_flight{0};
   std::atomic<bool> stopping{false};
   std::function<void()> on_ready;
   uint16_t port = 0;
+  CancelSource cancel;
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool run_done = false;  // guarded by stop_mu
+  std::thread stopper;
+  std::thread signal_thread;
+  int signal_pipe[2] = {-1, -1};
 };
 
 Server::Server(ServerOptions options, Handler& handler, LimitErrorRenderer limit_error)
@@ -96,40 +149,114 @@ void Server::OnReady(std::function<void()> cb) { impl_->on_ready = std::move(cb)
 
 void Server::Run() {
   auto* s = impl_.get();
-  if (s->opt.handle_signals) {
-    s->signals.add(SIGINT);
-    s->signals.add(SIGTERM);
-    s->signals.async_wait([s](const beast::error_code& ec, int) {
-      if (!ec) s->BeginStop();
-    });
+  if (s->opt.handle_signals && ::pipe2(s->signal_pipe, O_CLOEXEC) == 0) {
+    g_signal_pipe.store(s->signal_pipe[1]);
+    struct sigaction sa {};
+    sa.sa_handler = OnStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+    s->signal_thread = std::thread([s] { s->SignalLoop(); });
   }
   asio::co_spawn(s->ioc, s->Accept(), asio::detached);
   if (s->on_ready) asio::post(s->ioc, s->on_ready);
+  auto work = [s] {
+    CancelScope scope(&s->cancel);
+    s->ioc.run();
+  };
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < s->Threads(); ++i) threads.emplace_back([s] { s->ioc.run(); });
-  s->ioc.run();
+  for (unsigned i = 1; i < s->Threads(); ++i) threads.emplace_back(work);
+  work();
   for (auto& t : threads) t.join();
+  {
+    std::lock_guard lock(s->stop_mu);
+    s->run_done = true;
+  }
+  s->stop_cv.notify_all();
+  if (s->stopper.joinable()) s->stopper.join();
+  if (s->signal_thread.joinable()) {
+    // From here a signal is the default again: the process is already stopping.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    g_signal_pipe.store(-1);
+    unsigned char zero = 0;
+    ssize_t ignored = ::write(s->signal_pipe[1], &zero, 1);  // ends SignalLoop
+    (void)ignored;
+    s->signal_thread.join();
+    ::close(s->signal_pipe[0]);
+    ::close(s->signal_pipe[1]);
+  }
 }
 
-void Server::Stop() {
-  asio::post(impl_->ioc, [s = impl_.get()] { s->BeginStop(); });
+void Server::Stop() { impl_->BeginStop(); }
+
+void Server::Impl::SignalLoop() {
+  int received = 0;
+  for (;;) {
+    unsigned char sig = 0;
+    ssize_t n = ::read(signal_pipe[0], &sig, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || sig == 0) return;
+    if (++received == 1) {
+      spdlog::info("crosskey stopping ({}): no new connections; {} request(s) in flight get up to {} s to finish; "
+                   "a second signal exits at once",
+                   SignalName(sig), in_flight.load(), opt.drain_timeout.count());
+      BeginStop();
+      continue;
+    }
+    spdlog::warn("crosskey: second signal ({}) while stopping: exiting now with {} request(s) in flight",
+                 SignalName(sig), in_flight.load());
+    spdlog::default_logger()->flush();
+    std::_Exit(128 + sig);
+  }
 }
 
 void Server::Impl::BeginStop() {
   if (stopping.exchange(true)) return;
-  beast::error_code ec;
-  acceptor.close(ec);
-  signals.cancel(ec);
-  DrainThenStop(std::chrono::steady_clock::now() + opt.drain_timeout);
+  // The acceptor belongs to the io_context's threads.
+  asio::post(ioc, [this] {
+    beast::error_code ec;
+    acceptor.close(ec);
+  });
+  stopper = std::thread([this] { StopSequence(); });
 }
 
-void Server::Impl::DrainThenStop(std::chrono::steady_clock::time_point deadline) {
-  if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    ioc.stop();
-    return;
+template <typename Pred>
+bool Server::Impl::WaitFor(std::chrono::steady_clock::duration timeout, Pred pred) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(stop_mu);
+  // in_flight changes without the mutex: poll it (requests end on their own strands).
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    stop_cv.wait_for(lock, std::chrono::milliseconds(10));
   }
-  drain_timer.expires_after(std::chrono::milliseconds(20));  // poll: requests end on their own strands
-  drain_timer.async_wait([this, deadline](const beast::error_code&) { DrainThenStop(deadline); });
+  return true;
+}
+
+void Server::Impl::StopSequence() {
+  bool drained = WaitFor(opt.drain_timeout, [this] { return in_flight.load() == 0 || run_done; });
+  if (!drained) {
+    spdlog::warn("crosskey stopping: drain time ({} s) is over; cancelling {} request(s) still in flight",
+                 opt.drain_timeout.count(), in_flight.load());
+    cancel.Cancel();
+    // Cancelled operations answer 503 at their next check; give the answers a moment to go out.
+    WaitFor(opt.cancel_grace, [this] { return in_flight.load() == 0 || run_done; });
+  }
+  ioc.stop();
+  if (!WaitFor(opt.cancel_grace, [this] { return run_done; })) {
+    spdlog::error("crosskey stopping: {} request(s) did not stop after cancellation; exiting without a clean "
+                  "close (acknowledged writes are safe)",
+                  in_flight.load());
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
+  }
+}
+
+void Server::Impl::LogHttp(const std::string& remote_ip, int status, const std::string& code,
+                           const std::string& detail) {
+  spdlog::info("- - http - {} in=0 out=0 0us error={} remote={}: {}", status, code,
+               remote_ip.empty() ? "-" : remote_ip, detail);
 }
 
 asio::awaitable<void> Server::Impl::Accept() {
@@ -170,12 +297,21 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   buffer.reserve(64 * 1024);
   std::vector<char> chunk(opt.read_chunk);
 
-  if (connections.load() > opt.max_connections) {
+  if (uint64_t open = connections.load(); open > opt.max_connections) {
     Response r = limit_error(503, "SlowDown", "Please reduce your request rate.");
     r.close_connection = true;
+    LogHttp(remote_ip, 503, "SlowDown",
+            std::to_string(open) + " open connections, more than --max-connections " +
+                std::to_string(opt.max_connections));
     co_await WriteResponse(stream, r, false, false);
     co_return;
   }
+
+  auto internal_error = [this] {
+    Response r = limit_error(500, "InternalError", "We encountered an internal error. Please try again.");
+    r.close_connection = true;
+    return r;
+  };
 
   for (;;) {
     bhttp::request_parser<bhttp::buffer_body> parser;
@@ -188,12 +324,25 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         Response r = limit_error(400, "RequestHeaderSectionTooLarge",
                                  "Your request header section exceeds the maximum allowed size.");
         r.close_connection = true;
+        LogHttp(remote_ip, 400, "RequestHeaderSectionTooLarge",
+                "request line and headers exceed --max-header-bytes " + std::to_string(opt.header_limit));
         co_await WriteResponse(stream, r, false, false);
+      } else if (ec == beast::error::timeout && buffer.size() > 0) {
+        Response r = limit_error(400, "RequestTimeout",
+                                 "Your socket connection to the server was not read from or written to within "
+                                 "the timeout period. Idle connections will be closed.");
+        r.close_connection = true;
+        LogHttp(remote_ip, 400, "RequestTimeout", "request head incomplete after --idle-timeout");
+        co_await WriteResponse(stream, r, false, false);
+      } else if (buffer.size() > 0 && (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+                                       ec == asio::error::connection_reset)) {
+        LogHttp(remote_ip, 0, "-", "connection dropped in the middle of a request head (" + ec.message() + ")");
       } else if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != beast::error::timeout &&
                  ec != asio::error::connection_reset && ec != asio::error::operation_aborted &&
                  buffer.size() > 0) {
         Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " + ec.message());
         r.close_connection = true;
+        LogHttp(remote_ip, 400, "BadRequest", "unparsable request: " + ec.message());
         co_await WriteResponse(stream, r, false, false);
       }
       break;
@@ -218,12 +367,20 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     std::unique_ptr<BodySink> sink;
     if (!ParseTarget(std::string_view(req.target().data(), req.target().size()), &head)) {
       Response r = limit_error(400, "InvalidURI", "Couldn't parse the specified URI.");
+      LogHttp(remote_ip, 400, "InvalidURI", head.method + " with an unparsable request target");
       sink = std::make_unique<FixedResponseSink>(std::move(r));
     } else {
-      sink = handler.Begin(head);
+      sink = Guarded<std::unique_ptr<BodySink>>(
+          "the request head stage", head.request_id, [&] { return handler.Begin(head); },
+          std::make_unique<FixedResponseSink>(internal_error()));
     }
+    // Names the request in the lines below (never the query: it may hold a presigned signature).
+    auto what = [&] {
+      return (head.request_id.empty() ? std::string("-") : head.request_id) + " " + head.method + " " + head.raw_path;
+    };
 
     bool body_unread = false;
+    uint64_t body_bytes = 0;
     if (!parser.is_done()) {
       bool expect_continue = EqualsIgnoreCase(head.headers.GetOr("expect"), "100-continue");
       bool small = head.content_length && *head.content_length <= kDrainLimit;
@@ -234,7 +391,11 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
                                      asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) break;
+          if (ec) {
+            spdlog::info("{} aborted: connection from {} dropped before the body ({})", what(), remote_ip,
+                         ec.message());
+            break;
+          }
         }
         bool sink_failed = false;
         while (!parser.is_done()) {
@@ -243,10 +404,33 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
           stream.expires_after(opt.idle_timeout);
           co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
           if (ec == bhttp::error::need_buffer) ec = {};
-          if (ec) co_return;  // client went away mid-body: the sink aborts in its destructor
+          if (ec) {
+            // The sink is destroyed unfinished: it discards what it wrote.
+            std::string got = std::to_string(body_bytes) + " of " +
+                              (head.content_length ? std::to_string(*head.content_length) : std::string("?")) +
+                              " body bytes";
+            if (ec == beast::error::timeout) {
+              spdlog::info("{} 400 error=RequestTimeout remote={}: no body bytes for --idle-timeout after {}",
+                           what(), remote_ip, got);
+              sink.reset();
+              Response r = limit_error(400, "RequestTimeout",
+                                       "Your socket connection to the server was not read from or written to "
+                                       "within the timeout period. Idle connections will be closed.");
+              r.close_connection = true;
+              co_await WriteResponse(stream, r, false, false);
+            } else {
+              spdlog::info("{} aborted: connection from {} closed after {} ({})", what(), remote_ip, got,
+                           ec.message());
+            }
+            co_return;
+          }
           size_t n = chunk.size() - req.body().size;
+          body_bytes += n;
           if (n > 0 && !sink_failed) {
-            if (!sink->Write(std::string_view(chunk.data(), n)).ok()) {
+            Status written = Guarded<Status>(
+                "the request body stage", head.request_id,
+                [&] { return sink->Write(std::string_view(chunk.data(), n)); }, Internal("exception"));
+            if (!written.ok()) {
               sink_failed = true;
               body_unread = !parser.is_done();
               break;
@@ -255,12 +439,21 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         }
       }
     }
-    Response resp = sink->Finish();
-    sink.reset();
+    Response resp = Guarded<Response>("the response stage", head.request_id, [&] { return sink->Finish(); },
+                                      internal_error());
+    Guarded<bool>("the request cleanup", head.request_id, [&] {
+      sink.reset();
+      return true;
+    }, false);
     if (body_unread) resp.close_connection = true;
     keep_alive = keep_alive && !resp.close_connection && !stopping.load();
     bool ok = co_await WriteResponse(stream, resp, head.method == "HEAD", keep_alive);
-    if (!ok || !keep_alive) break;
+    if (!ok) {
+      spdlog::info("{} dropped: the {} response could not be sent whole to {} (connection closed or timed out)",
+                   what(), resp.status, remote_ip);
+      break;
+    }
+    if (!keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -291,7 +484,10 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream, Res
     for (;;) {
       size_t n = 0;
       if (remaining > 0) {
-        auto got = resp.stream->Read(buf.data(), std::min<uint64_t>(buf.size(), remaining));
+        size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), remaining));
+        auto got = Guarded<Result<size_t>>("the response body", "-", [&] { return resp.stream->Read(buf.data(), want); },
+                                           Internal("exception"));
+        if (!got.ok()) spdlog::warn("response body source failed: {}", got.status().message());
         if (!got.ok() || *got == 0) {
           // Nothing sent yet: a bare 500 that closes the connection, rather
           // than the success status with a short body. Once bytes are out,

@@ -5,8 +5,20 @@
 // Keep-alive and pipelining are supported: leftover bytes of the next
 // request stay in the connection's buffer. Nothing here knows about AWS.
 //
-// Thread safety: Run() blocks; Stop() may be called from any thread or a
-// signal handler context via the server's own signal set.
+// Stopping: Stop(), or SIGINT/SIGTERM when handle_signals, closes the
+// listener; requests in flight get drain_timeout to finish; then the
+// server's CancelSource is cancelled (long operations that call
+// CheckCancelled() answer 503 and return) and, after cancel_grace, the
+// io_context stops and Run() returns. A worker that still does not return
+// within another cancel_grace makes the process exit outright; so does a
+// second signal, at any time.
+//
+// Every request gets an answer and a log line: HTTP-level rejections (header
+// section too large, unparsable request, connection limit), aborted bodies,
+// dropped responses and exceptions escaping a handler (answered 500) are
+// logged here; the application logs the requests it answers.
+//
+// Thread safety: Run() blocks; Stop() may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -29,6 +41,7 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};   // no bytes from the client for this long closes it
   size_t max_connections = 4096;
   std::chrono::seconds drain_timeout{10};  // on stop, in-flight requests get this long
+  std::chrono::milliseconds cancel_grace{2000};  // then, once cancelled, this long to return
   size_t read_chunk = 256 * 1024;          // body bytes handed to a sink at a time
   size_t write_chunk = 1024 * 1024;        // streamed response bytes written per socket write
   bool handle_signals = true;              // SIGINT/SIGTERM stop the server

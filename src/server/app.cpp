@@ -1,14 +1,19 @@
 #include "server/app.h"
 
-#include <filesystem>
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "http/server.h"
 #include "server/config.h"
+#include "server/data_dir_lock.h"
+#include "server/orphan_sweeper.h"
 #include "server/seed.h"
 #include "server/seed_resources.h"
 #include "services/authorizer.h"
@@ -21,6 +26,7 @@
 #include "services/iam/identity_store.h"
 #include "services/kms/kms_service.h"
 #include "services/kms/master_key.h"
+#include "services/s3/blob_references.h"
 #include "services/s3/s3_service.h"
 #include "services/secretsmanager/secretsmanager_service.h"
 #include "services/sts/sts_service.h"
@@ -48,6 +54,35 @@ bool IsLoopback(const std::string& host) {
 }
 
 namespace {
+
+// Test support: CROSSKEY_TEST_SCAN_DELAY_MS=N makes every metadata Scan take
+// N ms more (returning early once the request is cancelled), so that tests
+// can have a long Scan in flight when the server is stopped.
+class SlowScanStore final : public storage::MetadataStore {
+ public:
+  SlowScanStore(std::unique_ptr<storage::MetadataStore> inner, int delay_ms)
+      : inner_(std::move(inner)), delay_ms_(delay_ms) {}
+  Result<std::optional<std::string>> Get(std::string_view t, std::string_view k) override { return inner_->Get(t, k); }
+  Status Apply(const storage::WriteBatch& b) override { return inner_->Apply(b); }
+  Result<std::vector<storage::Record>> Scan(std::string_view t, const storage::ScanOptions& o) override {
+    for (int waited = 0; waited < delay_ms_ && !CancelRequested(); waited += 10)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return inner_->Scan(t, o);
+  }
+  Result<uint64_t> Count(std::string_view t, std::string_view p) override { return inner_->Count(t, p); }
+  std::string Describe() const override { return inner_->Describe(); }
+  Status Close() override { return inner_->Close(); }
+
+ private:
+  std::unique_ptr<storage::MetadataStore> inner_;
+  int delay_ms_;
+};
+
+// The message of a config error, naming the file once.
+std::string ConfigError(const std::string& file, const Status& s) {
+  if (s.message().rfind(file + ":", 0) == 0) return s.message();
+  return file + ": " + s.message();
+}
 
 void SetUpLogging(const std::string& level) {
   auto logger = spdlog::stderr_color_mt("crosskey");
@@ -82,16 +117,18 @@ int Serve(const ServeOptions& o) {
 
   std::unique_ptr<storage::MetadataStore> meta;
   std::unique_ptr<storage::BlobStore> blobs;
+  std::unique_ptr<DataDirLock> lock;  // held until the process ends
   if (o.memory) {
     meta = storage::NewMemoryMetadataStore();
     blobs = storage::NewMemoryBlobStore();
   } else {
-    std::error_code ec;
-    std::filesystem::create_directories(o.data_dir, ec);
-    if (ec) {
-      std::cerr << "crosskey: cannot create data directory " << o.data_dir << ": " << ec.message() << "\n";
+    // Before anything in the directory is touched: a second instance stops here.
+    auto locked = DataDirLock::Acquire(o.data_dir);
+    if (!locked.ok()) {
+      std::cerr << "crosskey: " << locked.status().message() << "\n";
       return 2;
     }
+    lock = std::move(*locked);
     auto m = storage::OpenSqliteMetadataStore(o.data_dir + "/metadata.db", {.fsync = o.fsync});
     if (!m.ok()) {
       std::cerr << "crosskey: " << m.status().message() << "\n";
@@ -105,20 +142,32 @@ int Serve(const ServeOptions& o) {
     }
     blobs = std::move(*b);
   }
+  if (const char* delay = std::getenv("CROSSKEY_TEST_SCAN_DELAY_MS"); delay && std::atoi(delay) > 0) {
+    spdlog::warn("CROSSKEY_TEST_SCAN_DELAY_MS={}: every metadata scan is slowed down (a test setting)", delay);
+    meta = std::make_unique<SlowScanStore>(std::move(meta), std::atoi(delay));
+  }
 
   SystemClock wall_clock;
   OffsetClock clock;  // the logical clock services use; advanced only with --enable-time-travel
   services::IdentityStore identities(*meta);
   Status seeded = ApplyConfig(config, identities, clock);
   if (!seeded.ok()) {
-    std::cerr << "crosskey: " << o.config_file << ": " << seeded.message() << "\n";
+    std::cerr << "crosskey: " << ConfigError(o.config_file, seeded) << "\n";
     return 2;
   }
   services::CredentialResolver credentials(identities, clock, o.strict, "000000000000");
+  // Orphan blobs: swept once before serving, then on a timer (see orphan_sweeper.h).
+  OrphanSweeper sweeper(
+      *blobs,
+      [&meta](const std::function<void(const std::string&)>& fn) {
+        return services::s3::ForEachBlobReference(*meta, fn);
+      },
+      {.interval = std::chrono::seconds(o.sweep_interval_seconds), .grace = std::chrono::seconds(600)});
   services::Gateway gateway({.default_region = region,
                              .version = kVersion,
                              .store_description = meta->Describe(),
-                             .blob_description = blobs->Describe()},
+                             .blob_description = blobs->Describe(),
+                             .health_extra = [&sweeper](nlohmann::json& body) { body["orphans"] = sweeper.Health(); }},
                             credentials, wall_clock, o.enable_time_travel ? &clock : nullptr);
   services::PolicyAuthorizer authorizer(identities, clock);
   services::IamService iam(identities, authorizer, clock);
@@ -157,8 +206,12 @@ int Serve(const ServeOptions& o) {
   services::s3::S3Service s3(*meta, *blobs, authorizer, clock, std::move(s3_options));
   gateway.RegisterS3(&s3);
   if (Status s = SeedKeysAndBuckets(config, region, kms, s3); !s.ok()) {
-    std::cerr << "crosskey: " << o.config_file << ": " << s.message() << "\n";
+    std::cerr << "crosskey: " << ConfigError(o.config_file, s) << "\n";
     return 2;
+  }
+  // Nothing is in flight yet: every unreferenced blob is an orphan.
+  if (Status swept = sweeper.SweepOnce(std::chrono::seconds(0)); !swept.ok()) {
+    spdlog::warn("orphan sweep at start-up failed (serving anyway): {}", swept.message());
   }
 
   http::ServerOptions http_options;
@@ -181,7 +234,9 @@ int Serve(const ServeOptions& o) {
                  o.strict ? "strict" : "dev", ms);
     if (o.print_ready) std::cout << "crosskey ready on port " << server.bound_port() << std::endl;
   });
+  sweeper.Start();
   server.Run();
+  sweeper.Stop();
   spdlog::info("crosskey stopping: closing the store");
   Status closed = meta->Close();
   if (!closed.ok()) spdlog::error("closing metadata store: {}", closed.message());

@@ -25,6 +25,8 @@ struct ServeOptions {
   size_t max_header_bytes = 16 * 1024;
   int idle_timeout_seconds = 60;
   size_t max_connections = 4096;
+  // Seconds between orphan sweeps while serving (0: only the one at start-up).
+  int sweep_interval_seconds = 600;
   bool diagnostic_headers = false;
   bool require_key_arns = false;
   // POST /_crosskey/time?advance=SECONDS moves the logical clock (tests of expiry).

@@ -1,51 +1,177 @@
 #include "server/seed.h"
 
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "base/codec.h"
+
 namespace ck::server {
 
 namespace {
-std::string PathOrSlash(const std::string& p) { return p.empty() ? "/" : p; }
+
+using nlohmann::json;
+
+// What the last start applied from the config, to withdraw what the config
+// stopped declaring.
+constexpr char kConfigTable[] = "crosskey.config";
+constexpr char kAppliedKey[] = "applied";
+
+using PolicyRef = std::tuple<std::string, std::string, std::string>;  // account, user or role, policy name
+
+struct Applied {
+  std::set<std::string> access_keys;
+  std::set<PolicyRef> user_policies, role_policies;
+
+  json ToJson() const {
+    auto refs = [](const std::set<PolicyRef>& s) {
+      json a = json::array();
+      for (const auto& [acct, owner, name] : s) a.push_back({acct, owner, name});
+      return a;
+    };
+    return {{"access_keys", access_keys}, {"user_policies", refs(user_policies)}, {"role_policies", refs(role_policies)}};
+  }
+  static Applied FromJson(const json& j) {
+    Applied a;
+    for (const auto& k : j.value("access_keys", json::array())) a.access_keys.insert(k.get<std::string>());
+    auto refs = [&](const char* name, std::set<PolicyRef>* out) {
+      for (const auto& r : j.value(name, json::array()))
+        if (r.is_array() && r.size() == 3) out->emplace(r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>());
+    };
+    refs("user_policies", &a.user_policies);
+    refs("role_policies", &a.role_policies);
+    return a;
+  }
+};
+
+Result<Applied> LoadApplied(services::IdentityStore& ids) {
+  CK_ASSIGN_OR_RETURN(auto record, ids.GetRecord(kConfigTable, kAppliedKey));
+  if (!record) return Applied{};
+  try {
+    return Applied::FromJson(*record);
+  } catch (const std::exception& e) {
+    return DataLoss(std::string("corrupt record ") + kConfigTable + "/" + kAppliedKey + ": " + e.what());
+  }
+}
+
+// A declared access key: (re)written unless it belongs to someone the config
+// never gave it to (an API-made key of another identity).
+Status PutDeclaredKey(services::IdentityStore& ids, const Applied& before, const Origin& origin,
+                      const std::string& id, const std::string& secret, const std::string& account,
+                      const std::string& user, const Clock& clock) {
+  CK_ASSIGN_OR_RETURN(auto existing, ids.GetAccessKey(id));
+  services::AccessKey key{id, secret, account, user, true, clock.Now()};
+  if (existing) {
+    bool same_owner = existing->account == account && existing->user_name == user;
+    if (!same_owner && !before.access_keys.count(id))
+      return InvalidArgument(origin.Where("access_key_id") + ": access key id " + id + " already belongs to " +
+                             (existing->user_name.empty() ? "the root" : "user " + existing->user_name) +
+                             " of account " + existing->account + " (made through the API)");
+    if (same_owner) key.created = existing->created;
+    if (same_owner && (existing->secret != secret || !existing->active))
+      spdlog::info("config: access key {} reset to the config's secret and Active", id);
+  }
+  return ids.PutAccessKey(key);
+}
+
+// Sets the config's inline policies on `policies`, logging what it changes.
+void ResetPolicies(const std::vector<InlinePolicy>& declared, const std::string& owner,
+                   std::map<std::string, std::string>* policies) {
+  for (const auto& p : declared) {
+    auto it = policies->find(p.name);
+    if (it != policies->end() && it->second != p.document)
+      spdlog::info("config: {}: inline policy '{}' reset to the config's document", owner, p.name);
+    (*policies)[p.name] = p.document;
+  }
+}
+
 }  // namespace
 
 Status ApplyConfig(const Config& config, services::IdentityStore& identities, const Clock& clock) {
+  CK_ASSIGN_OR_RETURN(Applied before, LoadApplied(identities));
+  Applied now;
+
   for (const auto& a : config.accounts) {
-    if (!a.access_key_id.empty()) {
-      services::AccessKey key{a.access_key_id, a.secret_access_key, a.id, "", true, clock.Now()};
-      CK_RETURN_IF_ERROR(identities.PutAccessKey(key));
-    }
+    if (a.access_key_id.empty()) continue;
+    CK_RETURN_IF_ERROR(
+        PutDeclaredKey(identities, before, a.origin, a.access_key_id, a.secret_access_key, a.id, "", clock));
+    now.access_keys.insert(a.access_key_id);
   }
   for (const auto& u : config.users) {
     CK_ASSIGN_OR_RETURN(auto existing, identities.GetUser(u.account, u.name));
     services::IamUser user;
-    user.account = u.account;
-    user.name = u.name;
-    user.path = PathOrSlash(u.path);
-    user.user_id = existing ? existing->user_id : services::NewIamId("AIDA");
-    user.arn = "arn:aws:iam::" + u.account + ":user" + user.path + u.name;
-    user.created = existing ? existing->created : clock.Now();
-    for (const auto& p : u.policies) user.inline_policies[p.name] = p.document;
-    if (existing) user.attached_policies = existing->attached_policies;
+    if (existing) {
+      user = *existing;  // keeps what the API added: other policies, attachments, tags
+      if (user.path != u.path) spdlog::info("config: user {}: path reset to {}", user.arn, u.path);
+    } else {
+      user.account = u.account;
+      user.name = u.name;
+      user.user_id = services::NewIamId("AIDA");
+      user.created = clock.Now();
+    }
+    user.path = u.path.empty() ? "/" : u.path;
+    user.arn = "arn:aws:iam::" + u.account + ":user" + user.path + user.name;
+    ResetPolicies(u.policies, "user " + user.arn, &user.inline_policies);
+    for (const auto& p : u.policies) now.user_policies.emplace(u.account, ToLower(u.name), p.name);
     CK_RETURN_IF_ERROR(identities.PutUser(user, false));
     if (!u.access_key_id.empty()) {
-      services::AccessKey key{u.access_key_id, u.secret_access_key, u.account, u.name, true, clock.Now()};
-      CK_RETURN_IF_ERROR(identities.PutAccessKey(key));
+      CK_RETURN_IF_ERROR(PutDeclaredKey(identities, before, u.origin, u.access_key_id, u.secret_access_key,
+                                        u.account, user.name, clock));
+      now.access_keys.insert(u.access_key_id);
     }
   }
   for (const auto& r : config.roles) {
     CK_ASSIGN_OR_RETURN(auto existing, identities.GetRole(r.account, r.name));
     services::IamRole role;
-    role.account = r.account;
-    role.name = r.name;
-    role.path = PathOrSlash(r.path);
-    role.role_id = existing ? existing->role_id : services::NewIamId("AROA");
-    role.arn = "arn:aws:iam::" + r.account + ":role" + role.path + r.name;
+    if (existing) {
+      role = *existing;
+      if (role.trust_policy != r.trust_policy)
+        spdlog::info("config: role {}: trust policy reset to the config's document", role.arn);
+      if (role.max_session_duration != r.max_session_duration)
+        spdlog::info("config: role {}: maximum session duration reset to {} s", role.arn, r.max_session_duration);
+    } else {
+      role.account = r.account;
+      role.name = r.name;
+      role.role_id = services::NewIamId("AROA");
+      role.created = clock.Now();
+    }
+    role.path = r.path.empty() ? "/" : r.path;
+    role.arn = "arn:aws:iam::" + r.account + ":role" + role.path + role.name;
     role.trust_policy = r.trust_policy;
     role.max_session_duration = r.max_session_duration;
-    role.created = existing ? existing->created : clock.Now();
-    for (const auto& p : r.policies) role.inline_policies[p.name] = p.document;
-    if (existing) role.attached_policies = existing->attached_policies;
+    ResetPolicies(r.policies, "role " + role.arn, &role.inline_policies);
+    for (const auto& p : r.policies) now.role_policies.emplace(r.account, ToLower(r.name), p.name);
     CK_RETURN_IF_ERROR(identities.PutRole(role, false));
   }
-  return Status::Ok();
+
+  // Withdraw what an earlier config applied and this one no longer declares.
+  for (const auto& id : before.access_keys) {
+    if (now.access_keys.count(id)) continue;
+    CK_ASSIGN_OR_RETURN(auto key, identities.GetAccessKey(id));
+    if (!key) continue;
+    CK_RETURN_IF_ERROR(identities.DeleteAccessKey(id));
+    spdlog::info("config: access key {} is no longer in the config: deleted", id);
+  }
+  for (const auto& ref : before.user_policies) {
+    if (now.user_policies.count(ref)) continue;
+    const auto& [account, name, policy] = ref;
+    CK_ASSIGN_OR_RETURN(auto user, identities.GetUser(account, name));
+    if (!user || !user->inline_policies.erase(policy)) continue;
+    CK_RETURN_IF_ERROR(identities.PutUser(*user, false));
+    spdlog::info("config: user {}: inline policy '{}' is no longer in the config: deleted", user->arn, policy);
+  }
+  for (const auto& ref : before.role_policies) {
+    if (now.role_policies.count(ref)) continue;
+    const auto& [account, name, policy] = ref;
+    CK_ASSIGN_OR_RETURN(auto role, identities.GetRole(account, name));
+    if (!role || !role->inline_policies.erase(policy)) continue;
+    CK_RETURN_IF_ERROR(identities.PutRole(*role, false));
+    spdlog::info("config: role {}: inline policy '{}' is no longer in the config: deleted", role->arn, policy);
+  }
+  return identities.PutRecord(kConfigTable, kAppliedKey, now.ToJson(), false);
 }
 
 }  // namespace ck::server

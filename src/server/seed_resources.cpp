@@ -52,9 +52,16 @@ Status SeedBucket(const BucketConfig& b, const std::string& region, services::St
   auto sink = s3.Begin(std::move(ctx));
   if (!body.empty() && sink->wants_body()) CK_RETURN_IF_ERROR(sink->Write(body));
   http::Response r = sink->Finish();
-  if (r.status == 200) return Status::Ok();
-  if (r.body.find("<Code>BucketAlreadyOwnedByYou</Code>") != std::string::npos) return Status::Ok();
-  return InvalidArgument("bucket " + b.name + ": S3 answered " + std::to_string(r.status) + ": " + r.body);
+  if (r.status == 200 || r.error_code == "BucketAlreadyOwnedByYou") return Status::Ok();
+  // S3's own error, said in the config's terms: which entry, which field.
+  std::string field = "name";
+  if (r.error_code.find("LocationConstraint") != std::string::npos) field = "region";
+  std::string what = r.error_code.empty() ? "S3 answered " + std::to_string(r.status) : r.error_code;
+  if (r.error_code == "BucketAlreadyExists")
+    return InvalidArgument(b.origin.Where(field) + ": BucketAlreadyExists: bucket " + b.name +
+                           " exists and belongs to another account");
+  return InvalidArgument(b.origin.Where(field) + ": " + what +
+                         (r.error_message.empty() ? "" : ": " + r.error_message));
 }
 
 }  // namespace
@@ -63,7 +70,9 @@ Status SeedKeysAndBuckets(const Config& config, const std::string& default_regio
                           services::StreamingService& s3) {
   for (const auto& k : config.keys) {
     Status s = SeedKey(k, k.region.empty() ? default_region : k.region, kms);
-    if (!s.ok()) return InvalidArgument("key " + k.alias + " in " + k.account + ": " + s.message());
+    if (!s.ok())
+      return InvalidArgument(k.origin.Where() + ": " + (s.aws_code().empty() ? "" : s.aws_code() + ": ") +
+                             s.message());
   }
   for (const auto& b : config.buckets) CK_RETURN_IF_ERROR(SeedBucket(b, b.region.empty() ? default_region : b.region, s3));
   return Status::Ok();

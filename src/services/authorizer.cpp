@@ -1,5 +1,7 @@
 #include "services/authorizer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <functional>
 
 namespace ck::services {
@@ -176,7 +178,12 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
   in.resource_policy = r.resource_policy;
   in.resource_policy_required = r.resource_policy_required;
   in.context = &ctx;
-  return core::iam::Evaluate(in);
+  core::iam::EvaluationResult result = core::iam::Evaluate(in);
+  if (spdlog::should_log(spdlog::level::trace)) {
+    spdlog::trace("authz: {} {} on {} -> {}", p.arn, r.action, r.resource,
+                  result.allowed() ? std::string("allowed") : "denied: " + result.Message());
+  }
+  return result;
 }
 
 Status AccessDeniedFor(const core::iam::EvaluationResult& result, const std::string& aws_code, int http_status,

@@ -123,6 +123,10 @@ Status Gateway::Authenticate(const Route& route, const http::RequestHead& head, 
   }
   auto parsed = auth::ParseSigV4(head);
   if (!parsed.ok()) return MapAuthError(route, parsed.status());
+  auto trace = [&](std::string_view what) {
+    spdlog::trace("{} auth: SigV4 {} access key {}: {}", head.request_id,
+                  parsed->kind == auth::AuthKind::kPresigned ? "presigned" : "header", parsed->access_key_id, what);
+  };
   if (parsed->kind == auth::AuthKind::kNone) {
     if (route.protocol != Protocol::kRestXml) {
       return MapAuthError(route, AwsError("MissingAuthenticationToken", 403, ""));
@@ -143,13 +147,18 @@ Status Gateway::Authenticate(const Route& route, const http::RequestHead& head, 
   Status time_ok = auth::CheckRequestTime(*parsed, now);
   if (!time_ok.ok()) return MapAuthError(route, time_ok, parsed->amz_date_text, FormatAmzDate(now));
   ctx.principal = std::move(resolved->principal);
-  if (!resolved->secret) return Status::Ok();  // dev convention: signature not checked
+  if (!resolved->secret) {
+    trace("unknown key, signature not checked (dev mode convention)");
+    return Status::Ok();
+  }
   bool declared = !parsed->payload_hash.empty();
   if (declared || route.protocol == Protocol::kRestXml) {
     Status s = auth::VerifySignature(head, *parsed, *resolved->secret, "", now);
     if (!s.ok()) return MapAuthError(route, s, parsed->amz_date_text, FormatAmzDate(now));
+    trace("known key, signature verified");
     return Status::Ok();
   }
+  trace("known key, signature to verify over the body");
   *deferred_secret = std::move(resolved->secret);
   return Status::Ok();
 }
@@ -169,6 +178,8 @@ Status Gateway::AuthenticateSigV2(const Route& route, const http::RequestHead& h
   }
   CK_RETURN_IF_ERROR(auth::CheckSigV2Time(*parsed, clock_.Now()));
   if (resolved->secret) CK_RETURN_IF_ERROR(auth::VerifySigV2(head, *parsed, *resolved->secret));
+  spdlog::trace("{} auth: SigV2 access key {}: {}", head.request_id, parsed->access_key_id,
+                resolved->secret ? "known key, signature verified" : "unknown key, signature not checked (dev mode)");
   ctx.principal = std::move(resolved->principal);
   return Status::Ok();
 }
@@ -206,7 +217,7 @@ class BufferedCall final : public http::BodySink {
     } else {
       r = gw_->InvokeBuffered(route_, ctx_, body_);
     }
-    gw_->LogAccess(ctx_, r.status, body_.size(), r.body.size(), start_);
+    gw_->LogAccess(ctx_, r, body_.size(), r.body.size(), start_);
     return r;
   }
 
@@ -293,6 +304,7 @@ http::Response Gateway::Internal(const http::RequestHead& head) {
                  {"requests", stats_.requests.load()},
                  {"errors", stats_.errors.load()},
                  {"warnings", {{"foreign_key_resolutions", stats_.foreign_key_resolutions.load()}}}};
+    if (options_.health_extra) options_.health_extra(body);
     r.body = body.dump();
     return r;
   }
@@ -354,7 +366,7 @@ class PayloadSink final : public http::BodySink {
 
   http::Response Finish() override {
     http::Response r = FinishInner();
-    gw_->LogAccess(log_ctx_, r.status, bytes_in_, r.stream ? r.content_length.value_or(0) : r.body.size(), start_);
+    gw_->LogAccess(log_ctx_, r, bytes_in_, r.stream ? r.content_length.value_or(0) : r.body.size(), start_);
     return r;
   }
 
@@ -402,7 +414,27 @@ std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
   ++stats_.requests;
   Route route = RouteRequest(head);
   head.request_id = route.protocol == Protocol::kRestXml ? NewS3RequestId() : NewUuid();
-  if (route.protocol == Protocol::kInternal) return std::make_unique<http::FixedResponseSink>(Internal(head));
+  if (spdlog::should_log(spdlog::level::trace)) {
+    static constexpr const char* kProtocols[] = {"rest-xml", "json", "query", "internal"};
+    spdlog::trace("{} route: {} {} from {} -> service={} protocol={} operation={}{}", head.request_id, head.method,
+                  head.raw_path, head.remote_ip, route.service, kProtocols[static_cast<int>(route.protocol)],
+                  route.operation.empty() ? "(decided by the service)" : route.operation,
+                  route.unknown ? " (not served: unknown operation)" : "");
+  }
+  if (route.protocol == Protocol::kInternal) {
+    http::Response r = Internal(head);
+    RequestContext ctx;
+    ctx.request_id = head.request_id;
+    ctx.service = "crosskey";
+    ctx.operation = head.method + " " + head.path;
+    if (head.path == "/_crosskey/health") {
+      // Health probes may come every second: their lines only at debug level.
+      if (spdlog::should_log(spdlog::level::debug)) LogAccess(ctx, r, 0, r.body.size(), start);
+    } else {
+      LogAccess(ctx, r, 0, r.body.size(), start);
+    }
+    return std::make_unique<http::FixedResponseSink>(std::move(r));
+  }
 
   RequestContext ctx;
   ctx.head = &head;
@@ -415,9 +447,18 @@ std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
 
   std::optional<std::string> deferred_secret;
   Status auth = Authenticate(route, head, ctx, &deferred_secret);
+  if (spdlog::should_log(spdlog::level::trace)) {
+    // Never the secret, the signature or the signing key: who, and what was checked.
+    if (!auth.ok())
+      spdlog::trace("{} auth: refused: {} {}", head.request_id, auth.aws_code(), auth.message());
+    else
+      spdlog::trace("{} auth: principal={} account={} region={}{}", head.request_id, ctx.principal.arn,
+                    ctx.principal.account, ctx.region,
+                    deferred_secret ? " (signature checked once the body's hash is known)" : "");
+  }
   if (!auth.ok()) {
     http::Response r = Error(route, head, auth);
-    LogAccess(ctx, r.status, 0, r.body.size(), start);
+    LogAccess(ctx, r, 0, r.body.size(), start);
     return std::make_unique<http::FixedResponseSink>(std::move(r));
   }
   if (route.protocol == Protocol::kRestXml) {
@@ -425,7 +466,7 @@ std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
       http::Response r = Error(route, head,
                                AwsError("NotImplemented", 501,
                                         "A header you provided implies functionality that is not implemented"));
-      LogAccess(ctx, r.status, 0, r.body.size(), start);
+      LogAccess(ctx, r, 0, r.body.size(), start);
       return std::make_unique<http::FixedResponseSink>(std::move(r));
     }
     return BeginStreaming(route, head, std::move(ctx), start);
@@ -433,13 +474,22 @@ std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
   return std::make_unique<BufferedCall>(this, std::move(route), std::move(ctx), std::move(deferred_secret), start);
 }
 
-void Gateway::LogAccess(const RequestContext& ctx, int status, uint64_t bytes_in, uint64_t bytes_out,
+void Gateway::LogAccess(const RequestContext& ctx, const http::Response& r, uint64_t bytes_in, uint64_t bytes_out,
                         std::chrono::steady_clock::time_point start) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("{} {} {} {} {} in={} out={} {}us{}{}", ctx.request_id,
-               ctx.principal.arn.empty() ? "-" : ctx.principal.arn, ctx.service,
-               ctx.operation.empty() ? "-" : ctx.operation, status, bytes_in, bytes_out, us,
-               ctx.log_note.empty() ? "" : " ", ctx.log_note);
+  std::string error;
+  if (!r.error_code.empty()) {
+    error = " error=" + r.error_code;
+    // The message only at debug level (it may name resources); internal
+    // failures always, since the client was not told.
+    if (r.status >= 500 || spdlog::should_log(spdlog::level::debug))
+      error += " message=" + nlohmann::json(r.error_message).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  auto level = r.status >= 500 ? spdlog::level::warn : spdlog::level::info;
+  spdlog::log(level, "{} {} {} {} {} in={} out={} {}us{}{}{}", ctx.request_id,
+              ctx.principal.arn.empty() ? "-" : ctx.principal.arn, ctx.service,
+              ctx.operation.empty() ? "-" : ctx.operation, r.status, bytes_in, bytes_out, us, error,
+              ctx.log_note.empty() ? "" : " ", ctx.log_note);
 }
 
 }  // namespace ck::services
@@ -451,7 +501,7 @@ std::unique_ptr<http::BodySink> Gateway::BeginStreaming(const Route& route, http
                                                         std::chrono::steady_clock::time_point start) {
   auto fail = [&](Status s) -> std::unique_ptr<http::BodySink> {
     http::Response r = Error(route, head, std::move(s));
-    LogAccess(ctx, r.status, 0, r.body.size(), start);
+    LogAccess(ctx, r, 0, r.body.size(), start);
     return std::make_unique<http::FixedResponseSink>(std::move(r));
   };
   auto info = std::make_shared<BodyInfo>();

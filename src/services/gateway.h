@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,8 @@ struct GatewayOptions {
   std::string version;
   std::string store_description;
   std::string blob_description;
+  // Adds sections to /_crosskey/health (the composition root's own counters).
+  std::function<void(nlohmann::json&)> health_extra;
 };
 
 struct GatewayStats {
@@ -67,7 +70,9 @@ class Gateway final : public http::Handler {
   Status AuthenticateSigV2(const Route& route, const http::RequestHead& head, RequestContext& ctx,
                            const Result<auth::SigV2Request>& parsed);
   http::Response InvokeBuffered(const Route& route, RequestContext& ctx, const std::string& body);
-  void LogAccess(const RequestContext& ctx, int status, uint64_t bytes_in, uint64_t bytes_out,
+  // The access line: request id, principal, service, operation, status, bytes,
+  // microseconds, then the AWS error code (and, at debug level, its message).
+  void LogAccess(const RequestContext& ctx, const http::Response& r, uint64_t bytes_in, uint64_t bytes_out,
                  std::chrono::steady_clock::time_point start);
 
   GatewayOptions options_;

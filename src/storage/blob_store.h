@@ -43,6 +43,12 @@ class BlobReader {
   virtual Result<size_t> ReadAt(uint64_t offset, char* out, size_t n) = 0;
 };
 
+// What a clean-up of temporary files removed.
+struct TempCleanup {
+  uint64_t files = 0;  // files and directories
+  uint64_t bytes = 0;
+};
+
 struct BlobInfo {
   std::string id;
   uint64_t size = 0;
@@ -61,6 +67,12 @@ class BlobStore {
   // collection: blobs no metadata record references (and older than the
   // longest write, to spare blobs whose record is being committed) are orphans.
   virtual Status ForEach(const std::function<void(const BlobInfo&)>& fn) = 0;
+  // Deletes temporary data no live writer of this store object owns: writes
+  // cut short by a crash, or left by a failed clean-up. Writers in progress
+  // are spared, so it may run while serving. Call it only while this process
+  // owns the data directory (two stores on one directory would delete each
+  // other's writes).
+  virtual Result<TempCleanup> CleanTemporaries() = 0;
   // For logs: "fs:/data/blobs (fsync)", "memory".
   virtual std::string Describe() const = 0;
 };

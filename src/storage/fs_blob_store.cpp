@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <unordered_set>
 #include <vector>
 
 namespace ck::storage {
@@ -19,6 +21,33 @@ Status ErrnoStatus(const std::string& what, int err) {
   if (err == ENOENT) return NotFound(std::move(msg));
   return Internal(std::move(msg));
 }
+
+// For a writer's own files: a vanished file is an internal failure, not a
+// missing resource the client asked for.
+Status WriterErrno(const std::string& what, int err) {
+  Status s = ErrnoStatus(what, err);
+  if (s.code() == Code::kNotFound) return Internal(s.message());
+  return s;
+}
+
+// Ids of the writers in progress, shared by the store and its writers so
+// CleanTemporaries spares their files.
+struct LiveWriters {
+  std::mutex mu;
+  std::unordered_set<std::string> ids;
+  void Add(const std::string& id) {
+    std::lock_guard lock(mu);
+    ids.insert(id);
+  }
+  void Remove(const std::string& id) {
+    std::lock_guard lock(mu);
+    ids.erase(id);
+  }
+  bool Has(const std::string& id) {
+    std::lock_guard lock(mu);
+    return ids.count(id) > 0;
+  }
+};
 
 Status FsyncPath(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
@@ -35,7 +64,7 @@ Status WriteFully(int fd, const char* p, size_t n, const std::string& path) {
     ssize_t w = ::write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return ErrnoStatus("write " + path, errno);
+      return WriterErrno("write " + path, errno);
     }
     p += w;
     n -= static_cast<size_t>(w);
@@ -52,12 +81,16 @@ Status MakeDir(const std::string& path) {
 
 class FsBlobWriter final : public BlobWriter {
  public:
-  FsBlobWriter(std::string root, std::string id, int fd, FsBlobStoreOptions options)
-      : root_(std::move(root)), id_(std::move(id)), fd_(fd), options_(options) {
+  FsBlobWriter(std::string root, std::string id, int fd, FsBlobStoreOptions options,
+               std::shared_ptr<LiveWriters> live)
+      : root_(std::move(root)), id_(std::move(id)), fd_(fd), options_(options), live_(std::move(live)) {
     tmp_path_ = root_ + "/tmp/" + id_;
     buf_.reserve(options_.write_buffer_bytes);
   }
-  ~FsBlobWriter() override { Abort(); }
+  ~FsBlobWriter() override {
+    Abort();
+    live_->Remove(id_);  // after the tmp file is renamed or unlinked
+  }
 
   Status Append(std::string_view data) override {
     if (fd_ < 0) return FailedPrecondition("blob writer already committed or aborted");
@@ -104,19 +137,19 @@ class FsBlobWriter final : public BlobWriter {
 
   Status Finish() {
     CK_RETURN_IF_ERROR(Flush());
-    if (options_.fsync && ::fsync(fd_) != 0) return ErrnoStatus("fsync " + tmp_path_, errno);
+    if (options_.fsync && ::fsync(fd_) != 0) return WriterErrno("fsync " + tmp_path_, errno);
     int rc = ::close(fd_);
     fd_ = -1;
-    if (rc != 0) return ErrnoStatus("close " + tmp_path_, errno);
+    if (rc != 0) return WriterErrno("close " + tmp_path_, errno);
     std::string shard = root_ + "/" + id_.substr(0, 2);
     std::string final_path = shard + "/" + id_;
     if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) {
-      if (errno != ENOENT) return ErrnoStatus("rename to " + final_path, errno);
+      if (errno != ENOENT) return WriterErrno("rename to " + final_path, errno);
       // First blob of this shard: make the directory (and make it durable).
       CK_RETURN_IF_ERROR(MakeDir(shard));
       if (options_.fsync) CK_RETURN_IF_ERROR(FsyncPath(root_));
       if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) {
-        return ErrnoStatus("rename to " + final_path, errno);
+        return WriterErrno("rename " + tmp_path_ + " to " + final_path, errno);
       }
     }
     if (options_.fsync) {
@@ -135,6 +168,7 @@ class FsBlobWriter final : public BlobWriter {
   std::string tmp_path_;
   int fd_;
   const FsBlobStoreOptions options_;
+  std::shared_ptr<LiveWriters> live_;
   std::string buf_;
   uint64_t size_ = 0;
   bool committed_ = false;
@@ -174,14 +208,43 @@ class FsBlobReader final : public BlobReader {
 class FsBlobStore final : public BlobStore {
  public:
   FsBlobStore(std::string root, FsBlobStoreOptions options)
-      : root_(std::move(root)), options_(options) {}
+      : root_(std::move(root)), options_(options), live_(std::make_shared<LiveWriters>()) {}
 
   Result<std::unique_ptr<BlobWriter>> NewWriter() override {
     std::string id = NewBlobId();
     std::string path = root_ + "/tmp/" + id;
+    live_->Add(id);  // before the file exists, so no clean-up can take it
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) return ErrnoStatus("create " + path, errno);
-    return std::unique_ptr<BlobWriter>(std::make_unique<FsBlobWriter>(root_, id, fd, options_));
+    if (fd < 0) {
+      int err = errno;
+      live_->Remove(id);
+      return WriterErrno("create " + path, err);
+    }
+    return std::unique_ptr<BlobWriter>(std::make_unique<FsBlobWriter>(root_, id, fd, options_, live_));
+  }
+
+  Result<TempCleanup> CleanTemporaries() override {
+    std::string tmp = root_ + "/tmp";
+    TempCleanup out;
+    std::error_code ec;
+    std::vector<std::filesystem::path> found;
+    for (std::filesystem::directory_iterator it(tmp, ec), end; !ec && it != end; it.increment(ec))
+      found.push_back(it->path());
+    if (ec) return Internal("list " + tmp + ": " + ec.message());
+    for (const auto& path : found) {
+      if (live_->Has(path.filename().string())) continue;  // a write in progress
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0) continue;  // committed or aborted meanwhile
+      uint64_t bytes = S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+      auto removed = std::filesystem::remove_all(path, ec);
+      if (ec) return Internal("clean " + path.string() + ": " + ec.message());
+      if (removed > 0) {
+        out.files += 1;
+        out.bytes += bytes;
+      }
+    }
+    if (out.files > 0 && options_.fsync) CK_RETURN_IF_ERROR(FsyncPath(tmp));
+    return out;
   }
 
   Result<std::unique_ptr<BlobReader>> Open(std::string_view id) override {
@@ -250,6 +313,7 @@ class FsBlobStore final : public BlobStore {
 
   const std::string root_;
   const FsBlobStoreOptions options_;
+  std::shared_ptr<LiveWriters> live_;
 };
 
 }  // namespace
@@ -263,13 +327,6 @@ Result<std::unique_ptr<BlobStore>> OpenFsBlobStore(const std::string& dir,
   if (ec) return Internal("create " + dir + ": " + ec.message());
   std::string tmp = dir + "/tmp";
   CK_RETURN_IF_ERROR(MakeDir(tmp));
-  // Anything in tmp/ is a write that never committed: its process is gone.
-  for (std::filesystem::directory_iterator it(tmp, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    std::filesystem::remove_all(it->path(), ec);
-    if (ec) return Internal("clean " + it->path().string() + ": " + ec.message());
-  }
-  if (ec) return Internal("list " + tmp + ": " + ec.message());
   if (options.fsync) {
     CK_RETURN_IF_ERROR(FsyncPath(tmp));
     CK_RETURN_IF_ERROR(FsyncPath(dir));

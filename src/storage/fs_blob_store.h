@@ -2,8 +2,12 @@
 //
 // Layout: <dir>/tmp/<id> while being written; Commit renames it to
 // <dir>/<first 2 hex of id>/<id>. rename(2) is atomic, so a blob is either
-// absent or complete. Opening the store deletes whatever is left in tmp/
-// (writes cut short by a crash); only one process may use a directory.
+// absent or complete. CleanTemporaries deletes whatever in tmp/ no live
+// writer owns (writes cut short by a crash); only one process may use a
+// directory, which the server enforces with a lock (server/data_dir_lock.h).
+//
+// Errors carry file paths for the log; a writer's I/O failure (even ENOENT,
+// when a file vanished underneath) is kInternal, never kNotFound.
 //
 // Durability: after Commit the bytes are in the kernel and the name is in
 // place, so the blob survives a crash of the process. With fsync, Commit also

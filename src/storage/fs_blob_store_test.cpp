@@ -60,7 +60,7 @@ TEST_F(FsBlobStoreTest, AbortRemovesTemporaryFile) {
   EXPECT_EQ(CountEntries(root() + "/tmp"), 0u);
 }
 
-TEST_F(FsBlobStoreTest, ReopenDeletesLeftoversInTmp) {
+TEST_F(FsBlobStoreTest, CleanTemporariesDeletesLeftoversInTmp) {
   std::string kept;
   {
     auto store = Open();
@@ -73,6 +73,11 @@ TEST_F(FsBlobStoreTest, ReopenDeletesLeftoversInTmp) {
   std::ofstream(root() + "/tmp/stray") << "x";
   fs::create_directories(root() + "/tmp/subdir/deeper");
   auto store = Open();
+  EXPECT_EQ(CountEntries(root() + "/tmp"), 3u);  // opening alone deletes nothing
+  auto cleaned = store->CleanTemporaries();
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().ToString();
+  EXPECT_EQ(cleaned->files, 3u);
+  EXPECT_EQ(cleaned->bytes, 8u);  // "partial" + "x"
   EXPECT_EQ(CountEntries(root() + "/tmp"), 0u);
   auto r = store->Open(kept);
   ASSERT_TRUE(r.ok());
@@ -136,12 +141,45 @@ TEST_F(FsBlobStoreTest, CommittedBlobsSurviveKill9) {
   ASSERT_GE(ids.size(), 100u);
 
   auto store = Open();
+  ASSERT_TRUE(store->CleanTemporaries().ok());
   EXPECT_EQ(CountEntries(root() + "/tmp"), 0u);
   for (size_t i = 0; i < ids.size(); ++i) {
     auto r = store->Open(ids[i]);
     ASSERT_TRUE(r.ok()) << "committed blob " << i << " lost";
     EXPECT_EQ(*ReadAll(**r), std::string(7770, static_cast<char>('a' + i % 26))) << i;
   }
+}
+
+// A clean-up while serving spares the files of writers in progress, and
+// those writers still commit.
+TEST_F(FsBlobStoreTest, CleanTemporariesSparesLiveWriters) {
+  auto store = Open();
+  auto live = store->NewWriter();
+  ASSERT_TRUE(live.ok());
+  ASSERT_TRUE((*live)->Append(std::string(2 << 20, 'l')).ok());
+  std::ofstream(root() + "/tmp/fedcba9876543210fedcba9876543210") << "dead";
+  auto cleaned = store->CleanTemporaries();
+  ASSERT_TRUE(cleaned.ok());
+  EXPECT_EQ(cleaned->files, 1u);
+  EXPECT_EQ(CountEntries(root() + "/tmp"), 1u);
+  auto id = (*live)->Commit();
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto r = store->Open(*id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->size(), 2u << 20);
+}
+
+// A writer whose temporary file vanished (another process cleaned the
+// directory) fails as an internal error, not as a missing resource.
+TEST_F(FsBlobStoreTest, VanishedTemporaryIsInternalNotNotFound) {
+  auto store = Open();
+  auto w = store->NewWriter();
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Append("abc").ok());
+  for (const auto& e : fs::directory_iterator(root() + "/tmp")) fs::remove(e.path());
+  auto id = (*w)->Commit();
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.status().code(), Code::kInternal) << id.status().ToString();
 }
 
 }  // namespace

@@ -102,6 +102,9 @@ class MemoryBlobStore final : public BlobStore {
     return Status::Ok();
   }
 
+  // Uncommitted data lives in its writer and goes with it.
+  Result<TempCleanup> CleanTemporaries() override { return TempCleanup{}; }
+
   std::string Describe() const override { return "memory"; }
 
  private:

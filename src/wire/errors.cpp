@@ -44,6 +44,21 @@ std::pair<std::string, int> AwsCodeFor(const Status& status, ErrorProtocol p) {
   return {"InternalFailure", 500};
 }
 
+namespace {
+
+// The message a client sees. A failure of crosskey itself (a 500 the service
+// did not name) may carry file paths or store details: those go to the log
+// only, and the client gets AWS's generic text.
+std::string ClientMessage(const Status& status, int http_status, ErrorProtocol p, http::Response* out) {
+  out->error_message = status.message();
+  if (!status.aws_code().empty() || http_status != 500) return status.message();
+  return p == ErrorProtocol::kS3 ? "We encountered an internal error. Please try again."
+                                 : "The request processing has failed because of an unknown error, exception or "
+                                   "failure.";
+}
+
+}  // namespace
+
 void RenderJsonError(const Status& status, std::string_view request_id, bool json_1_0, http::Response* out,
                      std::string_view type_namespace) {
   auto [code, http_status] = AwsCodeFor(status, ErrorProtocol::kJson);
@@ -60,7 +75,8 @@ void RenderJsonError(const Status& status, std::string_view request_id, bool jso
   }
   nlohmann::ordered_json body;
   body["__type"] = type;
-  body["message"] = status.message();
+  body["message"] = ClientMessage(status, http_status, ErrorProtocol::kJson, out);
+  out->error_code = code;
   for (const auto& [k, v] : status.fields()) body[k] = v;
   out->status = http_status;
   out->body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -78,7 +94,8 @@ void RenderQueryError(const Status& status, std::string_view request_id, std::st
   w.Open("Error");
   w.Element("Type", status.is_server_fault() || http_status >= 500 ? "Receiver" : "Sender");
   w.Element("Code", code);
-  w.Element("Message", status.message());
+  w.Element("Message", ClientMessage(status, http_status, ErrorProtocol::kQuery, out));
+  out->error_code = code;
   for (const auto& [k, v] : status.fields()) w.Element(k, v);
   w.Close("Error");
   w.Element("RequestId", request_id);
@@ -93,6 +110,8 @@ void RenderS3Error(const Status& status, std::string_view request_id, std::strin
                    http::Response* out, bool head_request) {
   auto [code, http_status] = AwsCodeFor(status, ErrorProtocol::kS3);
   out->status = http_status;
+  out->error_code = code;
+  std::string message = ClientMessage(status, http_status, ErrorProtocol::kS3, out);
   out->headers.Set("x-amz-request-id", std::string(request_id));
   out->headers.Set("x-amz-id-2", std::string(host_id));
   if (head_request) {
@@ -103,7 +122,7 @@ void RenderS3Error(const Status& status, std::string_view request_id, std::strin
   w.Declaration();
   w.Open("Error");
   w.Element("Code", code);
-  w.Element("Message", status.message());
+  w.Element("Message", message);
   for (const auto& [k, v] : status.fields()) w.Element(k, v);
   w.Element("RequestId", request_id);
   w.Element("HostId", host_id);

@@ -100,3 +100,39 @@ TEST(ErrorsTest, S3Envelope) {
 
 }  // namespace
 }  // namespace ck::wire
+
+namespace ck::wire {
+namespace {
+
+// A failure of crosskey itself never shows its detail (file paths, store
+// errors) to the client: AWS's generic text goes out, the detail to the log.
+TEST(ErrorsTest, InternalDetailStaysInTheLog) {
+  Status failure = Internal("write /data/blobs/tmp/0123abcd: No such file or directory");
+  http::Response s3;
+  RenderS3Error(failure, "REQ", "HOST", &s3);
+  EXPECT_EQ(s3.status, 500);
+  EXPECT_EQ(s3.body.find("/data/blobs"), std::string::npos) << s3.body;
+  EXPECT_NE(s3.body.find("<Message>We encountered an internal error. Please try again.</Message>"),
+            std::string::npos);
+  EXPECT_EQ(s3.error_code, "InternalError");
+  EXPECT_EQ(s3.error_message, failure.message());
+
+  http::Response json;
+  RenderJsonError(DataLoss("blob 0123 is shorter than recorded"), "x", true, &json);
+  EXPECT_EQ(json.body.find("shorter"), std::string::npos) << json.body;
+  EXPECT_EQ(json.error_code, "InternalFailure");
+
+  http::Response query;
+  RenderQueryError(failure, "x", "", &query);
+  EXPECT_EQ(query.body.find("/data/blobs"), std::string::npos) << query.body;
+
+  // Errors the service named keep their message.
+  http::Response named;
+  RenderS3Error(AwsError("NoSuchKey", 404, "The specified key does not exist."), "REQ", "HOST", &named);
+  EXPECT_NE(named.body.find("The specified key does not exist."), std::string::npos);
+  EXPECT_EQ(named.error_code, "NoSuchKey");
+  EXPECT_EQ(named.error_message, "The specified key does not exist.");
+}
+
+}  // namespace
+}  // namespace ck::wire

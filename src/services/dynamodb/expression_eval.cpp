@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "base/cancel.h"
 #include "base/codec.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/decimal.h"
@@ -68,6 +69,7 @@ std::string OperandTypeName(const Json& v) {
 }  // namespace
 
 Result<bool> Evaluate(const Condition& c, const Json& item) {
+  if (CancelRequested()) return CheckCancelled();  // shutting down
   switch (c.kind) {
     case Condition::kAnd: {
       CK_ASSIGN_OR_RETURN(bool a, Evaluate(c.children[0], item));

@@ -2,6 +2,7 @@
 // in key order, with the key condition, Limit (items evaluated), the 1 MB
 // page cap, FilterExpression (after Limit, as AWS applies it), projection and
 // ExclusiveStartKey / LastEvaluatedKey paging.
+#include "base/cancel.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/dynamodb_internal.h"
 #include "services/dynamodb/dynamodb_service.h"
@@ -168,8 +169,10 @@ Result<json> DynamoDbService::QueryOrScan(const json& in, RequestContext& ctx, b
   json last_key;
   bool stopped = false;
   while (!stopped) {
+    CK_RETURN_IF_ERROR(CheckCancelled());  // shutting down: stop between pages
     CK_ASSIGN_OR_RETURN(auto recs, store_.Scan(ddb::kItems, opt));
     for (const auto& r : recs) {
+      CK_RETURN_IF_ERROR(CheckCancelled());
       CK_ASSIGN_OR_RETURN(json item, ddb::OpenItem(key, t, r.key, r.value));
       if (total_segments > 0 &&
           static_cast<int>(Fnv1a(ddb::KeyBytes(item.at(t.hash_key))) % static_cast<uint32_t>(total_segments)) != segment)

@@ -1,6 +1,7 @@
 // Listing: ListObjects (V1), ListObjectsV2 and ListObjectVersions as paged
 // scans of the metadata index. A page reads at most a few hundred records
 // more than it returns; a common prefix is skipped with one seek.
+#include "base/cancel.h"
 #include "base/codec.h"
 #include "services/s3/s3_internal.h"
 #include "storage/key_codec.h"
@@ -84,6 +85,7 @@ Result<http::Response> ListObjects(S3Service& s, Call& c) {
   bool done = p.max_keys == 0;
   while (!done) {
     opts.limit = std::min<size_t>(1000, static_cast<size_t>(p.max_keys - count) + 1);
+    CK_RETURN_IF_ERROR(CheckCancelled());  // shutting down: stop between pages
     CK_ASSIGN_OR_RETURN(auto rows, s.meta().Scan(kObjectsTable, opts));
     if (rows.empty()) break;
     bool reseek = false;
@@ -178,6 +180,7 @@ Result<http::Response> ListObjectVersions(S3Service& s, Call& c) {
   std::string next_key, next_vid;
   while (!done) {
     opts.limit = std::min<size_t>(1000, static_cast<size_t>(p.max_keys - count) + 1);
+    CK_RETURN_IF_ERROR(CheckCancelled());
     CK_ASSIGN_OR_RETURN(auto rows, s.meta().Scan(kVersionsTable, opts));
     if (rows.empty()) break;
     bool reseek = false;

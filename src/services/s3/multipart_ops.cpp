@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "base/cancel.h"
 #include "base/codec.h"
 #include "crypto/hash.h"
 #include "services/s3/s3_internal.h"
@@ -412,6 +413,7 @@ Result<http::Response> ListMultipartUploads(S3Service& s, Call& c) {
   std::string next_key, next_id;
   while (!done) {
     opts.limit = 1000;
+    CK_RETURN_IF_ERROR(CheckCancelled());  // shutting down: stop between pages
     CK_ASSIGN_OR_RETURN(auto rows, s.meta().Scan(kUploadsTable, opts));
     if (rows.empty()) break;
     for (const auto& row : rows) {
