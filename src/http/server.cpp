@@ -159,6 +159,15 @@ void Server::Run() {
     ::sigaction(SIGTERM, &sa, nullptr);
     s->signal_thread = std::thread([s] { s->SignalLoop(); });
   }
+  // Waits for BeginStop (or the end of Run), then runs the stop sequence.
+  s->stopper = std::thread([s] {
+    {
+      std::unique_lock lock(s->stop_mu);
+      s->stop_cv.wait(lock, [s] { return s->stopping.load() || s->run_done; });
+      if (s->run_done) return;
+    }
+    s->StopSequence();
+  });
   asio::co_spawn(s->ioc, s->Accept(), asio::detached);
   if (s->on_ready) asio::post(s->ioc, s->on_ready);
   auto work = [s] {
@@ -174,7 +183,7 @@ void Server::Run() {
     s->run_done = true;
   }
   s->stop_cv.notify_all();
-  if (s->stopper.joinable()) s->stopper.join();
+  s->stopper.join();
   if (s->signal_thread.joinable()) {
     // From here a signal is the default again: the process is already stopping.
     ::signal(SIGINT, SIG_DFL);
@@ -213,13 +222,16 @@ void Server::Impl::SignalLoop() {
 }
 
 void Server::Impl::BeginStop() {
-  if (stopping.exchange(true)) return;
+  {
+    std::lock_guard lock(stop_mu);
+    if (stopping.exchange(true)) return;
+  }
+  stop_cv.notify_all();  // wakes the stopper thread (Run)
   // The acceptor belongs to the io_context's threads.
   asio::post(ioc, [this] {
     beast::error_code ec;
     acceptor.close(ec);
   });
-  stopper = std::thread([this] { StopSequence(); });
 }
 
 template <typename Pred>

@@ -55,9 +55,9 @@ bool IsLoopback(const std::string& host) {
 
 namespace {
 
-// Test support: CROSSKEY_TEST_SCAN_DELAY_MS=N makes every metadata Scan take
-// N ms more (returning early once the request is cancelled), so that tests
-// can have a long Scan in flight when the server is stopped.
+// Test support: CROSSKEY_TEST_SCAN_DELAY_MS=N makes every scan of DynamoDB
+// items take N ms more (returning early once the request is cancelled), so
+// that tests can have a long DynamoDB Scan in flight when the server stops.
 class SlowScanStore final : public storage::MetadataStore {
  public:
   SlowScanStore(std::unique_ptr<storage::MetadataStore> inner, int delay_ms)
@@ -65,7 +65,7 @@ class SlowScanStore final : public storage::MetadataStore {
   Result<std::optional<std::string>> Get(std::string_view t, std::string_view k) override { return inner_->Get(t, k); }
   Status Apply(const storage::WriteBatch& b) override { return inner_->Apply(b); }
   Result<std::vector<storage::Record>> Scan(std::string_view t, const storage::ScanOptions& o) override {
-    for (int waited = 0; waited < delay_ms_ && !CancelRequested(); waited += 10)
+    for (int waited = 0; t == "ddb.items" && waited < delay_ms_ && !CancelRequested(); waited += 10)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return inner_->Scan(t, o);
   }
@@ -143,7 +143,7 @@ int Serve(const ServeOptions& o) {
     blobs = std::move(*b);
   }
   if (const char* delay = std::getenv("CROSSKEY_TEST_SCAN_DELAY_MS"); delay && std::atoi(delay) > 0) {
-    spdlog::warn("CROSSKEY_TEST_SCAN_DELAY_MS={}: every metadata scan is slowed down (a test setting)", delay);
+    spdlog::warn("CROSSKEY_TEST_SCAN_DELAY_MS={}: every scan of DynamoDB items is slowed down (a test setting)", delay);
     meta = std::make_unique<SlowScanStore>(std::move(meta), std::atoi(delay));
   }
 
