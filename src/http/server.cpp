@@ -88,6 +88,10 @@ struct Server::Impl {
   asio::awaitable<void> Accept();
   asio::awaitable<void> Session(tcp::socket socket);
   asio::awaitable<bool> WriteResponse(beast::tcp_stream& stream, Response& resp, bool head_request, bool keep_alive);
+  // Answers with `resp` and closes without resetting: what the client sent
+  // meanwhile is read and dropped (up to a bound) so its kernel does not
+  // discard the answer on a reset.
+  asio::awaitable<void> AnswerAndClose(beast::tcp_stream& stream, beast::flat_buffer& buffer, Response& resp);
   // Starts the stop sequence (once); safe from any thread.
   void BeginStop();
   // On its own thread: waits for in-flight requests up to drain_timeout,
@@ -315,7 +319,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     LogHttp(remote_ip, 503, "SlowDown",
             std::to_string(open) + " open connections, more than --max-connections " +
                 std::to_string(opt.max_connections));
-    co_await WriteResponse(stream, r, false, false);
+    co_await AnswerAndClose(stream, buffer, r);
     co_return;
   }
 
@@ -338,7 +342,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         r.close_connection = true;
         LogHttp(remote_ip, 400, "RequestHeaderSectionTooLarge",
                 "request line and headers exceed --max-header-bytes " + std::to_string(opt.header_limit));
-        co_await WriteResponse(stream, r, false, false);
+        co_await AnswerAndClose(stream, buffer, r);
+        co_return;
       } else if (ec == beast::error::timeout && buffer.size() > 0) {
         Response r = limit_error(400, "RequestTimeout",
                                  "Your socket connection to the server was not read from or written to within "
@@ -355,7 +360,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " + ec.message());
         r.close_connection = true;
         LogHttp(remote_ip, 400, "BadRequest", "unparsable request: " + ec.message());
-        co_await WriteResponse(stream, r, false, false);
+        co_await AnswerAndClose(stream, buffer, r);
+        co_return;
       }
       break;
     }
@@ -417,6 +423,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
           co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
           if (ec == bhttp::error::need_buffer) ec = {};
           if (ec) {
+            body_bytes += chunk.size() - req.body().size;  // what arrived before the end
             // The sink is destroyed unfinished: it discards what it wrote.
             std::string got = std::to_string(body_bytes) + " of " +
                               (head.content_length ? std::to_string(*head.content_length) : std::string("?")) +
@@ -468,6 +475,23 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     if (!keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> Server::Impl::AnswerAndClose(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                   Response& resp) {
+  resp.close_connection = true;
+  if (!co_await WriteResponse(stream, resp, false, false)) co_return;
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  buffer.consume(buffer.size());
+  size_t drained = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (!ec && drained < (1u << 20)) {
+    auto space = buffer.prepare(64 * 1024);
+    size_t n = co_await stream.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+    drained += n;
+    buffer.consume(buffer.size());
+  }
 }
 
 asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream, Response& resp, bool head_request,

@@ -212,6 +212,8 @@ class BufferedCall final : public http::BodySink {
       Status s = parsed.ok() ? auth::VerifySignature(*ctx_.head, *parsed, *secret_,
                                                      HexEncode(crypto::Sha256(body_)), gw_->clock_.Now())
                              : parsed.status();
+      spdlog::trace("{} auth: signature over the body {}", ctx_.request_id,
+                    s.ok() ? "verified" : "refused: " + s.aws_code());
       if (!s.ok()) r = gw_->Error(route_, *ctx_.head, MapAuthError(route_, s));
       else r = gw_->InvokeBuffered(route_, ctx_, body_);
     } else {
