@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
                   "Only keys crosskey issued or the config declared; every signature verified");
   serve->add_flag("--allow-insecure", o.allow_insecure, "Allow a non-loopback address without --strict");
   serve->add_flag("--fsync", o.fsync, "Make every acknowledged write durable against power loss");
-  serve->add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
+  serve->add_option("--log-level", o.log_level,
+                    "trace (adds routing and auth decisions), debug (adds error messages), info, warn, error, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   serve->add_option("--threads", o.threads, "Worker threads (0: one per core)")->capture_default_str();
