@@ -260,7 +260,7 @@ void Server::Impl::StopSequence() {
     WaitFor(opt.cancel_grace, [this] { return in_flight.load() == 0 || run_done; });
   }
   ioc.stop();
-  if (!WaitFor(opt.cancel_grace, [this] { return run_done; })) {
+  if (!WaitFor(opt.exit_grace, [this] { return run_done; })) {
     spdlog::error("crosskey stopping: {} request(s) did not stop after cancellation; exiting without a clean "
                   "close (acknowledged writes are safe)",
                   in_flight.load());

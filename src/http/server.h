@@ -10,8 +10,8 @@
 // server's CancelSource is cancelled (long operations that call
 // CheckCancelled() answer 503 and return) and, after cancel_grace, the
 // io_context stops and Run() returns. A worker that still does not return
-// within another cancel_grace makes the process exit outright; so does a
-// second signal, at any time.
+// within exit_grace makes the process exit outright (status 1); so does a
+// second signal, at any time (status 128 + signal).
 //
 // Every request gets an answer and a log line: HTTP-level rejections (header
 // section too large, unparsable request, connection limit), aborted bodies,
@@ -41,7 +41,8 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};   // no bytes from the client for this long closes it
   size_t max_connections = 4096;
   std::chrono::seconds drain_timeout{10};  // on stop, in-flight requests get this long
-  std::chrono::milliseconds cancel_grace{2000};  // then, once cancelled, this long to return
+  std::chrono::milliseconds cancel_grace{2000};  // then, once cancelled, this long to answer
+  std::chrono::milliseconds exit_grace{5000};    // then, once stopped, this long to return or the process exits
   size_t read_chunk = 256 * 1024;          // body bytes handed to a sink at a time
   size_t write_chunk = 1024 * 1024;        // streamed response bytes written per socket write
   bool handle_signals = true;              // SIGINT/SIGTERM stop the server

@@ -150,7 +150,9 @@ int Serve(const ServeOptions& o) {
   SystemClock wall_clock;
   OffsetClock clock;  // the logical clock services use; advanced only with --enable-time-travel
   services::IdentityStore identities(*meta);
-  Status seeded = ApplyConfig(config, identities, clock);
+  // Without --config the state is used as the last run left it (nothing is
+  // applied, nothing withdrawn); with one, the config is the baseline.
+  Status seeded = o.config_file.empty() ? Status::Ok() : ApplyConfig(config, identities, clock);
   if (!seeded.ok()) {
     std::cerr << "crosskey: " << ConfigError(o.config_file, seeded) << "\n";
     return 2;

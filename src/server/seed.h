@@ -19,7 +19,8 @@
 //       `crosskey.config` table). Users and roles are never deleted by a
 //       restart: one dropped from the config stays, as if made through the API.
 //
-// Every change a start makes to existing state is logged.
+// Every change a start makes to existing state is logged. A start without a
+// config file does not call this: the state stays as the last run left it.
 #pragma once
 
 #include "base/clock.h"

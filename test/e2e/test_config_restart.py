@@ -146,6 +146,16 @@ class RestartTest(unittest.TestCase):
             finally:
                 self.assertEqual(third.stop(), 0)
 
+            # Without --config nothing is applied or withdrawn.
+            bare = Server(data_dir=data_dir).start()
+            try:
+                iam = bare.client("iam", account=ACCOUNT1)
+                self.assertEqual(sorted(iam.list_user_policies(UserName="alice")["PolicyNames"]), ["added", "base"])
+                self.assertEqual([k["AccessKeyId"] for k in
+                                  iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]], ["AKIACONFIGALICE00001"])
+            finally:
+                self.assertEqual(bare.stop(), 0)
+
             # The config drops the policy "base" and the user's key: withdrawn;
             # the API's policy stays.
             fourth = Server(config=config(user_policies=(), user_key=False), data_dir=data_dir).start()
