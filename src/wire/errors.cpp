@@ -46,15 +46,18 @@ std::pair<std::string, int> AwsCodeFor(const Status& status, ErrorProtocol p) {
 
 namespace {
 
-// The message a client sees. A failure of crosskey itself (a 500 the service
+// The message a client sees. A failure of crosskey itself (a 5xx the service
 // did not name) may carry file paths or store details: those go to the log
 // only, and the client gets AWS's generic text.
 std::string ClientMessage(const Status& status, int http_status, ErrorProtocol p, http::Response* out) {
   out->error_message = status.message();
-  if (!status.aws_code().empty() || http_status != 500) return status.message();
-  return p == ErrorProtocol::kS3 ? "We encountered an internal error. Please try again."
-                                 : "The request processing has failed because of an unknown error, exception or "
-                                   "failure.";
+  if (!status.aws_code().empty() || http_status < 500) return status.message();
+  bool s3 = p == ErrorProtocol::kS3;
+  if (http_status == 503)
+    return s3 ? "Service is unable to handle request."
+              : "The request has failed due to a temporary failure of the server.";
+  return s3 ? "We encountered an internal error. Please try again."
+            : "The request processing has failed because of an unknown error, exception or failure.";
 }
 
 }  // namespace

@@ -126,6 +126,12 @@ TEST(ErrorsTest, InternalDetailStaysInTheLog) {
   RenderQueryError(failure, "x", "", &query);
   EXPECT_EQ(query.body.find("/data/blobs"), std::string::npos) << query.body;
 
+  http::Response unavailable;
+  RenderS3Error(Status(Code::kUnavailable, "sqlite:/data/metadata.db is closed"), "REQ", "HOST", &unavailable);
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_EQ(unavailable.body.find("/data"), std::string::npos) << unavailable.body;
+  EXPECT_NE(unavailable.body.find("<Message>Service is unable to handle request.</Message>"), std::string::npos);
+
   // Errors the service named keep their message.
   http::Response named;
   RenderS3Error(AwsError("NoSuchKey", 404, "The specified key does not exist."), "REQ", "HOST", &named);
