@@ -60,7 +60,7 @@ const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTE
 // Runs fn, turning an escaped exception into `fallback` (and a log line):
 // every request gets an answer even when a handler throws.
 template <typename T, typename Fn>
-T Guarded(const char* stage, const std::string& request_id, Fn&& fn, T fallback) {
+T Guarded(const char* stage, const std::string& request_id, Fn&& fn, T fallback, bool* threw = nullptr) {
   try {
     return fn();
   } catch (const std::exception& e) {
@@ -68,6 +68,7 @@ T Guarded(const char* stage, const std::string& request_id, Fn&& fn, T fallback)
   } catch (...) {
     spdlog::error("{} unhandled exception in {}", request_id.empty() ? "-" : request_id, stage);
   }
+  if (threw) *threw = true;
   return fallback;
 }
 }  // namespace
@@ -398,6 +399,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     };
 
     bool body_unread = false;
+    bool sink_threw = false;  // its state is unknown: never Finish it (it might commit half a body)
     uint64_t body_bytes = 0;
     if (!parser.is_done()) {
       bool expect_continue = EqualsIgnoreCase(head.headers.GetOr("expect"), "100-continue");
@@ -448,7 +450,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
           if (n > 0 && !sink_failed) {
             Status written = Guarded<Status>(
                 "the request body stage", head.request_id,
-                [&] { return sink->Write(std::string_view(chunk.data(), n)); }, Internal("exception"));
+                [&] { return sink->Write(std::string_view(chunk.data(), n)); }, Internal("exception"), &sink_threw);
             if (!written.ok()) {
               sink_failed = true;
               body_unread = !parser.is_done();
@@ -458,8 +460,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         }
       }
     }
-    Response resp = Guarded<Response>("the response stage", head.request_id, [&] { return sink->Finish(); },
-                                      internal_error());
+    Response resp = sink_threw ? internal_error()
+                               : Guarded<Response>("the response stage", head.request_id,
+                                                   [&] { return sink->Finish(); }, internal_error());
     Guarded<bool>("the request cleanup", head.request_id, [&] {
       sink.reset();
       return true;

@@ -19,12 +19,28 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Answers "/throw" by throwing and "/spin" by looping until cancelled.
+// A sink whose Write throws; Finish would acknowledge whatever it got.
+class ThrowingSink final : public BodySink {
+ public:
+  explicit ThrowingSink(std::atomic<bool>* finished) : finished_(finished) {}
+  Status Write(std::string_view) override { throw std::runtime_error("write boom"); }
+  Response Finish() override {
+    *finished_ = true;
+    return Response{};
+  }
+
+ private:
+  std::atomic<bool>* finished_;
+};
+
+// Answers "/throw" by throwing, "/throw-body" with a sink that throws, and
+// "/spin" by looping until cancelled.
 class TestHandler final : public Handler {
  public:
   std::unique_ptr<BodySink> Begin(RequestHead& head) override {
     head.request_id = "req-1";
     if (head.path == "/throw") throw std::runtime_error("boom");
+    if (head.path == "/throw-body") return std::make_unique<ThrowingSink>(&finished);
     Response r;
     if (head.path == "/spin") {
       started = true;
@@ -43,6 +59,7 @@ class TestHandler final : public Handler {
     return std::make_unique<FixedResponseSink>(std::move(r));
   }
   std::atomic<bool> started{false};
+  std::atomic<bool> finished{false};
 };
 
 Response PlainError(int status, const std::string& code, const std::string& message) {
@@ -53,7 +70,13 @@ Response PlainError(int status, const std::string& code, const std::string& mess
 }
 
 // One request on a fresh connection; returns the whole response text.
+std::string Send(uint16_t port, const std::string& req);
+
 std::string Get(uint16_t port, const std::string& path) {
+  return Send(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+}
+
+std::string Send(uint16_t port, const std::string& req) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -63,7 +86,6 @@ std::string Get(uint16_t port, const std::string& path) {
     ::close(fd);
     return "(connect failed)";
   }
-  std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   (void)::write(fd, req.data(), req.size());
   std::string out;
   char buf[4096];
@@ -101,6 +123,15 @@ TEST(HttpServer, ExceptionInHandlerIsAnswered500) {
   EXPECT_NE(resp.find("InternalError"), std::string::npos) << resp;
   // The server lives on.
   EXPECT_NE(Get(r.server.bound_port(), "/fine").find("\r\n\r\nok"), std::string::npos);
+}
+
+// A sink that threw is never finished (it could acknowledge half a body).
+TEST(HttpServer, ExceptionInBodySinkIsAnswered500WithoutFinishing) {
+  Running r(Options());
+  std::string resp = Send(r.server.bound_port(),
+                          "PUT /throw-body HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+  EXPECT_EQ(resp.rfind("HTTP/1.1 500", 0), 0u) << resp;
+  EXPECT_FALSE(r.handler.finished);
 }
 
 TEST(HttpServer, StopDrainsThenCancelsLongOperations) {
