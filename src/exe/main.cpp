@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
                   "Only keys crosskey issued or the config declared; every signature verified");
   serve->add_flag("--allow-insecure", o.allow_insecure, "Allow a non-loopback address without --strict");
   serve->add_flag("--fsync", o.fsync, "Make every acknowledged write durable against power loss");
-  serve->add_option("--log-level", o.log_level,
-                    "trace (adds routing and auth decisions), debug (adds error messages), info, warn, error, off")
+  serve
+      ->add_option("--log-level", o.log_level,
+                   "trace (adds routing and auth decisions), debug (adds error messages), info, warn, error, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   serve->add_option("--threads", o.threads, "Worker threads (0: one per core)")->capture_default_str();
@@ -44,8 +45,9 @@ int main(int argc, char** argv) {
   serve->add_option("--max-connections", o.max_connections,
                     "Open connections; beyond it new ones get 503 SlowDown")
       ->capture_default_str();
-  serve->add_option("--sweep-interval", o.sweep_interval_seconds,
-                    "Seconds between sweeps of orphan blobs while serving (0: only at start-up)")
+  serve
+      ->add_option("--sweep-interval", o.sweep_interval_seconds,
+                   "Seconds between sweeps of orphan blobs while serving (0: only at start-up)")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
   serve->add_flag("--diagnostic-headers", o.diagnostic_headers,

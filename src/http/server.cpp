@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <limits>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <thread>
 #include <vector>
@@ -75,11 +75,7 @@ T Guarded(const char* stage, const std::string& request_id, Fn&& fn, T fallback,
 
 struct Server::Impl {
   Impl(ServerOptions o, Handler& h, LimitErrorRenderer le)
-      : opt(std::move(o)),
-        handler(h),
-        limit_error(std::move(le)),
-        ioc(Threads()),
-        acceptor(ioc) {}
+      : opt(std::move(o)), handler(h), limit_error(std::move(le)), ioc(Threads()), acceptor(ioc) {}
 
   unsigned Threads() const {
     unsigned n = opt.threads ? opt.threads : std::thread::hardware_concurrency();
@@ -213,9 +209,10 @@ void Server::Impl::SignalLoop() {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0 || sig == 0) return;
     if (++received == 1) {
-      spdlog::info("crosskey stopping ({}): no new connections; {} request(s) in flight get up to {} s to finish; "
-                   "a second signal exits at once",
-                   SignalName(sig), in_flight.load(), opt.drain_timeout.count());
+      spdlog::info(
+          "crosskey stopping ({}): no new connections; {} request(s) in flight get up to {} s to finish; "
+          "a second signal exits at once",
+          SignalName(sig), in_flight.load(), opt.drain_timeout.count());
       BeginStop();
       continue;
     }
@@ -262,9 +259,10 @@ void Server::Impl::StopSequence() {
   }
   ioc.stop();
   if (!WaitFor(opt.exit_grace, [this] { return run_done; })) {
-    spdlog::error("crosskey stopping: {} request(s) did not stop after cancellation; exiting without a clean "
-                  "close (acknowledged writes are safe)",
-                  in_flight.load());
+    spdlog::error(
+        "crosskey stopping: {} request(s) did not stop after cancellation; exiting without a clean "
+        "close (acknowledged writes are safe)",
+        in_flight.load());
     spdlog::default_logger()->flush();
     std::_Exit(1);
   }
@@ -272,8 +270,8 @@ void Server::Impl::StopSequence() {
 
 void Server::Impl::LogHttp(const std::string& remote_ip, int status, const std::string& code,
                            const std::string& detail) {
-  spdlog::info("- - http - {} in=0 out=0 0us error={} remote={}: {}", status, code,
-               remote_ip.empty() ? "-" : remote_ip, detail);
+  spdlog::info("- - http - {} in=0 out=0 0us error={} remote={}: {}", status, code, remote_ip.empty() ? "-" : remote_ip,
+               detail);
 }
 
 asio::awaitable<void> Server::Impl::Accept() {
@@ -317,9 +315,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   if (uint64_t open = connections.load(); open > opt.max_connections) {
     Response r = limit_error(503, "SlowDown", "Please reduce your request rate.");
     r.close_connection = true;
-    LogHttp(remote_ip, 503, "SlowDown",
-            std::to_string(open) + " open connections, more than --max-connections " +
-                std::to_string(opt.max_connections));
+    LogHttp(
+        remote_ip, 503, "SlowDown",
+        std::to_string(open) + " open connections, more than --max-connections " + std::to_string(opt.max_connections));
     co_await AnswerAndClose(stream, buffer, r);
     co_return;
   }
@@ -352,12 +350,11 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         r.close_connection = true;
         LogHttp(remote_ip, 400, "RequestTimeout", "request head incomplete after --idle-timeout");
         co_await WriteResponse(stream, r, false, false);
-      } else if (buffer.size() > 0 && (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-                                       ec == asio::error::connection_reset)) {
+      } else if (buffer.size() > 0 &&
+                 (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset)) {
         LogHttp(remote_ip, 0, "-", "connection dropped in the middle of a request head (" + ec.message() + ")");
       } else if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != beast::error::timeout &&
-                 ec != asio::error::connection_reset && ec != asio::error::operation_aborted &&
-                 buffer.size() > 0) {
+                 ec != asio::error::connection_reset && ec != asio::error::operation_aborted && buffer.size() > 0) {
         Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " + ec.message());
         r.close_connection = true;
         LogHttp(remote_ip, 400, "BadRequest", "unparsable request: " + ec.message());
@@ -431,8 +428,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                               (head.content_length ? std::to_string(*head.content_length) : std::string("?")) +
                               " body bytes";
             if (ec == beast::error::timeout) {
-              spdlog::info("{} 400 error=RequestTimeout remote={}: no body bytes for --idle-timeout after {}",
-                           what(), remote_ip, got);
+              spdlog::info("{} 400 error=RequestTimeout remote={}: no body bytes for --idle-timeout after {}", what(),
+                           remote_ip, got);
               sink.reset();
               Response r = limit_error(400, "RequestTimeout",
                                        "Your socket connection to the server was not read from or written to "
@@ -440,8 +437,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
               r.close_connection = true;
               co_await WriteResponse(stream, r, false, false);
             } else {
-              spdlog::info("{} aborted: connection from {} closed after {} ({})", what(), remote_ip, got,
-                           ec.message());
+              spdlog::info("{} aborted: connection from {} closed after {} ({})", what(), remote_ip, got, ec.message());
             }
             co_return;
           }
@@ -460,19 +456,23 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         }
       }
     }
-    Response resp = sink_threw ? internal_error()
-                               : Guarded<Response>("the response stage", head.request_id,
-                                                   [&] { return sink->Finish(); }, internal_error());
-    Guarded<bool>("the request cleanup", head.request_id, [&] {
-      sink.reset();
-      return true;
-    }, false);
+    Response resp = sink_threw
+                        ? internal_error()
+                        : Guarded<Response>(
+                              "the response stage", head.request_id, [&] { return sink->Finish(); }, internal_error());
+    Guarded<bool>(
+        "the request cleanup", head.request_id,
+        [&] {
+          sink.reset();
+          return true;
+        },
+        false);
     if (body_unread) resp.close_connection = true;
     keep_alive = keep_alive && !resp.close_connection && !stopping.load();
     bool ok = co_await WriteResponse(stream, resp, head.method == "HEAD", keep_alive);
     if (!ok) {
-      spdlog::info("{} dropped: the {} response could not be sent whole to {} (connection closed or timed out)",
-                   what(), resp.status, remote_ip);
+      spdlog::info("{} dropped: the {} response could not be sent whole to {} (connection closed or timed out)", what(),
+                   resp.status, remote_ip);
       break;
     }
     if (!keep_alive) break;
@@ -524,8 +524,8 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream, Res
       size_t n = 0;
       if (remaining > 0) {
         size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), remaining));
-        auto got = Guarded<Result<size_t>>("the response body", "-", [&] { return resp.stream->Read(buf.data(), want); },
-                                           Internal("exception"));
+        auto got = Guarded<Result<size_t>>(
+            "the response body", "-", [&] { return resp.stream->Read(buf.data(), want); }, Internal("exception"));
         if (!got.ok()) spdlog::warn("response body source failed: {}", got.status().message());
         if (!got.ok() || *got == 0) {
           // Nothing sent yet: a bare 500 that closes the connection, rather

@@ -75,7 +75,8 @@ class Reader {
                  size_t max) const {
     bool ok = !v.empty() && v.size() <= max;
     for (char c : v)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("+=,.@_-").find(c) != std::string_view::npos))
+      if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+            std::string_view("+=,.@_-").find(c) != std::string_view::npos))
         ok = false;
     if (!ok)
       return Error(t.get(key), field_ctx,
@@ -88,7 +89,8 @@ class Reader {
     bool ok = !v.empty() && v.size() <= 512 && v.front() == '/' && v.back() == '/';
     for (char c : v)
       if (c < 0x21 || c > 0x7e) ok = false;
-    if (!ok) return Error(t.get("path"), field_ctx, "must start and end with / (printable ASCII, at most 512 characters)");
+    if (!ok)
+      return Error(t.get("path"), field_ctx, "must start and end with / (printable ASCII, at most 512 characters)");
     return Status::Ok();
   }
 
@@ -119,9 +121,11 @@ class Reader {
       CK_RETURN_IF_ERROR(Str(*pt, pctx, "name", &p.name, true));
       CK_RETURN_IF_ERROR(IamName(*pt, pctx + ".name", "name", p.name, 128));
       for (const auto& earlier : *out)
-        if (earlier.name == p.name) return Error(pt->get("name"), pctx + ".name", "\"" + p.name + "\" is declared twice");
+        if (earlier.name == p.name)
+          return Error(pt->get("name"), pctx + ".name", "\"" + p.name + "\" is declared twice");
       CK_RETURN_IF_ERROR(Str(*pt, pctx, "document", &p.document, true));
-      CK_RETURN_IF_ERROR(Policy(*pt, pctx + ".document", pt->get("document"), p.document, core::iam::PolicyKind::kIdentity));
+      CK_RETURN_IF_ERROR(
+          Policy(*pt, pctx + ".document", pt->get("document"), p.document, core::iam::PolicyKind::kIdentity));
       out->push_back(std::move(p));
     }
     return Status::Ok();

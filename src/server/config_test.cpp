@@ -75,8 +75,8 @@ TEST(Config, PolicyDocumentsAreValidatedAsTheApiDoes) {
   EXPECT_EQ(ErrorOf("[[roles]]\naccount = \"111111111111\"\nname = \"r\"\ntrust_policy = 'garbage'\n"),
             "cfg.toml:4: roles[0].trust_policy: MalformedPolicyDocument: Syntax errors in policy.");
   // An identity policy may not name a principal (as PutUserPolicy says).
-  EXPECT_EQ(ErrorOf(std::string("[[roles]]\naccount = \"111111111111\"\nname = \"r\"\n") +
-                    "trust_policy = '" + kAllowAll + "'\n"),
+  EXPECT_EQ(ErrorOf(std::string("[[roles]]\naccount = \"111111111111\"\nname = \"r\"\n") + "trust_policy = '" +
+                    kAllowAll + "'\n"),
             "cfg.toml:4: roles[0].trust_policy: MalformedPolicyDocument: Missing required field Principal");
   EXPECT_EQ(ErrorOf("[[keys]]\naccount = \"111111111111\"\nalias = \"alias/k\"\npolicy = '{\"Statement\": 3}'\n"),
             "cfg.toml:4: keys[0].policy: MalformedPolicyDocument: Syntax errors in policy.");

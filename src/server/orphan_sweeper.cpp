@@ -20,9 +20,9 @@ Status OrphanSweeper::SweepOnce(std::chrono::seconds grace) {
   temp_bytes_ += temp->bytes;
 
   // Candidates: committed blobs older than the grace period.
-  int64_t cutoff = std::chrono::duration_cast<std::chrono::seconds>(
-                       (std::chrono::system_clock::now() - grace).time_since_epoch())
-                       .count();
+  int64_t cutoff =
+      std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() - grace).time_since_epoch())
+          .count();
   std::vector<storage::BlobInfo> old;
   Status listed = blobs_.ForEach([&](const storage::BlobInfo& b) {
     if (grace.count() == 0 || b.mtime_unix < cutoff) old.push_back(b);

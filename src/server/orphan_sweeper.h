@@ -65,8 +65,7 @@ class OrphanSweeper {
   bool stop_ = false;
   std::atomic<bool> stopping_{false};
   std::thread timer_;
-  std::atomic<uint64_t> sweeps_{0}, temp_files_{0}, temp_bytes_{0}, blobs_removed_{0}, blob_bytes_{0},
-      failures_{0};
+  std::atomic<uint64_t> sweeps_{0}, temp_files_{0}, temp_bytes_{0}, blobs_removed_{0}, blob_bytes_{0}, failures_{0};
 };
 
 }  // namespace ck::server

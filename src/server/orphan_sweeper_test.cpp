@@ -74,13 +74,12 @@ TEST(OrphanSweeper, BlobSeenInEitherReadIsKept) {
   auto blobs = storage::NewMemoryBlobStore();
   std::string moving = Put(*blobs, "part of an upload being completed");
   int calls = 0;
-  OrphanSweeper sweeper(
-      *blobs,
-      [&](const std::function<void(const std::string&)>& fn) {
-        if (++calls == 2) fn(moving);
-        return Status::Ok();
-      },
-      {});
+  OrphanSweeper sweeper(*blobs,
+                        [&](const std::function<void(const std::string&)>& fn) {
+                          if (++calls == 2) fn(moving);
+                          return Status::Ok();
+                        },
+                        {});
   ASSERT_TRUE(sweeper.SweepOnce(std::chrono::seconds(0)).ok());
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(Ids(*blobs), std::set<std::string>{moving});
@@ -117,7 +116,8 @@ TEST(OrphanSweeper, TimerSweepsAndStops) {
   auto blobs = storage::NewMemoryBlobStore();
   Put(*blobs, "x");
   std::set<std::string> referenced;
-  OrphanSweeper sweeper(*blobs, Refs(&referenced), {.interval = std::chrono::seconds(1), .grace = std::chrono::seconds(0)});
+  OrphanSweeper sweeper(*blobs, Refs(&referenced),
+                        {.interval = std::chrono::seconds(1), .grace = std::chrono::seconds(0)});
   sweeper.Start();
   for (int i = 0; i < 300 && sweeper.Health()["sweeps"] == 0; ++i) ::usleep(10'000);
   sweeper.Stop();

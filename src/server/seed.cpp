@@ -4,8 +4,8 @@
 #include <set>
 #include <tuple>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "base/codec.h"
 
@@ -32,14 +32,16 @@ struct Applied {
       for (const auto& [acct, owner, name] : s) a.push_back({acct, owner, name});
       return a;
     };
-    return {{"access_keys", access_keys}, {"user_policies", refs(user_policies)}, {"role_policies", refs(role_policies)}};
+    return {
+        {"access_keys", access_keys}, {"user_policies", refs(user_policies)}, {"role_policies", refs(role_policies)}};
   }
   static Applied FromJson(const json& j) {
     Applied a;
     for (const auto& k : j.value("access_keys", json::array())) a.access_keys.insert(k.get<std::string>());
     auto refs = [&](const char* name, std::set<PolicyRef>* out) {
       for (const auto& r : j.value(name, json::array()))
-        if (r.is_array() && r.size() == 3) out->emplace(r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>());
+        if (r.is_array() && r.size() == 3)
+          out->emplace(r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>());
     };
     refs("user_policies", &a.user_policies);
     refs("role_policies", &a.role_policies);
@@ -59,9 +61,9 @@ Result<Applied> LoadApplied(services::IdentityStore& ids) {
 
 // A declared access key: (re)written unless it belongs to someone the config
 // never gave it to (an API-made key of another identity).
-Status PutDeclaredKey(services::IdentityStore& ids, const Applied& before, const Origin& origin,
-                      const std::string& id, const std::string& secret, const std::string& account,
-                      const std::string& user, const Clock& clock) {
+Status PutDeclaredKey(services::IdentityStore& ids, const Applied& before, const Origin& origin, const std::string& id,
+                      const std::string& secret, const std::string& account, const std::string& user,
+                      const Clock& clock) {
   CK_ASSIGN_OR_RETURN(auto existing, ids.GetAccessKey(id));
   services::AccessKey key{id, secret, account, user, true, clock.Now()};
   if (existing) {
@@ -118,8 +120,8 @@ Status ApplyConfig(const Config& config, services::IdentityStore& identities, co
     for (const auto& p : u.policies) now.user_policies.emplace(u.account, ToLower(u.name), p.name);
     CK_RETURN_IF_ERROR(identities.PutUser(user, false));
     if (!u.access_key_id.empty()) {
-      CK_RETURN_IF_ERROR(PutDeclaredKey(identities, before, u.origin, u.access_key_id, u.secret_access_key,
-                                        u.account, user.name, clock));
+      CK_RETURN_IF_ERROR(PutDeclaredKey(identities, before, u.origin, u.access_key_id, u.secret_access_key, u.account,
+                                        user.name, clock));
       now.access_keys.insert(u.access_key_id);
     }
   }

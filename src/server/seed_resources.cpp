@@ -60,8 +60,7 @@ Status SeedBucket(const BucketConfig& b, const std::string& region, services::St
   if (r.error_code == "BucketAlreadyExists")
     return InvalidArgument(b.origin.Where(field) + ": BucketAlreadyExists: bucket " + b.name +
                            " exists and belongs to another account");
-  return InvalidArgument(b.origin.Where(field) + ": " + what +
-                         (r.error_message.empty() ? "" : ": " + r.error_message));
+  return InvalidArgument(b.origin.Where(field) + ": " + what + (r.error_message.empty() ? "" : ": " + r.error_message));
 }
 
 }  // namespace
@@ -71,8 +70,7 @@ Status SeedKeysAndBuckets(const Config& config, const std::string& default_regio
   for (const auto& k : config.keys) {
     Status s = SeedKey(k, k.region.empty() ? default_region : k.region, kms);
     if (!s.ok())
-      return InvalidArgument(k.origin.Where() + ": " + (s.aws_code().empty() ? "" : s.aws_code() + ": ") +
-                             s.message());
+      return InvalidArgument(k.origin.Where() + ": " + (s.aws_code().empty() ? "" : s.aws_code() + ": ") + s.message());
   }
   for (const auto& b : config.buckets) CK_RETURN_IF_ERROR(SeedBucket(b, b.region.empty() ? default_region : b.region, s3));
   return Status::Ok();

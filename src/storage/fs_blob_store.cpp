@@ -81,8 +81,7 @@ Status MakeDir(const std::string& path) {
 
 class FsBlobWriter final : public BlobWriter {
  public:
-  FsBlobWriter(std::string root, std::string id, int fd, FsBlobStoreOptions options,
-               std::shared_ptr<LiveWriters> live)
+  FsBlobWriter(std::string root, std::string id, int fd, FsBlobStoreOptions options, std::shared_ptr<LiveWriters> live)
       : root_(std::move(root)), id_(std::move(id)), fd_(fd), options_(options), live_(std::move(live)) {
     tmp_path_ = root_ + "/tmp/" + id_;
     buf_.reserve(options_.write_buffer_bytes);

@@ -112,8 +112,7 @@ TEST(ErrorsTest, InternalDetailStaysInTheLog) {
   RenderS3Error(failure, "REQ", "HOST", &s3);
   EXPECT_EQ(s3.status, 500);
   EXPECT_EQ(s3.body.find("/data/blobs"), std::string::npos) << s3.body;
-  EXPECT_NE(s3.body.find("<Message>We encountered an internal error. Please try again.</Message>"),
-            std::string::npos);
+  EXPECT_NE(s3.body.find("<Message>We encountered an internal error. Please try again.</Message>"), std::string::npos);
   EXPECT_EQ(s3.error_code, "InternalError");
   EXPECT_EQ(s3.error_message, failure.message());
 
