@@ -15,8 +15,10 @@ namespace ck::server {
 
 std::string Origin::Where(const std::string& field) const {
   std::string w = file;
-  if (line > 0) w += ":" + std::to_string(line);
-  return w + ": " + entry + (field.empty() ? "" : "." + field);
+  if (line > 0) w.append(":").append(std::to_string(line));
+  w.append(": ").append(entry);
+  if (!field.empty()) w.append(".").append(field);
+  return w;
 }
 
 bool IsAccountId(std::string_view s) {
@@ -34,8 +36,9 @@ class Reader {
 
   Status Error(const toml::node* node, const std::string& field, const std::string& what) const {
     std::string where = source_;
-    if (node && node->source().begin.line) where += ":" + std::to_string(node->source().begin.line);
-    return InvalidArgument(where + ": " + field + ": " + what);
+    if (node && node->source().begin.line) where.append(":").append(std::to_string(node->source().begin.line));
+    where.append(": ").append(field).append(": ").append(what);
+    return InvalidArgument(std::move(where));
   }
 
   // Reads an optional string field of a table; wrong type is an error.
