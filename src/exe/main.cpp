@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
   serve->add_flag("--require-key-arns", o.require_key_arns,
                   "Refuse S3 encryption settings that name a KMS key by id or alias instead of ARN");
 
+  serve->add_option("--decision-records", o.decision_records,
+                    "How many requests' decision records to keep for `crosskey explain` (0: none)")
+      ->capture_default_str();
+  serve->add_option("--decision-log", o.decision_file, "Also append every decision record to this JSON-lines file");
   serve->add_flag("--enable-time-travel", o.enable_time_travel,
                   "Allow POST /_crosskey/time?advance=SECONDS to move crosskey's clock forward (for tests)");
 

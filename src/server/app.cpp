@@ -21,7 +21,8 @@
 #include "services/cloudtrail/event_recorder.h"
 #include "services/credential_resolver.h"
 #include "services/dynamodb/dynamodb_service.h"
-#include "services/gateway.h"
+#include "services/admin/admin_service.h"
+#include "services/gateway/gateway.h"
 #include "services/iam/iam_service.h"
 #include "services/iam/identity_store.h"
 #include "services/kms/kms_service.h"
@@ -166,11 +167,17 @@ int Serve(const ServeOptions& o) {
       },
       {.interval = std::chrono::seconds(o.sweep_interval_seconds), .grace = std::chrono::seconds(600)});
   services::Gateway gateway({.default_region = region,
-                             .version = kVersion,
-                             .store_description = meta->Describe(),
-                             .blob_description = blobs->Describe(),
-                             .health_extra = [&sweeper](nlohmann::json& body) { body["orphans"] = sweeper.Health(); }},
-                            credentials, wall_clock, o.enable_time_travel ? &clock : nullptr);
+                             .decision_records = o.decision_records,
+                             .decision_file = o.decision_file},
+                            credentials, wall_clock);
+  services::AdminService admin({.version = kVersion,
+                                .region = region,
+                                .strict = o.strict,
+                                .store_description = meta->Describe(),
+                                .blob_description = blobs->Describe(),
+                                .health_extra = [&sweeper](nlohmann::json& body) { body["orphans"] = sweeper.Health(); }},
+                               gateway, o.enable_time_travel ? &clock : nullptr);
+  gateway.RegisterAdmin(&admin);
   services::PolicyAuthorizer authorizer(identities, clock);
   services::IamService iam(identities, authorizer, clock);
   if (!Registered(gateway, &iam)) return 2;

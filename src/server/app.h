@@ -31,6 +31,9 @@ struct ServeOptions {
   bool require_key_arns = false;
   // POST /_crosskey/time?advance=SECONDS moves the logical clock (tests of expiry).
   bool enable_time_travel = false;
+  // Decision records kept for `crosskey explain` (in memory), and a JSON-lines file of all.
+  size_t decision_records = 10000;
+  std::string decision_file;
   // Printed once the server accepts connections (tests wait for it).
   bool print_ready = true;
 };

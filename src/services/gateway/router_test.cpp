@@ -1,4 +1,4 @@
-#include "services/router.h"
+#include "services/gateway/router.h"
 
 #include <gtest/gtest.h>
 
