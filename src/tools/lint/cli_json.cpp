@@ -29,7 +29,6 @@ Input ReadBucketEncryption(std::string name, uint32_t file, const Node& root, co
   if (!rules) return in;
   Target bucket;
   bucket.surface = Surface::kS3Bucket;
-  bucket.display = name;
   in.targets.push_back(bucket);
   for (const Node* rule : rules->Each()) {
     const Node* d = rule->Get("ApplyServerSideEncryptionByDefault");

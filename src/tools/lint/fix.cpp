@@ -54,7 +54,10 @@ std::string UnifiedDiff(std::string_view path, std::string_view before, std::str
     std::string_view x = i < a.size() ? a[i] : std::string_view(), y = i < b.size() ? b[i] : std::string_view();
     if (x != y) changed.push_back(i);
   }
-  std::string out = "--- a/" + std::string(path) + "\n+++ b/" + std::string(path) + "\n";
+  // git's a/ and b/ prefixes for relative paths; absolute paths as they are.
+  bool absolute = path.starts_with("/");
+  std::string out = (absolute ? "--- " : "--- a/") + std::string(path) + (absolute ? "\n+++ " : "\n+++ b/") +
+                    std::string(path) + "\n";
   constexpr size_t kContext = 3;
   for (size_t c = 0; c < changed.size();) {
     size_t first = changed[c] > kContext ? changed[c] - kContext : 0;

@@ -45,6 +45,7 @@ struct KeyRef {
   Span span;                 // the value; for kAbsent, the setting that implies the default key
   std::string arn;           // the exact ARN to use, when lint can compute it
   std::string replacement;   // what --fix writes over `span`, when known
+  std::string suggestion;    // otherwise, what to write in the source (a plan's configuration)
   int key = -1;              // the KeyDef it names, when the input defines it
 };
 

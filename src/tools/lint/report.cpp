@@ -22,7 +22,9 @@ std::string Fix(const Finding& f) {
   if (!f.arn.empty() && !f.replacement.empty() && f.replacement.find(f.arn) == std::string::npos)
     return "use " + f.replacement + " (" + f.arn + ")";
   if (!f.replacement.empty()) return "use " + f.replacement;
+  if (!f.arn.empty() && !f.suggestion.empty()) return "use " + f.arn + " (in the configuration: " + f.suggestion + ")";
   if (!f.arn.empty()) return "use " + f.arn;
+  if (!f.suggestion.empty()) return "use " + f.suggestion + " in the configuration";
   return std::string(f.rule->fix);
 }
 
@@ -136,6 +138,7 @@ std::string RenderJson(const Report& report) {
            {"value", f.value}};
     if (!f.arn.empty()) j["arn"] = f.arn;
     if (!f.replacement.empty()) j["replacement"] = f.replacement;
+    if (!f.suggestion.empty()) j["suggestion"] = f.suggestion;
     j["fix"] = Fix(f);
     Json related = Json::array();
     for (const Related& r : f.related) {
@@ -197,6 +200,7 @@ std::string RenderSarif(const Report& report, const std::string& version) {
     }
     Json props{{"resource", f.resource}, {"attribute", f.attribute}, {"value", f.value}};
     if (!f.arn.empty()) props["arn"] = f.arn;
+    if (!f.suggestion.empty()) props["suggestion"] = f.suggestion;
     result["properties"] = std::move(props);
     results.push_back(std::move(result));
   }

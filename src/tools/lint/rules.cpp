@@ -146,7 +146,7 @@ std::string SharersText(const std::vector<Sharer>& sharers) {
 }
 
 std::string TargetName(const Input& in, int target) {
-  if (target < 0 || target >= static_cast<int>(in.targets.size())) return "";
+  if (target < 0 || target >= static_cast<int>(in.targets.size()) || in.targets[target].display.empty()) return "";
   return Quote(in.targets[target].display);
 }
 
@@ -183,6 +183,7 @@ class Checker {
     f.value = u.ref.written;
     f.arn = u.ref.arn;
     f.replacement = u.ref.replacement;
+    f.suggestion = u.ref.suggestion;
     return f;
   }
 
@@ -225,6 +226,15 @@ class Checker {
     }
   }
 
+  // A resource policy attached to the target that lint could not read.
+  std::string UnreadPolicy(Surface surface, int target) const {
+    for (const PolicyAttachment& a : in_.policies)
+      if (a.surface == surface && !a.policy.known &&
+          (a.targets.empty() || std::find(a.targets.begin(), a.targets.end(), target) != a.targets.end()))
+        return a.resource;
+    return {};
+  }
+
   Finding NotEvaluated(const KeyUse& u, std::string_view rule) {
     return Make("CK007", u,
                 "KMS key reference " + Quote(u.ref.written.size() > 80 ? u.ref.written.substr(0, 77) + "..."
@@ -251,10 +261,14 @@ class Checker {
     }
     if (IsUnqualified(u.ref.form) && !u.ref.managed) {
       if (writers.empty()) {
+        std::string unread = UnreadPolicy(Surface::kS3Bucket, u.target);
         out_.push_back(Make("CK002", u,
                             "S3 default encryption names its KMS key " + HowNamed(u.ref) +
                                 "; S3 resolves it in the account of whoever writes, which is the bucket owner's "
-                                "only while no other account may write to " + bucket_text));
+                                "only while no other account may write to " + bucket_text +
+                                (unread.empty() ? "" : " (lint could not read the bucket policy of " + unread +
+                                                           "; in a plan it may be known only after apply: lint the "
+                                                           "configuration too)")));
       } else {
         std::string where = writers.size() == 1 ? ResolvesIn(u, writers[0].principal) : "each writer's account";
         Finding f = Make("CK001", u,

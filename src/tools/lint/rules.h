@@ -42,6 +42,7 @@ struct Finding {
   std::string value;        // the reference as written
   std::string arn;          // the exact ARN to use, when known
   std::string replacement;  // what --fix writes over `span`, when known
+  std::string suggestion;   // what to write in the source, when --fix cannot (plans)
   std::vector<Related> related;
 };
 

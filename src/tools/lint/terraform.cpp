@@ -71,6 +71,7 @@ class Builder {
     Context();
     for (const TfResource& r : resources) Targets(r);
     for (const TfResource& r : resources) Keys(r);
+    LearnFromKeyArns();
     for (size_t i = 0; i < in_->keys.size(); ++i) AliasTarget(i);
     for (const TfResource& r : resources) Grants(r);
     for (const TfResource& r : resources) Policies(r);
@@ -113,6 +114,20 @@ class Builder {
     }
     if (in_->region.empty()) in_->region = provider_region;
     if (!in_->region.empty()) in_->partition = PartitionOf(in_->region);
+  }
+
+  // Keys and aliases the input creates live in its provider's account and
+  // region: known ARNs (state, plans of existing keys) tell both.
+  void LearnFromKeyArns() {
+    for (const KeyDef& k : in_->keys) {
+      LiteralRef lit = ClassifyLiteral(k.arn);
+      if (!IsQualified(lit.form)) continue;
+      if (in_->owner_account.empty()) in_->owner_account = lit.account;
+      if (in_->region.empty()) {
+        in_->region = lit.region;
+        in_->partition = lit.partition;
+      }
+    }
   }
 
   Link LinkOf(const Node* v, const std::string& module) const {
@@ -358,6 +373,8 @@ class Builder {
         } else if (!ref.arn.empty()) {
           AppendHclString(&ref.replacement, ref.arn);
         }
+      } else if (!source_ && def && !def->entity.starts_with("module.")) {
+        ref.suggestion = def->entity + ".arn";
       }
       return ref;
     }
@@ -398,7 +415,11 @@ class Builder {
         if (def.alias && (attr == "target_key_arn" || attr == "target_key_id")) ref.key = def.target_key;
       }
       if (ref.key >= 0 && !in_->keys[ref.key].arn.empty() && IsUnqualified(form)) ref.arn = in_->keys[ref.key].arn;
-      if (source_ && !better.empty() && v->fn == "traversal" && v == raw) ref.replacement = entity + "." + better;
+      if (!better.empty() && source_ && v->fn == "traversal" && v == raw) {
+        ref.replacement = entity + "." + better;
+      } else if (!better.empty()) {
+        ref.suggestion = entity + "." + better;
+      }
       return ref;
     }
     return ref;

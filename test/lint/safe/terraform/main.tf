@@ -50,7 +50,7 @@ resource "aws_s3_bucket_policy" "bucket1" {
       Effect    = "Allow"
       Principal = { AWS = "222222222222" }
       Action    = ["s3:PutObject", "s3:GetObject"]
-      Resource  = "${aws_s3_bucket.bucket1.arn}/*"
+      Resource  = "arn:aws:s3:::bucket1/*"
     }]
   })
 }
