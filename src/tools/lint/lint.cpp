@@ -136,7 +136,11 @@ void LintRun::Load(const std::vector<std::string>& paths, const ReadOptions& opt
       continue;
     }
     if (!fs::is_directory(st)) {
-      add(path, true);
+      if (Lintable(Extension(path))) {
+        add(path, true);
+      } else {
+        errors_.push_back(path + ": error: not a kind of file lint reads (.tf, .json, .yaml, .yml, .template)");
+      }
       continue;
     }
     std::vector<std::string> found;
