@@ -303,6 +303,27 @@ class Builder {
       }
       return ref;
     }
+    if (v->fn == "Fn::If" && v->items.size() == 3) {
+      // An unqualified branch decides; qualified (or absent) branches make it qualified.
+      KeyRef a = Describe(&v->items[1], anchor), b = Describe(&v->items[2], anchor);
+      for (const KeyRef* branch : {&a, &b}) {
+        if (IsUnqualified(branch->form)) {
+          ref.form = branch->form;
+          ref.managed = branch->managed;
+          ref.key = branch->key;
+          return ref;
+        }
+      }
+      bool a_ok = IsQualified(a.form) || a.form == RefForm::kAbsent;
+      bool b_ok = IsQualified(b.form) || b.form == RefForm::kAbsent;
+      if (a_ok && b_ok && (IsQualified(a.form) || IsQualified(b.form))) {
+        const KeyRef& named = IsQualified(a.form) ? a : b;
+        ref.form = named.form;
+        ref.managed = (IsQualified(a.form) && a.managed) || (IsQualified(b.form) && b.managed);
+        ref.key = named.key;
+      }
+      return ref;
+    }
     if ((v->fn == "Fn::Sub" || v->fn == "Fn::Join") && !v->literal.empty()) {
       std::string_view prefix = TemplatePrefix(*v);
       if (prefix.starts_with("arn:") || v->literal.starts_with("arn:")) {

@@ -68,7 +68,7 @@ const std::vector<Rule> kRules = {
      "If the expression evaluates to a key id or alias name, the rule named in the message applies. "
      "References lint can see through (aws_kms_key.k.arn, !GetAtt Key.Arn, a template starting with "
      "\"arn:\") are not reported. (AWS-SEMANTICS §1.3)",
-     "Lint a Terraform plan (terraform show -json), where values are known, or write the value as an ARN."},
+     "Write the value as an ARN, or lint where values are known (a Terraform plan: terraform show -json)."},
 };
 
 std::string Quote(std::string_view s) {
@@ -80,14 +80,35 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
+// An expression as written, on one line and at most 80 bytes.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  if (out.size() > 80) {
+    size_t cut = 77;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "...";
+  }
+  return out;
+}
+
 std::string HowNamed(const KeyRef& ref) {
+  std::string written = Quote(OneLine(ref.written));
+  if (ClassifyLiteral(ref.written).form != ref.form) {  // an expression
+    if (ref.form == RefForm::kAliasName) return "as " + written + ", an alias name, not by ARN";
+    if (ref.form == RefForm::kKeyId) return "as " + written + ", a key id, not by ARN";
+  }
   switch (ref.form) {
-    case RefForm::kAliasName: return "by alias name " + Quote(ref.written) + ", not by ARN";
-    case RefForm::kKeyId: return "by key id " + Quote(ref.written) + ", not by ARN";
+    case RefForm::kAliasName: return "by alias name " + written + ", not by ARN";
+    case RefForm::kKeyId: return "by key id " + written + ", not by ARN";
     case RefForm::kInvalid:
-      return "as " + Quote(ref.written) + ", which is neither a key id, an alias name nor an ARN (KMS answers "
+      return "as " + written + ", which is neither a key id, an alias name nor an ARN (KMS answers "
              "\"Invalid keyId\")";
-    default: return Quote(ref.written);
+    default: return written;
   }
 }
 
@@ -237,8 +258,7 @@ class Checker {
 
   Finding NotEvaluated(const KeyUse& u, std::string_view rule) {
     return Make("CK007", u,
-                "KMS key reference " + Quote(u.ref.written.size() > 80 ? u.ref.written.substr(0, 77) + "..."
-                                                                       : u.ref.written) +
+                "KMS key reference " + Quote(OneLine(u.ref.written)) +
                     " is an expression lint cannot evaluate; if it is a key id or alias name, " + std::string(rule) +
                     " applies");
   }
