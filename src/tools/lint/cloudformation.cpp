@@ -260,9 +260,9 @@ class Builder {
       if (!IsUnqualified(lit.form) || lit.managed || lit.form == RefForm::kInvalid) return ref;
       ref.arn = QualifiedArn(lit, in_->owner_account, in_->region);
       if (v->replaceable)
-        ref.replacement = !ref.arn.empty() ? Quoted(*v, ref.arn)
-                                           : SubArn(lit.form == RefForm::kAliasName ? lit.alias_name
-                                                                                    : "key/" + lit.key_id);
+        ref.replacement = !ref.arn.empty()
+                              ? Quoted(*v, ref.arn)
+                              : SubArn(lit.form == RefForm::kAliasName ? lit.alias_name : "key/" + lit.key_id);
       return ref;
     }
     ref.form = RefForm::kUnknown;
@@ -383,8 +383,7 @@ class Builder {
       for (const Node* rep : replicas->Each()) {
         const Node* sse = rep->Get("SSESpecification");
         const Node* key = sse ? sse->Get("KMSMasterKeyId") : nullptr;
-        if (Present(key))
-          AddUse(Surface::kDynamoDb, r, "Replicas.SSESpecification.KMSMasterKeyId", key, key->span, -1);
+        if (Present(key)) AddUse(Surface::kDynamoDb, r, "Replicas.SSESpecification.KMSMasterKeyId", key, key->span, -1);
       }
     } else if (type == "AWS::SQS::Queue" || type == "AWS::SNS::Topic") {
       const Node* key = p ? p->Get("KmsMasterKeyId") : nullptr;

@@ -20,9 +20,12 @@ constexpr const char* kVersion = "0.1.0";
 
 int Rank(Severity s) {
   switch (s) {
-    case Severity::kError: return 3;
-    case Severity::kWarning: return 2;
-    case Severity::kNote: return 1;
+    case Severity::kError:
+      return 3;
+    case Severity::kWarning:
+      return 2;
+    case Severity::kNote:
+      return 1;
   }
   return 0;
 }
@@ -118,7 +121,8 @@ int RunCommand(const CommandOptions& o, std::ostream& out, std::ostream& err) {
     for (const auto& [path, edits] : Edits(run)) {
       const SourceFile* file = nullptr;
       for (size_t i = 0; i < run.sources().size(); ++i)
-        if (run.sources().file(static_cast<uint32_t>(i)).path() == path) file = &run.sources().file(static_cast<uint32_t>(i));
+        if (run.sources().file(static_cast<uint32_t>(i)).path() == path)
+          file = &run.sources().file(static_cast<uint32_t>(i));
       if (!file) continue;
       std::string text = ApplyEdits(file->text(), edits);
       diff += UnifiedDiff(path, file->text(), text);

@@ -30,9 +30,8 @@ void AppendLine(std::string* out, char mark, std::string_view line) {
 }  // namespace
 
 std::string ApplyEdits(std::string_view text, std::vector<Edit> edits) {
-  std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-  });
+  std::sort(edits.begin(), edits.end(),
+            [](const Edit& a, const Edit& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
   std::string out;
   size_t pos = 0;
   for (const Edit& e : edits) {

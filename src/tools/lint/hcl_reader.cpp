@@ -151,15 +151,13 @@ class Parser {
         list->items.push_back(std::move(block));
       }
       if (!Skip(false)) return false;
-      if (!AtEnd() && Peek() != '\n' && Peek() != '}')
-        return Fail("expected a newline after an attribute or block");
+      if (!AtEnd() && Peek() != '\n' && Peek() != '}') return Fail("expected a newline after an attribute or block");
     }
   }
 
   // Binary operators, longest first.
   size_t BinaryOperator() const {
-    static constexpr std::string_view kOps[] = {"==", "!=", "<=", ">=", "&&", "||", "<", ">",
-                                                "+",  "-",  "*",  "/",  "%"};
+    static constexpr std::string_view kOps[] = {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%"};
     for (std::string_view op : kOps)
       if (LookingAt(op)) return op.size();
     return 0;
@@ -496,11 +494,21 @@ class Parser {
         char e = Peek(1);
         pos_ += 2;
         switch (e) {
-          case 'n': lit += '\n'; break;
-          case 'r': lit += '\r'; break;
-          case 't': lit += '\t'; break;
-          case '"': lit += '"'; break;
-          case '\\': lit += '\\'; break;
+          case 'n':
+            lit += '\n';
+            break;
+          case 'r':
+            lit += '\r';
+            break;
+          case 't':
+            lit += '\t';
+            break;
+          case '"':
+            lit += '"';
+            break;
+          case '\\':
+            lit += '\\';
+            break;
           case 'u':
           case 'U': {
             size_t digits = e == 'u' ? 4 : 8;
@@ -666,17 +674,28 @@ void AppendHclString(std::string* out, std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       case '$':
       case '%':
         out->push_back(c);
         if (i + 1 < s.size() && s[i + 1] == '{') out->push_back(c);
         break;
-      default: out->push_back(c);
+      default:
+        out->push_back(c);
     }
   }
   out->push_back('"');

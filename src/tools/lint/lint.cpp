@@ -20,12 +20,18 @@ namespace fs = std::filesystem;
 
 const char* FormatName(Format f) {
   switch (f) {
-    case Format::kTerraformHcl: return "Terraform configuration";
-    case Format::kTerraformPlan: return "Terraform plan JSON";
-    case Format::kTerraformState: return "Terraform state JSON";
-    case Format::kCloudFormationYaml: return "CloudFormation YAML";
-    case Format::kCloudFormationJson: return "CloudFormation JSON";
-    case Format::kBucketEncryptionJson: return "bucket encryption JSON";
+    case Format::kTerraformHcl:
+      return "Terraform configuration";
+    case Format::kTerraformPlan:
+      return "Terraform plan JSON";
+    case Format::kTerraformState:
+      return "Terraform state JSON";
+    case Format::kCloudFormationYaml:
+      return "CloudFormation YAML";
+    case Format::kCloudFormationJson:
+      return "CloudFormation JSON";
+    case Format::kBucketEncryptionJson:
+      return "bucket encryption JSON";
   }
   return "input";
 }

@@ -194,7 +194,7 @@ bool Allows(const PolicyStatement& statement, std::string_view action) {
   if (!statement.allow) return false;
   std::string lowered = Lower(action);
   bool matched = std::any_of(statement.actions.begin(), statement.actions.end(), [&](const std::string& pattern) {
-    return iam::GlobMatch(pattern, lowered, /*ignore_case=*/true);
+    return core::iam::GlobMatch(pattern, lowered, /*ignore_case=*/true);
   });
   return statement.not_action ? !matched && !statement.actions.empty() : matched;
 }

@@ -55,8 +55,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "e" {
   ASSERT_TRUE(bucket && bucket->is_expr());
   EXPECT_EQ(bucket->fn, "traversal");
   EXPECT_EQ(bucket->refs, std::vector<std::string>{"aws_s3_bucket.b.id"});
-  const Node* key = r.Get("rule")->items[0].Get("apply_server_side_encryption_by_default")->items[0].Get(
-      "kms_master_key_id");
+  const Node* key =
+      r.Get("rule")->items[0].Get("apply_server_side_encryption_by_default")->items[0].Get("kms_master_key_id");
   ASSERT_TRUE(key && key->is_string());
   EXPECT_EQ(key->text, "alias/my-key");
   EXPECT_EQ(At(text, key->span), "\"alias/my-key\"");
@@ -100,7 +100,8 @@ i = {
 }
 
 TEST(HclReader, Heredocs) {
-  std::string text = "p = <<EOF\n{\"a\": \"${var.x}\"}\nEOF\nq = <<-EOT\n    one\n      two\n    EOT\nr = <<EOF\n{}\nEOF\n";
+  std::string text =
+      "p = <<EOF\n{\"a\": \"${var.x}\"}\nEOF\nq = <<-EOT\n    one\n      two\n    EOT\nr = <<EOF\n{}\nEOF\n";
   Node body;
   ParseError e;
   ASSERT_TRUE(ParseHcl(text, 0, &body, &e)) << e.message;
@@ -122,7 +123,8 @@ TEST(HclReader, ErrorsNameThePlace) {
 }
 
 TEST(YamlReader, ShortFormIntrinsicsBecomeLongForm) {
-  std::string text = "A:\n  B: !Ref X   # c\n  C: \"q\"\n  D: !GetAtt K.Arn\n  E: plain text\n  F: !Join [\":\", [a, !Ref B]]\n";
+  std::string text =
+      "A:\n  B: !Ref X   # c\n  C: \"q\"\n  D: !GetAtt K.Arn\n  E: plain text\n  F: !Join [\":\", [a, !Ref B]]\n";
   Node n;
   ParseError e;
   ASSERT_TRUE(ParseYaml(text, 0, &n, &e)) << e.message;

@@ -32,7 +32,7 @@ LiteralRef ClassifyLiteral(std::string_view text) {
     out.managed = text.starts_with("alias/aws/");
     return out;
   }
-  if (kms::IsKeyIdFormat(text)) {
+  if (core::kms::IsKeyIdFormat(text)) {
     out.form = RefForm::kKeyId;
     out.key_id = std::string(text);
   }

@@ -13,9 +13,9 @@ namespace ck::lint {
 
 struct LiteralRef {
   RefForm form = RefForm::kInvalid;
-  bool managed = false;      // alias/aws/... or its ARN
-  std::string alias_name;    // kAliasName, kAliasArn: "alias/NAME"
-  std::string key_id;        // kKeyId, kKeyArn
+  bool managed = false;                    // alias/aws/... or its ARN
+  std::string alias_name;                  // kAliasName, kAliasArn: "alias/NAME"
+  std::string key_id;                      // kKeyId, kKeyArn
   std::string account, region, partition;  // ARNs
 };
 

@@ -53,12 +53,12 @@ TEST(PrincipalFromText, Accounts) {
 // What lint calls unqualified is exactly what the KMS resolver resolves in the
 // caller's account: a caller in account 2 asking for each form finds account
 // 2's key for the unqualified ones and account 1's for the qualified ones.
-class Directory : public kms::KeyDirectory {
+class Directory : public core::kms::KeyDirectory {
  public:
-  std::shared_ptr<const kms::KeyRecord> FindKey(const std::string& account, const std::string& region,
-                                                const std::string& id) override {
+  std::shared_ptr<const core::kms::KeyRecord> FindKey(const std::string& account, const std::string& region,
+                                                      const std::string& id) override {
     if (id != kKey) return nullptr;
-    auto k = std::make_shared<kms::KeyRecord>();
+    auto k = std::make_shared<core::kms::KeyRecord>();
     k->account = account;
     k->region = region;
     k->id = id;
@@ -68,9 +68,9 @@ class Directory : public kms::KeyDirectory {
     if (name == "alias/my-key") return std::string(kKey);
     return std::nullopt;
   }
-  Result<std::shared_ptr<const kms::KeyRecord>> EnsureManagedKey(const std::string& account,
-                                                                 const std::string& region,
-                                                                 const kms::ManagedAlias&) override {
+  Result<std::shared_ptr<const core::kms::KeyRecord>> EnsureManagedKey(const std::string& account,
+                                                                       const std::string& region,
+                                                                       const core::kms::ManagedAlias&) override {
     return FindKey(account, region, kKey);
   }
 };
@@ -78,11 +78,11 @@ class Directory : public kms::KeyDirectory {
 TEST(ClassifyLiteral, AgreesWithTheResolver) {
   Directory dir;
   const std::string owner = "111111111111", writer = "222222222222", region = "us-east-1";
-  for (std::string ref : {std::string("alias/my-key"), std::string(kKey), "arn:aws:kms:us-east-1:" + owner +
-                                                                            ":alias/my-key",
-                          "arn:aws:kms:us-east-1:" + owner + ":key/" + kKey}) {
+  for (std::string ref :
+       {std::string("alias/my-key"), std::string(kKey), "arn:aws:kms:us-east-1:" + owner + ":alias/my-key",
+        "arn:aws:kms:us-east-1:" + owner + ":key/" + kKey}) {
     SCOPED_TRACE(ref);
-    auto r = kms::Resolve(dir, writer, region, ref, {});
+    auto r = core::kms::Resolve(dir, writer, region, ref, {});
     ASSERT_TRUE(r.ok()) << r.status().message();
     bool unqualified = IsUnqualified(ClassifyLiteral(ref).form);
     EXPECT_EQ(r->key->account, unqualified ? writer : owner);

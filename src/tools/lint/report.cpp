@@ -54,8 +54,10 @@ std::string Excerpt(const SourceFile& file, Span span) {
   if (from > 0) out += "   ";
   for (size_t i = from; i < off; ++i) {
     unsigned char c = static_cast<unsigned char>(line[i]);
-    if (line[i] == '\t') out += '\t';
-    else if ((c & 0xC0) != 0x80) out += ' ';
+    if (line[i] == '\t')
+      out += '\t';
+    else if ((c & 0xC0) != 0x80)
+      out += ' ';
   }
   uint32_t width = std::max<uint32_t>(1, CodePoints(line.substr(off, end - off)));
   out += '^';
@@ -65,15 +67,20 @@ std::string Excerpt(const SourceFile& file, Span span) {
 }
 
 Json Region(const Where& w) {
-  return Json{{"startLine", w.begin.line}, {"startColumn", w.begin.column}, {"endLine", w.end.line},
+  return Json{{"startLine", w.begin.line},
+              {"startColumn", w.begin.column},
+              {"endLine", w.end.line},
               {"endColumn", std::max(w.end.column, w.begin.line == w.end.line ? w.begin.column + 1 : 1u)}};
 }
 
 const char* SarifLevel(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
   }
   return "note";
 }
@@ -109,11 +116,9 @@ std::string RenderText(const Report& report) {
       out += "  " + report.sources->file(r.span.file).Where(r.span.begin) + ": note: " + r.message + "\n";
     out += "  = fix: " + Fix(f) + "\n";
   }
-  auto plural = [](size_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-  };
-  out += plural(counts[0], "error") + ", " + plural(counts[1], "warning") + ", " + plural(counts[2], "note") +
-         " in " + plural(report.files, "file") + "\n";
+  auto plural = [](size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
+  out += plural(counts[0], "error") + ", " + plural(counts[1], "warning") + ", " + plural(counts[2], "note") + " in " +
+         plural(report.files, "file") + "\n";
   return out;
 }
 
@@ -143,16 +148,16 @@ std::string RenderJson(const Report& report) {
     Json related = Json::array();
     for (const Related& r : f.related) {
       Where rw = Locate(*report.sources, r.span);
-      related.push_back(Json{{"file", rw.path}, {"line", rw.begin.line}, {"column", rw.begin.column},
-                             {"message", r.message}});
+      related.push_back(
+          Json{{"file", rw.path}, {"line", rw.begin.line}, {"column", rw.begin.column}, {"message", r.message}});
     }
     j["related"] = std::move(related);
     findings.push_back(std::move(j));
   }
-  Json out{{"findings", std::move(findings)},
-           {"errors", report.errors},
-           {"summary",
-            {{"errors", counts[0]}, {"warnings", counts[1]}, {"notes", counts[2]}, {"files", report.files}}}};
+  Json out{
+      {"findings", std::move(findings)},
+      {"errors", report.errors},
+      {"summary", {{"errors", counts[0]}, {"warnings", counts[1]}, {"notes", counts[2]}, {"files", report.files}}}};
   return out.dump(2) + "\n";
 }
 
@@ -183,20 +188,21 @@ std::string RenderSarif(const Report& report, const std::string& version) {
       int id = 1;
       for (const Related& r : f.related) {
         Where rw = Locate(*report.sources, r.span);
-        related.push_back(Json{{"id", id++},
-                               {"physicalLocation",
-                                {{"artifactLocation", {{"uri", PathToUri(rw.path)}}}, {"region", Region(rw)}}},
-                               {"message", {{"text", r.message}}}});
+        related.push_back(
+            Json{{"id", id++},
+                 {"physicalLocation", {{"artifactLocation", {{"uri", PathToUri(rw.path)}}}, {"region", Region(rw)}}},
+                 {"message", {{"text", r.message}}}});
       }
       result["relatedLocations"] = std::move(related);
     }
     if (!f.replacement.empty()) {
-      result["fixes"] = Json::array({Json{
-          {"description", {{"text", "Use " + f.replacement}}},
-          {"artifactChanges",
-           Json::array({Json{{"artifactLocation", {{"uri", PathToUri(w.path)}}},
-                             {"replacements", Json::array({Json{{"deletedRegion", Region(w)},
-                                                                 {"insertedContent", {{"text", f.replacement}}}}})}}})}}});
+      result["fixes"] = Json::array(
+          {Json{{"description", {{"text", "Use " + f.replacement}}},
+                {"artifactChanges",
+                 Json::array(
+                     {Json{{"artifactLocation", {{"uri", PathToUri(w.path)}}},
+                           {"replacements", Json::array({Json{{"deletedRegion", Region(w)},
+                                                              {"insertedContent", {{"text", f.replacement}}}}})}}})}}});
     }
     Json props{{"resource", f.resource}, {"attribute", f.attribute}, {"value", f.value}};
     if (!f.arn.empty()) props["arn"] = f.arn;
@@ -209,14 +215,11 @@ std::string RenderSarif(const Report& report, const std::string& version) {
     notifications.push_back(Json{{"level", "error"}, {"message", {{"text", e}}}});
   Json invocation{{"executionSuccessful", report.errors.empty()}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
-  Json run{{"tool",
-            {{"driver",
-              {{"name", "crosskey lint"},
-               {"semanticVersion", version},
-               {"rules", std::move(rules)}}}}},
-           {"invocations", Json::array({std::move(invocation)})},
-           {"columnKind", "unicodeCodePoints"},
-           {"results", std::move(results)}};
+  Json run{
+      {"tool", {{"driver", {{"name", "crosskey lint"}, {"semanticVersion", version}, {"rules", std::move(rules)}}}}},
+      {"invocations", Json::array({std::move(invocation)})},
+      {"columnKind", "unicodeCodePoints"},
+      {"results", std::move(results)}};
   Json log{{"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
            {"version", "2.1.0"},
            {"runs", Json::array({std::move(run)})}};

@@ -22,8 +22,7 @@ const std::vector<Rule> kRules = {
      "(AWS-SEMANTICS §1.3, §2.1 KMSMasterKeyID, §2.5, §2.7; docs/s3.md \"Server-side encryption\")",
      "Name the key by its key ARN or alias ARN in the bucket owner's account "
      "(arn:aws:kms:REGION:OWNER:alias/NAME), and let the writer's account use the key (see CK005)."},
-    {"CK002", "s3-unqualified-key", Severity::kWarning,
-     "S3 encryption names its KMS key without an account",
+    {"CK002", "s3-unqualified-key", Severity::kWarning, "S3 encryption names its KMS key without an account",
      "S3 resolves a key id or alias/NAME in the account of whoever writes the object (AWS-SEMANTICS §2.5). "
      "That is the bucket owner only as long as no other account writes: a bucket policy added later silently "
      "turns this into CK001. For an object (aws_s3_object kms_key_id) the key resolves in the uploading "
@@ -56,8 +55,7 @@ const std::vector<Rule> kRules = {
      "\"Authorization\")",
      "Add a key policy statement allowing the other account (arn:aws:iam::ACCOUNT:root, or its writer roles) "
      "kms:GenerateDataKey and kms:Decrypt, or a grant, and allow the same in that account's IAM policy."},
-    {"CK006", "dynamodb-unqualified-key", Severity::kNote,
-     "DynamoDB names its KMS key without an account",
+    {"CK006", "dynamodb-unqualified-key", Severity::kNote, "DynamoDB names its KMS key without an account",
      "DynamoDB resolves a table's key reference once, when the table is created or updated, as the principal "
      "doing it, and stores the key ARN (SSEDescription.KMSMasterKeyArn); later reads and writes from any "
      "account use that ARN. Safe, but the key is whichever one the configuring account has under that name. "
@@ -103,12 +101,16 @@ std::string HowNamed(const KeyRef& ref) {
     if (ref.form == RefForm::kKeyId) return "as " + written + ", a key id, not by ARN";
   }
   switch (ref.form) {
-    case RefForm::kAliasName: return "by alias name " + written + ", not by ARN";
-    case RefForm::kKeyId: return "by key id " + written + ", not by ARN";
+    case RefForm::kAliasName:
+      return "by alias name " + written + ", not by ARN";
+    case RefForm::kKeyId:
+      return "by key id " + written + ", not by ARN";
     case RefForm::kInvalid:
-      return "as " + written + ", which is neither a key id, an alias name nor an ARN (KMS answers "
+      return "as " + written +
+             ", which is neither a key id, an alias name nor an ARN (KMS answers "
              "\"Invalid keyId\")";
-    default: return written;
+    default:
+      return written;
   }
 }
 
@@ -174,11 +176,16 @@ std::string TargetName(const Input& in, int target) {
 std::string SurfaceNoun(Surface s) {
   switch (s) {
     case Surface::kS3Bucket:
-    case Surface::kS3Object: return "bucket";
-    case Surface::kSecret: return "secret";
-    case Surface::kDynamoDb: return "table";
-    case Surface::kSqs: return "queue";
-    case Surface::kSns: return "topic";
+    case Surface::kS3Object:
+      return "bucket";
+    case Surface::kSecret:
+      return "secret";
+    case Surface::kDynamoDb:
+      return "table";
+    case Surface::kSqs:
+      return "queue";
+    case Surface::kSns:
+      return "topic";
   }
   return "resource";
 }
@@ -223,7 +230,9 @@ class Checker {
 
   void Use(const KeyUse& u) {
     switch (u.surface) {
-      case Surface::kS3Bucket: Bucket(u); break;
+      case Surface::kS3Bucket:
+        Bucket(u);
+        break;
       case Surface::kS3Object:
         if (IsUnqualified(u.ref.form) && !u.ref.managed) {
           out_.push_back(Make("CK002", u,
@@ -234,7 +243,9 @@ class Checker {
           out_.push_back(NotEvaluated(u, "CK002"));
         }
         break;
-      case Surface::kSecret: Secret(u); break;
+      case Surface::kSecret:
+        Secret(u);
+        break;
       case Surface::kDynamoDb:
         if (IsUnqualified(u.ref.form) && !u.ref.managed)
           out_.push_back(Make("CK006", u,
@@ -243,7 +254,9 @@ class Checker {
                                   "account doing it, and stores the key ARN"));
         break;
       case Surface::kSqs:
-      case Surface::kSns: QueueOrTopic(u); break;
+      case Surface::kSns:
+        QueueOrTopic(u);
+        break;
     }
   }
 
@@ -285,10 +298,12 @@ class Checker {
         out_.push_back(Make("CK002", u,
                             "S3 default encryption names its KMS key " + HowNamed(u.ref) +
                                 "; S3 resolves it in the account of whoever writes, which is the bucket owner's "
-                                "only while no other account may write to " + bucket_text +
-                                (unread.empty() ? "" : " (lint could not read the bucket policy of " + unread +
-                                                           "; in a plan it may be known only after apply: lint the "
-                                                           "configuration too)")));
+                                "only while no other account may write to " +
+                                bucket_text +
+                                (unread.empty() ? ""
+                                                : " (lint could not read the bucket policy of " + unread +
+                                                      "; in a plan it may be known only after apply: lint the "
+                                                      "configuration too)")));
       } else {
         std::string where = writers.size() == 1 ? ResolvesIn(u, writers[0].principal) : "each writer's account";
         Finding f = Make("CK001", u,
@@ -325,8 +340,7 @@ class Checker {
     if (IsUnqualified(u.ref.form)) {
       Finding f = Make("CK003", u,
                        secret_text + " names its KMS key " + HowNamed(u.ref) + ", and its resource policy lets in " +
-                           SharersText(readers) +
-                           ": their GetSecretValue fails with \"Access to KMS is not allowed\"");
+                           SharersText(readers) + ": their GetSecretValue fails with \"Access to KMS is not allowed\"");
       AddSharers(&f, readers, "");
       out_.push_back(std::move(f));
     } else if (u.ref.form == RefForm::kUnknown) {
@@ -347,11 +361,11 @@ class Checker {
             : SharedWith(in_, Surface::kSns, u.target, {"sns:Publish", "sns:Subscribe"});
     if (others.empty()) return;
     std::string name = TargetName(in_, u.target);
-    Finding f = Make("CK004", u,
-                     std::string(sqs ? "SQS queue " : "SNS topic ") + (name.empty() ? "" : name + " ") +
-                         "is encrypted under the AWS managed key " + Quote(u.ref.written) +
-                         ", and its policy lets in " + SharersText(others) +
-                         ": that key's policy admits only the owning account and cannot be changed");
+    Finding f =
+        Make("CK004", u,
+             std::string(sqs ? "SQS queue " : "SNS topic ") + (name.empty() ? "" : name + " ") +
+                 "is encrypted under the AWS managed key " + Quote(u.ref.written) + ", and its policy lets in " +
+                 SharersText(others) + ": that key's policy admits only the owning account and cannot be changed");
     AddSharers(&f, others, "");
     out_.push_back(std::move(f));
   }
@@ -423,9 +437,12 @@ class Checker {
 
 const char* SeverityName(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
   }
   return "note";
 }

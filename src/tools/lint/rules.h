@@ -18,8 +18,8 @@ enum class Severity { kError, kWarning, kNote };
 const char* SeverityName(Severity s);  // "error", "warning", "note"
 
 struct Rule {
-  std::string_view id;         // "CK001"
-  std::string_view name;       // "s3-unqualified-key-cross-account-writer"
+  std::string_view id;    // "CK001"
+  std::string_view name;  // "s3-unqualified-key-cross-account-writer"
   Severity severity;
   std::string_view title;      // one line
   std::string_view behaviour;  // the AWS behaviour it protects against, with sources

@@ -59,7 +59,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "b" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = )" + key + R"(
+      kms_master_key_id = )" +
+         key + R"(
     }
   }
 }
@@ -94,8 +95,9 @@ TEST(Rules, TheOwnersOwnAccountIsNotAnotherWriter) {
 }
 
 TEST(Rules, ReferencesThatAreArnsAreClean) {
-  std::string keys = "resource \"aws_kms_key\" \"k\" {}\nresource \"aws_kms_alias\" \"a\" {\n  name = \"alias/my-key\"\n"
-                     "  target_key_id = aws_kms_key.k.key_id\n}\n";
+  std::string keys =
+      "resource \"aws_kms_key\" \"k\" {}\nresource \"aws_kms_alias\" \"a\" {\n  name = \"alias/my-key\"\n"
+      "  target_key_id = aws_kms_key.k.key_id\n}\n";
   for (std::string ref : {"aws_kms_key.k.arn", "aws_kms_alias.a.arn", "aws_kms_alias.a.target_key_arn",
                           "\"arn:aws:kms:us-east-1:111111111111:alias/my-key\"",
                           "\"arn:aws:kms:${var.region}:${var.account}:alias/my-key\""}) {
@@ -106,15 +108,17 @@ TEST(Rules, ReferencesThatAreArnsAreClean) {
 }
 
 TEST(Rules, KeyIdAttributesAreUnqualifiedAndFixable) {
-  std::string keys = "resource \"aws_kms_key\" \"k\" {}\nresource \"aws_kms_alias\" \"a\" {\n  name = \"alias/my-key\"\n"
-                     "  target_key_id = aws_kms_key.k.key_id\n}\n";
+  std::string keys =
+      "resource \"aws_kms_key\" \"k\" {}\nresource \"aws_kms_alias\" \"a\" {\n  name = \"alias/my-key\"\n"
+      "  target_key_id = aws_kms_key.k.key_id\n}\n";
   struct Case {
     std::string ref, replacement;
   };
-  for (const Case& c : {Case{"aws_kms_key.k.key_id", "aws_kms_key.k.arn"}, Case{"aws_kms_key.k.id", "aws_kms_key.k.arn"},
-                        Case{"aws_kms_alias.a.name", "aws_kms_alias.a.arn"},
-                        Case{"aws_kms_alias.a.target_key_id", "aws_kms_alias.a.target_key_arn"},
-                        Case{"\"alias/my-key\"", "aws_kms_alias.a.arn"}}) {
+  for (const Case& c :
+       {Case{"aws_kms_key.k.key_id", "aws_kms_key.k.arn"}, Case{"aws_kms_key.k.id", "aws_kms_key.k.arn"},
+        Case{"aws_kms_alias.a.name", "aws_kms_alias.a.arn"},
+        Case{"aws_kms_alias.a.target_key_id", "aws_kms_alias.a.target_key_arn"},
+        Case{"\"alias/my-key\"", "aws_kms_alias.a.arn"}}) {
     SCOPED_TRACE(c.ref);
     auto findings = LintHcl(keys + Sse(c.ref));
     ASSERT_EQ(findings.size(), 1u);
@@ -143,8 +147,9 @@ resource "aws_kms_key" "k" {
   EXPECT_NE(findings[0].message.find("kms:GenerateDataKey"), std::string::npos);
   EXPECT_EQ(findings[0].message.find("kms:Decrypt"), std::string::npos);  // that one is granted
 
-  std::string grant = "resource \"aws_kms_grant\" \"g\" {\n  key_id = aws_kms_key.k.id\n"
-                      "  grantee_principal = \"arn:aws:iam::222222222222:role/w\"\n  operations = [\"GenerateDataKey\"]\n}\n";
+  std::string grant =
+      "resource \"aws_kms_grant\" \"g\" {\n  key_id = aws_kms_key.k.id\n"
+      "  grantee_principal = \"arn:aws:iam::222222222222:role/w\"\n  operations = [\"GenerateDataKey\"]\n}\n";
   EXPECT_TRUE(LintHcl(key + grant + kBucketPolicy + Sse("aws_kms_key.k.arn")).empty());
 }
 
@@ -155,7 +160,8 @@ resource "aws_secretsmanager_secret_policy" "p" {
   policy = "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"secretsmanager:*\",\"Resource\":\"*\"}]}"
 }
 )";
-  auto unqualified = LintHcl("resource \"aws_secretsmanager_secret\" \"s\" {\n  kms_key_id = \"alias/k\"\n}\n" + policy);
+  auto unqualified =
+      LintHcl("resource \"aws_secretsmanager_secret\" \"s\" {\n  kms_key_id = \"alias/k\"\n}\n" + policy);
   ASSERT_EQ(unqualified.size(), 1u);
   EXPECT_EQ(unqualified[0].rule->id, "CK003");
   auto managed = LintHcl("resource \"aws_secretsmanager_secret\" \"s\" {\n  name = \"s\"\n}\n" + policy);

@@ -14,7 +14,7 @@ namespace ck::lint {
 namespace {
 
 struct TfResource {
-  std::string mode;     // "managed" or "data"
+  std::string mode;  // "managed" or "data"
   std::string type, name;
   std::string address;  // without instance keys: "module.m.aws_s3_bucket.b", "data.aws_region.r"
   std::string module;   // "module.m." or ""
@@ -337,11 +337,14 @@ class Builder {
     if (r.type == "aws_sqs_queue") Attach(Surface::kSqs, r, b->Get("policy"), OwnTarget(r));
     if (r.type == "aws_sns_topic") Attach(Surface::kSns, r, b->Get("policy"), OwnTarget(r));
     if (r.type == "aws_s3_bucket_policy")
-      Attach(Surface::kS3Bucket, r, b->Get("policy"), TargetFor(Surface::kS3Bucket, LinkOf(b->Get("bucket"), r.module), false));
+      Attach(Surface::kS3Bucket, r, b->Get("policy"),
+             TargetFor(Surface::kS3Bucket, LinkOf(b->Get("bucket"), r.module), false));
     if (r.type == "aws_secretsmanager_secret_policy")
-      Attach(Surface::kSecret, r, b->Get("policy"), TargetFor(Surface::kSecret, LinkOf(b->Get("secret_arn"), r.module), false));
+      Attach(Surface::kSecret, r, b->Get("policy"),
+             TargetFor(Surface::kSecret, LinkOf(b->Get("secret_arn"), r.module), false));
     if (r.type == "aws_sqs_queue_policy")
-      Attach(Surface::kSqs, r, b->Get("policy"), TargetFor(Surface::kSqs, LinkOf(b->Get("queue_url"), r.module), false));
+      Attach(Surface::kSqs, r, b->Get("policy"),
+             TargetFor(Surface::kSqs, LinkOf(b->Get("queue_url"), r.module), false));
     if (r.type == "aws_sns_topic_policy")
       Attach(Surface::kSns, r, b->Get("policy"), TargetFor(Surface::kSns, LinkOf(b->Get("arn"), r.module), false));
   }
@@ -393,8 +396,8 @@ class Builder {
     if (v->fn != "traversal" && v->fn != "unknown") return ref;
     for (const std::string& r : v->refs) {
       auto [entity, attr] = SplitRef(r);
-      std::string type = entity.starts_with("data.") ? entity.substr(5, entity.find('.', 5) - 5)
-                                                     : entity.substr(0, entity.find('.'));
+      std::string type =
+          entity.starts_with("data.") ? entity.substr(5, entity.find('.', 5) - 5) : entity.substr(0, entity.find('.'));
       bool data = entity.starts_with("data.");
       std::string better;  // the attribute that gives an ARN
       RefForm form = RefForm::kUnknown;
@@ -425,8 +428,7 @@ class Builder {
     return ref;
   }
 
-  void AddUse(Surface surface, const TfResource& r, std::string attribute, const Node* value, Span anchor,
-              int target) {
+  void AddUse(Surface surface, const TfResource& r, std::string attribute, const Node* value, Span anchor, int target) {
     KeyUse u;
     u.surface = surface;
     u.resource = r.address;
@@ -639,8 +641,7 @@ Input ReadTerraformModule(std::string name, const std::vector<HclFile>& files, c
   return in;
 }
 
-Input ReadTerraformJson(std::string name, uint32_t file, const Node& root, Format format,
-                        const ReadOptions& options) {
+Input ReadTerraformJson(std::string name, uint32_t file, const Node& root, Format format, const ReadOptions& options) {
   Input in;
   in.format = format;
   in.name = std::move(name);

@@ -33,8 +33,7 @@ struct HclFile {
 Input ReadTerraformModule(std::string name, const std::vector<HclFile>& files, const ReadOptions& options);
 
 // A plan (format kTerraformPlan) or state (kTerraformState) as JSON.
-Input ReadTerraformJson(std::string name, uint32_t file, const Node& root, Format format,
-                        const ReadOptions& options);
+Input ReadTerraformJson(std::string name, uint32_t file, const Node& root, Format format, const ReadOptions& options);
 
 // Whether a parsed JSON document looks like `terraform show -json` output,
 // and which kind.
