@@ -317,6 +317,8 @@ class Parser {
     } else if (AtEnd()) {
       return Fail("unexpected end of file where an expression should be");
     } else {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x7F) return Fail("unexpected byte " + std::to_string(u) + " where an expression should be");
       return Fail(std::string("unexpected '") + c + "' where an expression should be");
     }
     return Postfix(out, start, depth);

@@ -24,6 +24,14 @@ void AppendUtf8(std::string* out, uint32_t cp) {
   }
 }
 
+// A character for a message: 'x', or its byte value when not printable ASCII.
+std::string Describe(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u < 0x7F) return std::string("character '") + c + "'";
+  static const char* kHex = "0123456789ABCDEF";
+  return std::string("byte 0x") + kHex[u >> 4] + kHex[u & 15];
+}
+
 class Reader {
  public:
   Reader(std::string_view text, uint32_t file, uint32_t base, bool exact, Span whole)
@@ -84,7 +92,7 @@ class Reader {
         return true;
       }
     }
-    return Fail(std::string("unexpected character '") + c + "' where a JSON value should be");
+    return Fail("unexpected " + Describe(c) + " where a JSON value should be");
   }
 
   bool Object(Node* out, int depth) {

@@ -158,7 +158,7 @@ std::string RenderJson(const Report& report) {
       {"findings", std::move(findings)},
       {"errors", report.errors},
       {"summary", {{"errors", counts[0]}, {"warnings", counts[1]}, {"notes", counts[2]}, {"files", report.files}}}};
-  return out.dump(2) + "\n";
+  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string RenderSarif(const Report& report, const std::string& version) {
@@ -223,7 +223,7 @@ std::string RenderSarif(const Report& report, const std::string& version) {
   Json log{{"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
            {"version", "2.1.0"},
            {"runs", Json::array({std::move(run)})}};
-  return log.dump(2) + "\n";
+  return log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string RenderRules() {
