@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   auto [audit_cmd, fix_cmd] = ck::tools::audit::AddCommands(app, audit_cl);
 
   CLI::App* lint = nullptr;
-  auto lint_options = ck::lint::AddCommand(app, &lint);
+  auto lint_options = ck::tools::lint::AddCommand(app, &lint);
 
   try {
     app.parse(argc, argv);
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     int status = app.exit(e);
     return status != 0 && lint->parsed() ? 2 : status;  // lint's usage errors exit 2
   }
-  if (lint->parsed()) return ck::lint::RunCommand(*lint_options, std::cout, std::cerr);
+  if (lint->parsed()) return ck::tools::lint::RunCommand(*lint_options, std::cout, std::cerr);
   if (app.got_subcommand("version")) {
     std::cout << "crosskey " << ck::server::kVersion << "\n";
     return 0;

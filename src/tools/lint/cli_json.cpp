@@ -2,7 +2,7 @@
 
 #include "tools/lint/reference.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -59,4 +59,4 @@ Input ReadBucketEncryption(std::string name, uint32_t file, const Node& root, co
   return in;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

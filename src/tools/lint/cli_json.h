@@ -9,10 +9,10 @@
 #include "tools/lint/model.h"
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 bool LooksLikeBucketEncryption(const Node& root);
 
 Input ReadBucketEncryption(std::string name, uint32_t file, const Node& root, const ReadOptions& options);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -6,7 +6,7 @@
 #include "tools/lint/policy.h"
 #include "tools/lint/reference.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -474,4 +474,4 @@ Input ReadCloudFormation(std::string name, uint32_t file, Node* root, bool yaml,
   return in;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -21,7 +21,7 @@
 #include "tools/lint/model.h"
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 // Whether a parsed document looks like a CloudFormation template.
 bool LooksLikeCloudFormation(const Node& root);
@@ -33,4 +33,4 @@ Input ReadCloudFormation(std::string name, uint32_t file, Node* root, bool yaml,
 // in place. `text` is the file's text (for the expressions' source text).
 void NormalizeIntrinsics(Node* n, std::string_view text);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -12,7 +12,7 @@
 #include "tools/lint/reference.h"
 #include "tools/lint/report.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -151,4 +151,4 @@ int RunCommand(const CommandOptions& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

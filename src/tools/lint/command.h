@@ -15,7 +15,7 @@ namespace CLI {
 class App;
 }
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 struct CommandOptions {
   std::vector<std::string> paths;
@@ -34,4 +34,4 @@ std::shared_ptr<CommandOptions> AddCommand(CLI::App& app, CLI::App** subcommand)
 // json/sarif format, the diff) to `err`. Returns the exit status.
 int RunCommand(const CommandOptions& options, std::ostream& out, std::ostream& err);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

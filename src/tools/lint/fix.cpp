@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -82,4 +82,4 @@ std::string UnifiedDiff(std::string_view path, std::string_view before, std::str
   return out;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

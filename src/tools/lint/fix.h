@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 struct Edit {
   uint32_t begin = 0, end = 0;  // byte range replaced
@@ -22,4 +22,4 @@ std::string ApplyEdits(std::string_view text, std::vector<Edit> edits);
 // they are equal.
 std::string UnifiedDiff(std::string_view path, std::string_view before, std::string_view after);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

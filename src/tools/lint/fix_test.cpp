@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 namespace {
 
 TEST(ApplyEdits, ReplacesAndSkipsOverlaps) {
@@ -24,4 +24,4 @@ TEST(UnifiedDiff, HunksWithContext) {
 }
 
 }  // namespace
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -703,4 +703,4 @@ void AppendHclString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

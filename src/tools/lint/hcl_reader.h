@@ -24,7 +24,7 @@
 #include "tools/lint/json_reader.h"
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 bool ParseHcl(std::string_view text, uint32_t file, Node* body, ParseError* error);
 
@@ -32,4 +32,4 @@ bool ParseHcl(std::string_view text, uint32_t file, Node* body, ParseError* erro
 // quotes, backslashes, control characters and "${" / "%{".
 void AppendHclString(std::string* out, std::string_view s);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

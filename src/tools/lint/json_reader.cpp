@@ -1,6 +1,6 @@
 #include "tools/lint/json_reader.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -304,4 +304,4 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

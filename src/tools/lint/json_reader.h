@@ -13,7 +13,7 @@
 
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 struct ParseError {
   uint32_t offset = 0;  // byte offset in the file
@@ -30,4 +30,4 @@ bool ParseJson(std::string_view text, uint32_t file, uint32_t base, bool exact, 
 // Appends `s` as a JSON string literal (quotes included).
 void AppendJsonString(std::string* out, std::string_view s);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

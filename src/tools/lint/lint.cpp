@@ -14,7 +14,7 @@
 #include "tools/lint/terraform.h"
 #include "tools/lint/yaml_reader.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace fs = std::filesystem;
 
@@ -217,4 +217,4 @@ void LintRun::Load(const std::vector<std::string>& paths, const ReadOptions& opt
   findings_ = std::move(kept);
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -14,7 +14,7 @@
 #include "tools/lint/rules.h"
 #include "tools/lint/source.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 class LintRun {
  public:
@@ -45,4 +45,4 @@ class LintRun {
   size_t files_ = 0;
 };
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -15,7 +15,7 @@
 
 #include "tools/lint/source.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 enum class Format {
   kTerraformHcl,
@@ -143,4 +143,4 @@ struct ReadOptions {
   std::string region;   // --region
 };
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

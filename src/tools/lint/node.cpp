@@ -1,6 +1,6 @@
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 const Node* Node::Get(std::string_view key) const {
   if (kind != Kind::kMap) return nullptr;
@@ -53,4 +53,4 @@ Node MakeExpr(std::string text, std::string fn, Span span) {
   return n;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

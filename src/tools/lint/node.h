@@ -19,7 +19,7 @@
 
 #include "tools/lint/source.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 // Marks an interpolation in a template's `literal` (U+E000 ... U+E001).
 inline constexpr std::string_view kHoleBegin = "\xEE\x80\x80";
@@ -87,4 +87,4 @@ std::string_view TemplatePrefix(const Node& n);
 Node MakeString(std::string value, Span span);
 Node MakeExpr(std::string text, std::string fn, Span span);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -7,7 +7,7 @@
 #include "tools/lint/json_reader.h"
 #include "tools/lint/reference.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -204,4 +204,4 @@ bool Covers(const PolicyPrincipal& principal, const std::string& account) {
   return principal.kind == PolicyPrincipal::Kind::kAccount && principal.account == account;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

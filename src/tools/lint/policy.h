@@ -18,7 +18,7 @@
 #include "tools/lint/model.h"
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 // A policy document tree ({"Statement": [...]}).
 Policy ReadPolicyTree(const Node& document);
@@ -40,4 +40,4 @@ bool Allows(const PolicyStatement& statement, std::string_view action);
 // Whether `principal` lets in callers of `account`.
 bool Covers(const PolicyPrincipal& principal, const std::string& account);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

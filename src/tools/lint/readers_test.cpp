@@ -5,7 +5,7 @@
 #include "tools/lint/json_reader.h"
 #include "tools/lint/yaml_reader.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 namespace {
 
 std::string_view At(std::string_view text, Span s) { return text.substr(s.begin, s.end - s.begin); }
@@ -152,4 +152,4 @@ TEST(YamlReader, ErrorsNameThePlace) {
 }
 
 }  // namespace
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

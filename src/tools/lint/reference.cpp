@@ -3,7 +3,7 @@
 #include "core/arn.h"
 #include "core/kms/resolver.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 LiteralRef ClassifyLiteral(std::string_view text) {
   LiteralRef out;
@@ -75,4 +75,4 @@ PolicyPrincipal PrincipalFromText(std::string_view text) {
   return p;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -9,7 +9,7 @@
 
 #include "tools/lint/model.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 struct LiteralRef {
   RefForm form = RefForm::kInvalid;
@@ -37,4 +37,4 @@ bool IsAccountId(std::string_view s);
 // A principal written as text: "*", a 12-digit account, or an IAM/STS ARN.
 PolicyPrincipal PrincipalFromText(std::string_view text);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

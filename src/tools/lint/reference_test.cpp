@@ -6,7 +6,7 @@
 
 #include "core/kms/resolver.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 namespace {
 
 constexpr char kKey[] = "1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -90,4 +90,4 @@ TEST(ClassifyLiteral, AgreesWithTheResolver) {
 }
 
 }  // namespace
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

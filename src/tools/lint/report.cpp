@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -237,4 +237,4 @@ std::string RenderRules() {
   return out;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

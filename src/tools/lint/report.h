@@ -9,7 +9,7 @@
 #include "tools/lint/rules.h"
 #include "tools/lint/source.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 struct Report {
   const Sources* sources = nullptr;
@@ -29,4 +29,4 @@ std::string RenderRules();
 // ones as file:// URIs.
 std::string PathToUri(const std::string& path);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

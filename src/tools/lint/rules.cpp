@@ -7,7 +7,7 @@
 #include "tools/lint/policy.h"
 #include "tools/lint/reference.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -457,4 +457,4 @@ const Rule* FindRule(std::string_view id) {
 
 std::vector<Finding> Check(const Input& input) { return Checker(input).Run(); }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -11,7 +11,7 @@
 
 #include "tools/lint/model.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 enum class Severity { kError, kWarning, kNote };
 
@@ -49,4 +49,4 @@ struct Finding {
 // Every finding for `input`, in input order (uses first, key policies after).
 std::vector<Finding> Check(const Input& input);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

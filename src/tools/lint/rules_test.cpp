@@ -10,7 +10,7 @@
 #include "tools/lint/terraform.h"
 #include "tools/lint/yaml_reader.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 namespace {
 
 std::vector<Finding> LintHcl(const std::string& text, const ReadOptions& options = {}) {
@@ -280,4 +280,4 @@ c = var.principal
 }
 
 }  // namespace
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 uint32_t CodePoints(std::string_view s) {
   uint32_t n = 0;
@@ -52,4 +52,4 @@ const SourceFile& Sources::Add(std::string path, std::string text) {
   return *files_.back();
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 struct Span {
   uint32_t file = 0;
@@ -68,4 +68,4 @@ class Sources {
 // Number of code points in a UTF-8 byte range.
 uint32_t CodePoints(std::string_view s);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -9,7 +9,7 @@
 #include "tools/lint/policy.h"
 #include "tools/lint/reference.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -687,4 +687,4 @@ Input ReadTerraformJson(std::string name, uint32_t file, const Node& root, Forma
   return in;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -22,7 +22,7 @@
 #include "tools/lint/model.h"
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 struct HclFile {
   uint32_t file = 0;
@@ -39,4 +39,4 @@ Input ReadTerraformJson(std::string name, uint32_t file, const Node& root, Forma
 // and which kind.
 bool LooksLikeTerraformJson(const Node& root, Format* format);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

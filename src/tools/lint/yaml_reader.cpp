@@ -5,7 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 namespace {
 
@@ -196,4 +196,4 @@ bool ParseYaml(std::string_view text, uint32_t file, Node* out, ParseError* erro
   return false;
 }
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint

@@ -17,8 +17,8 @@
 #include "tools/lint/json_reader.h"
 #include "tools/lint/node.h"
 
-namespace ck::lint {
+namespace ck::tools::lint {
 
 bool ParseYaml(std::string_view text, uint32_t file, Node* out, ParseError* error);
 
-}  // namespace ck::lint
+}  // namespace ck::tools::lint
