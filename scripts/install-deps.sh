@@ -7,6 +7,7 @@ packages=(
   g++ cmake make pkg-config
   libboost-dev libssl-dev libsqlite3-dev zlib1g-dev
   nlohmann-json3-dev libpugixml-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libyaml-cpp-dev    # crosskey lint: CloudFormation YAML
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk                # bench/ load generator
   nodejs npm         # AWS SDK for JavaScript v3 end-to-end tests

@@ -6,6 +6,7 @@
 
 #include "server/app.h"
 #include "tools/audit/cli.h"
+#include "tools/lint/command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"crosskey: a faithful local AWS for encryption work across accounts.\n"
@@ -66,7 +67,16 @@ int main(int argc, char** argv) {
   ck::tools::audit::CommandLine audit_cl;
   auto [audit_cmd, fix_cmd] = ck::tools::audit::AddCommands(app, audit_cl);
 
-  CLI11_PARSE(app, argc, argv);
+  CLI::App* lint = nullptr;
+  auto lint_options = ck::tools::lint::AddCommand(app, &lint);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int status = app.exit(e);
+    return status != 0 && lint->parsed() ? 2 : status;  // lint's usage errors exit 2
+  }
+  if (lint->parsed()) return ck::tools::lint::RunCommand(*lint_options, std::cout, std::cerr);
   if (app.got_subcommand("version")) {
     std::cout << "crosskey " << ck::server::kVersion << "\n";
     return 0;
