@@ -32,10 +32,26 @@ def reason(differences):
     picked = [x for x in details if x.startswith(("status:", "crosskey error:", "Error.Code:", "Error.Message:", "Error:"))]
     if not picked:
         picked = details[:2]
-    text = "%s: %s" % (op, "; ".join(picked))
+    text = scrub("%s: %s" % (op, "; ".join(picked)))
     if len(steps) > 1:
         text += " (and %d more requests differ)" % (len(steps) - 1)
     return text if len(text) <= 400 else text[:397] + "..."
+
+
+GENERATED = [
+    (re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"), "<uuid>"),
+    (re.compile(r"(test-bucket|bucket)-[0-9a-f]{8}\b"), r"\1-<rand>"),
+    (re.compile(r"\b[0-9a-f]{8}\b"), "<rand>"),
+    (re.compile(r"\b(?=[A-Za-z0-9._]*\d)[A-Za-z0-9._]{32}\b"), "<id>"),
+    (re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT"), "<date>"),
+]
+
+
+def scrub(text):
+    """Generated values (ids, dates) out of a reason, so that it reads the same every run."""
+    for rx, repl in GENERATED:
+        text = rx.sub(repl, text)
+    return text
 
 
 def main():
