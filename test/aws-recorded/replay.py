@@ -180,6 +180,8 @@ class Context:
             return a[0][a[1]:a[2] if len(a) > 2 else None]
         if name == "$plus_seconds":    # [datetime, seconds]
             return a[0] + datetime.timedelta(seconds=a[1])
+        if name == "$strip":           # [string, characters or null]
+            return a[0].strip(a[1])
         if name == "$upper":
             return a.upper()
         if name == "$replace":         # [string, old, new]
@@ -216,7 +218,7 @@ def normalise(value):
     if isinstance(value, botocore.response.StreamingBody):
         data = value.read()
         try:
-            return data.decode("utf-8")
+            return normalise(data.decode("utf-8"))
         except UnicodeDecodeError:
             return str(data)
     if isinstance(value, (bytes, bytearray)):

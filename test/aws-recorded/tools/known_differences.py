@@ -4,9 +4,9 @@
     python3 tools/known_differences.py /tmp/results.json
 
 Every failing case gets a one-line reason: the first request where crosskey's answer
-differs, as "what AWS answers vs what crosskey answers". Reasons already in the file are
-kept for cases that still fail (they may have been written by hand); cases that pass are
-dropped.
+differs, as "what AWS answers vs what crosskey answers"; cases that pass are dropped.
+With --keep, reasons already in the file are kept for cases that still fail (for
+reasons written by hand).
 """
 
 import json
@@ -55,7 +55,8 @@ def scrub(text):
 
 
 def main():
-    with open(sys.argv[1]) as f:
+    keep = "--keep" in sys.argv
+    with open([a for a in sys.argv[1:] if a != "--keep"][0]) as f:
         results = json.load(f)
     try:
         with open(PATH) as f:
@@ -67,7 +68,7 @@ def main():
         r = results[case_id]
         if r["passed"]:
             continue
-        out[case_id] = known.get(case_id) or reason(r["differences"])
+        out[case_id] = (keep and known.get(case_id)) or reason(r["differences"])
     # cases not run this time (a -k filter) keep their entry
     for case_id, text in known.items():
         if case_id not in results:
