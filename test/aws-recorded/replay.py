@@ -10,15 +10,14 @@ Cases listed in `known-differences.json` are expected to fail today; the suite f
 when one of them passes ("now passing: remove it from known-differences.json"), so the
 list can only shrink. See README.md for the data format.
 
-    python3 replay.py                      # every case (unittest)
-    python3 replay.py -k kms               # unittest's -k filter on the case ids
+    python3 replay.py                           # every case (unittest)
+    python3 replay.py Replay_kms                # one service
+    python3 replay.py -k test_import_key        # unittest's -k filter
     REPLAY_RESULTS=out.json python3 replay.py   # also writes every case's outcome
 """
 
 import base64
-import copy
 import datetime
-import glob
 import hashlib
 import json
 import os
@@ -28,8 +27,16 @@ import time
 import unittest
 import uuid
 
+import urllib.error
+import urllib.request
+
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 import botocore.exceptions
 import botocore.response
+from botocore import xform_name
 from botocore.config import Config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -391,11 +398,6 @@ def short(v, limit=300):
 
 # --- running ------------------------------------------------------------------------------
 
-def pascal_to_snake(name):
-    from botocore import xform_name
-    return xform_name(name)
-
-
 class Runner:
     def __init__(self, case):
         self.case = case
@@ -415,7 +417,6 @@ class Runner:
         if key not in self.clients:
             cfg = dict(retries={"max_attempts": 1}, parameter_validation=False)
             cfg.update(config)
-            import boto3
             if creds:
                 akid, secret, token = creds["AccessKeyId"], creds["SecretAccessKey"], creds.get("SessionToken")
             else:
@@ -514,7 +515,7 @@ class Runner:
         service = step.get("service", default_service)
         client = self.client(ctx, step, service)
         params = ctx.resolve(step.get("params", {}))
-        method = getattr(client, pascal_to_snake(step["call"]))
+        method = getattr(client, xform_name(step["call"]))
         try:
             raw = method(**params)
         except botocore.exceptions.ClientError as e:
@@ -527,10 +528,6 @@ class Runner:
     def http(self, ctx, step, default_service):
         """A raw HTTP request, SigV4-signed unless "sign" is false: the flows that bypass
         what an SDK adds (idempotency tokens) or test plain HTTP (CORS, presigned URLs)."""
-        import botocore.auth
-        import botocore.awsrequest
-        import botocore.credentials
-        import urllib.request
         h = ctx.resolve(step["http"])
         url = h["url"] if h["url"].startswith("http") else self.server.endpoint + h["url"]
         body = h.get("body", b"")
