@@ -6,6 +6,7 @@
 
 #include "server/app.h"
 #include "tools/audit/cli.h"
+#include "tools/explain/explain_command.h"
 #include "tools/lint/command.h"
 
 int main(int argc, char** argv) {
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
   app.add_subcommand("version", "Print the version");
   ck::tools::audit::CommandLine audit_cl;
   auto [audit_cmd, fix_cmd] = ck::tools::audit::AddCommands(app, audit_cl);
+  ck::tools::explain::CommandLine explain_cl;
+  auto* explain_cmd = ck::tools::explain::AddCommand(app, explain_cl);
 
   CLI::App* lint = nullptr;
   auto lint_options = ck::tools::lint::AddCommand(app, &lint);
@@ -83,5 +86,6 @@ int main(int argc, char** argv) {
   }
   if (audit_cmd->parsed()) return ck::tools::audit::RunAudit(audit_cl);
   if (fix_cmd->parsed()) return ck::tools::audit::RunFix(audit_cl);
+  if (explain_cmd->parsed()) return ck::tools::explain::Run(explain_cl);
   return ck::server::Serve(o);
 }
