@@ -43,6 +43,13 @@ std::string_view OrDefault(std::string_view algorithm) {
   return algorithm.empty() ? std::string_view("SYMMETRIC_DEFAULT") : algorithm;
 }
 
+// Whether `algorithm` is one of EncryptionAlgorithmsFor(key): for symmetric
+// keys (the in-process hot path) without building the list.
+bool EncryptsWith(const KeyRecord& k, std::string_view algorithm) {
+  if (k.symmetric()) return algorithm == "SYMMETRIC_DEFAULT";
+  return Contains(EncryptionAlgorithmsFor(k.spec, k.usage), algorithm);
+}
+
 }  // namespace
 
 Status CheckState(const KeyRecord& k, StateRule rule) {
@@ -88,10 +95,10 @@ Status CheckAlgorithm(const KeyRecord& k, AlgorithmRule rule, std::string_view a
   switch (rule) {
     case AlgorithmRule::kNone: return Status::Ok();
     case AlgorithmRule::kEncrypt:
-      if (Contains(EncryptionAlgorithmsFor(k.spec, k.usage), OrDefault(algorithm))) return Status::Ok();
+      if (EncryptsWith(k, OrDefault(algorithm))) return Status::Ok();
       return AlgorithmMismatch(k, OrDefault(algorithm));
     case AlgorithmRule::kDecrypt:
-      if (Contains(EncryptionAlgorithmsFor(k.spec, k.usage), OrDefault(algorithm))) return Status::Ok();
+      if (EncryptsWith(k, OrDefault(algorithm))) return Status::Ok();
       if (k.symmetric()) return errors::InvalidCiphertext("");
       return errors::InvalidKeyUsage("The encryption algorithm " + std::string(OrDefault(algorithm)) +
                                      " is not compatible with the type of key you specified.");

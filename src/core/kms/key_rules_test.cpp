@@ -263,7 +263,9 @@ TEST(OperationSpecs, ActionsNamesAndReadOnly) {
   for (const OperationSpec* op : spec::All()) {
     EXPECT_EQ(spec::Find(op->name), op);
     EXPECT_TRUE(op->action.starts_with("kms:")) << op->name;
-    if (op->name != "ReEncrypt") EXPECT_EQ(op->action.substr(4), op->name);
+    if (op->name != "ReEncrypt") {
+      EXPECT_EQ(op->action.substr(4), op->name);
+    }
     bool writes = op->name.starts_with("Create") || op->name.starts_with("Update") ||
                   op->name.starts_with("Delete") || op->name.starts_with("Enable") ||
                   op->name.starts_with("Disable") || op->name.ends_with("Grant") || op->name == "PutKeyPolicy" ||

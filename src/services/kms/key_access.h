@@ -34,7 +34,7 @@ struct KeyUse {
   // and grant constraints. Null: the request has none.
   const core::kms::EncryptionContext* context = nullptr;
   bool dry_run = false;        // answered after authorization when the spec takes DryRun
-  std::string_view algorithm;  // the algorithm the request names, checked as spec.algorithm says
+  std::string_view algorithm{};  // the algorithm the request names, checked as spec.algorithm says
   core::iam::ContextKeys extra{};  // further condition keys (CreateGrant's kms:Grant*)
 };
 
