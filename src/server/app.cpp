@@ -25,7 +25,8 @@
 #include "services/gateway/gateway.h"
 #include "services/iam/iam_service.h"
 #include "services/iam/identity_store.h"
-#include "services/kms/kms_service.h"
+#include "services/kms/kms_api.h"
+#include "services/kms/kms_engine.h"
 #include "services/kms/master_key.h"
 #include "services/s3/blob_references.h"
 #include "services/s3/s3_service.h"
@@ -183,7 +184,7 @@ int Serve(const ServeOptions& o) {
   if (!Registered(gateway, &iam)) return 2;
   services::StsService sts(identities, clock, authorizer);
   if (!Registered(gateway, &sts)) return 2;
-  auto master_key = services::LoadMasterKey(std::getenv("CROSSKEY_MASTER_KEY"), o.data_dir, o.memory);
+  auto master_key = services::kms::LoadMasterKey(std::getenv("CROSSKEY_MASTER_KEY"), o.data_dir, o.memory);
   if (!master_key.ok()) {
     std::cerr << "crosskey: " << master_key.status().message() << "\n";
     return 2;
@@ -192,12 +193,13 @@ int Serve(const ServeOptions& o) {
   // One master key for the process (in --memory mode it is random per process,
   // so every service must share this copy).
   const std::string master = *master_key;
-  services::KmsService kms(*meta, authorizer, events, clock, master);
+  services::kms::KmsEngine kms(*meta, authorizer, events, clock, master);
   if (Status started = kms.Start(); !started.ok()) {
     std::cerr << "crosskey: kms: " << started.message() << "\n";
     return 2;
   }
-  if (!Registered(gateway, &kms)) return 2;
+  services::kms::KmsApi kms_api(kms);
+  if (!Registered(gateway, &kms_api)) return 2;
   services::CloudTrailService cloudtrail(events, authorizer);
   if (!Registered(gateway, &cloudtrail)) return 2;
   // DynamoDB's "AWS owned key" derives from the master key.

@@ -226,14 +226,11 @@ Result<json> DynamoDbService::UpdateTable(const json& in, RequestContext& ctx) {
     CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
     if (sse.kms) {
       KmsEncryptionContext context = {{"aws:dynamodb:tableName", t.name}, {"aws:dynamodb:subscriberId", t.account}};
-      auto wrapped = kms_.Call("Encrypt",
-                               {{"KeyId", sse.key_ref}, {"Plaintext", Base64Encode(key.bytes)},
-                                {"EncryptionContext", context}},
-                               CallerFor(ctx));
+      auto wrapped = kms_.Encrypt(sse.key_ref, key.bytes, context, CallerFor(ctx));
       if (!wrapped.ok()) return DdbValidation(wrapped.status().message());  // UNVERIFIED, as CreateTable
       t.sse_kms = true;
-      t.kms_key_arn = (*wrapped)["KeyId"].get<std::string>();
-      t.wrapped_key = Base64Decode((*wrapped)["CiphertextBlob"].get<std::string>()).value_or("");
+      t.kms_key_arn = wrapped->key_arn;
+      t.wrapped_key = wrapped->ciphertext_blob;
     } else {
       t.sse_kms = false;
       t.kms_key_arn.clear();
