@@ -1,7 +1,8 @@
-// In-process DynamoDB item operations through the service's Invoke, with the
-// input document the gateway decodes from a request and the output document
-// it encodes: decode to the typed request, table lookup and authorization,
-// table-key unwrap, item sealing and storage, encode of the typed response.
+// In-process DynamoDB item operations as the gateway runs them after
+// authentication: the JSON request body decoded and validated against the
+// model, the service's Invoke (typed request, table lookup and authorization,
+// table-key unwrap, item sealing and storage, typed response) and the
+// response body encoded.
 // The table uses the AWS owned key so no KMS call is measured; a customer
 // managed key adds one in-process Decrypt (see kms_bench).
 //
@@ -17,6 +18,7 @@
 #include "services/iam/identity_store.h"
 #include "services/kms/kms_client.h"
 #include "storage/memory_metadata_store.h"
+#include "wire/json_codec.h"
 
 namespace {
 
@@ -72,14 +74,20 @@ struct Fixture {
     ctx.now = clock.Now();
     return ctx;
   }
-  Json Run(const char* op, const Json& in) {
+  const wire::ServiceModel& model = *wire::FindService("dynamodb");
+
+  // The request body → the response body.
+  std::string Run(const char* op, const Json& in) {
+    const wire::Operation* operation = model.FindOperation(op);
+    std::string body = in.dump();
+    auto input = wire::DecodeJsonRequest(model, *operation, body);
     auto ctx = Ctx(op);
-    auto out = ddb.Invoke(op, in, ctx);
+    auto out = input.ok() ? ddb.Invoke(op, *input, ctx) : Result<Json>(input.status());
     if (!out.ok()) {
       fprintf(stderr, "%s: %s\n", op, out.status().message().c_str());
       std::abort();
     }
-    return *out;
+    return wire::EncodeJsonResponse(model, *operation, *out);
   }
 
   Fixture() {

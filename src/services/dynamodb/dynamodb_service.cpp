@@ -91,7 +91,22 @@ Result<TableRecord> DynamoDbService::LoadTable(const std::string& name_or_arn, R
     return errors::ResourceNotFound("Requested resource not found");
   }
   if (stored) *stored = *raw;
-  return tables_.Decode(key, *raw);
+  return DecodeTable(key, *raw);
+}
+
+Result<TableRecord> DynamoDbService::DecodeTable(const std::string& key, const std::string& stored) {
+  constexpr size_t kMaxDecoded = 4096;  // tables; past it the cache starts over
+  {
+    std::lock_guard<std::mutex> lock(decoded_mu_);
+    auto it = decoded_.find(key);
+    if (it != decoded_.end() && it->second->stored == stored) return it->second->record;
+  }
+  CK_ASSIGN_OR_RETURN(TableRecord record, tables_.Decode(key, stored));
+  auto entry = std::make_shared<const DecodedTable>(DecodedTable{stored, record});
+  std::lock_guard<std::mutex> lock(decoded_mu_);
+  if (decoded_.size() >= kMaxDecoded) decoded_.clear();
+  decoded_[key] = std::move(entry);
+  return record;
 }
 
 Result<TableKey> DynamoDbService::UnwrapTableKey(const TableRecord& t, RequestContext& ctx) {

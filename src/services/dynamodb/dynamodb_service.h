@@ -23,7 +23,10 @@
 // (optimistic concurrency) so concurrent conditional writes stay correct.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "api/dynamodb.h"
 #include "base/clock.h"
@@ -100,8 +103,18 @@ class DynamoDbService final : public Service {
   Result<TableKey> UnwrapTableKey(const TableRecord& t, RequestContext& ctx);
   KmsCaller CallerFor(const RequestContext& ctx) const;
 
+  // The table record as read, decoded: reused while the stored bytes are the
+  // same, so an item request does not parse its table's record again.
+  Result<TableRecord> DecodeTable(const std::string& key, const std::string& stored);
+
   storage::MetadataStore& store_;
   RecordTable<TableRecord> tables_;
+  struct DecodedTable {
+    std::string stored;
+    TableRecord record;
+  };
+  std::mutex decoded_mu_;  // guards decoded_
+  std::unordered_map<std::string, std::shared_ptr<const DecodedTable>> decoded_;  // by record key
   PolicyAuthorizer& authz_;
   KmsClient& kms_;
   const Clock& clock_;
