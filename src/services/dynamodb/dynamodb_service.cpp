@@ -48,12 +48,9 @@ const OperationTable<DynamoDbService>& DynamoDbService::Operations() {
 
 Result<Document> DynamoDbService::Invoke(std::string_view operation, const Document& input, RequestContext& ctx) {
   if (ctx.principal.is_anonymous()) return errors::MissingAuthenticationToken("Missing Authentication Token");
-  try {
-    return Operations().Run(*this, operation, input, ctx);
-  } catch (const std::exception& e) {
-    // A malformed stored item met by the attribute-value code.
-    return Internal(std::string("dynamodb: ") + e.what());
-  }
+  // An exception (a malformed stored item met by the attribute-value code)
+  // is answered 500 by the gateway's last-resort catch.
+  return Operations().Run(*this, operation, input, ctx);
 }
 
 Status DynamoDbService::CheckModel() const { return Operations().CheckAgainst(*wire::FindService("dynamodb")); }
