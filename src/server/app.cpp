@@ -203,7 +203,7 @@ int Serve(const ServeOptions& o) {
   services::CloudTrailService cloudtrail(events, authorizer);
   if (!Registered(gateway, &cloudtrail)) return 2;
   // DynamoDB's "AWS owned key" derives from the master key.
-  services::DynamoDbService dynamodb(*meta, authorizer, kms, clock, master);
+  services::dynamodb::DynamoDbService dynamodb(*meta, authorizer, kms, clock, master);
   if (!Registered(gateway, &dynamodb)) return 2;
   services::SecretsManagerService secretsmanager(*meta, authorizer, kms, clock);
   if (!Registered(gateway, &secretsmanager)) return 2;

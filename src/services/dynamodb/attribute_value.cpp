@@ -19,8 +19,6 @@ std::string Decoded(const Json& b64) {
 
 }  // namespace
 
-Status DdbValidation(const std::string& message) { return AwsError("ValidationException", 400, message); }
-
 std::string TypeOf(const Json& av) {
   if (!av.is_object()) return "";
   std::string found;
