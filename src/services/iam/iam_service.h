@@ -105,6 +105,9 @@ class IamService final : public Service {
   Status UpdateEntity(RequestContext& ctx, std::string_view operation, const std::string& name, Change change);
   template <typename Entity>
   Result<Entity> LoadAuthorized(RequestContext& ctx, std::string_view operation, const std::string& name);
+  // An access key of the caller's account (else NoSuchEntity), authorized
+  // for `operation` on its user.
+  Result<AccessKey> LoadAuthorizedKey(RequestContext& ctx, std::string_view operation, const std::string& id);
   Status Save(const IamUser& user) { return ids_.PutUser(user, false); }
   Status Save(const IamRole& role) { return ids_.PutRole(role, false); }
   // Inline policy `policy` of an entity, or NoSuchEntity.

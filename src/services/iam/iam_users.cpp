@@ -102,11 +102,17 @@ Result<api::iam::CreateAccessKeyResponse> IamService::CreateAccessKey(const api:
   return out;
 }
 
-Result<api::Empty> IamService::DeleteAccessKey(const api::iam::DeleteAccessKeyRequest& in, RequestContext& ctx) {
-  CK_ASSIGN_OR_RETURN(auto key, ids_.GetAccessKey(in.access_key_id));
+Result<AccessKey> IamService::LoadAuthorizedKey(RequestContext& ctx, std::string_view operation,
+                                               const std::string& id) {
+  CK_ASSIGN_OR_RETURN(auto key, ids_.GetAccessKey(id));
   if (!key || key->account != ctx.principal.account)
-    return errors::NoSuchEntity("The Access Key with id " + in.access_key_id + " cannot be found.");
-  CK_RETURN_IF_ERROR(Authorize(ctx, ops::DeleteAccessKey::kName, UserArnPrefix(key->account) + key->user_name));
+    return errors::NoSuchEntity("The Access Key with id " + id + " cannot be found.");
+  CK_RETURN_IF_ERROR(Authorize(ctx, operation, UserArnPrefix(key->account) + key->user_name));
+  return std::move(*key);
+}
+
+Result<api::Empty> IamService::DeleteAccessKey(const api::iam::DeleteAccessKeyRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(LoadAuthorizedKey(ctx, ops::DeleteAccessKey::kName, in.access_key_id).status());
   CK_RETURN_IF_ERROR(ids_.DeleteAccessKey(in.access_key_id));
   return api::Empty{};
 }
@@ -134,12 +140,9 @@ Result<api::iam::ListAccessKeysResponse> IamService::ListAccessKeys(const api::i
 }
 
 Result<api::Empty> IamService::UpdateAccessKey(const api::iam::UpdateAccessKeyRequest& in, RequestContext& ctx) {
-  CK_ASSIGN_OR_RETURN(auto key, ids_.GetAccessKey(in.access_key_id));
-  if (!key || key->account != ctx.principal.account)
-    return errors::NoSuchEntity("The Access Key with id " + in.access_key_id + " cannot be found.");
-  CK_RETURN_IF_ERROR(Authorize(ctx, ops::UpdateAccessKey::kName, UserArnPrefix(key->account) + key->user_name));
-  key->active = in.status == api::iam::statusType::kActive;
-  CK_RETURN_IF_ERROR(ids_.PutAccessKey(*key));
+  CK_ASSIGN_OR_RETURN(AccessKey key, LoadAuthorizedKey(ctx, ops::UpdateAccessKey::kName, in.access_key_id));
+  key.active = in.status == api::iam::statusType::kActive;
+  CK_RETURN_IF_ERROR(ids_.PutAccessKey(key));
   return api::Empty{};
 }
 
