@@ -247,14 +247,14 @@ bool Matches(const ct::Event& entry, const LookupQuery& q) {
     return false;
   };
   switch (q.attribute->attribute_key.value()) {
-    case Key::kEventid: return is(entry.event_id);
-    case Key::kEventname: return is(entry.event_name);
-    case Key::kReadonly: return is(entry.read_only);
+    case Key::kEventId: return is(entry.event_id);
+    case Key::kEventName: return is(entry.event_name);
+    case Key::kReadOnly: return is(entry.read_only);
     case Key::kUsername: return is(entry.username);
-    case Key::kEventsource: return is(entry.event_source);
-    case Key::kAccesskeyid: return is(entry.access_key_id);
-    case Key::kResourcetype: return any_resource(&ct::Resource::resource_type);
-    case Key::kResourcename: return any_resource(&ct::Resource::resource_name);
+    case Key::kEventSource: return is(entry.event_source);
+    case Key::kAccessKeyId: return is(entry.access_key_id);
+    case Key::kResourceType: return any_resource(&ct::Resource::resource_type);
+    case Key::kResourceName: return any_resource(&ct::Resource::resource_name);
     case Key::kUnrecognized: break;
   }
   return false;

@@ -109,13 +109,13 @@ TEST(EventRecorder, FiltersByOneAttribute) {
     return out;
   };
   using V = std::vector<std::string>;
-  EXPECT_EQ(names(LookupAttributeKey::kEventname, "Encrypt"), V{"Encrypt"});
-  EXPECT_EQ(names(LookupAttributeKey::kReadonly, "true"), V{"DescribeKey"});
-  EXPECT_EQ(names(LookupAttributeKey::kResourcename, key1[0].arn.data()), V{"DescribeKey"});
-  EXPECT_EQ(names(LookupAttributeKey::kResourcetype, "AWS::KMS::Key"), V{"DescribeKey"});
+  EXPECT_EQ(names(LookupAttributeKey::kEventName, "Encrypt"), V{"Encrypt"});
+  EXPECT_EQ(names(LookupAttributeKey::kReadOnly, "true"), V{"DescribeKey"});
+  EXPECT_EQ(names(LookupAttributeKey::kResourceName, key1[0].arn.data()), V{"DescribeKey"});
+  EXPECT_EQ(names(LookupAttributeKey::kResourceType, "AWS::KMS::Key"), V{"DescribeKey"});
   EXPECT_EQ(names(LookupAttributeKey::kUsername, "alice").size(), 2u);
-  EXPECT_EQ(names(LookupAttributeKey::kAccesskeyid, "AKIAEXAMPLE").size(), 2u);
-  EXPECT_TRUE(names(LookupAttributeKey::kEventsource, "s3.amazonaws.com").empty());
+  EXPECT_EQ(names(LookupAttributeKey::kAccessKeyId, "AKIAEXAMPLE").size(), 2u);
+  EXPECT_TRUE(names(LookupAttributeKey::kEventSource, "s3.amazonaws.com").empty());
 
   LookupQuery bad;
   bad.next_token = "not a token";
