@@ -90,22 +90,6 @@ smapi::SecretListEntry ListEntryOf(const Secret& s) {
   return e;
 }
 
-// Replaces the tags named in `drop` and adds `add`, at most 50 in all.
-Status Retag(SecretsManagerService& service, RequestContext& ctx, const std::string& secret_id,
-             std::string_view action, const std::vector<std::string>& drop, const std::vector<smapi::Tag>& add) {
-  return service
-      .Mutate(secret_id, ctx, action,
-              [&](Secret& s) {
-                std::erase_if(s.tags, [&](const SecretTag& t) {
-                  return std::find(drop.begin(), drop.end(), t.key.value_or("")) != drop.end();
-                });
-                for (const auto& t : add) s.tags.push_back({t.key, t.value});
-                if (s.tags.size() > 50) return errors::Validation("Number of tags exceeds the limit of 50.");
-                return Status::Ok();
-              })
-      .status();
-}
-
 }  // namespace
 
 Result<smapi::ListSecretsResponse> SecretsManagerService::ListSecrets(const smapi::ListSecretsRequest& in,
@@ -131,9 +115,9 @@ Result<smapi::ListSecretsResponse> SecretsManagerService::ListSecrets(const smap
   bool more = false;
   TimePoint now = Now();
   while (!more) {
-    CK_ASSIGN_OR_RETURN(auto recs, secrets().store().Scan(kSecrets, opt));
+    CK_ASSIGN_OR_RETURN(auto recs, secrets_.store().Scan(kSecrets, opt));
     for (const auto& r : recs) {
-      CK_ASSIGN_OR_RETURN(Secret s, secrets().Decode(r.key, r.value));
+      CK_ASSIGN_OR_RETURN(Secret s, secrets_.Decode(r.key, r.value));
       if (s.scheduled_for_deletion() && (!include_deleted || s.deletion_date <= now)) continue;
       if (!std::all_of(filters.begin(), filters.end(), [&](const smapi::Filter& f) { return MatchesFilter(s, f); }))
         continue;
@@ -208,15 +192,29 @@ Result<smapi::UpdateSecretVersionStageResponse> SecretsManagerService::UpdateSec
   return smapi::UpdateSecretVersionStageResponse{saved.arn, saved.name};
 }
 
+Status SecretsManagerService::Retag(RequestContext& ctx, const std::string& secret_id, std::string_view action,
+                                    const std::vector<std::string>& drop, const std::vector<smapi::Tag>& add) {
+  return Mutate(secret_id, ctx, action,
+                [&](Secret& s) {
+                  std::erase_if(s.tags, [&](const SecretTag& t) {
+                    return std::find(drop.begin(), drop.end(), t.key.value_or("")) != drop.end();
+                  });
+                  for (const auto& t : add) s.tags.push_back({t.key, t.value});
+                  if (s.tags.size() > 50) return errors::Validation("Number of tags exceeds the limit of 50.");
+                  return Status::Ok();
+                })
+      .status();
+}
+
 Result<api::Empty> SecretsManagerService::TagResource(const smapi::TagResourceRequest& in, RequestContext& ctx) {
   std::vector<std::string> drop;
   for (const auto& t : in.tags) drop.push_back(t.key.value_or(""));
-  CK_RETURN_IF_ERROR(Retag(*this, ctx, in.secret_id, ops::TagResource::kName, drop, in.tags));
+  CK_RETURN_IF_ERROR(Retag(ctx, in.secret_id, ops::TagResource::kName, drop, in.tags));
   return api::Empty{};
 }
 
 Result<api::Empty> SecretsManagerService::UntagResource(const smapi::UntagResourceRequest& in, RequestContext& ctx) {
-  CK_RETURN_IF_ERROR(Retag(*this, ctx, in.secret_id, ops::UntagResource::kName, in.tag_keys, {}));
+  CK_RETURN_IF_ERROR(Retag(ctx, in.secret_id, ops::UntagResource::kName, in.tag_keys, {}));
   return api::Empty{};
 }
 

@@ -85,7 +85,8 @@ class SecretsManagerService final : public Service {
   Result<smapi::BatchGetSecretValueResponse> BatchGetSecretValue(const smapi::BatchGetSecretValueRequest& in,
                                                                  RequestContext& ctx);
 
-  // Shared by the operation files.
+ private:
+  static const OperationTable<SecretsManagerService>& Operations();
 
   // A SecretId resolved to where its record would live.
   struct Located {
@@ -120,13 +121,11 @@ class SecretsManagerService final : public Service {
   Status CheckCrossAccountKey(const Secret& s, const std::string& key_ref, RequestContext& ctx);
   // GenerateDataKey + Decrypt with SecretVersionId "RequestToValidateKeyAccess".
   Status ValidateKeyAccess(const std::string& arn, const std::string& key_ref, RequestContext& ctx);
+  // Replaces the tags named in `drop` and adds `add`, at most 50 in all.
+  Status Retag(RequestContext& ctx, const std::string& secret_id, std::string_view action,
+               const std::vector<std::string>& drop, const std::vector<smapi::Tag>& add);
   // Now, in whole seconds.
   TimePoint Now() const;
-
-  RecordTable<Secret>& secrets() { return secrets_; }
-
- private:
-  static const OperationTable<SecretsManagerService>& Operations();
 
   RecordTable<Secret> secrets_;
   PolicyAuthorizer& authz_;
