@@ -108,7 +108,8 @@ CK_DEFINE_FIELDS(ManagedPolicyVersion, PolicyVersionFields)
 CK_DEFINE_FIELDS(ManagedPolicy, PolicyFields)
 
 IdentityStore::IdentityStore(storage::MetadataStore& store)
-    : users_(store, "iam.users", {&policy_generation_, &credential_generation_}),
+    : store_(store),
+      users_(store, "iam.users", {&policy_generation_, &credential_generation_}),
       roles_(store, "iam.roles", {&policy_generation_}),
       keys_(store, "iam.access_keys", {&credential_generation_}),
       sessions_(store, "sts.sessions", {&credential_generation_}),

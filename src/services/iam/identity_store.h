@@ -143,6 +143,9 @@ class IdentityStore {
  public:
   explicit IdentityStore(storage::MetadataStore& store);
 
+  // The store the tables live in (the config seeding keeps its own record there).
+  storage::MetadataStore& store() { return store_; }
+
   // Users: kAlreadyExists from PutUser when must_not_exist and it exists.
   Result<std::optional<IamUser>> GetUser(const std::string& account, const std::string& name);
   Status PutUser(const IamUser& user, bool must_not_exist);
@@ -177,6 +180,7 @@ class IdentityStore {
   uint64_t credential_generation() const { return credential_generation_.load(std::memory_order_acquire); }
 
  private:
+  storage::MetadataStore& store_;
   std::atomic<uint64_t> policy_generation_{0};
   std::atomic<uint64_t> credential_generation_{0};
   IdentityTable<IamUser> users_;

@@ -103,11 +103,7 @@ const OperationTable<SecretsManagerService>& SecretsManagerService::Operations()
 Result<Document> SecretsManagerService::Invoke(std::string_view operation, const Document& input,
                                                RequestContext& ctx) {
   if (ctx.principal.is_anonymous()) return errors::MissingAuthenticationToken("Missing Authentication Token");
-  try {
-    return Operations().Run(*this, operation, input, ctx);
-  } catch (const std::exception& e) {
-    return Internal(std::string("secretsmanager: ") + e.what());
-  }
+  return Operations().Run(*this, operation, input, ctx);
 }
 
 Status SecretsManagerService::CheckModel() const {
