@@ -180,7 +180,7 @@ int Serve(const ServeOptions& o) {
                                gateway, o.enable_time_travel ? &clock : nullptr);
   gateway.RegisterAdmin(&admin);
   services::PolicyAuthorizer authorizer(identities, clock);
-  services::IamService iam(identities, authorizer, clock);
+  services::iam::IamService iam(identities, authorizer, clock);
   if (!Registered(gateway, &iam)) return 2;
   services::StsService sts(identities, clock, authorizer);
   if (!Registered(gateway, &sts)) return 2;
@@ -200,12 +200,12 @@ int Serve(const ServeOptions& o) {
   }
   services::kms::KmsApi kms_api(kms);
   if (!Registered(gateway, &kms_api)) return 2;
-  services::CloudTrailService cloudtrail(events, authorizer);
+  services::cloudtrail::CloudTrailService cloudtrail(events, authorizer);
   if (!Registered(gateway, &cloudtrail)) return 2;
   // DynamoDB's "AWS owned key" derives from the master key.
   services::dynamodb::DynamoDbService dynamodb(*meta, authorizer, kms, clock, master);
   if (!Registered(gateway, &dynamodb)) return 2;
-  services::SecretsManagerService secretsmanager(*meta, authorizer, kms, clock);
+  services::sm::SecretsManagerService secretsmanager(*meta, authorizer, kms, clock);
   if (!Registered(gateway, &secretsmanager)) return 2;
   // S3 seals objects at rest (SSE-S3 keys wrapped under the master key) and calls KMS as the requester.
   services::s3::S3Options s3_options{.region = region};
