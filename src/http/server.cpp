@@ -436,7 +436,7 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
         r.close_connection = true;
         // A TLS ClientHello reaching a port without TLS: say so, since the
         // client will only report a protocol error.
-        bool tls_hello = *static_cast<const unsigned char*>(buffer.data().data()) == 0x16;
+        bool tls_hello = !secure && *static_cast<const unsigned char*>(buffer.data().data()) == 0x16;
         LogHttp(remote_ip, 400, "BadRequest",
                 tls_hello ? "a TLS handshake on a port that serves plain HTTP only (HTTPS needs --tls-self-signed "
                             "or --tls-cert)"

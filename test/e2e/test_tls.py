@@ -100,6 +100,11 @@ class SelfSigned(unittest.TestCase):
         self.assertEqual(s3.get_object(Bucket="tls-boto3", Key="big")["Body"].read(), body)
         got = s3.get_object(Bucket="tls-boto3", Key="big", Range="bytes=100-199")["Body"].read()
         self.assertEqual(got, body[100:200])
+        up = s3.create_multipart_upload(Bucket="tls-boto3", Key="mp")["UploadId"]
+        etag = s3.upload_part(Bucket="tls-boto3", Key="mp", UploadId=up, PartNumber=1, Body=b"part")["ETag"]
+        done = s3.complete_multipart_upload(Bucket="tls-boto3", Key="mp", UploadId=up, MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": etag}]})
+        self.assertEqual(done["Location"], "https://127.0.0.1:%d/tls-boto3/mp" % self.server.port)
         kms = client(self.https, "kms", self.cert)
         key = kms.create_key()["KeyMetadata"]["KeyId"]
         blob = kms.encrypt(KeyId=key, Plaintext=b"over tls")["CiphertextBlob"]
