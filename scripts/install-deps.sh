@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libpugixml-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libyaml-cpp-dev    # crosskey lint: CloudFormation YAML
   libgtest-dev libgmock-dev libbenchmark-dev
+  openssl            # the TLS end-to-end tests make a CA and a certificate for --tls-cert
   wrk                # bench/ load generator
   nodejs npm         # AWS SDK for JavaScript v3 end-to-end tests
   chromium           # the console's browser tests (driven by playwright-core from npm)

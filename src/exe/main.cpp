@@ -61,6 +61,18 @@ int main(int argc, char** argv) {
                     "How many requests' decision records to keep for `crosskey explain` (0: none)")
       ->capture_default_str();
   serve->add_option("--decision-log", o.decision_file, "Also append every decision record to this JSON-lines file");
+  auto* tls_cert =
+      serve->add_option("--tls-cert", o.tls_cert_file, "PEM certificate chain: the port serves HTTPS as well as HTTP")
+          ->check(CLI::ExistingFile);
+  auto* tls_key =
+      serve->add_option("--tls-key", o.tls_key_file, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  auto* tls_self_signed = serve->add_flag(
+      "--tls-self-signed", o.tls_self_signed,
+      "Serve HTTPS as well, with a certificate for localhost, 127.0.0.1 and ::1 made at start and written to "
+      "<data-dir>/tls/cert.pem (with --memory: a temporary file; its path is printed)");
+  tls_self_signed->excludes(tls_cert)->excludes(tls_key);
   serve->add_flag("--enable-time-travel", o.enable_time_travel,
                   "Allow POST /_crosskey/time?advance=SECONDS to move crosskey's clock forward (for tests)");
 

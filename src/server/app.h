@@ -34,6 +34,12 @@ struct ServeOptions {
   // Decision records kept for `crosskey explain` (in memory), and a JSON-lines file of all.
   size_t decision_records = 10000;
   std::string decision_file;
+  // HTTPS on the same port as HTTP: a PEM certificate chain and its key, or
+  // a certificate generated at each start (written to <data-dir>/tls/cert.pem,
+  // or a temporary directory with --memory, for clients to trust).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool tls_self_signed = false;
   // Printed once the server accepts connections (tests wait for it).
   bool print_ready = true;
 };

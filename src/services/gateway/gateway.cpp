@@ -84,6 +84,7 @@ std::unique_ptr<http::BodySink> Gateway::Begin(http::RequestHead& head) {
   ctx.region = options_.default_region;
   ctx.now = clock_.Now();
   ctx.source_ip = head.remote_ip;
+  ctx.secure_transport = head.secure;  // aws:SecureTransport
   auto who = authenticator_.Authenticate(route, head);
   if (spdlog::should_log(spdlog::level::trace)) {
     // Never the secret, the signature or the signing key: who, and what was checked.

@@ -334,8 +334,11 @@ Result<http::Response> CompleteMultipartUpload(S3Service& s, Call& c) {
     if (!used.count(p.number)) unused.push_back(p.segment);
   DeleteBlobs(s, unused);
   std::string host = c.host.empty() ? "localhost" : c.host;
-  json out = {{"Location", "http://" + host + "/" + b.name + "/" + UriEncode(c.key, false)},
-              {"Bucket", b.name}, {"Key", c.key}, {"ETag", Quoted(rec.etag)}};
+  std::string scheme = c.ctx.secure_transport ? "https://" : "http://";  // the request's, as S3's Location
+  json out = {{"Location", scheme + host + "/" + b.name + "/" + UriEncode(c.key, false)},
+              {"Bucket", b.name},
+              {"Key", c.key},
+              {"ETag", Quoted(rec.etag)}};
   DescribeSse(rec.encryption, &out);
   if (rec.version_id != "null") out["VersionId"] = rec.version_id;
   if (!rec.checksum_algorithm.empty()) {
