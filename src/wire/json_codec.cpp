@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "base/codec.h"
+#include "wire/json_limits.h"
 #include "wire/scalars.h"
 #include "wire/validate.h"
 
@@ -148,10 +149,25 @@ json Encode(const Shape& shape, const json& v) {
   }
 }
 
+// A document past the depth limit. DynamoDB's AttributeValue is the one
+// recursive shape in the embedded models, so there such a document is an
+// attribute value nested far past DynamoDB's 32 levels: refused as DynamoDB
+// refuses one. Elsewhere it cannot match the model. (AWS's answer to a
+// document this deep is not known; these are the nearest documented ones.)
+Status TooDeep(const ServiceModel& model) {
+  if (model.service() == "dynamodb")
+    return AwsError("ValidationException", 400,
+                    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+                    "beyond supported limit");
+  return SerializationError("The request document is nested too deeply");
+}
+
 }  // namespace
 
 Result<json> DecodeJsonRequest(const ServiceModel& model, const Operation& op, std::string_view body) {
   json parsed = json::object();
+  if (body.size() > kMaxJsonBytes) return SerializationError("The request document is too large");
+  if (JsonNestingDepth(body, kMaxJsonDepth) > kMaxJsonDepth) return TooDeep(model);
   if (!Trim(body).empty()) {
     parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
     // The exact AWS message for unparseable JSON is not known.

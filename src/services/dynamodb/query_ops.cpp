@@ -18,8 +18,7 @@ namespace {
 
 void Conjuncts(const ddb::Condition& c, std::vector<const ddb::Condition*>* out) {
   if (c.kind == ddb::Condition::kAnd) {
-    Conjuncts(c.children[0], out);
-    Conjuncts(c.children[1], out);
+    for (const auto& child : c.children) Conjuncts(child, out);
   } else {
     out->push_back(&c);
   }
