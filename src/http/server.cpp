@@ -243,7 +243,19 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
           stream.expires_after(opt.idle_timeout);
           co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
           if (ec == bhttp::error::need_buffer) ec = {};
-          if (ec) co_return;  // client went away mid-body: the sink aborts in its destructor
+          if (ec) {
+            // A body the parser refuses (chunk framing) is answered; any other
+            // error means the client went away. Either way the sink aborts in
+            // its destructor, before the answer.
+            if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category()) {
+              sink.reset();
+              Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " +
+                                                              ec.message());
+              r.close_connection = true;
+              co_await WriteResponse(stream, r, false, false);
+            }
+            co_return;
+          }
           size_t n = chunk.size() - req.body().size;
           if (n > 0 && !sink_failed) {
             if (!sink->Write(std::string_view(chunk.data(), n)).ok()) {
