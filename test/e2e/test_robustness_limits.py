@@ -127,6 +127,10 @@ class Robustness(unittest.TestCase):
         self.assertEqual(status, 400)
         # AWS names the key in most regions (captured in eu-west-2 and us-east-1).
         self.assertEqual(body["message"], "ExpressionAttributeValues contains invalid value: %s for key :deep" % NEST)
+        status, body = self.ddb_raw("Scan", '{"TableName":"lim","FilterExpression":"a = :deep",'
+                                    '"ExpressionAttributeValues":{":deep":%s}}' % deep_map(32))
+        self.assertEqual((status, body["message"]),
+                         (400, "ExpressionAttributeValues contains invalid value: %s for key :deep" % NEST))
 
     # --- DynamoDB: expression limits and parsing time ----------------------
     def test_or_chain_of_2000_is_answered_at_once(self):

@@ -107,7 +107,8 @@ Result<json> DynamoDbService::QueryOrScan(const json& in, RequestContext& ctx, b
   if (auto v = in.find("ExpressionAttributeValues"); v != in.end() && v->is_object())
     for (auto& [k, av] : v->items()) {
       json copy = av;
-      CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&copy));
+      Status s = ddb::ValidateAndNormalize(&copy);
+      if (!s.ok()) return DdbValidation("ExpressionAttributeValues contains invalid value: " + s.message() + " for key " + k);
     }
   std::optional<ddb::Condition> key_cond, filter;
   std::optional<std::vector<ddb::Path>> projection;
