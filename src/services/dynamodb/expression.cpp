@@ -486,7 +486,11 @@ Status ExpressionContext::CheckSubstitutions() {
   if (names_.is_object())
     for (auto it = names_.begin(); it != names_.end(); ++it) {
       if (it.key().size() > kMaxPlaceholderBytes) return PlaceholderTooLong("ExpressionAttributeNames", it.key());
-      total += it.key().size() + (it->is_string() ? it->get_ref<const std::string&>().size() : 0);
+      // An empty name would write an attribute no item may have (found by
+      // ddb_expression_fuzz: SET #e = :v with "#e": "").
+      if (!it->is_string() || it->get_ref<const std::string&>().empty())
+        return DdbValidation("ExpressionAttributeNames contains invalid value: Empty attribute name for key " + it.key());
+      total += it.key().size() + it->get_ref<const std::string&>().size();
     }
   if (values_.is_object())
     for (auto it = values_.begin(); it != values_.end(); ++it) {

@@ -192,6 +192,17 @@ TEST(DdbLimits, SubstitutionsAreAtMost2Mb) {
   EXPECT_EQ(r.status().aws_code(), "ValidationException");
 }
 
+TEST(DdbLimits, EmptyAttributeNamesAreRefused) {
+  // Found by ddb_expression_fuzz: SET #e = :v with "#e": "" stored an item
+  // with an empty attribute name, which no later request could read back.
+  ExpressionContext ctx(Json{{"#e", ""}}, kValues);
+  auto r = ctx.ParseUpdate("SET #e = :v");
+  ASSERT_FALSE(r.ok());
+  // AWS's exact text here is not known: this is its wording for an empty
+  // attribute name, in the form it uses for invalid expression values.
+  EXPECT_EQ(r.status().message(), "ExpressionAttributeNames contains invalid value: Empty attribute name for key #e");
+}
+
 TEST(DdbLimits, HugeListIndexesAreASyntaxErrorNotACrash) {
   ExpressionContext ctx(nullptr, nullptr);
   auto r = ctx.ParseProjection("a[99999999999999999999]");
