@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/json_depth.h"  // JsonNestingDepth
 #include "base/status.h"
 
 namespace ck::wire {
@@ -24,11 +25,6 @@ namespace ck::wire {
 inline constexpr size_t kMaxJsonDepth = 256;
 // Largest document accepted (the gateway refuses larger bodies before this).
 inline constexpr size_t kMaxJsonBytes = 20 * 1024 * 1024;
-
-// The deepest nesting of arrays and objects in `text` read as JSON (brackets
-// inside strings do not count; malformed text is measured as far as it goes).
-// Stops counting once past `stop_after`.
-size_t JsonNestingDepth(std::string_view text, size_t stop_after = SIZE_MAX);
 
 // OK, or kInvalidArgument naming the limit `text` exceeds.
 Status CheckJsonLimits(std::string_view text, size_t max_depth = kMaxJsonDepth, size_t max_bytes = kMaxJsonBytes);
