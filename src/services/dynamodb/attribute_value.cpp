@@ -62,9 +62,13 @@ Status ValidateAt(Json* av, int level) {
     if (v.empty())
       return DdbValidation(std::string("One or more parameter values were invalid: An ") +
                            (t == "SS" ? "string" : t == "NS" ? "number" : "binary") + " set  may not be empty");
+    // Every member a string before any is compared: the duplicates message
+    // lists them all (ddb_attribute_value_fuzz: a later member that was not a
+    // string threw while the message was written).
+    for (const Json& e : v)
+      if (!e.is_string()) return DdbValidation("Supplied AttributeValue has an invalid " + t + " value");
     std::set<std::string> seen;
     for (Json& e : v) {
-      if (!e.is_string()) return DdbValidation("Supplied AttributeValue has an invalid " + t + " value");
       std::string k = e.get<std::string>();
       if (t == "NS") {
         auto d = Decimal::Parse(k);

@@ -203,6 +203,17 @@ TEST(DdbLimits, EmptyAttributeNamesAreRefused) {
   EXPECT_EQ(r.status().message(), "ExpressionAttributeNames contains invalid value: Empty attribute name for key #e");
 }
 
+TEST(DdbLimits, SetMembersAreCheckedBeforeDuplicatesAreListed) {
+  // Found by ddb_attribute_value_fuzz: duplicates followed by a member that is
+  // not a string threw (nlohmann type_error) while the message was written.
+  Json v = Json::parse(R"({"NS":["1","1",{"M":{}}]})");
+  Status s = ValidateAndNormalize(&v);
+  EXPECT_EQ(s.message(), "Supplied AttributeValue has an invalid NS value");
+  Json dup = Json::parse(R"({"SS":["a","b","a"]})");
+  EXPECT_EQ(ValidateAndNormalize(&dup).message(),
+            "One or more parameter values were invalid: Input collection [a, b, a] contains duplicates.");
+}
+
 TEST(DdbLimits, HugeListIndexesAreASyntaxErrorNotACrash) {
   ExpressionContext ctx(nullptr, nullptr);
   auto r = ctx.ParseProjection("a[99999999999999999999]");
