@@ -61,5 +61,24 @@ TEST(JsonLimits, DecoderRefusesDeepDocumentsBeforeParsing) {
   EXPECT_EQ(r.status().aws_code(), "SerializationException");
 }
 
+TEST(JsonCodecNumbers, WholeFloatsOutOfRangeAreRefusedNotConverted) {
+  // Found by json_codec_fuzz: an integral float past 2^63 for a Long member
+  // was converted (undefined behaviour) instead of refused.
+  const ServiceModel& ddb = *FindService("dynamodb");
+  const Operation& scan = *ddb.FindOperation("Scan");
+  for (const char* limit : {"8.88889e104", "9223372036854775808.0", "-1e19", "18446744073709551615"}) {
+    auto r = DecodeJsonRequest(ddb, scan, std::string(R"({"TableName":"ttt","TotalSegments":)") + limit + "}");
+    ASSERT_FALSE(r.ok()) << limit;
+    EXPECT_EQ(r.status().aws_code(), "SerializationException") << limit;
+  }
+  auto ok = DecodeJsonRequest(ddb, scan, R"({"TableName":"ttt","Limit":1e3})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)["Limit"], 1000);
+  const ServiceModel& kms = *FindService("kms");
+  auto big = DecodeJsonRequest(kms, *kms.FindOperation("GenerateDataKey"), R"({"KeyId":"k","NumberOfBytes":3e9})");
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().message(), "Numeric value out of range of int");
+}
+
 }  // namespace
 }  // namespace ck::wire
