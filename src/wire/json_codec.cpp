@@ -31,6 +31,28 @@ Status WrongType(const json& v, const char* target) {
   return SerializationError(std::string(TokenName(v)) + " can not be converted to " + target);
 }
 
+// An Integer or Long member: a JSON integer in range, or a whole number
+// written as a float (1e3), range-checked before it is converted
+// (json_codec_fuzz: 8.9e104 for a Long overflowed the conversion).
+Result<json> ConvertInteger(const Shape& shape, const json& v) {
+  const bool is_int = shape.type == ShapeType::kInteger;
+  auto out_of_range = [&] {
+    return SerializationError(is_int ? "Numeric value out of range of int" : "Numeric value out of range of long");
+  };
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return out_of_range();
+  if (v.is_number_integer() || v.is_number_unsigned()) {
+    if (is_int && (v.get<int64_t>() > INT32_MAX || v.get<int64_t>() < INT32_MIN)) return out_of_range();
+    return json(v.get<int64_t>());
+  }
+  if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()) {
+    double d = v.get<double>();
+    double limit = is_int ? 2147483648.0 : 9223372036854775808.0;  // 2^31, 2^63
+    if (d >= limit || d < -limit) return out_of_range();
+    return json(static_cast<int64_t>(d));
+  }
+  return WrongType(v, is_int ? "an Integer" : "a Long");
+}
+
 Result<json> Convert(const Shape& shape, const json& v) {
   switch (shape.type) {
     case ShapeType::kStructure: {
@@ -77,26 +99,8 @@ Result<json> Convert(const Shape& shape, const json& v) {
       if (!v.is_string()) return WrongType(v, "a String");
       return v;
     case ShapeType::kInteger:
-    case ShapeType::kLong: {
-      const char* target = shape.type == ShapeType::kInteger ? "an Integer" : "a Long";
-      const bool is_int = shape.type == ShapeType::kInteger;
-      auto out_of_range = [&] { return SerializationError(is_int ? "Numeric value out of range of int"
-                                                                   : "Numeric value out of range of long"); };
-      if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return out_of_range();
-      if (v.is_number_integer() || v.is_number_unsigned()) {
-        if (is_int && (v.get<int64_t>() > INT32_MAX || v.get<int64_t>() < INT32_MIN)) return out_of_range();
-        return json(v.get<int64_t>());
-      }
-      if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()) {
-        // A whole number written as a float (1e3): in range before it is
-        // converted (json_codec_fuzz: 8.9e104 overflowed the conversion).
-        double d = v.get<double>();
-        double limit = is_int ? 2147483648.0 : 9223372036854775808.0;  // 2^31, 2^63
-        if (d >= limit || d < -limit) return out_of_range();
-        return json(static_cast<int64_t>(d));
-      }
-      return WrongType(v, target);
-    }
+    case ShapeType::kLong:
+      return ConvertInteger(shape, v);
     case ShapeType::kFloat:
     case ShapeType::kDouble:
       if (!v.is_number()) return WrongType(v, shape.type == ShapeType::kFloat ? "a Float" : "a Double");
