@@ -178,6 +178,16 @@ class Robustness(unittest.TestCase):
                                       UpdateExpression="SET q = :q", ExpressionAttributeValues={":q": {"S": "qq"}})
         self.assertEqual(msg, "Item size to update has exceeded the maximum allowed size")
 
+    def test_key_values_are_2048_bytes(self):
+        self.ddb.put_item(TableName="lim", Item={"pk": {"S": "k" * 2048}})
+        msg = ("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
+               "of2048 bytes")  # sic: AWS's text has no space before the number
+        for fn, kw in ((self.ddb.put_item, {"Item": {"pk": {"S": "k" * 2049}}}),
+                       (self.ddb.get_item, {"Key": {"pk": {"S": "\u00e9" * 1025}}})):
+            code, got, _ = self.ddb_error(fn, TableName="lim", **kw)
+            self.assertEqual((code, got), ("ValidationException", msg))
+        self.ddb.delete_item(TableName="lim", Key={"pk": {"S": "k" * 2048}})
+
     # --- S3: bytes that are not UTF-8 ---------------------------------------
     def blob_count(self):
         n = 0

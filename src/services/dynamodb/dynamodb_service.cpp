@@ -6,6 +6,7 @@
 #include "crypto/hash.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/dynamodb_internal.h"
+#include "services/dynamodb/limits.h"
 #include "storage/key_codec.h"
 
 namespace ck::services {
@@ -117,6 +118,7 @@ Status ValidateItemKey(const Table& t, const Json& item) {
     if (it == item.end())
       return DdbValidation("One or more parameter values were invalid: Missing the key " + name + " in the item");
     CK_RETURN_IF_ERROR(CheckKeyValue(name, type, *it, true));
+    CK_RETURN_IF_ERROR(CheckKeySize(*it, name == t.hash_key));
   }
   return Status::Ok();
 }
@@ -129,6 +131,7 @@ Status ValidateKeyParam(const Table& t, const Json& key, const std::string& what
   for (const auto& [name, type] : {std::pair{t.hash_key, t.hash_type}, std::pair{t.range_key, t.range_type}}) {
     if (name.empty()) continue;
     Status s = CheckKeyValue(name, type, key.at(name), false);
+    if (s.ok()) s = CheckKeySize(key.at(name), name == t.hash_key);
     if (!s.ok()) return DdbValidation(what + s.message());
   }
   return Status::Ok();

@@ -25,6 +25,19 @@ Status NestingTooDeep() {
       "limit");
 }
 
+Status CheckKeySize(const Json& value, bool partition_key) {
+  std::string type = TypeOf(value);
+  if (type != "S" && type != "B") return Status::Ok();
+  size_t bytes = AttributeValueSize(value);
+  if (partition_key && bytes > kMaxPartitionKeyBytes)
+    return DdbValidation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
+                         "of2048 bytes");
+  if (!partition_key && bytes > kMaxSortKeyBytes)
+    return DdbValidation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the "
+                         "size limit of 1024 bytes");
+  return Status::Ok();
+}
+
 Status PlaceholderTooLong(const std::string& map, const std::string& key) {
   return DdbValidation(map + " contains invalid key: The key exceeds the maximum length of " +
                        std::to_string(kMaxPlaceholderBytes) + " bytes; key: " + key.substr(0, 32) + "...");

@@ -16,9 +16,13 @@
 #include <cstddef>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "base/status.h"
 
 namespace ck::services::ddb {
+
+using Json = nlohmann::json;
 
 // Any expression string (Condition/KeyCondition/Filter/Projection/Update),
 // counted in bytes as sent, before placeholders are substituted.
@@ -34,6 +38,9 @@ inline constexpr int kMaxExpressionOperators = 300;
 inline constexpr size_t kMaxInOperands = 100;
 // Attribute values nest up to 32 levels, the attribute itself being level 1.
 inline constexpr int kMaxNestingLevels = 32;
+// Key attribute values (S in UTF-8 bytes, B in raw bytes; N is not limited).
+inline constexpr size_t kMaxPartitionKeyBytes = 2048;
+inline constexpr size_t kMaxSortKeyBytes = 1024;
 
 // "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 4109"
 Status ExpressionTooLarge(const std::string& kind, size_t bytes);
@@ -43,6 +50,10 @@ Status TooManyOperators(const std::string& kind, int count);
 Status TooManyInOperands(const std::string& kind, size_t count);
 // "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
 Status NestingTooDeep();
+// A key attribute value over its limit, for writes and reads alike:
+// "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+// (sic, no space) / "... Aggregated size of all range keys has exceeded the size limit of 1024 bytes".
+Status CheckKeySize(const Json& value, bool partition_key);
 // A placeholder key longer than kMaxPlaceholderBytes (`map` names the parameter).
 Status PlaceholderTooLong(const std::string& map, const std::string& key);
 // ExpressionAttributeNames and ExpressionAttributeValues over kMaxSubstitutionBytes.

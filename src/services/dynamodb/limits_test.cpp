@@ -214,6 +214,19 @@ TEST(DdbLimits, SetMembersAreCheckedBeforeDuplicatesAreListed) {
             "One or more parameter values were invalid: Input collection [a, b, a] contains duplicates.");
 }
 
+TEST(DdbLimits, KeyValuesAre2048And1024Bytes) {
+  EXPECT_TRUE(CheckKeySize(Json{{"S", std::string(2048, 'k')}}, true).ok());
+  EXPECT_EQ(CheckKeySize(Json{{"S", std::string(2049, 'k')}}, true).message(),
+            "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+  EXPECT_TRUE(CheckKeySize(Json{{"S", std::string(1024, 'k')}}, false).ok());
+  EXPECT_EQ(CheckKeySize(Json{{"S", std::string(1025, 'k')}}, false).message(),
+            "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit "
+            "of 1024 bytes");
+  // Binary keys count their raw bytes: 1368 base64 characters are 1026 bytes.
+  EXPECT_FALSE(CheckKeySize(Json{{"B", std::string(1368, 'A')}}, false).ok());
+  EXPECT_TRUE(CheckKeySize(Json{{"N", std::string(38, '9')}}, false).ok());
+}
+
 TEST(DdbLimits, HugeListIndexesAreASyntaxErrorNotACrash) {
   ExpressionContext ctx(nullptr, nullptr);
   auto r = ctx.ParseProjection("a[99999999999999999999]");
