@@ -14,9 +14,11 @@ packages=(
   nodejs npm         # AWS SDK for JavaScript v3 end-to-end tests
   chromium           # the console's browser tests (driven by playwright-core from npm)
 )
-
 # `--bench` adds what bench/side.sh drives beside crosskey.
 if [[ ${1:-} == --bench ]]; then packages+=(nginx); fi
+# `--fuzz` adds what the fuzz targets need: clang, libFuzzer and the
+# sanitizer runtimes, llvm-symbolizer (fuzz/README.md).
+if [[ ${1:-} == --fuzz ]]; then packages+=(clang libclang-rt-dev llvm); fi
 
 missing=()
 for p in "${packages[@]}"; do

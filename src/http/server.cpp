@@ -520,6 +520,15 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
                                        "within the timeout period. Idle connections will be closed.");
               r.close_connection = true;
               co_await WriteResponse(stream, r, false, false);
+            } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category()) {
+              // A body the parser refuses (chunk framing) is answered.
+              spdlog::info("{} 400 error=BadRequest remote={}: body refused after {} ({})", what(), remote_ip, got,
+                           ec.message());
+              sink.reset();
+              Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " +
+                                                              ec.message());
+              r.close_connection = true;
+              co_await WriteResponse(stream, r, false, false);
             } else {
               spdlog::info("{} aborted: connection from {} closed after {} ({})", what(), remote_ip, got, ec.message());
             }

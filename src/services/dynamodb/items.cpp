@@ -4,6 +4,7 @@
 #include "crypto/hash.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/errors.h"
+#include "services/dynamodb/limits.h"
 #include "storage/key_codec.h"
 
 namespace ck::services::ddb {
@@ -40,6 +41,7 @@ Status ValidateItemKey(const TableRecord& t, const Json& item) {
     if (it == item.end())
       return errors::Validation("One or more parameter values were invalid: Missing the key " + name + " in the item");
     CK_RETURN_IF_ERROR(CheckKeyValue(name, type, *it, true));
+    CK_RETURN_IF_ERROR(ddb::CheckKeySize(*it, name == t.hash_key));
   }
   return Status::Ok();
 }
@@ -52,6 +54,7 @@ Status ValidateKeyParam(const TableRecord& t, const Json& key, const std::string
   for (const auto& [name, type] : {std::pair{t.hash_key, t.hash_type}, std::pair{t.range_key, t.range_type}}) {
     if (name.empty()) continue;
     Status s = CheckKeyValue(name, type, key.at(name), false);
+    if (s.ok()) s = ddb::CheckKeySize(key.at(name), name == t.hash_key);
     if (!s.ok()) return errors::Validation(what + s.message());
   }
   return Status::Ok();

@@ -81,8 +81,7 @@ Out OutputOf(ReadResult&& r) {
 
 void Conjuncts(const ddb::Condition& c, std::vector<const ddb::Condition*>* out) {
   if (c.kind == ddb::Condition::kAnd) {
-    Conjuncts(c.children[0], out);
-    Conjuncts(c.children[1], out);
+    for (const auto& child : c.children) Conjuncts(child, out);
   } else {
     out->push_back(&c);
   }
@@ -176,7 +175,9 @@ Status PlanExpressions(const ReadRequest& in, const TableRecord& t, ReadPlan* pl
   if (*in.values)
     for (const auto& [name, av] : values.items()) {
       Json copy = av;
-      CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&copy));
+      Status s = ddb::ValidateAndNormalize(&copy);
+      if (!s.ok())
+        return errors::Validation("ExpressionAttributeValues contains invalid value: " + s.message() + " for key " + name);
     }
   plan->scan.prefix = t.ItemPrefix();
   if (in.query) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/codec.h"
+#include "base/json_depth.h"
 #include "core/iam/wildcard.h"
 #include "services/s3/s3_internal.h"
 #include "wire/errors.h"
@@ -99,6 +100,9 @@ Status ValidatePolicy(S3Service& s, const std::string& bucket, const std::string
   std::string_view t = Trim(text);
   if (t.empty() || t.front() != '{')
     return AwsError("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'");
+  // Deeper than any policy: refused as the policy parser refuses it, before
+  // a tree is built (megabytes of brackets take hundreds of megabytes).
+  if (JsonNestingDepth(text, 32) > 32) return AwsError("MalformedPolicy", 400, "Syntax errors in policy.");
   json doc;
   try {
     doc = json::parse(text);

@@ -107,6 +107,7 @@ Result<http::Response> CreateMultipartUpload(S3Service& s, Call& c) {
   u.owner = b.ownership == "ObjectWriter" && !c.principal().account.empty() ? c.principal().account : b.owner;
   u.initiated = NowMillis(s);
   ReadStandardHeaders(c, &u.headers, &u.metadata);
+  CK_RETURN_IF_ERROR(CheckUserMetadata(u.metadata));
   CK_ASSIGN_OR_RETURN(u.tags, ParseTaggingHeader(c.Header("x-amz-tagging")));
   std::string sc = c.Header("x-amz-storage-class");
   if (!sc.empty()) u.storage_class = sc;

@@ -40,6 +40,7 @@ Status FillFromRequest(const Call& c, const BucketRecord& b, ObjectRecord* rec) 
   rec->key = c.key;
   rec->owner = OwnerFor(c, b);
   ReadStandardHeaders(c, &rec->headers, &rec->metadata);
+  CK_RETURN_IF_ERROR(CheckUserMetadata(rec->metadata));
   CK_ASSIGN_OR_RETURN(rec->tags, ParseTaggingHeader(c.Header("x-amz-tagging")));
   std::string sc = c.Header("x-amz-storage-class");
   CK_RETURN_IF_ERROR(CheckStorageClass(sc));
@@ -231,15 +232,9 @@ Status UpdateVersion(S3Service& s, const BucketRecord& b, const std::string& key
 
 Result<std::vector<std::pair<std::string, std::string>>> TagsFromInput(const json& input) {
   std::vector<std::pair<std::string, std::string>> tags;
-  std::set<std::string> seen;
-  for (const auto& t : input.value("Tagging", json::object()).value("TagSet", json::array())) {
-    std::string k = t.value("Key", ""), v = t.value("Value", "");
-    if (!seen.insert(k).second) return AwsError("InvalidTag", 400, "Cannot provide multiple Tags with the same key");
-    if (k.empty() || k.size() > 128) return AwsError("InvalidTag", 400, "The TagKey you have provided is invalid");
-    if (v.size() > 256) return AwsError("InvalidTag", 400, "The TagValue you have provided is invalid");
-    tags.emplace_back(k, v);
-  }
-  if (tags.size() > 10) return AwsError("BadRequest", 400, "Object tags cannot be greater than 10");
+  for (const auto& t : input.value("Tagging", json::object()).value("TagSet", json::array()))
+    tags.emplace_back(t.value("Key", ""), t.value("Value", ""));
+  CK_RETURN_IF_ERROR(CheckObjectTags(tags));
   return tags;
 }
 

@@ -1,5 +1,7 @@
 // Records, access checks and request-header helpers shared by the S3 operations.
 #include <algorithm>
+#include <cctype>
+#include <set>
 
 #include "base/codec.h"
 #include "services/s3/s3_internal.h"
@@ -231,14 +233,73 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseTaggingHeader(cons
       size_t eq = pair.find('=');
       auto k = UriDecode(pair.substr(0, eq), true);
       auto v = UriDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
-      if (!k || !v) return InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", "x-amz-tagging", text);
+      if (!k || !v || !IsValidUtf8(*k) || !IsValidUtf8(*v))
+        return InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", "x-amz-tagging", text);
       out.emplace_back(*k, *v);
     }
     if (amp == std::string::npos) break;
     pos = amp + 1;
   }
-  if (out.size() > 10) return AwsError("BadRequest", 400, "Object tags cannot be greater than 10");
+  CK_RETURN_IF_ERROR(CheckObjectTags(out));
   return out;
+}
+
+// --- Request limits ---
+
+Status CheckRequestEncoding(const http::RequestHead& head) {
+  auto invalid_uri = [] { return AwsError("InvalidURI", 400, "Couldn't parse the specified URI."); };
+  if (!IsValidUtf8(head.path)) return invalid_uri();
+  for (const auto& q : head.query)
+    if (!IsValidUtf8(q.name) || !IsValidUtf8(q.value)) return invalid_uri();
+  for (const auto& [name, value] : head.headers.all())
+    if (!IsValidUtf8(name) || !IsValidUtf8(value))
+      // AWS's text for this case is not known (its front end reads headers
+      // as ISO-8859-1); the value is not echoed, it could not be written.
+      return AwsError("InvalidArgument", 400, "Header value is not valid UTF-8.")
+          .WithField("ArgumentName", IsValidUtf8(name) ? name : std::string("header"));
+  return Status::Ok();
+}
+
+Status CheckUserMetadata(const std::map<std::string, std::string>& metadata) {
+  constexpr size_t kMaxUserMetadata = 2048;
+  size_t size = 0;
+  for (const auto& [name, value] : metadata) size += name.size() + value.size();
+  if (size > kMaxUserMetadata)
+    return AwsError("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.");
+  return Status::Ok();
+}
+
+namespace {
+
+// Letters, digits and spaces (any non-ASCII character is taken for one) and _.:/=+-@.
+bool IsTagText(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || std::isalnum(c) || c == ' ') continue;
+    if (std::string_view("_.:/=+-@").find(static_cast<char>(c)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status CheckObjectTags(const std::vector<std::pair<std::string, std::string>>& tags) {
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (!seen.insert(k).second)
+      return AwsError("InvalidTag", 400, "Cannot provide multiple Tags with the same key").WithField("TagKey", k);
+    size_t klen = Utf8Length(k);
+    if (klen == 0 || klen > 128 || !IsTagText(k))
+      return AwsError("InvalidTag", 400, "The TagKey you have provided is invalid").WithField("TagKey", k);
+    if (StartsWith(k, "aws:"))
+      return AwsError("InvalidTag", 400, "Your TagKey cannot be prefixed with aws:").WithField("TagKey", k);
+    if (Utf8Length(v) > 256 || !IsTagText(v))
+      return AwsError("InvalidTag", 400, "The TagValue you have provided is invalid")
+          .WithField("TagKey", k)
+          .WithField("TagValue", v);
+  }
+  if (tags.size() > 10) return AwsError("BadRequest", 400, "Object tags cannot be greater than 10");
+  return Status::Ok();
 }
 
 std::string Quoted(const std::string& etag) { return "\"" + etag + "\""; }

@@ -111,6 +111,19 @@ std::string OpaqueEtag(const std::string& md5_raw);
 void ReadStandardHeaders(const Call& c, std::map<std::string, std::string>* headers,
                          std::map<std::string, std::string>* metadata);
 Result<std::vector<std::pair<std::string, std::string>>> ParseTaggingHeader(const std::string& text);
+
+// --- Request limits (docs/limits.md) ---
+// Every decoded path, query parameter and header value is UTF-8: the key and
+// parameters or InvalidURI, a header or InvalidArgument. Checked before the
+// request is routed, so nothing is read, written or echoed for such a request.
+Status CheckRequestEncoding(const http::RequestHead& head);
+// User metadata (x-amz-meta-*): at most 2 KB of names (without the prefix)
+// and values, or MetadataTooLarge.
+Status CheckUserMetadata(const std::map<std::string, std::string>& metadata);
+// Object tags: at most 10; keys of 1 to 128 and values of up to 256
+// characters of letters, digits, spaces and _.:/=+-@; no duplicate keys and
+// no "aws:" prefix. S3's InvalidTag / BadRequest otherwise.
+Status CheckObjectTags(const std::vector<std::pair<std::string, std::string>>& tags);
 // Adds the object's headers (ETag, Last-Modified, metadata, checksum...) to an output document.
 void DescribeObject(const ObjectRecord& o, json* out, bool with_checksum);
 std::string Quoted(const std::string& etag);

@@ -159,6 +159,7 @@ std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx, std::string
   c->host_id = Base64Encode(crypto::RandomBytes(24));
   c->host = c->head->headers.GetOr("host");
   const http::RequestHead& head = *c->head;
+  if (Status s = CheckRequestEncoding(head); !s.ok()) return Fixed(ErrorResponse(*c, s));
 
   std::string raw_path = head.raw_path.empty() ? "/" : head.raw_path;
   if (std::string vhost = BucketFromHost(c->host); !vhost.empty()) {
