@@ -1,5 +1,7 @@
 #include "services/authorizer.h"
 
+#include "core/explain/record.h"
+
 #include <spdlog/spdlog.h>
 
 #include <functional>
@@ -114,6 +116,44 @@ Status PolicyAuthorizer::SessionPolicies(const Principal& p, PolicyList* out) {
   return Status::Ok();
 }
 
+namespace {
+
+std::string Mark(bool matched) { return matched ? "\u2713" : "\u2717"; }
+
+// One authorization, for the request's decision record: every policy
+// consulted and how each of its statements matched.
+void RecordDecision(const AuthzRequest& r, const core::iam::EvaluationInput& in,
+                    const core::iam::EvaluationResult& result, core::explain::Record* record) {
+  core::explain::Decision& d = record->decisions.emplace_back();
+  d.principal = r.principal->arn;
+  d.action = r.action;
+  d.resource = r.resource;
+  d.decision = result.allowed()                                             ? "allow"
+               : result.decision == core::iam::Decision::kExplicitDeny ? "explicit deny"
+                                                                            : "implicit deny";
+  if (!result.allowed()) d.message = result.Message();
+  for (const core::iam::PolicyTrace& trace : core::iam::TraceEvaluation(in)) {
+    core::explain::PolicyTrace& p = d.policies.emplace_back();
+    p.kind = trace.kind == "resource" ? std::string(r.resource_policy_kind) : trace.kind + " policy";
+    if (trace.policy) p.name = trace.policy->id;
+    bool allows = false, denies = false;
+    for (const core::iam::StatementTrace& st : trace.statements) {
+      const bool allow = st.effect == core::iam::Effect::kAllow;
+      if (st.applies()) (allow ? allows : denies) = true;
+      std::string line = (st.sid.empty() ? std::string("(no Sid)") : "Sid " + st.sid) +
+                         (allow ? " (Allow): " : " (Deny): ");
+      if (trace.kind == "resource") line += "principal " + Mark(st.principal) + " ";
+      line += "action " + Mark(st.action) + " resource " + Mark(st.resource) + " conditions " + Mark(st.conditions);
+      line += st.applies() ? " -> applies" : " -> does not apply";
+      p.statements.push_back(std::move(line));
+    }
+    p.summary = denies ? "denies" : allows ? "allows" : "no statement applies";
+  }
+  if (in.resource_policy_required && !in.resource_policy) d.policies.push_back({std::string(r.resource_policy_kind), "", "missing (required)", {}});
+}
+
+}  // namespace
+
 Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzRequest& r) {
   const Principal& p = *r.principal;
   CK_ASSIGN_OR_RETURN(auto identity, IdentityPolicies(p));
@@ -149,6 +189,7 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
   in.resource_policy_required = r.resource_policy_required;
   in.context = &ctx;
   core::iam::EvaluationResult result = core::iam::Evaluate(in);
+  if (core::explain::Record* record = core::explain::Current()) RecordDecision(r, in, result, record);
   if (spdlog::should_log(spdlog::level::trace)) {
     spdlog::trace("authz: {} {} on {} -> {}", p.arn, r.action, r.resource,
                   result.allowed() ? std::string("allowed") : "denied: " + result.Message());

@@ -51,6 +51,8 @@ struct AuthzRequest {
   std::string resource_account;  // owner; "" = the caller's account
   const core::iam::Policy* resource_policy = nullptr;
   bool resource_policy_required = false;  // KMS key policies, role trust policies
+  // What the resource policy is called in decision records ("key policy").
+  std::string_view resource_policy_kind = "resource policy";
   core::iam::ContextKeys keys;         // service-specific keys (kms:ViaService, s3:prefix, ...)
   const core::iam::KeySource* service_keys = nullptr;  // more of them, computed on demand
   // Request facts for the global keys.

@@ -1,6 +1,7 @@
 #include "core/kms/resolver.h"
 
 #include "core/arn.h"
+#include "core/explain/record.h"
 #include "core/kms/errors.h"
 #include "core/iam/evaluator.h"
 
@@ -47,8 +48,60 @@ Status RedactedDenial(std::string_view caller_arn, std::string_view action) {
   return errors::AccessDenied(r.Message(/*redact_resource=*/true));
 }
 
+namespace {
+
+// The steps of one resolution, written only when a decision record is open
+// (`crosskey explain`); otherwise every call is a no-op.
+class Steps {
+ public:
+  explicit Steps(bool on) : on_(on) {}
+  template <typename... Parts>
+  void Add(const Parts&... parts) {
+    if (!on_) return;
+    std::string line;
+    (line.append(parts), ...);
+    lines_.push_back(std::move(line));
+  }
+  std::vector<std::string> Take() { return std::move(lines_); }
+
+ private:
+  bool on_;
+  std::vector<std::string> lines_;
+};
+
+Result<Resolution> ResolveTraced(KeyDirectory& dir, const std::string& caller_account,
+                                 const std::string& caller_region, std::string_view ref, const ResolveOptions& opt,
+                                 Steps& steps);
+
+}  // namespace
+
 Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account, const std::string& caller_region,
                            std::string_view ref, const ResolveOptions& opt) {
+  explain::Record* record = explain::Current();
+  Steps steps(record != nullptr);
+  Result<Resolution> r = ResolveTraced(dir, caller_account, caller_region, ref, opt, steps);
+  if (record) {
+    explain::Resolution& out = record->key_resolutions.emplace_back();
+    out.reference = std::string(ref);
+    out.caller_account = caller_account;
+    out.region = caller_region;
+    if (r.ok()) {
+      out.outcome = "resolved";
+      out.key_arn = r->key->arn;
+    } else {
+      out.outcome = r.status().aws_code().empty() ? std::string("error") : r.status().aws_code();
+      steps.Add("answer: ", out.outcome, " \"", r.status().message(), "\"");
+    }
+    out.steps = steps.Take();
+  }
+  return r;
+}
+
+namespace {
+
+Result<Resolution> ResolveTraced(KeyDirectory& dir, const std::string& caller_account,
+                                 const std::string& caller_region, std::string_view ref, const ResolveOptions& opt,
+                                 Steps& steps) {
   std::string account = caller_account, region = caller_region;
   std::string key_id, alias_name;
   if (ref.starts_with("arn:")) {
@@ -66,10 +119,14 @@ Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account,
     if (arn->region != caller_region) return errors::NotFound("Invalid arn " + arn->region);
     account = arn->account;
     region = arn->region;
+    steps.Add("a ", type == "key" ? "key" : "alias", " ARN: it names account ", account, " and region ", region);
   } else if (ref.starts_with("alias/")) {
     alias_name = std::string(ref);
+    steps.Add("an alias name, not an ARN: resolved in the caller's account ", account, " and region ", region,
+              " (whoever owns the resource being written)");
   } else if (IsKeyIdFormat(ref)) {
     key_id = std::string(ref);
+    steps.Add("a key id, not an ARN: resolved in the caller's account ", account, " and region ", region);
   } else {
     return errors::NotFound(InvalidKeyIdMessage(ref));
   }
@@ -77,7 +134,10 @@ Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account,
   const bool foreign = account != caller_account;
   if (!alias_name.empty() && opt.forms == RefForms::kKeyOnly)
     return errors::InvalidArn("Key Aliases are not supported for this operation");
-  if (foreign && !opt.cross_account) return RedactedDenial(opt.caller_arn, opt.action);
+  if (foreign && !opt.cross_account) {
+    steps.Add("another account's key, and ", opt.action, " never works across accounts");
+    return RedactedDenial(opt.caller_arn, opt.action);
+  }
 
   Resolution out;
   out.cross_account = foreign;
@@ -90,21 +150,29 @@ Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account,
         auto key = dir.EnsureManagedKey(account, region, *managed);
         if (!key.ok()) return key.status();
         out.key = std::move(*key);
+        steps.Add(alias_name, " is a predefined AWS alias: the AWS managed key ", out.key->arn, " of account ",
+                  account);
         return out;
       }
+      steps.Add("no alias ", alias_name, " in account ", account, " (", region, ")");
       if (foreign) return RedactedDenial(opt.caller_arn, opt.action);
       return errors::NotFound("Alias " + AliasArn(region, account, alias_name) + " is not found.");
     }
     key_id = *target;
+    steps.Add(alias_name, " in account ", account, " points to key ", key_id);
   } else if (!IsKeyIdFormat(key_id)) {
     return errors::NotFound(InvalidKeyIdMessage(ref));
   }
   out.key = dir.FindKey(account, region, key_id);
   if (!out.key) {
+    steps.Add("no key ", key_id, " in account ", account, " (", region, ")");
     if (foreign) return RedactedDenial(opt.caller_arn, opt.action);
     return errors::NotFound(KeyDoesNotExist(KeyArn(region, account, key_id)));
   }
+  steps.Add("found key ", out.key->arn, out.cross_account ? " (another account's key)" : "");
   return out;
 }
+
+}  // namespace
 
 }  // namespace ck::core::kms

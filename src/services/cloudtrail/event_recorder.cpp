@@ -115,7 +115,7 @@ EventRecorder::~EventRecorder() {
   writer_.join();
 }
 
-void EventRecorder::Record(const ApiEvent& e) {
+void EventRecorder::Record(const ApiEvent& e, std::vector<std::string>* delivered) {
   std::string_view recipients[4];
   size_t n = 0;
   for (std::string_view r : e.recipients) {
@@ -132,6 +132,7 @@ void EventRecorder::Record(const ApiEvent& e) {
     AppendTimeKey(e.time, &key);
     key.push_back('/');
     ids::AppendUuid4(&key);
+    if (delivered) delivered->push_back(std::string(recipients[i]) + ":" + key.substr(key.size() - 36));
     EncodeEvent(e, shared, &copies[i].record);
   }
   std::unique_lock lock(mu_);

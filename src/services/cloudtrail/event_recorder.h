@@ -79,7 +79,8 @@ class EventRecorder {
   EventRecorder(const EventRecorder&) = delete;
   EventRecorder& operator=(const EventRecorder&) = delete;
 
-  void Record(const ApiEvent& event);
+  // `delivered`, when given, receives "ACCOUNT:EVENTID" for each copy.
+  void Record(const ApiEvent& event, std::vector<std::string>* delivered = nullptr);
   // Waits until every event recorded before the call is stored.
   void Flush();
   Result<LookupPage> Lookup(const std::string& account, const LookupQuery& query);

@@ -1,5 +1,7 @@
 #include "services/kms/key_access.h"
 
+#include "core/explain/record.h"
+
 #include "core/kms/grants.h"
 #include "services/kms/errors.h"
 #include "services/kms/kms_condition_keys.h"
@@ -46,14 +48,21 @@ Status KeyAccess::Authorize(KmsCall& c, const core::kms::OperationSpec& spec, co
   r.resource_account = key.account;
   r.resource_policy = key.parsed_policy.get();
   r.resource_policy_required = true;
+  r.resource_policy_kind = "key policy";
   r.keys = std::move(extra);
   KmsConditionKeys kms_keys(c.caller, &key, context, &request_alias);
   r.service_keys = &kms_keys;
   CK_ASSIGN_OR_RETURN(auto decision, authorizer_.Authorize(r));
   if (decision.allowed()) return Status::Ok();
   if (decision.decision == core::iam::Decision::kImplicitDeny &&
-      core::kms::GrantAllows(key, c.caller.principal, spec.grant_operation(), context))
+      core::kms::GrantAllows(key, c.caller.principal, spec.grant_operation(), context)) {
+    if (core::explain::Record* record = core::explain::Current(); record && !record->decisions.empty()) {
+      record->decisions.back().decision = "allow";
+      record->decisions.back().message.clear();
+      record->decisions.back().policies.push_back({"grant", "", "allows", {}});
+    }
     return Status::Ok();
+  }
   return errors::AccessDenied(decision.Message(/*redact_resource=*/key.account != c.caller.principal.account));
 }
 
@@ -92,6 +101,7 @@ Result<std::shared_ptr<const core::iam::Policy>> KeyAccess::CheckNewPolicy(KmsCa
   r.resource_account = key_account;
   r.resource_policy = parsed->get();
   r.resource_policy_required = true;
+  r.resource_policy_kind = "key policy";
   r.keys["kms:CallerAccount"] = {c.caller.principal.account};
   CK_ASSIGN_OR_RETURN(auto decision, authorizer_.Authorize(r));
   if (decision.allowed()) return parsed;

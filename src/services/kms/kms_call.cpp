@@ -1,5 +1,7 @@
 #include "services/kms/kms_call.h"
 
+#include "core/explain/record.h"
+
 #include <span>
 
 #include "core/ids.h"
@@ -96,7 +98,17 @@ void CallRecorder::Record(const KmsCall& c, const Status& status, const std::str
     additional.push_back('}');
     e.additional_event_data = additional;
   }
-  events_.Record(e);
+  core::explain::Record* record = core::explain::Current();
+  if (!record) {
+    events_.Record(e);
+    return;
+  }
+  core::explain::KmsCall& call = record->kms_calls.emplace_back();
+  call.operation = c.op.name;
+  call.caller = c.caller.principal.arn;
+  call.via = c.caller.via_service;
+  call.outcome = status.ok() ? std::string("ok") : error_code;
+  events_.Record(e, &call.cloudtrail_event_ids);
 }
 
 }  // namespace ck::services::kms
