@@ -188,7 +188,8 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
 
 Status AccessDeniedFor(const core::iam::EvaluationResult& result, const std::string& aws_code, int http_status,
                        bool redact_resource) {
-  return AwsError(aws_code, http_status, result.Message(redact_resource));
+  // A denial, whatever status the protocol gives it (KMS answers 400).
+  return Status(Code::kPermissionDenied, result.Message(redact_resource)).WithAws(aws_code, http_status);
 }
 
 }  // namespace ck::services

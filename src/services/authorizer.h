@@ -110,7 +110,8 @@ class PolicyAuthorizer {
 core::iam::Principal ToIamPrincipal(const Principal& p);
 
 // The AccessDenied status for a denied evaluation in the given AWS code
-// ("AccessDenied" for S3/STS/IAM, "AccessDeniedException" for JSON services).
+// ("AccessDenied" for S3/STS/IAM, "AccessDeniedException" for JSON services);
+// its canonical code is kPermissionDenied whatever the HTTP status.
 Status AccessDeniedFor(const core::iam::EvaluationResult& result, const std::string& aws_code, int http_status,
                        bool redact_resource = false);
 

@@ -45,7 +45,7 @@ Status RedactedDenial(std::string_view caller_arn, std::string_view action) {
   r.reason = iam::EvaluationResult::DenyReason::kNoResourceAllow;
   r.principal_arn = std::string(caller_arn);
   r.action = std::string(action);
-  return AwsError("AccessDeniedException", 400, r.Message(/*redact_resource=*/true));
+  return Status(Code::kPermissionDenied, r.Message(/*redact_resource=*/true)).WithAws("AccessDeniedException", 400);
 }
 
 Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account, const std::string& caller_region,

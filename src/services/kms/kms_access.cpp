@@ -276,8 +276,9 @@ Result<json> KmsService::OpRetireGrant(const json& in, Ctx& c) {
                      std::find(found->operations.begin(), found->operations.end(), "RetireGrant") !=
                          found->operations.end();
   if (!(found->retiring.size() && PrincipalIs(p, found->retiring)) && !grantee_may)
-    return AwsError("AccessDeniedException", 400,
-                    "User: " + p.arn + " is not authorized to perform: kms:RetireGrant on resource: " + res.key->arn);
+    return Status(Code::kPermissionDenied,
+                  "User: " + p.arn + " is not authorized to perform: kms:RetireGrant on resource: " + res.key->arn)
+        .WithAws("AccessDeniedException", 400);
   if (in.value("DryRun", false)) return DryRun();
   CK_ASSIGN_OR_RETURN(auto updated, keys_.Update(res.key->account, res.key->region, res.key->id,
                                                  [&](core::kms::KeyRecord& k) {

@@ -20,8 +20,6 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "base/status.h"
 #include "crypto/checksum.h"
 #include "crypto/hash.h"
@@ -38,7 +36,7 @@ class SegmentSealer {
   virtual Status Append(std::string_view plain, storage::BlobWriter& out) = 0;
   virtual Status Finish(storage::BlobWriter& out) = 0;
   // What the opener needs to read this segment back (nonce base, wrapped key...).
-  virtual nlohmann::json Parameters() const = 0;
+  virtual SegmentSealing Parameters() const = 0;
 };
 
 class SegmentOpener {

@@ -15,8 +15,6 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "base/status.h"
 #include "services/s3/object_io.h"
 
@@ -32,7 +30,7 @@ using ObjectKeysPtr = std::shared_ptr<const ObjectKeys>;
 
 std::unique_ptr<SegmentSealer> MakeSealer(ObjectKeysPtr keys);
 // `plaintext_size` is the segment's recorded size.
-Result<std::unique_ptr<SegmentOpener>> MakeOpener(const ObjectKeysPtr& keys, const nlohmann::json& sealing,
+Result<std::unique_ptr<SegmentOpener>> MakeOpener(const ObjectKeysPtr& keys, const std::optional<SegmentSealing>& sealing,
                                                   uint64_t plaintext_size);
 
 }  // namespace ck::services::s3
