@@ -149,119 +149,137 @@ Status EndpointTable::CheckAgainst(const wire::ServiceModel& model) const {
   return Status::Ok();
 }
 
+namespace {
+
+namespace ops = api::s3::ops;
+using E = Endpoint;
+
+OperationMeta Reads(std::string_view action, std::string_view resource = "bucket") {
+  return OperationMeta{action, true, resource};
+}
+OperationMeta Writes(std::string_view action, std::string_view resource = "bucket") {
+  return OperationMeta{action, false, resource};
+}
+
+void AddBuckets(EndpointTable& t) {
+  t.Add<ops::ListBuckets, &ListBuckets>(E::kListBuckets, Reads("s3:ListAllMyBuckets", "*"))
+      .Add<ops::CreateBucket, &CreateBucket>(E::kCreateBucket, Writes("s3:CreateBucket"))
+      .Add<ops::DeleteBucket, &DeleteBucket>(E::kDeleteBucket, Writes("s3:DeleteBucket"))
+      .Add<ops::HeadBucket, &HeadBucket>(E::kHeadBucket, Reads("s3:ListBucket"))
+      .Add<ops::GetBucketLocation, &GetBucketLocation>(E::kGetBucketLocation, Reads("s3:GetBucketLocation"));
+}
+
+// Bucket sub-resources (ops/subresources.h): one descriptor, three generic operations.
+void AddSubresources(EndpointTable& t) {
+  t.Add<ops::GetBucketPolicy, &GetConfig<sub::kPolicy>>(E::kGetBucketPolicy, Reads("s3:GetBucketPolicy"))
+      .Add<ops::PutBucketPolicy, &PutConfig<sub::kPolicy>>(E::kPutBucketPolicy, Writes("s3:PutBucketPolicy"))
+      .Add<ops::DeleteBucketPolicy, &DeleteConfig<sub::kPolicy>>(E::kDeleteBucketPolicy,
+                                                                  Writes("s3:DeleteBucketPolicy"))
+      .Add<ops::GetBucketPolicyStatus, &GetConfig<sub::kPolicyStatus>>(E::kGetBucketPolicyStatus,
+                                                                        Reads("s3:GetBucketPolicyStatus"))
+      .Add<ops::GetBucketTagging, &GetConfig<sub::kTagging>>(E::kGetBucketTagging, Reads("s3:GetBucketTagging"))
+      .Add<ops::PutBucketTagging, &PutConfig<sub::kTagging>>(E::kPutBucketTagging, Writes("s3:PutBucketTagging"))
+      .Add<ops::DeleteBucketTagging, &DeleteConfig<sub::kTagging>>(E::kDeleteBucketTagging,
+                                                                    Writes("s3:PutBucketTagging"))
+      .Add<ops::GetBucketCors, &GetConfig<sub::kCors>>(E::kGetBucketCors, Reads("s3:GetBucketCORS"))
+      .Add<ops::PutBucketCors, &PutConfig<sub::kCors>>(E::kPutBucketCors, Writes("s3:PutBucketCORS"))
+      .Add<ops::DeleteBucketCors, &DeleteConfig<sub::kCors>>(E::kDeleteBucketCors, Writes("s3:PutBucketCORS"))
+      .Add<ops::GetPublicAccessBlock, &GetConfig<sub::kPublicAccessBlock>>(E::kGetPublicAccessBlock,
+                                                                            Reads("s3:GetBucketPublicAccessBlock"))
+      .Add<ops::PutPublicAccessBlock, &PutConfig<sub::kPublicAccessBlock>>(E::kPutPublicAccessBlock,
+                                                                            Writes("s3:PutBucketPublicAccessBlock"))
+      .Add<ops::DeletePublicAccessBlock, &DeleteConfig<sub::kPublicAccessBlock>>(
+          E::kDeletePublicAccessBlock, Writes("s3:PutBucketPublicAccessBlock"))
+      .Add<ops::GetBucketOwnershipControls, &GetConfig<sub::kOwnershipControls>>(
+          E::kGetBucketOwnershipControls, Reads("s3:GetBucketOwnershipControls"))
+      .Add<ops::PutBucketOwnershipControls, &PutConfig<sub::kOwnershipControls>>(
+          E::kPutBucketOwnershipControls, Writes("s3:PutBucketOwnershipControls"))
+      .Add<ops::DeleteBucketOwnershipControls, &DeleteConfig<sub::kOwnershipControls>>(
+          E::kDeleteBucketOwnershipControls, Writes("s3:PutBucketOwnershipControls"))
+      .Add<ops::GetBucketVersioning, &GetConfig<sub::kVersioning>>(E::kGetBucketVersioning,
+                                                                    Reads("s3:GetBucketVersioning"))
+      .Add<ops::PutBucketVersioning, &PutConfig<sub::kVersioning>>(E::kPutBucketVersioning,
+                                                                    Writes("s3:PutBucketVersioning"))
+      .Add<ops::GetBucketAcl, &GetConfig<sub::kAcl>>(E::kGetBucketAcl, Reads("s3:GetBucketAcl"))
+      .Add<ops::PutBucketAcl, &PutConfig<sub::kAcl>>(E::kPutBucketAcl, Writes("s3:PutBucketAcl"))
+      .Add<ops::GetBucketEncryption, &GetConfig<sub::kEncryption>>(E::kGetBucketEncryption,
+                                                                    Reads("s3:GetEncryptionConfiguration"))
+      .Add<ops::PutBucketEncryption, &PutConfig<sub::kEncryption>>(E::kPutBucketEncryption,
+                                                                    Writes("s3:PutEncryptionConfiguration"))
+      .Add<ops::DeleteBucketEncryption, &DeleteConfig<sub::kEncryption>>(E::kDeleteBucketEncryption,
+                                                                          Writes("s3:PutEncryptionConfiguration"));
+}
+
+// Settings crosskey does not implement: read and deleted as never configured.
+void AddUnconfigured(EndpointTable& t) {
+  t.Add<ops::GetBucketLifecycleConfiguration, &GetConfig<sub::kLifecycle>>(E::kGetBucketLifecycleConfiguration,
+                                                                            Reads("s3:GetLifecycleConfiguration"))
+      .Add<ops::GetBucketLifecycle, &GetConfig<sub::kLifecycleLegacy>>(E::kGetBucketLifecycle,
+                                                                        Reads("s3:GetLifecycleConfiguration"))
+      .Add<ops::DeleteBucketLifecycle, &DeleteConfig<sub::kLifecycle>>(E::kDeleteBucketLifecycle,
+                                                                        Writes("s3:PutLifecycleConfiguration"))
+      .Add<ops::GetBucketWebsite, &GetConfig<sub::kWebsite>>(E::kGetBucketWebsite, Reads("s3:GetBucketWebsite"))
+      .Add<ops::DeleteBucketWebsite, &DeleteConfig<sub::kWebsite>>(E::kDeleteBucketWebsite,
+                                                                    Writes("s3:DeleteBucketWebsite"))
+      .Add<ops::GetBucketReplication, &GetConfig<sub::kReplication>>(E::kGetBucketReplication,
+                                                                      Reads("s3:GetReplicationConfiguration"))
+      .Add<ops::DeleteBucketReplication, &DeleteConfig<sub::kReplication>>(E::kDeleteBucketReplication,
+                                                                            Writes("s3:PutReplicationConfiguration"))
+      .Add<ops::GetObjectLockConfiguration, &GetConfig<sub::kObjectLock>>(
+          E::kGetObjectLockConfiguration, Reads("s3:GetBucketObjectLockConfiguration"))
+      .Add<ops::GetBucketLogging, &GetConfig<sub::kLogging>>(E::kGetBucketLogging, Reads("s3:GetBucketLogging"))
+      .Add<ops::GetBucketAccelerateConfiguration, &GetConfig<sub::kAccelerate>>(
+          E::kGetBucketAccelerateConfiguration, Reads("s3:GetAccelerateConfiguration"))
+      .Add<ops::GetBucketRequestPayment, &GetConfig<sub::kRequestPayment>>(E::kGetBucketRequestPayment,
+                                                                            Reads("s3:GetBucketRequestPayment"))
+      .Add<ops::GetBucketNotificationConfiguration, &GetConfig<sub::kNotifications>>(
+          E::kGetBucketNotificationConfiguration, Reads("s3:GetBucketNotification"));
+}
+
+void AddObjects(EndpointTable& t) {
+  t.AddUpload<ops::PutObject, &PutObject>(E::kPutObject, Writes("s3:PutObject", "object"))
+      .Add<ops::GetObject, &GetObject>(E::kGetObject, Reads("s3:GetObject", "object"))
+      .Add<ops::HeadObject, &HeadObject>(E::kHeadObject, Reads("s3:GetObject", "object"))
+      .Add<ops::DeleteObject, &DeleteObject>(E::kDeleteObject, Writes("s3:DeleteObject", "object"))
+      .Add<ops::DeleteObjects, &DeleteObjects>(E::kDeleteObjects, Writes("s3:DeleteObject", "object"))
+      .Add<ops::CopyObject, &CopyObject>(E::kCopyObject, Writes("s3:PutObject", "object"))
+      .Add<ops::GetObjectTagging, &GetObjectTagging>(E::kGetObjectTagging, Reads("s3:GetObjectTagging", "object"))
+      .Add<ops::PutObjectTagging, &PutObjectTagging>(E::kPutObjectTagging, Writes("s3:PutObjectTagging", "object"))
+      .Add<ops::DeleteObjectTagging, &DeleteObjectTagging>(E::kDeleteObjectTagging,
+                                                           Writes("s3:DeleteObjectTagging", "object"))
+      .Add<ops::GetObjectAttributes, &GetObjectAttributes>(E::kGetObjectAttributes,
+                                                           Reads("s3:GetObjectAttributes", "object"))
+      .Add<ops::GetObjectAcl, &GetObjectAcl>(E::kGetObjectAcl, Reads("s3:GetObjectAcl", "object"))
+      .Add<ops::PutObjectAcl, &PutObjectAcl>(E::kPutObjectAcl, Writes("s3:PutObjectAcl", "object"))
+      .Add<ops::ListObjects, &ListObjects>(E::kListObjects, Reads("s3:ListBucket"))
+      .Add<ops::ListObjectsV2, &ListObjectsV2>(E::kListObjectsV2, Reads("s3:ListBucket"))
+      .Add<ops::ListObjectVersions, &ListObjectVersions>(E::kListObjectVersions, Reads("s3:ListBucketVersions"));
+}
+
+void AddMultipart(EndpointTable& t) {
+  t.Add<ops::CreateMultipartUpload, &CreateMultipartUpload>(E::kCreateMultipartUpload,
+                                                            Writes("s3:PutObject", "object"))
+      .AddUpload<ops::UploadPart, &UploadPart>(E::kUploadPart, Writes("s3:PutObject", "object"))
+      .Add<ops::UploadPartCopy, &UploadPartCopy>(E::kUploadPartCopy, Writes("s3:PutObject", "object"))
+      .Add<ops::CompleteMultipartUpload, &CompleteMultipartUpload>(E::kCompleteMultipartUpload,
+                                                                   Writes("s3:PutObject", "object"))
+      .Add<ops::AbortMultipartUpload, &AbortMultipartUpload>(E::kAbortMultipartUpload,
+                                                             Writes("s3:AbortMultipartUpload", "object"))
+      .Add<ops::ListParts, &ListParts>(E::kListParts, Reads("s3:ListMultipartUploadParts", "object"))
+      .Add<ops::ListMultipartUploads, &ListMultipartUploads>(E::kListMultipartUploads,
+                                                             Reads("s3:ListBucketMultipartUploads"));
+}
+
+}  // namespace
+
 const EndpointTable& Endpoints() {
   static const auto* table = [] {
-    namespace ops = api::s3::ops;
-    using E = Endpoint;
     auto* t = new EndpointTable();
-    // Buckets.
-    t->Add<ops::ListBuckets, &ListBuckets>(E::kListBuckets, {.iam_action = "s3:ListAllMyBuckets", .resource = "*"})
-        .Add<ops::CreateBucket, &CreateBucket>(E::kCreateBucket,
-                                               {.iam_action = "s3:CreateBucket", .read_only = false, .resource = "bucket"})
-        .Add<ops::DeleteBucket, &DeleteBucket>(E::kDeleteBucket,
-                                               {.iam_action = "s3:DeleteBucket", .read_only = false, .resource = "bucket"})
-        .Add<ops::HeadBucket, &HeadBucket>(E::kHeadBucket, {.iam_action = "s3:ListBucket", .resource = "bucket"})
-        .Add<ops::GetBucketLocation, &GetBucketLocation>(E::kGetBucketLocation,
-                                                         {.iam_action = "s3:GetBucketLocation", .resource = "bucket"});
-    // Bucket sub-resources (ops/subresources.h): one descriptor, three generic operations.
-    constexpr OperationMeta kRead{.resource = "bucket"};
-    constexpr OperationMeta kWrite{.read_only = false, .resource = "bucket"};
-    auto read = [&](std::string_view action) { return OperationMeta{action, kRead.read_only, kRead.resource}; };
-    auto write = [&](std::string_view action) { return OperationMeta{action, kWrite.read_only, kWrite.resource}; };
-    t->Add<ops::GetBucketPolicy, &GetConfig<sub::kPolicy>>(E::kGetBucketPolicy, read("s3:GetBucketPolicy"))
-        .Add<ops::PutBucketPolicy, &PutConfig<sub::kPolicy>>(E::kPutBucketPolicy, write("s3:PutBucketPolicy"))
-        .Add<ops::DeleteBucketPolicy, &DeleteConfig<sub::kPolicy>>(E::kDeleteBucketPolicy,
-                                                                    write("s3:DeleteBucketPolicy"))
-        .Add<ops::GetBucketPolicyStatus, &GetConfig<sub::kPolicyStatus>>(E::kGetBucketPolicyStatus,
-                                                                          read("s3:GetBucketPolicyStatus"))
-        .Add<ops::GetBucketTagging, &GetConfig<sub::kTagging>>(E::kGetBucketTagging, read("s3:GetBucketTagging"))
-        .Add<ops::PutBucketTagging, &PutConfig<sub::kTagging>>(E::kPutBucketTagging, write("s3:PutBucketTagging"))
-        .Add<ops::DeleteBucketTagging, &DeleteConfig<sub::kTagging>>(E::kDeleteBucketTagging,
-                                                                      write("s3:PutBucketTagging"))
-        .Add<ops::GetBucketCors, &GetConfig<sub::kCors>>(E::kGetBucketCors, read("s3:GetBucketCORS"))
-        .Add<ops::PutBucketCors, &PutConfig<sub::kCors>>(E::kPutBucketCors, write("s3:PutBucketCORS"))
-        .Add<ops::DeleteBucketCors, &DeleteConfig<sub::kCors>>(E::kDeleteBucketCors, write("s3:PutBucketCORS"))
-        .Add<ops::GetPublicAccessBlock, &GetConfig<sub::kPublicAccessBlock>>(
-            E::kGetPublicAccessBlock, read("s3:GetBucketPublicAccessBlock"))
-        .Add<ops::PutPublicAccessBlock, &PutConfig<sub::kPublicAccessBlock>>(
-            E::kPutPublicAccessBlock, write("s3:PutBucketPublicAccessBlock"))
-        .Add<ops::DeletePublicAccessBlock, &DeleteConfig<sub::kPublicAccessBlock>>(
-            E::kDeletePublicAccessBlock, write("s3:PutBucketPublicAccessBlock"))
-        .Add<ops::GetBucketOwnershipControls, &GetConfig<sub::kOwnershipControls>>(
-            E::kGetBucketOwnershipControls, read("s3:GetBucketOwnershipControls"))
-        .Add<ops::PutBucketOwnershipControls, &PutConfig<sub::kOwnershipControls>>(
-            E::kPutBucketOwnershipControls, write("s3:PutBucketOwnershipControls"))
-        .Add<ops::DeleteBucketOwnershipControls, &DeleteConfig<sub::kOwnershipControls>>(
-            E::kDeleteBucketOwnershipControls, write("s3:PutBucketOwnershipControls"))
-        .Add<ops::GetBucketVersioning, &GetConfig<sub::kVersioning>>(E::kGetBucketVersioning,
-                                                                      read("s3:GetBucketVersioning"))
-        .Add<ops::PutBucketVersioning, &PutConfig<sub::kVersioning>>(E::kPutBucketVersioning,
-                                                                      write("s3:PutBucketVersioning"))
-        .Add<ops::GetBucketAcl, &GetConfig<sub::kAcl>>(E::kGetBucketAcl, read("s3:GetBucketAcl"))
-        .Add<ops::PutBucketAcl, &PutConfig<sub::kAcl>>(E::kPutBucketAcl, write("s3:PutBucketAcl"))
-        .Add<ops::GetBucketEncryption, &GetConfig<sub::kEncryption>>(E::kGetBucketEncryption,
-                                                                      read("s3:GetEncryptionConfiguration"))
-        .Add<ops::PutBucketEncryption, &PutConfig<sub::kEncryption>>(E::kPutBucketEncryption,
-                                                                      write("s3:PutEncryptionConfiguration"))
-        .Add<ops::DeleteBucketEncryption, &DeleteConfig<sub::kEncryption>>(E::kDeleteBucketEncryption,
-                                                                            write("s3:PutEncryptionConfiguration"));
-    // Settings crosskey does not implement: read and deleted as never configured.
-    t->Add<ops::GetBucketLifecycleConfiguration, &GetConfig<sub::kLifecycle>>(
-         E::kGetBucketLifecycleConfiguration, read("s3:GetLifecycleConfiguration"))
-        .Add<ops::GetBucketLifecycle, &GetConfig<sub::kLifecycleLegacy>>(E::kGetBucketLifecycle,
-                                                                          read("s3:GetLifecycleConfiguration"))
-        .Add<ops::DeleteBucketLifecycle, &DeleteConfig<sub::kLifecycle>>(E::kDeleteBucketLifecycle,
-                                                                          write("s3:PutLifecycleConfiguration"))
-        .Add<ops::GetBucketWebsite, &GetConfig<sub::kWebsite>>(E::kGetBucketWebsite, read("s3:GetBucketWebsite"))
-        .Add<ops::DeleteBucketWebsite, &DeleteConfig<sub::kWebsite>>(E::kDeleteBucketWebsite,
-                                                                      write("s3:DeleteBucketWebsite"))
-        .Add<ops::GetBucketReplication, &GetConfig<sub::kReplication>>(E::kGetBucketReplication,
-                                                                        read("s3:GetReplicationConfiguration"))
-        .Add<ops::DeleteBucketReplication, &DeleteConfig<sub::kReplication>>(
-            E::kDeleteBucketReplication, write("s3:PutReplicationConfiguration"))
-        .Add<ops::GetObjectLockConfiguration, &GetConfig<sub::kObjectLock>>(
-            E::kGetObjectLockConfiguration, read("s3:GetBucketObjectLockConfiguration"))
-        .Add<ops::GetBucketLogging, &GetConfig<sub::kLogging>>(E::kGetBucketLogging, read("s3:GetBucketLogging"))
-        .Add<ops::GetBucketAccelerateConfiguration, &GetConfig<sub::kAccelerate>>(
-            E::kGetBucketAccelerateConfiguration, read("s3:GetAccelerateConfiguration"))
-        .Add<ops::GetBucketRequestPayment, &GetConfig<sub::kRequestPayment>>(E::kGetBucketRequestPayment,
-                                                                              read("s3:GetBucketRequestPayment"))
-        .Add<ops::GetBucketNotificationConfiguration, &GetConfig<sub::kNotifications>>(
-            E::kGetBucketNotificationConfiguration, read("s3:GetBucketNotification"));
-    // Objects.
-    constexpr OperationMeta kObjectRead{.resource = "object"};
-    auto object_read = [&](std::string_view action) { return OperationMeta{action, true, kObjectRead.resource}; };
-    auto object_write = [&](std::string_view action) { return OperationMeta{action, false, kObjectRead.resource}; };
-    t->AddUpload<ops::PutObject, &PutObject>(E::kPutObject, object_write("s3:PutObject"))
-        .Add<ops::GetObject, &GetObject>(E::kGetObject, object_read("s3:GetObject"))
-        .Add<ops::HeadObject, &HeadObject>(E::kHeadObject, object_read("s3:GetObject"))
-        .Add<ops::DeleteObject, &DeleteObject>(E::kDeleteObject, object_write("s3:DeleteObject"))
-        .Add<ops::DeleteObjects, &DeleteObjects>(E::kDeleteObjects, object_write("s3:DeleteObject"))
-        .Add<ops::CopyObject, &CopyObject>(E::kCopyObject, object_write("s3:PutObject"))
-        .Add<ops::GetObjectTagging, &GetObjectTagging>(E::kGetObjectTagging, object_read("s3:GetObjectTagging"))
-        .Add<ops::PutObjectTagging, &PutObjectTagging>(E::kPutObjectTagging, object_write("s3:PutObjectTagging"))
-        .Add<ops::DeleteObjectTagging, &DeleteObjectTagging>(E::kDeleteObjectTagging,
-                                                             object_write("s3:DeleteObjectTagging"))
-        .Add<ops::GetObjectAttributes, &GetObjectAttributes>(E::kGetObjectAttributes,
-                                                             object_read("s3:GetObjectAttributes"))
-        .Add<ops::GetObjectAcl, &GetObjectAcl>(E::kGetObjectAcl, object_read("s3:GetObjectAcl"))
-        .Add<ops::PutObjectAcl, &PutObjectAcl>(E::kPutObjectAcl, object_write("s3:PutObjectAcl"));
-    // Listing.
-    t->Add<ops::ListObjects, &ListObjects>(E::kListObjects, read("s3:ListBucket"))
-        .Add<ops::ListObjectsV2, &ListObjectsV2>(E::kListObjectsV2, read("s3:ListBucket"))
-        .Add<ops::ListObjectVersions, &ListObjectVersions>(E::kListObjectVersions, read("s3:ListBucketVersions"));
-    // Multipart uploads.
-    t->Add<ops::CreateMultipartUpload, &CreateMultipartUpload>(E::kCreateMultipartUpload,
-                                                               object_write("s3:PutObject"))
-        .AddUpload<ops::UploadPart, &UploadPart>(E::kUploadPart, object_write("s3:PutObject"))
-        .Add<ops::UploadPartCopy, &UploadPartCopy>(E::kUploadPartCopy, object_write("s3:PutObject"))
-        .Add<ops::CompleteMultipartUpload, &CompleteMultipartUpload>(E::kCompleteMultipartUpload,
-                                                                     object_write("s3:PutObject"))
-        .Add<ops::AbortMultipartUpload, &AbortMultipartUpload>(E::kAbortMultipartUpload,
-                                                               object_write("s3:AbortMultipartUpload"))
-        .Add<ops::ListParts, &ListParts>(E::kListParts, object_read("s3:ListMultipartUploadParts"))
-        .Add<ops::ListMultipartUploads, &ListMultipartUploads>(E::kListMultipartUploads,
-                                                               read("s3:ListBucketMultipartUploads"));
+    AddBuckets(*t);
+    AddSubresources(*t);
+    AddUnconfigured(*t);
+    AddObjects(*t);
+    AddMultipart(*t);
     return t;
   }();
   return *table;

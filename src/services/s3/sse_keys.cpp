@@ -56,82 +56,90 @@ Result<KmsDataKey> SseKeys::GenerateBucketKey(const std::string& cache_key, cons
   return dk;
 }
 
-Result<SseWrite> SseKeys::ForWrite(const SseChoice& choice, const BucketRecord& b, const std::string& key,
-                                   const SseCaller& caller, std::string* warning) {
+SseWrite SseKeys::ForWriteLocal(const SseChoice& choice) const {
   SseWrite w;
   auto keys = std::make_shared<ObjectKeys>();
+  keys->key = crypto::RandomBytes(32);
+  w.stored.v = 1;
+  w.stored.sse = choice.algorithm;
   if (choice.algorithm == kSseS3) {
-    keys->key = crypto::RandomBytes(32);
-    w.stored.v = 1;
-    w.stored.sse = kSseS3;
     w.stored.wk = Base64Encode(crypto::WrapKey(options_.master_key, kSseS3Purpose, keys->key));
-    w.keys = std::move(keys);
-    return w;
-  }
-  if (choice.algorithm == kSseC) {
+  } else {
     const CustomerKey& ck = *choice.customer;
-    keys->key = crypto::RandomBytes(32);
-    w.stored.v = 1;
-    w.stored.sse = kSseC;
     w.stored.wk = Base64Encode(crypto::WrapKey(ck.key, kSseCWrapPurpose, keys->key));
     w.stored.mac = Base64Encode(crypto::HmacSha256(ck.key, kSseCMacLabel));
     w.stored.md5 = ck.key_md5;
-    w.keys = std::move(keys);
-    return w;
   }
-  if (choice.algorithm != kSseKms && choice.algorithm != kSseDsse)
-    return ck::InvalidArgument("unsupported server-side encryption " + choice.algorithm);
-  if (!options_.kms) return Internal("KMS is not available to S3");
+  w.keys = std::move(keys);
+  return w;
+}
 
-  const Principal& p = caller.ctx->principal;
+std::string SseKeys::ForeignKeyWarning(const SseChoice& choice, const BucketRecord& b, const std::string& key,
+                                       const Principal& p) const {
   // The seed case: an unqualified reference resolves in the requester's account.
-  std::string warn;
-  if (IsUnqualifiedKeyRef(choice.key_ref) && !p.account.empty() && p.account != b.owner) {
-    warn = "key reference '" + choice.key_ref + "' for s3://" + b.name + "/" + key + " resolves in the requester's account " +
-           p.account + " (" + p.arn + "), not the bucket owner's account " + b.owner +
-           "; use a key ARN to name the bucket owner's key";
-    if (options_.foreign_key_resolutions) options_.foreign_key_resolutions->fetch_add(1, std::memory_order_relaxed);
-    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved in account {} (bucket owner {})", b.name,
-                 key, p.arn, choice.key_ref, p.account, b.owner);
-    if (warning) *warning = warn;
-  }
+  if (!IsUnqualifiedKeyRef(choice.key_ref) || p.account.empty() || p.account == b.owner) return "";
+  if (options_.foreign_key_resolutions) options_.foreign_key_resolutions->fetch_add(1, std::memory_order_relaxed);
+  spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved in account {} (bucket owner {})", b.name,
+               key, p.arn, choice.key_ref, p.account, b.owner);
+  return "key reference '" + choice.key_ref + "' for s3://" + b.name + "/" + key +
+         " resolves in the requester's account " + p.account + " (" + p.arn + "), not the bucket owner's account " +
+         b.owner + "; use a key ARN to name the bucket owner's key";
+}
 
+Status SseKeys::GenerateKmsKeys(const SseChoice& choice, const BucketRecord& b, const KmsEncryptionContext& ctx,
+                                bool bucket_key, const SseCaller& caller, SseWrite* w, ObjectKeys* keys) {
   KmsCaller kc = CallerFor(caller);
-  KmsEncryptionContext ctx = choice.user_context;
-  bool bucket_key = choice.bucket_key && choice.algorithm == kSseKms;
-  ctx["aws:s3:arn"] = bucket_key ? "arn:aws:s3:::" + b.name : "arn:aws:s3:::" + b.name + "/" + key;
-
-  w.stored.v = 1;
-  w.stored.sse = choice.algorithm;
-  w.stored.ref = choice.key_ref;
-  w.stored.ctx = ctx;
-  w.stored.bk = bucket_key;
-  if (!choice.user_context.empty()) w.stored.uctx = true;
   if (bucket_key) {
+    const Principal& p = caller.ctx->principal;
     std::string cache_key =
         b.name + '\n' + choice.key_ref + '\n' + p.arn + '\n' + p.access_key_id + '\n' + ContextText(ctx);
     auto dk = GenerateBucketKey(cache_key, choice.key_ref, ctx, kc);
     if (!dk.ok()) return errors::FromKms(dk.status());
     keys->key = dk->plaintext;
     keys->derive = true;
-    w.stored.arn = dk->key_arn;
-    w.stored.blob = Base64Encode(dk->ciphertext_blob);
-  } else {
-    auto dk = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
-    if (!dk.ok()) return errors::FromKms(dk.status());
-    w.stored.arn = dk->key_arn;
-    w.stored.blob = Base64Encode(dk->ciphertext_blob);
-    if (choice.algorithm == kSseDsse) {
-      // Two independent layers: DK1 (outer) above, DK2 (inner) here.
-      auto dk2 = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
-      if (!dk2.ok()) return errors::FromKms(dk2.status());
-      w.stored.blob2 = Base64Encode(dk2->ciphertext_blob);
-      keys->key = dk2->plaintext;
-      keys->outer = dk->plaintext;
-    } else {
-      keys->key = dk->plaintext;
-    }
+    w->stored.arn = dk->key_arn;
+    w->stored.blob = Base64Encode(dk->ciphertext_blob);
+    return Status::Ok();
   }
+  auto dk = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
+  if (!dk.ok()) return errors::FromKms(dk.status());
+  w->stored.arn = dk->key_arn;
+  w->stored.blob = Base64Encode(dk->ciphertext_blob);
+  keys->key = dk->plaintext;
+  if (choice.algorithm == kSseDsse) {
+    // Two independent layers: DK1 (outer) above, DK2 (inner) here.
+    auto dk2 = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
+    if (!dk2.ok()) return errors::FromKms(dk2.status());
+    w->stored.blob2 = Base64Encode(dk2->ciphertext_blob);
+    keys->key = dk2->plaintext;
+    keys->outer = dk->plaintext;
+  }
+  return Status::Ok();
+}
+
+Result<SseWrite> SseKeys::ForWrite(const SseChoice& choice, const BucketRecord& b, const std::string& key,
+                                   const SseCaller& caller, std::string* warning) {
+  if (choice.algorithm == kSseS3 || choice.algorithm == kSseC) return ForWriteLocal(choice);
+  if (choice.algorithm != kSseKms && choice.algorithm != kSseDsse)
+    return ck::InvalidArgument("unsupported server-side encryption " + choice.algorithm);
+  if (!options_.kms) return Internal("KMS is not available to S3");
+
+  const Principal& p = caller.ctx->principal;
+  std::string warn = ForeignKeyWarning(choice, b, key, p);
+  if (warning) *warning = warn;
+  KmsEncryptionContext ctx = choice.user_context;
+  bool bucket_key = choice.bucket_key && choice.algorithm == kSseKms;
+  ctx["aws:s3:arn"] = bucket_key ? "arn:aws:s3:::" + b.name : "arn:aws:s3:::" + b.name + "/" + key;
+
+  SseWrite w;
+  w.stored.v = 1;
+  w.stored.sse = choice.algorithm;
+  w.stored.ref = choice.key_ref;
+  w.stored.ctx = ctx;
+  w.stored.bk = bucket_key;
+  if (!choice.user_context.empty()) w.stored.uctx = true;
+  auto keys = std::make_shared<ObjectKeys>();
+  CK_RETURN_IF_ERROR(GenerateKmsKeys(choice, b, ctx, bucket_key, caller, &w, keys.get()));
   if (!warn.empty()) {
     std::string arn = w.stored.arn.value_or("");
     w.warning = warn + " (it resolved to " + arn + ")";

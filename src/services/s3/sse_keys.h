@@ -90,6 +90,13 @@ class SseKeys {
   Result<KmsDataKey> GenerateBucketKey(const std::string& cache_key, const std::string& ref,
                                        const KmsEncryptionContext& context, const KmsCaller& caller);
   KmsCaller CallerFor(const SseCaller& c) const;
+  // SSE-S3 and SSE-C: a random data key wrapped under the master or the customer's key.
+  SseWrite ForWriteLocal(const SseChoice& choice) const;
+  // The seed case's warning (logged and counted), or "".
+  std::string ForeignKeyWarning(const SseChoice& choice, const BucketRecord& b, const std::string& key,
+                                const Principal& p) const;
+  Status GenerateKmsKeys(const SseChoice& choice, const BucketRecord& b, const KmsEncryptionContext& ctx,
+                         bool bucket_key, const SseCaller& caller, SseWrite* w, ObjectKeys* keys);
 
   SseOptions options_;
   const Clock& clock_;

@@ -25,11 +25,6 @@ bool IsPublic(const core::iam::Policy& policy) {
   return false;
 }
 
-bool IsPublicPolicy(S3Service& s, const std::string& text) {
-  auto parsed = s.authorizer().Parse(text, core::iam::PolicyKind::kResource);
-  return parsed.ok() && IsPublic(**parsed);
-}
-
 // S3's checks of a bucket policy: JSON, a valid resource policy, and every
 // resource in this bucket.
 Result<std::shared_ptr<const core::iam::Policy>> ValidatePolicy(S3Service& s, const std::string& bucket,
@@ -212,8 +207,7 @@ const Subresource<std::string, ops::GetBucketPolicy, ops::PutBucketPolicy, ops::
     .put_status = 204,
 };
 
-// A second view of the policy; the S3Service is not at hand in `show`, so the
-// status parses the document itself (the authorizer caches parses by text).
+// A second view of the policy: whether it is public.
 const Subresource<std::string, ops::GetBucketPolicyStatus> kPolicyStatus{
     .read = [](const BucketRecord& b) { return b.policy; },
     .show =
