@@ -16,6 +16,7 @@
 
 #include "services/common/errors.h"
 
+// clang-format off
 #define CK_S3_ERRORS(X)                                                                                       \
   X(AccessControlListNotSupported, "AccessControlListNotSupported", 400, kFailedPrecondition)                 \
   X(AccessDenied, "AccessDenied", 403, kPermissionDenied)                                                     \
@@ -64,6 +65,7 @@
   X(OwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404, kNotFound)                         \
   X(PreconditionFailed, "PreconditionFailed", 412, kFailedPrecondition)                                       \
   X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)
+// clang-format on
 
 namespace ck::services::s3::errors {
 
@@ -84,7 +86,9 @@ inline Status MissingUpload(const std::string& upload_id) {
       .WithField("UploadId", upload_id);
 }
 inline Status MissingVersion(const std::string& key, const std::string& version_id) {
-  return NoSuchVersion("The specified version does not exist.").WithField("Key", key).WithField("VersionId", version_id);
+  return NoSuchVersion("The specified version does not exist.")
+      .WithField("Key", key)
+      .WithField("VersionId", version_id);
 }
 // InvalidArgument naming the argument, as S3 does.
 inline Status BadArgument(const std::string& message, const std::string& name, const std::string& value) {

@@ -95,7 +95,7 @@ class ObjectReader final : public http::BodySource {
   std::shared_ptr<const ObjectKeys> keys_;
   std::vector<Segment> segments_;
   uint64_t pos_, end_;
-  size_t index_ = 0;         // segment holding pos_
+  size_t index_ = 0;            // segment holding pos_
   uint64_t segment_start_ = 0;  // object offset of segments_[index_]
   std::unique_ptr<storage::BlobReader> reader_;
   std::unique_ptr<SegmentOpener> opener_;

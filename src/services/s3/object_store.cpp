@@ -231,8 +231,10 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
     if (cond.if_match != "*" && Unquote(cond.if_match) != cur->rec.etag) return errors::FailedCondition("If-Match");
   }
   storage::WriteBatch batch;
-  if (cur) batch.ExpectValue(kObjectsTable, okey, cur->raw);
-  else batch.ExpectAbsent(kObjectsTable, okey);
+  if (cur)
+    batch.ExpectValue(kObjectsTable, okey, cur->raw);
+  else
+    batch.ExpectAbsent(kObjectsTable, okey);
   rec.seq = NextSeq();
   rec.version_id = b.versioning_enabled() ? NewVersionId(rec.seq) : "null";
   if (!b.versioned()) {
@@ -250,8 +252,10 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
       released->insert(released->end(), old.segments.begin(), old.segments.end());
     }
   }
-  if (rec.delete_marker) objects_.Delete(batch, okey);
-  else objects_.Put(batch, okey, rec);
+  if (rec.delete_marker)
+    objects_.Delete(batch, okey);
+  else
+    objects_.Put(batch, okey, rec);
   versions_.Put(batch, VersionKey(b.name, rec.key, rec.seq), rec);
   if (cond.completes) {
     batch.ExpectValue(kUploadsTable, cond.completes->row_key, cond.completes->raw);
@@ -342,8 +346,10 @@ Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(const BucketRecor
     storage::WriteBatch batch;
     batch.ExpectValue(kVersionsTable, row->row_key, row->raw);
     versions_.Delete(batch, row->row_key);
-    if (cur) batch.ExpectValue(kObjectsTable, okey, cur->raw);
-    else batch.ExpectAbsent(kObjectsTable, okey);
+    if (cur)
+      batch.ExpectValue(kObjectsTable, okey, cur->raw);
+    else
+      batch.ExpectAbsent(kObjectsTable, okey);
     // The current row follows the newest remaining version.
     CK_ASSIGN_OR_RETURN(auto newest, VersionsOf(b.name, key, 2));
     if (!newest.empty() && newest[0].key == row->row_key) {
@@ -353,8 +359,10 @@ Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(const BucketRecor
         CK_ASSIGN_OR_RETURN(auto n, versions_.Decode(next->key, next->value));
         if (!n.delete_marker) next_rec = std::move(n);
       }
-      if (next_rec) batch.Put(kObjectsTable, okey, next->value);
-      else objects_.Delete(batch, okey);
+      if (next_rec)
+        batch.Put(kObjectsTable, okey, next->value);
+      else
+        objects_.Delete(batch, okey);
     }
     Status st = meta_.Apply(batch);
     if (storage::IsPreconditionFailure(st)) continue;
@@ -372,14 +380,13 @@ Result<std::vector<ListedRow>> ObjectStore::Scan(const std::string& table, const
                                                  bool versions, bool uploads) {
   std::vector<ListedRow> out;
   if (from.at_end()) return out;
-  storage::ScanOptions opts{.prefix = ObjectPrefix(bucket, prefix), .start_after = from.after_,
-                            .start_at = from.at_, .limit = limit};
+  storage::ScanOptions opts{
+      .prefix = ObjectPrefix(bucket, prefix), .start_after = from.after_, .start_at = from.at_, .limit = limit};
   CK_ASSIGN_OR_RETURN(auto rows, meta_.Scan(table, opts));
   out.reserve(rows.size());
   for (auto& r : rows) {
     ListedRow row;
-    if (!DecodeObjectKey(r.key, &row.key, versions ? &row.seq : nullptr, uploads ? &row.upload_id : nullptr))
-      continue;
+    if (!DecodeObjectKey(r.key, &row.key, versions ? &row.seq : nullptr, uploads ? &row.upload_id : nullptr)) continue;
     row.row_key = std::move(r.key);
     row.value = std::move(r.value);
     out.push_back(std::move(row));
@@ -462,8 +469,10 @@ Status ObjectStore::StorePart(const OpenUpload& u, const PartRecord& part) {
     CK_ASSIGN_OR_RETURN(auto old, Load(parts_, pk));
     storage::WriteBatch batch;
     batch.ExpectValue(kUploadsTable, u.row_key, u.raw);
-    if (old) batch.ExpectValue(kPartsTable, pk, old->raw);
-    else batch.ExpectAbsent(kPartsTable, pk);
+    if (old)
+      batch.ExpectValue(kPartsTable, pk, old->raw);
+    else
+      batch.ExpectAbsent(kPartsTable, pk);
     parts_.Put(batch, pk, part);
     Status st = meta_.Apply(batch);
     if (storage::IsPreconditionFailure(st)) {

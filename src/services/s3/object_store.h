@@ -121,12 +121,12 @@ class ObjectStore {
                                                     const std::string& version_id);
 
   // --- Listing (at most `limit` rows, in key order) ---
-  Result<std::vector<ListedRow>> ListCurrent(const std::string& bucket, const std::string& prefix,
-                                             const ListFrom& from, size_t limit);
+  Result<std::vector<ListedRow>> ListCurrent(const std::string& bucket, const std::string& prefix, const ListFrom& from,
+                                             size_t limit);
   Result<std::vector<ListedRow>> ListVersions(const std::string& bucket, const std::string& prefix,
                                               const ListFrom& from, size_t limit);
-  Result<std::vector<ListedRow>> ListUploads(const std::string& bucket, const std::string& prefix,
-                                             const ListFrom& from, size_t limit);
+  Result<std::vector<ListedRow>> ListUploads(const std::string& bucket, const std::string& prefix, const ListFrom& from,
+                                             size_t limit);
   // Resumes after the version `version_id` of `key` ("null" is looked up;
   // when `key` has no null version, after every key it prefixes).
   Result<ListFrom> AfterVersionId(const std::string& bucket, const std::string& key, const std::string& version_id);

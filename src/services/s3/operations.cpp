@@ -47,8 +47,10 @@ Result<http::Response> Run(S3Service& s, Call& c, const Document& doc) {
   CK_ASSIGN_OR_RETURN(auto in, TypedInput<typename Op::Input>(doc));
   auto out = Fn(s, in, c);
   if (!out.ok()) return out.status();
-  if constexpr (IsReply<std::remove_cvref_t<decltype(*out)>>::value) return Respond(c, std::move(*out));
-  else return Encode(c, *out);
+  if constexpr (IsReply<std::remove_cvref_t<decltype(*out)>>::value)
+    return Respond(c, std::move(*out));
+  else
+    return Encode(c, *out);
 }
 
 // Streams the body into an ObjectWriter; Finish commits the blob, then runs
@@ -115,11 +117,11 @@ BodyKind BodyKindOf(const wire::Operation& op) {
 
 template <class Op, auto Fn>
 EndpointTable& EndpointTable::Add(Endpoint e, OperationMeta meta) {
-  using Ret = decltype(Fn(std::declval<S3Service&>(), std::declval<const typename Op::Input&>(),
-                          std::declval<Call&>()));
-  static_assert(std::is_same_v<Ret, Result<typename Op::Output>> ||
-                    std::is_same_v<Ret, Result<Reply<typename Op::Output>>>,
-                "an operation is Result<Op::Output or Reply<Op::Output>> (S3Service&, const Op::Input&, Call&)");
+  using Ret =
+      decltype(Fn(std::declval<S3Service&>(), std::declval<const typename Op::Input&>(), std::declval<Call&>()));
+  static_assert(
+      std::is_same_v<Ret, Result<typename Op::Output>> || std::is_same_v<Ret, Result<Reply<typename Op::Output>>>,
+      "an operation is Result<Op::Output or Reply<Op::Output>> (S3Service&, const Op::Input&, Call&)");
   EndpointSpec& row = rows_[static_cast<size_t>(e)];
   row = EndpointSpec{Op::kName, meta, BodyKind::kNone, &Run<Op, Fn>, nullptr};
   if (auto* op = wire::FindService("s3")->FindOperation(Op::kName)) row.body = BodyKindOf(*op);
@@ -128,8 +130,8 @@ EndpointTable& EndpointTable::Add(Endpoint e, OperationMeta meta) {
 
 template <class Op, auto Fn>
 EndpointTable& EndpointTable::AddUpload(Endpoint e, OperationMeta meta) {
-  using Ret = decltype(Fn(std::declval<S3Service&>(), std::declval<const typename Op::Input&>(),
-                          std::declval<Call&>()));
+  using Ret =
+      decltype(Fn(std::declval<S3Service&>(), std::declval<const typename Op::Input&>(), std::declval<Call&>()));
   static_assert(std::is_same_v<Ret, Result<Upload<typename Op::Output>>>,
                 "an upload is Result<Upload<Op::Output>> (S3Service&, const Op::Input&, Call&)");
   rows_[static_cast<size_t>(e)] = EndpointSpec{Op::kName, meta, BodyKind::kStreamed, nullptr, &Stream<Op, Fn>};
@@ -174,64 +176,64 @@ void AddSubresources(EndpointTable& t) {
   t.Add<ops::GetBucketPolicy, &GetConfig<sub::kPolicy>>(E::kGetBucketPolicy, Reads("s3:GetBucketPolicy"))
       .Add<ops::PutBucketPolicy, &PutConfig<sub::kPolicy>>(E::kPutBucketPolicy, Writes("s3:PutBucketPolicy"))
       .Add<ops::DeleteBucketPolicy, &DeleteConfig<sub::kPolicy>>(E::kDeleteBucketPolicy,
-                                                                  Writes("s3:DeleteBucketPolicy"))
+                                                                 Writes("s3:DeleteBucketPolicy"))
       .Add<ops::GetBucketPolicyStatus, &GetConfig<sub::kPolicyStatus>>(E::kGetBucketPolicyStatus,
-                                                                        Reads("s3:GetBucketPolicyStatus"))
+                                                                       Reads("s3:GetBucketPolicyStatus"))
       .Add<ops::GetBucketTagging, &GetConfig<sub::kTagging>>(E::kGetBucketTagging, Reads("s3:GetBucketTagging"))
       .Add<ops::PutBucketTagging, &PutConfig<sub::kTagging>>(E::kPutBucketTagging, Writes("s3:PutBucketTagging"))
       .Add<ops::DeleteBucketTagging, &DeleteConfig<sub::kTagging>>(E::kDeleteBucketTagging,
-                                                                    Writes("s3:PutBucketTagging"))
+                                                                   Writes("s3:PutBucketTagging"))
       .Add<ops::GetBucketCors, &GetConfig<sub::kCors>>(E::kGetBucketCors, Reads("s3:GetBucketCORS"))
       .Add<ops::PutBucketCors, &PutConfig<sub::kCors>>(E::kPutBucketCors, Writes("s3:PutBucketCORS"))
       .Add<ops::DeleteBucketCors, &DeleteConfig<sub::kCors>>(E::kDeleteBucketCors, Writes("s3:PutBucketCORS"))
       .Add<ops::GetPublicAccessBlock, &GetConfig<sub::kPublicAccessBlock>>(E::kGetPublicAccessBlock,
-                                                                            Reads("s3:GetBucketPublicAccessBlock"))
+                                                                           Reads("s3:GetBucketPublicAccessBlock"))
       .Add<ops::PutPublicAccessBlock, &PutConfig<sub::kPublicAccessBlock>>(E::kPutPublicAccessBlock,
-                                                                            Writes("s3:PutBucketPublicAccessBlock"))
+                                                                           Writes("s3:PutBucketPublicAccessBlock"))
       .Add<ops::DeletePublicAccessBlock, &DeleteConfig<sub::kPublicAccessBlock>>(
           E::kDeletePublicAccessBlock, Writes("s3:PutBucketPublicAccessBlock"))
-      .Add<ops::GetBucketOwnershipControls, &GetConfig<sub::kOwnershipControls>>(
-          E::kGetBucketOwnershipControls, Reads("s3:GetBucketOwnershipControls"))
+      .Add<ops::GetBucketOwnershipControls, &GetConfig<sub::kOwnershipControls>>(E::kGetBucketOwnershipControls,
+                                                                                 Reads("s3:GetBucketOwnershipControls"))
       .Add<ops::PutBucketOwnershipControls, &PutConfig<sub::kOwnershipControls>>(
           E::kPutBucketOwnershipControls, Writes("s3:PutBucketOwnershipControls"))
       .Add<ops::DeleteBucketOwnershipControls, &DeleteConfig<sub::kOwnershipControls>>(
           E::kDeleteBucketOwnershipControls, Writes("s3:PutBucketOwnershipControls"))
       .Add<ops::GetBucketVersioning, &GetConfig<sub::kVersioning>>(E::kGetBucketVersioning,
-                                                                    Reads("s3:GetBucketVersioning"))
+                                                                   Reads("s3:GetBucketVersioning"))
       .Add<ops::PutBucketVersioning, &PutConfig<sub::kVersioning>>(E::kPutBucketVersioning,
-                                                                    Writes("s3:PutBucketVersioning"))
+                                                                   Writes("s3:PutBucketVersioning"))
       .Add<ops::GetBucketAcl, &GetConfig<sub::kAcl>>(E::kGetBucketAcl, Reads("s3:GetBucketAcl"))
       .Add<ops::PutBucketAcl, &PutConfig<sub::kAcl>>(E::kPutBucketAcl, Writes("s3:PutBucketAcl"))
       .Add<ops::GetBucketEncryption, &GetConfig<sub::kEncryption>>(E::kGetBucketEncryption,
-                                                                    Reads("s3:GetEncryptionConfiguration"))
+                                                                   Reads("s3:GetEncryptionConfiguration"))
       .Add<ops::PutBucketEncryption, &PutConfig<sub::kEncryption>>(E::kPutBucketEncryption,
-                                                                    Writes("s3:PutEncryptionConfiguration"))
+                                                                   Writes("s3:PutEncryptionConfiguration"))
       .Add<ops::DeleteBucketEncryption, &DeleteConfig<sub::kEncryption>>(E::kDeleteBucketEncryption,
-                                                                          Writes("s3:PutEncryptionConfiguration"));
+                                                                         Writes("s3:PutEncryptionConfiguration"));
 }
 
 // Settings crosskey does not implement: read and deleted as never configured.
 void AddUnconfigured(EndpointTable& t) {
   t.Add<ops::GetBucketLifecycleConfiguration, &GetConfig<sub::kLifecycle>>(E::kGetBucketLifecycleConfiguration,
-                                                                            Reads("s3:GetLifecycleConfiguration"))
+                                                                           Reads("s3:GetLifecycleConfiguration"))
       .Add<ops::GetBucketLifecycle, &GetConfig<sub::kLifecycleLegacy>>(E::kGetBucketLifecycle,
-                                                                        Reads("s3:GetLifecycleConfiguration"))
+                                                                       Reads("s3:GetLifecycleConfiguration"))
       .Add<ops::DeleteBucketLifecycle, &DeleteConfig<sub::kLifecycle>>(E::kDeleteBucketLifecycle,
-                                                                        Writes("s3:PutLifecycleConfiguration"))
+                                                                       Writes("s3:PutLifecycleConfiguration"))
       .Add<ops::GetBucketWebsite, &GetConfig<sub::kWebsite>>(E::kGetBucketWebsite, Reads("s3:GetBucketWebsite"))
       .Add<ops::DeleteBucketWebsite, &DeleteConfig<sub::kWebsite>>(E::kDeleteBucketWebsite,
-                                                                    Writes("s3:DeleteBucketWebsite"))
+                                                                   Writes("s3:DeleteBucketWebsite"))
       .Add<ops::GetBucketReplication, &GetConfig<sub::kReplication>>(E::kGetBucketReplication,
-                                                                      Reads("s3:GetReplicationConfiguration"))
+                                                                     Reads("s3:GetReplicationConfiguration"))
       .Add<ops::DeleteBucketReplication, &DeleteConfig<sub::kReplication>>(E::kDeleteBucketReplication,
-                                                                            Writes("s3:PutReplicationConfiguration"))
-      .Add<ops::GetObjectLockConfiguration, &GetConfig<sub::kObjectLock>>(
-          E::kGetObjectLockConfiguration, Reads("s3:GetBucketObjectLockConfiguration"))
+                                                                           Writes("s3:PutReplicationConfiguration"))
+      .Add<ops::GetObjectLockConfiguration, &GetConfig<sub::kObjectLock>>(E::kGetObjectLockConfiguration,
+                                                                          Reads("s3:GetBucketObjectLockConfiguration"))
       .Add<ops::GetBucketLogging, &GetConfig<sub::kLogging>>(E::kGetBucketLogging, Reads("s3:GetBucketLogging"))
-      .Add<ops::GetBucketAccelerateConfiguration, &GetConfig<sub::kAccelerate>>(
-          E::kGetBucketAccelerateConfiguration, Reads("s3:GetAccelerateConfiguration"))
+      .Add<ops::GetBucketAccelerateConfiguration, &GetConfig<sub::kAccelerate>>(E::kGetBucketAccelerateConfiguration,
+                                                                                Reads("s3:GetAccelerateConfiguration"))
       .Add<ops::GetBucketRequestPayment, &GetConfig<sub::kRequestPayment>>(E::kGetBucketRequestPayment,
-                                                                            Reads("s3:GetBucketRequestPayment"))
+                                                                           Reads("s3:GetBucketRequestPayment"))
       .Add<ops::GetBucketNotificationConfiguration, &GetConfig<sub::kNotifications>>(
           E::kGetBucketNotificationConfiguration, Reads("s3:GetBucketNotification"));
 }
@@ -257,8 +259,7 @@ void AddObjects(EndpointTable& t) {
 }
 
 void AddMultipart(EndpointTable& t) {
-  t.Add<ops::CreateMultipartUpload, &CreateMultipartUpload>(E::kCreateMultipartUpload,
-                                                            Writes("s3:PutObject", "object"))
+  t.Add<ops::CreateMultipartUpload, &CreateMultipartUpload>(E::kCreateMultipartUpload, Writes("s3:PutObject", "object"))
       .AddUpload<ops::UploadPart, &UploadPart>(E::kUploadPart, Writes("s3:PutObject", "object"))
       .Add<ops::UploadPartCopy, &UploadPartCopy>(E::kUploadPartCopy, Writes("s3:PutObject", "object"))
       .Add<ops::CompleteMultipartUpload, &CompleteMultipartUpload>(E::kCompleteMultipartUpload,

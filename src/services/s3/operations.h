@@ -46,8 +46,7 @@ struct EndpointSpec {
   // kNone / kBuffered: runs the operation on the decoded input.
   Result<http::Response> (*run)(S3Service&, Call&, const Document& input) = nullptr;
   // kStreamed: starts the operation; the sink takes the body.
-  Result<std::unique_ptr<http::BodySink>> (*stream)(S3Service&, std::shared_ptr<Call>, const Document& input) =
-      nullptr;
+  Result<std::unique_ptr<http::BodySink>> (*stream)(S3Service&, std::shared_ptr<Call>, const Document& input) = nullptr;
 };
 
 class EndpointTable {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <type_traits>
 
 #include "base/codec.h"
 #include "core/ids.h"
@@ -12,6 +13,18 @@
 namespace ck::services::s3 {
 
 namespace {
+
+// Writes `member` unless it equals `absent` (decoding always reads it, leaving
+// the default when the key is missing).
+template <class V, class T>
+void SparseField(V& v, const char* name, T& member, const std::remove_const_t<T>& absent) {
+  if constexpr (std::is_same_v<V, fields::StructEncoder>) {
+    if (member == absent) return;
+  }
+  v(name, member, false);
+}
+template <class V>
+constexpr bool kEncoding = std::is_same_v<V, fields::StructEncoder>;
 
 template <class V, class S>
 void BucketFields(V& v, S& s) {

@@ -29,7 +29,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "api/s3.h"
@@ -45,18 +44,6 @@ inline constexpr char kVersionsTable[] = "s3.versions";
 inline constexpr char kUploadsTable[] = "s3.uploads";
 inline constexpr char kPartsTable[] = "s3.parts";
 
-// Writes `member` unless it equals `absent` (decoding always reads it, leaving
-// the default when the key is missing).
-template <class V, class T>
-void SparseField(V& v, const char* name, T& member, const std::remove_const_t<T>& absent) {
-  if constexpr (std::is_same_v<V, fields::StructEncoder>) {
-    if (member == absent) return;
-  }
-  v(name, member, false);
-}
-template <class V>
-constexpr bool kEncoding = std::is_same_v<V, fields::StructEncoder>;
-
 struct BucketRecord {
   std::string name;
   std::string owner;  // account id
@@ -65,13 +52,13 @@ struct BucketRecord {
   // Unset (stored as "") until versioning is first configured.
   EnumValue<api::s3::BucketVersioningStatus> versioning;
   // Unset (stored as "") once the ownership controls are deleted.
-  EnumValue<api::s3::ObjectOwnership> ownership = api::s3::ObjectOwnership::kBucketownerenforced;
+  EnumValue<api::s3::ObjectOwnership> ownership = api::s3::ObjectOwnership::kBucketOwnerEnforced;
   std::optional<std::string> policy;
   std::optional<api::s3::PublicAccessBlockConfiguration> public_access_block;
   std::optional<std::vector<api::s3::Tag>> tags;
   std::optional<std::vector<api::s3::CORSRule>> cors;
   std::optional<api::s3::ServerSideEncryptionConfiguration> encryption;  // as configured, echoed verbatim
-  std::optional<api::s3::AccessControlPolicy> acl;  // ObjectWriter / BucketOwnerPreferred buckets
+  std::optional<api::s3::AccessControlPolicy> acl;                       // ObjectWriter / BucketOwnerPreferred buckets
 
   bool versioned() const { return versioning.known(); }
   bool versioning_enabled() const { return versioning == api::s3::BucketVersioningStatus::kEnabled; }
@@ -97,9 +84,9 @@ CK_DECLARE_FIELDS(SegmentSealing);
 // One stored blob of an object: a whole PutObject body or one part.
 struct Segment {
   std::string blob;
-  uint64_t size = 0;       // plaintext bytes
-  std::string md5_hex;     // the part's ETag (multipart) or the object's MD5
-  std::string checksum;    // part checksum (base64) in the upload's algorithm, if any
+  uint64_t size = 0;                      // plaintext bytes
+  std::string md5_hex;                    // the part's ETag (multipart) or the object's MD5
+  std::string checksum;                   // part checksum (base64) in the upload's algorithm, if any
   std::optional<SegmentSealing> sealing;  // absent: stored as is
   bool operator==(const Segment&) const = default;
 };
@@ -108,17 +95,17 @@ CK_DECLARE_FIELDS(Segment);
 // The keys' description of an encrypted object or upload (sse_keys.h).
 struct StoredSse {
   int32_t v = 0;
-  std::string sse;                  // AES256 | aws:kms | aws:kms:dsse | SSE-C
-  std::optional<std::string> wk;    // SSE-S3, SSE-C: the wrapped data key (base64)
-  std::optional<std::string> mac;   // SSE-C: HMAC of the customer key (base64)
-  std::optional<std::string> md5;   // SSE-C: the customer key's MD5 (base64)
-  std::optional<std::string> ref;   // KMS: the key reference as handed to KMS
+  std::string sse;                                        // AES256 | aws:kms | aws:kms:dsse | SSE-C
+  std::optional<std::string> wk;                          // SSE-S3, SSE-C: the wrapped data key (base64)
+  std::optional<std::string> mac;                         // SSE-C: HMAC of the customer key (base64)
+  std::optional<std::string> md5;                         // SSE-C: the customer key's MD5 (base64)
+  std::optional<std::string> ref;                         // KMS: the key reference as handed to KMS
   std::optional<std::map<std::string, std::string>> ctx;  // KMS: encryption context
-  std::optional<bool> bk;           // KMS: bucket key
-  std::optional<bool> uctx;         // KMS: the request supplied context pairs (true only)
-  std::optional<std::string> arn;   // KMS: the key that was used
-  std::optional<std::string> blob;  // KMS: the data key's ciphertext (base64)
-  std::optional<std::string> blob2; // DSSE: the inner layer's
+  std::optional<bool> bk;                                 // KMS: bucket key
+  std::optional<bool> uctx;                               // KMS: the request supplied context pairs (true only)
+  std::optional<std::string> arn;                         // KMS: the key that was used
+  std::optional<std::string> blob;                        // KMS: the data key's ciphertext (base64)
+  std::optional<std::string> blob2;                       // DSSE: the inner layer's
   bool operator==(const StoredSse&) const = default;
 };
 CK_DECLARE_FIELDS(StoredSse);
@@ -146,10 +133,10 @@ struct ObjectRecord {
   uint64_t seq = 0;            // version order; 0 for objects written while unversioned
   bool delete_marker = false;  // a marker stores only key, version, seq, time and owner
   uint64_t size = 0;
-  std::string etag;            // without quotes: hex MD5, or hex-N for multipart
-  double mtime = 0;            // epoch seconds (millisecond precision)
-  std::string owner;           // account id
-  int32_t parts_count = 0;     // 0 = single PUT
+  std::string etag;         // without quotes: hex MD5, or hex-N for multipart
+  double mtime = 0;         // epoch seconds (millisecond precision)
+  std::string owner;        // account id
+  int32_t parts_count = 0;  // 0 = single PUT
   std::vector<Segment> segments;
   StoredHeaders headers;
   std::map<std::string, std::string> metadata;  // x-amz-meta-* (lower-cased names)

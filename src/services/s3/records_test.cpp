@@ -45,7 +45,7 @@ TEST(S3Records, BucketWithEveryConfiguration) {
   EXPECT_EQ(b.region, "us-east-1");
   EXPECT_DOUBLE_EQ(b.created, 1796395734.0833614);
   EXPECT_TRUE(b.versioning_enabled());
-  EXPECT_TRUE(b.ownership == s3api::ObjectOwnership::kObjectwriter);
+  EXPECT_TRUE(b.ownership == s3api::ObjectOwnership::kObjectWriter);
   ASSERT_TRUE(b.policy.has_value());
   EXPECT_NE(b.policy->find("222222222222"), std::string::npos);
   ASSERT_TRUE(b.public_access_block.has_value());
@@ -85,7 +85,7 @@ TEST(S3Records, OldBucketWithoutOptionalMembersTakesTheDefaults) {
   auto b = table.Decode("b", R"({"name":"b","owner":"111111111111"})");
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_EQ(b->region, "us-east-1");
-  EXPECT_TRUE(b->ownership == s3api::ObjectOwnership::kBucketownerenforced);
+  EXPECT_TRUE(b->ownership == s3api::ObjectOwnership::kBucketOwnerEnforced);
   EXPECT_FALSE(table.Decode("b", R"({"owner":"111111111111"})").ok()) << "name is required";
   EXPECT_FALSE(table.Decode("b", R"({"name":"b","owner":"1","created":"yesterday"})").ok());
 }

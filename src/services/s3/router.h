@@ -27,6 +27,7 @@ namespace ck::services::s3 {
 
 // Every endpoint crosskey serves, by the model operation's name (plus the
 // CORS preflight). A model operation not listed answers 501 NotImplemented.
+// clang-format off
 #define CK_S3_ENDPOINTS(X)                                                                                    \
   X(ListBuckets) X(CreateBucket) X(DeleteBucket) X(HeadBucket) X(GetBucketLocation)                            \
   X(GetBucketPolicy) X(PutBucketPolicy) X(DeleteBucketPolicy) X(GetBucketPolicyStatus)                         \
@@ -56,6 +57,7 @@ enum class Endpoint : uint8_t {
 #undef CK_S3_ENDPOINT_ENUMERATOR
   kCount,
 };
+// clang-format on
 
 // "GetObject", "PreflightRequest", "" for kNoRoute.
 std::string_view EndpointName(Endpoint e);

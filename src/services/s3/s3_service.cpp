@@ -52,7 +52,10 @@ Result<Document> DecodeRequest(const Call& c, std::string_view body) {
 
 S3Service::S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer,
                      const Clock& clock, S3Options options)
-    : authorizer_(authorizer), clock_(clock), options_(std::move(options)), sse_(options_.sse, clock),
+    : authorizer_(authorizer),
+      clock_(clock),
+      options_(std::move(options)),
+      sse_(options_.sse, clock),
       store_(meta, blobs) {}
 
 Status S3Service::CheckModel() const {
@@ -78,8 +81,8 @@ std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx, std::string
   if (!c->model) return Fixed(ErrorResponse(*c, Internal("S3 model missing")));
 
   c->route = RouteRequest(*c->model, *c->head);
-  c->ctx.operation = std::string(c->route.operation ? std::string_view(c->route.operation->name)
-                                                    : EndpointName(c->route.endpoint));
+  c->ctx.operation =
+      std::string(c->route.operation ? std::string_view(c->route.operation->name) : EndpointName(c->route.endpoint));
   if (c->route.endpoint == Endpoint::kPreflight) {
     auto r = Preflight(*this, *c);
     if (!r.ok()) return Fixed(ErrorResponse(*c, r.status()));

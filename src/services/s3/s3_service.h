@@ -53,8 +53,8 @@ struct S3Options {
 
 class S3Service final : public StreamingService {
  public:
-  S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer,
-            const Clock& clock, S3Options options);
+  S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer, const Clock& clock,
+            S3Options options);
 
   std::unique_ptr<http::BodySink> Begin(RequestContext ctx, std::string* operation = nullptr) override;
   // Start-up check: every endpoint names an operation of the S3 model, with

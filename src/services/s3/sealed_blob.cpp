@@ -98,8 +98,7 @@ Result<std::unique_ptr<SegmentOpener>> MakeOpener(const ObjectKeysPtr& keys,
   if (sealing->v != 1) return DataLoss("unknown sealing format version");
   auto salt = Base64Decode(sealing->s);
   if (!salt || salt->size() != 32) return DataLoss("sealing parameters are corrupt");
-  return std::unique_ptr<SegmentOpener>(
-      std::make_unique<Opener>(KeysFor(*keys, sealing->d, *salt), plaintext_size));
+  return std::unique_ptr<SegmentOpener>(std::make_unique<Opener>(KeysFor(*keys, sealing->d, *salt), plaintext_size));
 }
 
 }  // namespace ck::services::s3

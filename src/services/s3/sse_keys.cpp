@@ -30,9 +30,7 @@ SseKeys::SseKeys(SseOptions options, const Clock& clock) : options_(std::move(op
   if (options_.master_key.size() != 32) options_.master_key = crypto::RandomBytes(32);
 }
 
-KmsCaller SseKeys::CallerFor(const SseCaller& c) const {
-  return ForwardAccessCaller(*c.ctx, "s3", c.bucket_region);
-}
+KmsCaller SseKeys::CallerFor(const SseCaller& c) const { return ForwardAccessCaller(*c.ctx, "s3", c.bucket_region); }
 
 Result<KmsDataKey> SseKeys::GenerateBucketKey(const std::string& cache_key, const std::string& ref,
                                               const KmsEncryptionContext& context, const KmsCaller& caller) {
@@ -51,8 +49,8 @@ Result<KmsDataKey> SseKeys::GenerateBucketKey(const std::string& cache_key, cons
   CK_ASSIGN_OR_RETURN(auto dk, options_.kms->GenerateDataKey(ref, context, caller));
   std::lock_guard<std::mutex> lock(mu_);
   if (bucket_keys_.size() > 4096) bucket_keys_.clear();  // bound memory; entries are cheap to recreate
-  bucket_keys_[cache_key] = BucketKeyEntry{dk.plaintext, dk.ciphertext_blob, dk.key_arn,
-                                           now + options_.bucket_key_ttl, 1};
+  bucket_keys_[cache_key] =
+      BucketKeyEntry{dk.plaintext, dk.ciphertext_blob, dk.key_arn, now + options_.bucket_key_ttl, 1};
   return dk;
 }
 
@@ -144,8 +142,8 @@ Result<SseWrite> SseKeys::ForWrite(const SseChoice& choice, const BucketRecord& 
     std::string arn = w.stored.arn.value_or("");
     w.warning = warn + " (it resolved to " + arn + ")";
     if (warning) *warning = w.warning;
-    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved to {}", b.name, key, p.arn,
-                 choice.key_ref, arn);
+    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved to {}", b.name, key, p.arn, choice.key_ref,
+                 arn);
   }
   w.keys = std::move(keys);
   return w;

@@ -43,8 +43,8 @@
 namespace ck::services::s3 {
 
 struct SseOptions {
-  KmsClient* kms = nullptr;       // null: SSE-KMS requests fail with an internal error
-  std::string master_key;         // 32 bytes wrapping SSE-S3 data keys; empty = random per process
+  KmsClient* kms = nullptr;         // null: SSE-KMS requests fail with an internal error
+  std::string master_key;           // 32 bytes wrapping SSE-S3 data keys; empty = random per process
   bool diagnostic_headers = false;  // add x-crosskey-warning to responses
   bool require_key_arns = false;    // refuse key ids and alias names
   std::atomic<uint64_t>* foreign_key_resolutions = nullptr;  // warning counter (/_crosskey/health)
@@ -59,9 +59,9 @@ struct SseCaller {
 };
 
 struct SseWrite {
-  StoredSse stored;       // ObjectRecord::encryption / UploadRecord::encryption
-  ObjectKeysPtr keys;     // null only for a record without encryption
-  std::string warning;    // non-empty: an unqualified key reference resolved in a foreign account
+  StoredSse stored;     // ObjectRecord::encryption / UploadRecord::encryption
+  ObjectKeysPtr keys;   // null only for a record without encryption
+  std::string warning;  // non-empty: an unqualified key reference resolved in a foreign account
 };
 
 class SseKeys {

@@ -43,7 +43,7 @@ struct SseWriteMembers {
 };
 template <class In>
 SseWriteMembers SseMembersOf(const In& in) {
-  return SseWriteMembers{in.server_side_encryption, in.ssekms_key_id,    in.ssekms_encryption_context,
+  return SseWriteMembers{in.server_side_encryption, in.ssekms_key_id,          in.ssekms_encryption_context,
                          in.bucket_key_enabled,     in.sse_customer_algorithm, in.sse_customer_key,
                          in.sse_customer_key_md5};
 }
@@ -68,11 +68,11 @@ CustomerKeyMembers CopySourceCustomerKeyOf(const In& in) {
 }
 
 struct SseRequestHeaders {
-  std::string algorithm;                   // x-amz-server-side-encryption ("" = absent)
-  std::optional<std::string> key_ref;      // x-amz-server-side-encryption-aws-kms-key-id
+  std::string algorithm;                                      // x-amz-server-side-encryption ("" = absent)
+  std::optional<std::string> key_ref;                         // x-amz-server-side-encryption-aws-kms-key-id
   std::optional<std::map<std::string, std::string>> context;  // decoded x-amz-server-side-encryption-context
-  std::optional<bool> bucket_key;          // x-amz-server-side-encryption-bucket-key-enabled
-  std::optional<CustomerKey> customer;     // SSE-C trio
+  std::optional<bool> bucket_key;                             // x-amz-server-side-encryption-bucket-key-enabled
+  std::optional<CustomerKey> customer;                        // SSE-C trio
 };
 
 // Parses and checks the SSE members of a write. `require_key_arns`: refuse key
@@ -102,12 +102,12 @@ Status ValidateBucketEncryption(const api::s3::ServerSideEncryptionConfiguration
 
 // What a write will do.
 struct SseChoice {
-  std::string algorithm;             // AES256 | aws:kms | aws:kms:dsse | SSE-C
-  std::string key_ref;               // KMS: as handed to KMS (request, bucket default, or alias/aws/s3)
-  bool key_ref_explicit = false;     // came from the request or the bucket config (not the implicit aws/s3)
-  bool bucket_key = false;           // SSE-KMS only (not DSSE)
+  std::string algorithm;          // AES256 | aws:kms | aws:kms:dsse | SSE-C
+  std::string key_ref;            // KMS: as handed to KMS (request, bucket default, or alias/aws/s3)
+  bool key_ref_explicit = false;  // came from the request or the bucket config (not the implicit aws/s3)
+  bool bucket_key = false;        // SSE-KMS only (not DSSE)
   std::map<std::string, std::string> user_context;  // extra pairs from the request
-  std::string context_header;        // the request's header, echoed on the write response
+  std::string context_header;                       // the request's header, echoed on the write response
   std::optional<CustomerKey> customer;
 };
 Result<SseChoice> ChooseSse(const SseRequestHeaders& req, const BucketDefault& bucket);

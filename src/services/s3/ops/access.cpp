@@ -42,11 +42,12 @@ Status CheckAclHeaders(const Call& c, const BucketRecord& b,
     if (StartsWith(name, "x-amz-grant-")) grants = true;
   bool sent = acl && !acl->str().empty();
   bool owner_only = !sent || *acl == api::s3::ObjectCannedACL::kBucketOwnerFullControl;
-  if (b.ownership == api::s3::ObjectOwnership::kBucketownerenforced && (grants || !owner_only))
+  if (b.ownership == api::s3::ObjectOwnership::kBucketOwnerEnforced && (grants || !owner_only))
     return errors::BucketAclsDisabled();
   if (sent && !acl->known())
-    return errors::InvalidArgument("").WithField("ArgumentName", "x-amz-acl").WithField("ArgumentValue",
-                                                                                         std::string(acl->str()));
+    return errors::InvalidArgument("")
+        .WithField("ArgumentName", "x-amz-acl")
+        .WithField("ArgumentValue", std::string(acl->str()));
   return Status::Ok();
 }
 
@@ -54,8 +55,8 @@ std::string ObjectOwner(const Call& c, const BucketRecord& b,
                         const std::optional<EnumValue<api::s3::ObjectCannedACL>>& acl) {
   const std::string& writer = c.principal().account;
   bool full_control = acl && *acl == api::s3::ObjectCannedACL::kBucketOwnerFullControl;
-  if (b.ownership == api::s3::ObjectOwnership::kObjectwriter ||
-      (b.ownership == api::s3::ObjectOwnership::kBucketownerpreferred && !full_control))
+  if (b.ownership == api::s3::ObjectOwnership::kObjectWriter ||
+      (b.ownership == api::s3::ObjectOwnership::kBucketOwnerPreferred && !full_control))
     return writer.empty() ? b.owner : writer;
   return b.owner;
 }

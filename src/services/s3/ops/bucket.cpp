@@ -25,8 +25,10 @@ bool ValidBucketName(const std::string& n) {
   int dots = 0;
   bool digits_only = true;
   for (char ch : n) {
-    if (ch == '.') ++dots;
-    else if (!std::isdigit(static_cast<unsigned char>(ch))) digits_only = false;
+    if (ch == '.')
+      ++dots;
+    else if (!std::isdigit(static_cast<unsigned char>(ch)))
+      digits_only = false;
   }
   return !(dots == 3 && digits_only);  // looks like an IP address
 }
@@ -82,7 +84,7 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
     b.ownership = *in.object_ownership;
   }
   std::string_view acl = in.acl ? in.acl->str() : std::string_view();
-  if (b.ownership == api_s3::ObjectOwnership::kBucketownerenforced && !acl.empty() && acl != "private" &&
+  if (b.ownership == api_s3::ObjectOwnership::kBucketOwnerEnforced && !acl.empty() && acl != "private" &&
       acl != "bucket-owner-full-control")
     return errors::InvalidBucketAclWithObjectOwnership(
         "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
@@ -95,7 +97,8 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
 }
 
 Status CheckAllowed(S3Service& s, const Call& c, const std::string& resource) {
-  CK_ASSIGN_OR_RETURN(auto decision, s.authorizer().Authorize(AuthzRequest::For(c.ctx, std::string(c.action), resource)));
+  CK_ASSIGN_OR_RETURN(auto decision,
+                      s.authorizer().Authorize(AuthzRequest::For(c.ctx, std::string(c.action), resource)));
   if (!decision.allowed()) return errors::AccessDenied(decision.Message(/*redact_resource=*/false));
   return Status::Ok();
 }

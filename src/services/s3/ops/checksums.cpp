@@ -1,6 +1,6 @@
-// Integrity headers of uploads: Content-MD5 and the flexible checksums
-// (x-amz-checksum-*, a trailer, or the SDK's algorithm header), read as the
-// header family they are.
+// What an upload's head says: its length, and its integrity headers
+// (Content-MD5 and the flexible checksums: x-amz-checksum-*, a trailer, or
+// the SDK's algorithm header, read as the header family they are).
 #include "base/codec.h"
 #include "crypto/checksum.h"
 #include "services/s3/ops/common.h"
@@ -23,6 +23,16 @@ constexpr char kUnsupportedAlgorithm[] =
 
 }  // namespace
 
+Status CheckContentLength(const Call& c, uint64_t max) {
+  if (!c.ctx.body || !c.ctx.body->content_length)
+    return errors::MissingContentLength("You must provide the Content-Length HTTP header.");
+  if (*c.ctx.body->content_length > max)
+    return errors::EntityTooLarge("Your proposed upload exceeds the maximum allowed size")
+        .WithField("ProposedSize", std::to_string(*c.ctx.body->content_length))
+        .WithField("MaxSizeAllowed", std::to_string(max));
+  return Status::Ok();
+}
+
 Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c) {
   if (auto md5 = c.RawHeader("content-md5")) {
     auto raw = Base64Decode(Trim(*md5));
@@ -31,7 +41,8 @@ Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c
   std::optional<crypto::ChecksumAlgorithm> alg;
   auto pick = [&](crypto::ChecksumAlgorithm a) -> Status {
     if (alg && *alg != a)
-      return errors::InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+      return errors::InvalidRequest(
+          "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
     alg = a;
     return Status::Ok();
   };

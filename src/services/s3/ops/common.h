@@ -46,8 +46,8 @@ struct Call {
   const http::RequestHead* head = nullptr;
   const wire::ServiceModel* model = nullptr;  // S3's
   Route route;
-  std::string_view action;  // the endpoint's IAM action (operations.cpp)
-  std::string host_id;      // x-amz-id-2
+  std::string_view action;     // the endpoint's IAM action (operations.cpp)
+  std::string host_id;         // x-amz-id-2
   std::string warning_header;  // x-crosskey-warning (set only with --diagnostic-headers)
   // Headers an error answer carries (a delete marker's id on GET/HEAD).
   std::vector<std::pair<std::string, std::string>> error_headers;
@@ -110,7 +110,8 @@ core::iam::ContextKeys WriteConditionKeys(const In& in) {
   // INFERRED (AWS-SEMANTICS §2.8): the keys carry the headers as sent, not the
   // bucket default and not a normalized key ARN; absent headers leave them unset.
   core::iam::ContextKeys keys;
-  if (in.server_side_encryption) keys["s3:x-amz-server-side-encryption"] = {std::string(in.server_side_encryption->str())};
+  if (in.server_side_encryption)
+    keys["s3:x-amz-server-side-encryption"] = {std::string(in.server_side_encryption->str())};
   if (in.ssekms_key_id) keys["s3:x-amz-server-side-encryption-aws-kms-key-id"] = {*in.ssekms_key_id};
   if (in.acl) keys["s3:x-amz-acl"] = {std::string(in.acl->str())};
   if (in.storage_class) keys["s3:x-amz-storage-class"] = {std::string(in.storage_class->str())};
@@ -161,7 +162,9 @@ std::optional<std::string> WithoutAwsChunked(const std::optional<std::string>& c
 Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::string>& text);
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc);
 
-// --- Uploads (upload_sink.cpp) ---
+// --- Uploads (checksums.cpp) ---
+// A streamed body must declare its length (MissingContentLength), at most `max` (EntityTooLarge).
+Status CheckContentLength(const Call& c, uint64_t max);
 // The checksum algorithm a request asks to be computed (header, trailer or sdk header).
 Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c);
 // Verifies Content-MD5 and x-amz-checksum-* headers against what was written.

@@ -26,7 +26,7 @@ api::s3::Grant FullControlGrant(const std::string& account) {
   api::s3::Grant g;
   g.grantee.emplace();
   g.grantee->id = CanonicalId(account);
-  g.grantee->type = api::s3::Type::kCanonicaluser;
+  g.grantee->type = api::s3::Type::kCanonicalUser;
   g.permission = api::s3::Permission::kFullControl;
   return g;
 }
@@ -78,9 +78,9 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
 
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc) {
   // The storage classes crosskey accepts on a write.
-  static constexpr std::string_view kClasses[] = {"STANDARD",   "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
-                                                  "INTELLIGENT_TIERING", "GLACIER",     "DEEP_ARCHIVE", "OUTPOSTS",
-                                                  "GLACIER_IR", "SNOW",               "EXPRESS_ONEZONE"};
+  static constexpr std::string_view kClasses[] = {
+      "STANDARD",     "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+      "DEEP_ARCHIVE", "OUTPOSTS",           "GLACIER_IR",  "SNOW",       "EXPRESS_ONEZONE"};
   if (sc && !sc->str().empty() && std::find(std::begin(kClasses), std::end(kClasses), sc->str()) == std::end(kClasses))
     return errors::InvalidStorageClass("The storage class you specified is not valid")
         .WithField("StorageClassRequested", std::string(sc->str()));

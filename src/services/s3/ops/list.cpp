@@ -207,8 +207,7 @@ Result<bool> AddVersionRow(S3Service& s, const ListParams& p, const std::string&
   return true;
 }
 
-Status ListVersionPage(S3Service& s, const ListParams& p, const std::string& bucket, ListFrom from,
-                       VersionPage* page) {
+Status ListVersionPage(S3Service& s, const ListParams& p, const std::string& bucket, ListFrom from, VersionPage* page) {
   bool done = p.max_keys == 0;
   while (!done && !from.at_end()) {
     size_t limit = std::min<size_t>(1000, static_cast<size_t>(p.max_keys - page->count) + 1);

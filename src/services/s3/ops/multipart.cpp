@@ -65,9 +65,9 @@ Result<std::optional<crypto::ChecksumAlgorithm>> PartChecksum(const Call& c, con
   CK_ASSIGN_OR_RETURN(auto alg, RequestedChecksum(c));
   if (!alg && !u.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(u.checksum_algorithm);
   if (alg && !u.checksum_algorithm.empty() && crypto::ChecksumAlgorithmName(*alg) != u.checksum_algorithm)
-    return errors::InvalidRequest("Checksum Type mismatch occurred, expected checksum Type: " +
-                                  ToLower(u.checksum_algorithm) +
-                                  ", actual checksum Type: " + ToLower(crypto::ChecksumAlgorithmName(*alg)));
+    return errors::InvalidRequest(
+        "Checksum Type mismatch occurred, expected checksum Type: " + ToLower(u.checksum_algorithm) +
+        ", actual checksum Type: " + ToLower(crypto::ChecksumAlgorithmName(*alg)));
   return alg;
 }
 
@@ -83,8 +83,7 @@ Status InvalidPart(const std::string& upload_id, int n, const std::string& etag)
 }
 
 Status InvalidPartOrder(const std::string& upload_id) {
-  return errors::InvalidPartOrder(
-             "The list of parts was not in ascending order. Parts must be ordered by part number.")
+  return errors::InvalidPartOrder("The list of parts was not in ascending order. Parts must be ordered by part number.")
       .WithField("UploadId", upload_id);
 }
 
@@ -190,6 +189,18 @@ api_s3::MultipartUpload UploadEntry(const std::string& key, const std::string& i
   return m;
 }
 
+// The bucket (the endpoint's action authorized on the key) and the upload a request names.
+struct OpenedUpload {
+  std::shared_ptr<const BucketRecord> bucket;
+  OpenUpload upload;
+};
+Result<OpenedUpload> UploadTarget(S3Service& s, const Call& c, const std::string& bucket, const std::string& key,
+                                  const std::string& upload_id) {
+  CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, bucket, key));
+  CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, key, upload_id));
+  return OpenedUpload{std::move(b), std::move(u)};
+}
+
 }  // namespace
 
 Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
@@ -205,7 +216,7 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
   u.initiator_arn = c.principal().arn;
   u.initiator_account = c.principal().account;
   const std::string& writer = c.principal().account;
-  u.owner = b->ownership == api_s3::ObjectOwnership::kObjectwriter && !writer.empty() ? writer : b->owner;
+  u.owner = b->ownership == api_s3::ObjectOwnership::kObjectWriter && !writer.empty() ? writer : b->owner;
   u.initiated = NowMillis(s);
   u.headers = StandardHeaders(in, c);
   u.metadata = in.metadata.value_or(std::map<std::string, std::string>{});
@@ -230,16 +241,10 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
 }
 
 Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::UploadPartRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, in.key));
-  CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
   CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
-  if (!c.ctx.body || !c.ctx.body->content_length)
-    return errors::MissingContentLength("You must provide the Content-Length HTTP header.");
-  if (*c.ctx.body->content_length > kMaxPartSize)
-    return errors::EntityTooLarge("Your proposed upload exceeds the maximum allowed size")
-        .WithField("ProposedSize", std::to_string(*c.ctx.body->content_length))
-        .WithField("MaxSizeAllowed", std::to_string(kMaxPartSize));
+  CK_RETURN_IF_ERROR(CheckContentLength(c, kMaxPartSize));
   CK_ASSIGN_OR_RETURN(auto alg, PartChecksum(c, u.rec));
   // UploadPart needs the upload's data key: kms:Decrypt as the requester.
   CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, c, *b, u.rec, in));
@@ -247,12 +252,12 @@ Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::
   CK_ASSIGN_OR_RETURN(upload.writer, s.store().NewWriter(alg, std::move(keys)));
   S3Service* sp = &s;
   int number = in.part_number;
-  upload.commit = [sp, &c, u, number, alg](WrittenSegment& w) -> Result<api_s3::UploadPartOutput> {
+  upload.commit = [sp, &c, up = target.upload, number, alg](WrittenSegment& w) -> Result<api_s3::UploadPartOutput> {
     CK_RETURN_IF_ERROR(VerifyDigests(c, w));
-    CK_RETURN_IF_ERROR(sp->store().StorePart(u, PartRecord{number, w.segment, NowMillis(*sp)}));
+    CK_RETURN_IF_ERROR(sp->store().StorePart(up, PartRecord{number, w.segment, NowMillis(*sp)}));
     api_s3::UploadPartOutput out;
     out.e_tag = Quoted(w.segment.md5_hex);
-    SetSse(DescribeSse(u.rec.encryption), &out);
+    SetSse(DescribeSse(up.rec.encryption), &out);
     if (alg) SetChecksum(&out, crypto::ChecksumAlgorithmName(*alg), w.segment.checksum);
     return out;
   };
@@ -260,9 +265,8 @@ Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::
 }
 
 Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::UploadPartCopyRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, in.key));
-  CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
   CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));
   uint64_t start = 0, end = src.rec.size;
@@ -282,8 +286,7 @@ Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::
         "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120");
   std::optional<crypto::ChecksumAlgorithm> alg;
   if (!u.rec.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(u.rec.checksum_algorithm);
-  CK_ASSIGN_OR_RETURN(auto src_keys,
-                      SseReadKeys(s, c, *src.bucket, src.rec.encryption, CopySourceCustomerKeyOf(in)));
+  CK_ASSIGN_OR_RETURN(auto src_keys, SseReadKeys(s, c, *src.bucket, src.rec.encryption, CopySourceCustomerKeyOf(in)));
   CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, c, *b, u.rec, in));
   CK_ASSIGN_OR_RETURN(auto w, s.store().Copy(src.rec, src_keys, start, end, alg, std::move(keys)));
   PartRecord part{in.part_number, w.segment, NowMillis(s)};
@@ -301,11 +304,11 @@ Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::
   return out;
 }
 
-Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(
-    S3Service& s, const api_s3::CompleteMultipartUploadRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, in.key));
-  CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, in.key, in.upload_id));
+Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service& s,
+                                                                      const api_s3::CompleteMultipartUploadRequest& in,
+                                                                      Call& c) {
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
   std::vector<api_s3::CompletedPart> requested;
   if (in.multipart_upload && in.multipart_upload->parts) requested = *in.multipart_upload->parts;
   if (requested.empty()) return errors::InvalidRequest("You must specify at least one part");
@@ -329,8 +332,8 @@ Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(
   s.store().Release(unused);
   std::string host(c.RawHeader("host").value_or(""));
   api_s3::CompleteMultipartUploadOutput out;
-  out.location = "http://" + (host.empty() ? std::string("localhost") : host) + "/" + b->name + "/" +
-                 UriEncode(in.key, false);
+  out.location =
+      "http://" + (host.empty() ? std::string("localhost") : host) + "/" + b->name + "/" + UriEncode(in.key, false);
   out.bucket = b->name;
   out.key = in.key;
   out.e_tag = Quoted(rec.etag);
@@ -346,17 +349,15 @@ Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(
 Result<api_s3::AbortMultipartUploadOutput> AbortMultipartUpload(S3Service& s,
                                                                 const api_s3::AbortMultipartUploadRequest& in,
                                                                 Call& c) {
-  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, in.key));
-  CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
   CK_RETURN_IF_ERROR(s.store().AbortUpload(u));
   return api_s3::AbortMultipartUploadOutput{};
 }
 
 Result<api_s3::ListPartsOutput> ListParts(S3Service& s, const api_s3::ListPartsRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, in.key));
-  CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
   int max = std::clamp(in.max_parts.value_or(1000), 0, 1000);
   int marker = in.part_number_marker.value_or(0);
   CK_ASSIGN_OR_RETURN(auto rows, s.store().PartsAfter(u.rec.upload_id, marker, static_cast<size_t>(max) + 1));
@@ -401,7 +402,7 @@ Result<api_s3::ListMultipartUploadsOutput> ListMultipartUploads(S3Service& s,
   std::string prefix = in.prefix.value_or(""), delimiter = in.delimiter.value_or("");
   std::string key_marker = in.key_marker.value_or(""), id_marker = in.upload_id_marker.value_or("");
   int max = std::clamp(in.max_uploads.value_or(1000), 0, 1000);
-  ListFrom from = key_marker.empty() ? ListFrom::Start()
+  ListFrom from = key_marker.empty()   ? ListFrom::Start()
                   : !id_marker.empty() ? ListFrom::AfterUpload(b->name, key_marker, id_marker)
                                        : ListFrom::PastKey(b->name, key_marker);
   std::vector<api_s3::MultipartUpload> uploads;

@@ -52,16 +52,6 @@ api_s3::PutObjectOutput PutOutput(const ObjectRecord& rec) {
   return out;
 }
 
-Status CheckContentLength(const Call& c, uint64_t max) {
-  if (!c.ctx.body || !c.ctx.body->content_length)
-    return errors::MissingContentLength("You must provide the Content-Length HTTP header.");
-  if (*c.ctx.body->content_length > max)
-    return errors::EntityTooLarge("Your proposed upload exceeds the maximum allowed size")
-        .WithField("ProposedSize", std::to_string(*c.ctx.body->content_length))
-        .WithField("MaxSizeAllowed", std::to_string(max));
-  return Status::Ok();
-}
-
 // If-None-Match / If-Match of a write.
 CommitConditions WriteConditions(const std::optional<std::string>& if_none_match,
                                  const std::optional<std::string>& if_match) {
@@ -403,8 +393,7 @@ Result<CopySource> LoadCopySource(S3Service& s, Call& c, const std::string& copy
 namespace {
 
 // CopyObject's checks of the request against its source.
-Status CheckCopy(const api_s3::CopyObjectRequest& in, const CopySource& src, std::string_view md,
-                 std::string_view td) {
+Status CheckCopy(const api_s3::CopyObjectRequest& in, const CopySource& src, std::string_view md, std::string_view td) {
   if (md != "COPY" && md != "REPLACE")
     return errors::BadArgument("Unknown metadata directive.", "x-amz-metadata-directive", std::string(md));
   if (td != "COPY" && td != "REPLACE")
@@ -456,12 +445,13 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
   if (td == "COPY") rec.tags = src.rec.tags;
   if (!in.storage_class) rec.storage_class = "STANDARD";
   std::optional<crypto::ChecksumAlgorithm> alg;
-  if (in.checksum_algorithm) alg = crypto::ParseChecksumAlgorithm(in.checksum_algorithm->str());
-  else if (!src.rec.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(src.rec.checksum_algorithm);
+  if (in.checksum_algorithm)
+    alg = crypto::ParseChecksumAlgorithm(in.checksum_algorithm->str());
+  else if (!src.rec.checksum_algorithm.empty())
+    alg = crypto::ParseChecksumAlgorithm(src.rec.checksum_algorithm);
   // Source: Decrypt as the requester (with the copy-source SSE-C key); destination:
   // the request's SSE headers, else the destination bucket's default.
-  CK_ASSIGN_OR_RETURN(auto src_keys,
-                      SseReadKeys(s, c, *src.bucket, src.rec.encryption, CopySourceCustomerKeyOf(in)));
+  CK_ASSIGN_OR_RETURN(auto src_keys, SseReadKeys(s, c, *src.bucket, src.rec.encryption, CopySourceCustomerKeyOf(in)));
   CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, c, *b, in.key, SseMembersOf(in)));
   rec.encryption = sse.stored;
   CK_ASSIGN_OR_RETURN(auto w, s.store().Copy(src.rec, src_keys, 0, src.rec.size, alg, sse.keys));

@@ -48,7 +48,8 @@ Result<std::optional<std::string>> SetTags(S3Service& s, Call& c, const std::str
     CK_ASSIGN_OR_RETURN(tags, TagsOf(*tagging));
   }
   ObjectRecord updated;
-  CK_RETURN_IF_ERROR(s.store().UpdateVersion(*b, key, vid, [&](ObjectRecord& r) { r.tags = tags; }, &updated));
+  CK_RETURN_IF_ERROR(s.store().UpdateVersion(
+      *b, key, vid, [&](ObjectRecord& r) { r.tags = tags; }, &updated));
   if (updated.version_id == "null") return std::optional<std::string>();
   return std::optional<std::string>(updated.version_id);
 }
@@ -142,7 +143,7 @@ Result<api_s3::PutObjectAclOutput> PutObjectAcl(S3Service& s, const api_s3::PutO
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or("")));
   std::string_view acl = in.acl ? in.acl->str() : std::string_view();
-  if (b->ownership == api_s3::ObjectOwnership::kBucketownerenforced &&
+  if (b->ownership == api_s3::ObjectOwnership::kBucketOwnerEnforced &&
       !(acl == "private" || acl == "bucket-owner-full-control"))
     return errors::BucketAclsDisabled();
   return api_s3::PutObjectAclOutput{};

@@ -15,8 +15,7 @@ Result<api_s3::ListBucketsOutput> ListBuckets(S3Service&, const api_s3::ListBuck
 Result<api_s3::CreateBucketOutput> CreateBucket(S3Service&, const api_s3::CreateBucketRequest&, Call&);
 Result<api::Empty> DeleteBucket(S3Service&, const api_s3::DeleteBucketRequest&, Call&);
 Result<api_s3::HeadBucketOutput> HeadBucket(S3Service&, const api_s3::HeadBucketRequest&, Call&);
-Result<api_s3::GetBucketLocationOutput> GetBucketLocation(S3Service&, const api_s3::GetBucketLocationRequest&,
-                                                          Call&);
+Result<api_s3::GetBucketLocationOutput> GetBucketLocation(S3Service&, const api_s3::GetBucketLocationRequest&, Call&);
 
 // object.cpp
 Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service&, const api_s3::PutObjectRequest&, Call&);

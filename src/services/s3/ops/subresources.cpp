@@ -52,11 +52,11 @@ Result<std::optional<std::string>> TakePolicy(S3Service& s, const Call& c, const
                                               const s3api::PutBucketPolicyRequest& in) {
   CK_ASSIGN_OR_RETURN(auto policy, ValidatePolicy(s, b.name, in.policy));
   if (b.blocks_public_policy() && IsPublic(*policy))
-    return errors::AccessDenied("User: " + c.principal().arn +
-                                " is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::" +
-                                b.name +
-                                "\" because public policies are blocked by the BlockPublicPolicy block public access "
-                                "setting.");
+    return errors::AccessDenied(
+        "User: " + c.principal().arn +
+        " is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::" + b.name +
+        "\" because public policies are blocked by the BlockPublicPolicy block public access "
+        "setting.");
   return std::optional<std::string>(in.policy);
 }
 
@@ -158,7 +158,7 @@ Result<std::optional<s3api::AccessControlPolicy>> TakeAcl(S3Service&, const Call
                                                           const s3api::PutBucketAclRequest& in) {
   using Stored = std::optional<s3api::AccessControlPolicy>;
   std::string_view acl = in.acl ? in.acl->str() : std::string_view();
-  if (b.ownership == s3api::ObjectOwnership::kBucketownerenforced) {
+  if (b.ownership == s3api::ObjectOwnership::kBucketOwnerEnforced) {
     CK_RETURN_IF_ERROR(CheckOwnerOnlyAcl(b, acl, in.access_control_policy));
     return Stored();
   }
@@ -185,8 +185,8 @@ Result<std::optional<s3api::ServerSideEncryptionConfiguration>> TakeEncryption(
     S3Service& s, const Call&, const BucketRecord&, const s3api::PutBucketEncryptionRequest& in) {
   // Validated, then stored and echoed verbatim. The key is not checked:
   // S3 resolves it on every write, as the requester (AWS-SEMANTICS §2.1).
-  CK_RETURN_IF_ERROR(ValidateBucketEncryption(in.server_side_encryption_configuration,
-                                              s.sse().options().require_key_arns));
+  CK_RETURN_IF_ERROR(
+      ValidateBucketEncryption(in.server_side_encryption_configuration, s.sse().options().require_key_arns));
   return std::optional<s3api::ServerSideEncryptionConfiguration>(in.server_side_encryption_configuration);
 }
 
@@ -256,8 +256,10 @@ const Subresource<EnumValue<ObjectOwnership>, ops::GetBucketOwnershipControls, o
                   ops::DeleteBucketOwnershipControls>
     kOwnershipControls{
         .read = ReadOwnership,
-        .write = [](BucketRecord& b,
-                    std::optional<EnumValue<ObjectOwnership>> v) { b.ownership = v.value_or(EnumValue<ObjectOwnership>()); },
+        .write =
+            [](BucketRecord& b, std::optional<EnumValue<ObjectOwnership>> v) {
+              b.ownership = v.value_or(EnumValue<ObjectOwnership>());
+            },
         .show = ShowOwnership,
         .not_found = &errors::kOwnershipControlsNotFoundError,
         .not_found_message = "The bucket ownership controls were not found",
@@ -266,17 +268,17 @@ const Subresource<EnumValue<ObjectOwnership>, ops::GetBucketOwnershipControls, o
 
 const Subresource<EnumValue<s3api::BucketVersioningStatus>, ops::GetBucketVersioning, ops::PutBucketVersioning>
     kVersioning{
-        .read = [](const BucketRecord& b) {
-          return b.versioned() ? std::optional(b.versioning) : std::nullopt;
-        },
-        .write = [](BucketRecord& b, std::optional<EnumValue<s3api::BucketVersioningStatus>> v) {
-          b.versioning = v.value_or(EnumValue<s3api::BucketVersioningStatus>());
-        },
-        .show = [](const EnumValue<s3api::BucketVersioningStatus>& v) {
-          s3api::GetBucketVersioningOutput out;
-          out.status = v;
-          return out;
-        },
+        .read = [](const BucketRecord& b) { return b.versioned() ? std::optional(b.versioning) : std::nullopt; },
+        .write =
+            [](BucketRecord& b, std::optional<EnumValue<s3api::BucketVersioningStatus>> v) {
+              b.versioning = v.value_or(EnumValue<s3api::BucketVersioningStatus>());
+            },
+        .show =
+            [](const EnumValue<s3api::BucketVersioningStatus>& v) {
+              s3api::GetBucketVersioningOutput out;
+              out.status = v;
+              return out;
+            },
         .unset = Nothing<s3api::GetBucketVersioningOutput>,
         .take = TakeVersioning,
     };
@@ -284,7 +286,10 @@ const Subresource<EnumValue<s3api::BucketVersioningStatus>, ops::GetBucketVersio
 const Subresource<AccessControlPolicy, ops::GetBucketAcl, ops::PutBucketAcl> kAcl{
     .read = [](const BucketRecord& b) { return b.acl; },
     .write = [](BucketRecord& b, std::optional<AccessControlPolicy> v) { b.acl = std::move(v); },
-    .show = [](const AccessControlPolicy& v) { return s3api::GetBucketAclOutput{v.owner, v.grants}; },
+    .show =
+        [](const AccessControlPolicy& v) {
+          return s3api::GetBucketAclOutput{v.owner, v.grants};
+        },
     .unset =
         [](const BucketRecord& b) {
           s3api::GetBucketAclOutput out;
@@ -307,11 +312,10 @@ const Subresource<ServerSideEncryptionConfiguration, ops::GetBucketEncryption, o
     };
 
 // Error texts: the S3 error-code list of the S3 API reference.
-const Subresource<api::Empty, ops::GetBucketLifecycleConfiguration, NoOperation, ops::DeleteBucketLifecycle>
-    kLifecycle{
-        .not_found = &errors::kNoSuchLifecycleConfiguration,
-        .not_found_message = "The lifecycle configuration does not exist",
-    };
+const Subresource<api::Empty, ops::GetBucketLifecycleConfiguration, NoOperation, ops::DeleteBucketLifecycle> kLifecycle{
+    .not_found = &errors::kNoSuchLifecycleConfiguration,
+    .not_found_message = "The lifecycle configuration does not exist",
+};
 const Subresource<api::Empty, ops::GetBucketLifecycle> kLifecycleLegacy{
     .not_found = &errors::kNoSuchLifecycleConfiguration,
     .not_found_message = "The lifecycle configuration does not exist",
@@ -332,7 +336,7 @@ const Subresource<api::Empty, ops::GetBucketLogging> kLogging{.unset = Nothing<s
 const Subresource<api::Empty, ops::GetBucketAccelerateConfiguration> kAccelerate{
     .unset = Nothing<s3api::GetBucketAccelerateConfigurationOutput>};
 const Subresource<api::Empty, ops::GetBucketRequestPayment> kRequestPayment{
-    .unset = [](const BucketRecord&) { return s3api::GetBucketRequestPaymentOutput{s3api::Payer::kBucketowner}; }};
+    .unset = [](const BucketRecord&) { return s3api::GetBucketRequestPaymentOutput{s3api::Payer::kBucketOwner}; }};
 const Subresource<api::Empty, ops::GetBucketNotificationConfiguration> kNotifications{
     .unset = Nothing<s3api::NotificationConfiguration>};
 

@@ -112,8 +112,7 @@ extern const Subresource<PublicAccessBlockConfiguration, ops::GetPublicAccessBlo
 extern const Subresource<EnumValue<ObjectOwnership>, ops::GetBucketOwnershipControls, ops::PutBucketOwnershipControls,
                          ops::DeleteBucketOwnershipControls>
     kOwnershipControls;
-extern const Subresource<EnumValue<api::s3::BucketVersioningStatus>, ops::GetBucketVersioning,
-                         ops::PutBucketVersioning>
+extern const Subresource<EnumValue<api::s3::BucketVersioningStatus>, ops::GetBucketVersioning, ops::PutBucketVersioning>
     kVersioning;
 extern const Subresource<AccessControlPolicy, ops::GetBucketAcl, ops::PutBucketAcl> kAcl;
 extern const Subresource<ServerSideEncryptionConfiguration, ops::GetBucketEncryption, ops::PutBucketEncryption,
@@ -125,8 +124,7 @@ extern const Subresource<api::Empty, ops::GetBucketLifecycleConfiguration, NoOpe
     kLifecycle;
 extern const Subresource<api::Empty, ops::GetBucketLifecycle> kLifecycleLegacy;
 extern const Subresource<api::Empty, ops::GetBucketWebsite, NoOperation, ops::DeleteBucketWebsite> kWebsite;
-extern const Subresource<api::Empty, ops::GetBucketReplication, NoOperation, ops::DeleteBucketReplication>
-    kReplication;
+extern const Subresource<api::Empty, ops::GetBucketReplication, NoOperation, ops::DeleteBucketReplication> kReplication;
 extern const Subresource<api::Empty, ops::GetObjectLockConfiguration> kObjectLock;
 extern const Subresource<api::Empty, ops::GetBucketLogging> kLogging;
 extern const Subresource<api::Empty, ops::GetBucketAccelerateConfiguration> kAccelerate;
