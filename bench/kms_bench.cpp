@@ -18,7 +18,7 @@
 #include "services/authorizer.h"
 #include "services/cloudtrail/event_recorder.h"
 #include "services/iam/identity_store.h"
-#include "services/kms/kms_service.h"
+#include "services/kms/kms_engine.h"
 #include "storage/memory_metadata_store.h"
 
 namespace {
@@ -47,7 +47,7 @@ struct Fixture {
   services::IdentityStore identities{*meta};
   services::PolicyAuthorizer authorizer{identities, clock};
   services::cloudtrail::EventRecorder events{sink};
-  services::KmsService kms{*meta, authorizer, events, clock, std::string(32, 'm')};
+  services::kms::KmsEngine kms{*meta, authorizer, events, clock, std::string(32, 'm')};
   services::KmsCaller caller;
   std::string key_arn;
   std::string blob;
@@ -58,10 +58,12 @@ struct Fixture {
     services::KmsCaller admin;
     admin.principal = Principal::Root("111111111111");
     admin.region = "us-east-1";
-    auto created = kms.Call("CreateKey", {{"Description", "bench"}}, admin);
+    api::kms::CreateKeyRequest create;
+    create.description = "bench";
+    auto created = kms.CreateKey(create, admin);
     if (!created.ok()) std::abort();
-    key_arn = (*created)["KeyMetadata"]["Arn"];
-    if (!kms.Call("CreateAlias", {{"AliasName", "alias/bench"}, {"TargetKeyId", key_arn}}, admin).ok()) std::abort();
+    key_arn = created->key_metadata->arn.value_or("");
+    if (!kms.CreateAlias({.alias_name = "alias/bench", .target_key_id = key_arn}, admin).ok()) std::abort();
     services::IamRole role;
     role.account = "111111111111";
     role.name = "app";

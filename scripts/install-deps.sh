@@ -7,14 +7,18 @@ packages=(
   g++ cmake make pkg-config
   libboost-dev libssl-dev libsqlite3-dev zlib1g-dev
   nlohmann-json3-dev libpugixml-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libyaml-cpp-dev    # crosskey lint: CloudFormation YAML
   libgtest-dev libgmock-dev libbenchmark-dev
+  openssl            # the TLS end-to-end tests make a CA and a certificate for --tls-cert
   wrk                # bench/ load generator
   nodejs npm         # AWS SDK for JavaScript v3 end-to-end tests
   chromium           # the console's browser tests (driven by playwright-core from npm)
 )
-
 # `--bench` adds what bench/side.sh drives beside crosskey.
 if [[ ${1:-} == --bench ]]; then packages+=(nginx); fi
+# `--fuzz` adds what the fuzz targets need: clang, libFuzzer and the
+# sanitizer runtimes, llvm-symbolizer (fuzz/README.md).
+if [[ ${1:-} == --fuzz ]]; then packages+=(clang libclang-rt-dev llvm); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -96,7 +96,8 @@ std::string SigV2StringToSign(const http::RequestHead& head, const SigV2Request&
   std::vector<std::pair<std::string, std::string>> amz;
   for (const auto& [k, v] : head.headers.all()) {
     if (!StartsWith(k, "x-amz-")) continue;
-    auto it = std::find_if(amz.begin(), amz.end(), [&](const auto& p) { return p.first == k; });
+    const std::string& name = k;  // a structured binding cannot be captured before clang 16
+    auto it = std::find_if(amz.begin(), amz.end(), [&](const auto& p) { return p.first == name; });
     if (it != amz.end()) it->second += "," + std::string(Trim(v));
     else amz.emplace_back(k, std::string(Trim(v)));
   }

@@ -1,5 +1,6 @@
 #include "base/clock.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -12,9 +13,12 @@ std::tm ToTm(TimePoint t) {
   gmtime_r(&tt, &tm);
   return tm;
 }
+// Seconds a TimePoint (nanoseconds in 64 bits) can hold: years 1678 to 2262.
+constexpr int64_t kMaxEpochSeconds = INT64_MAX / 1000000000;
+
 std::optional<TimePoint> FromTm(std::tm tm) {
   std::time_t tt = timegm(&tm);
-  if (tt == -1) return std::nullopt;
+  if (tt == -1 || tt > kMaxEpochSeconds || tt < -kMaxEpochSeconds) return std::nullopt;
   return std::chrono::system_clock::from_time_t(tt);
 }
 }  // namespace
@@ -121,6 +125,9 @@ double ToEpochSeconds(TimePoint t) {
 }
 
 TimePoint FromEpochSeconds(double s) {
+  // Out of range (or NaN) saturates rather than overflowing the conversion.
+  if (!(s > -static_cast<double>(kMaxEpochSeconds))) s = -static_cast<double>(kMaxEpochSeconds);
+  if (s > static_cast<double>(kMaxEpochSeconds)) s = static_cast<double>(kMaxEpochSeconds);
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(s)));
 }
 

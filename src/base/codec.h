@@ -26,4 +26,10 @@ bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
 std::string_view Trim(std::string_view s);
 
+// Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code points
+// past U+10FFFF.
+bool IsValidUtf8(std::string_view s);
+// Number of code points in valid UTF-8 (bytes that start a sequence).
+size_t Utf8Length(std::string_view s);
+
 }  // namespace ck

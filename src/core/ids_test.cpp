@@ -33,5 +33,18 @@ TEST(Ids, IamIdsUseAwsAlphabetAndLength) {
   EXPECT_TRUE(std::regex_match(Hex(8, SystemRandom(), true), std::regex("[0-9A-F]{16}")));
 }
 
+TEST(Ids, AppendUuid4AppendsTheSameForm) {
+  FakeRandom a(3), b(3);
+  std::string key = "prefix/";
+  AppendUuid4(&key, a);
+  EXPECT_EQ(key, "prefix/" + Uuid4(b));
+}
+
+TEST(Ids, AlphanumericUsesLettersAndDigits) {
+  std::string s = Alphanumeric(64);
+  EXPECT_EQ(s.size(), 64u);
+  EXPECT_TRUE(std::regex_match(s, std::regex("[A-Za-z0-9]{64}"))) << s;
+}
+
 }  // namespace
 }  // namespace ck::ids

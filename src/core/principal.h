@@ -1,6 +1,9 @@
 // Principal: who is calling, as authentication established it. A value type
-// shared by auth (which produces it), the policy evaluator (which matches it
-// against policies) and every service (which names it in errors and events).
+// shared by auth (which produces it), the policy evaluator (core/iam, which
+// matches it against policies: it reads arn, account, type, role_arn, user_id,
+// username and service) and every service (which names it in errors and
+// events). The evaluator takes it by reference: authorizing a call copies no
+// principal.
 #pragma once
 
 #include <optional>
@@ -12,16 +15,20 @@
 namespace ck {
 
 struct Principal {
+  // The numbering is stored (CloudTrail's binary event records): append only.
   enum class Type { kRoot, kUser, kAssumedRole, kFederatedUser, kService, kAnonymous };
+  using enum Type;  // Principal::kUser
 
+  // The members the evaluator reads come first, in this order (tables of
+  // test principals initialise them positionally).
   std::string arn;        // arn:aws:iam::A:root | arn:aws:iam::A:user/PATH/N | arn:aws:sts::A:assumed-role/R/S
-  std::string account;    // 12 digits ("" for anonymous)
+  std::string account;    // 12 digits ("" for anonymous and service principals)
   Type type = Type::kAnonymous;
   std::string role_arn;   // assumed roles: arn:aws:iam::A:role/PATH/NAME
   std::string user_id;    // AIDA... for users, AROA...:SESSION for role sessions, account id for root
   std::string username;   // users only
-  std::string session_name;  // assumed roles
   std::string service;    // service principals ("s3.amazonaws.com")
+  std::string session_name;  // assumed roles
   std::string access_key_id;  // the key the request was signed with
   // Role sessions: whether they came from another role session (chaining caps duration at 1 h).
   bool chained = false;

@@ -6,6 +6,8 @@
 
 #include "server/app.h"
 #include "tools/audit/cli.h"
+#include "tools/explain/explain_command.h"
+#include "tools/lint/command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"crosskey: a faithful local AWS for encryption work across accounts.\n"
@@ -55,19 +57,47 @@ int main(int argc, char** argv) {
   serve->add_flag("--require-key-arns", o.require_key_arns,
                   "Refuse S3 encryption settings that name a KMS key by id or alias instead of ARN");
 
+  serve->add_option("--decision-records", o.decision_records,
+                    "How many requests' decision records to keep for `crosskey explain` (0: none)")
+      ->capture_default_str();
+  serve->add_option("--decision-log", o.decision_file, "Also append every decision record to this JSON-lines file");
+  auto* tls_cert =
+      serve->add_option("--tls-cert", o.tls_cert_file, "PEM certificate chain: the port serves HTTPS as well as HTTP")
+          ->check(CLI::ExistingFile);
+  auto* tls_key =
+      serve->add_option("--tls-key", o.tls_key_file, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  auto* tls_self_signed = serve->add_flag(
+      "--tls-self-signed", o.tls_self_signed,
+      "Serve HTTPS as well, with a certificate for localhost, 127.0.0.1 and ::1 made at start and written to "
+      "<data-dir>/tls/cert.pem (with --memory: a temporary file; its path is printed)");
+  tls_self_signed->excludes(tls_cert)->excludes(tls_key);
   serve->add_flag("--enable-time-travel", o.enable_time_travel,
                   "Allow POST /_crosskey/time?advance=SECONDS to move crosskey's clock forward (for tests)");
 
   app.add_subcommand("version", "Print the version");
   ck::tools::audit::CommandLine audit_cl;
   auto [audit_cmd, fix_cmd] = ck::tools::audit::AddCommands(app, audit_cl);
+  ck::tools::explain::CommandLine explain_cl;
+  auto* explain_cmd = ck::tools::explain::AddCommand(app, explain_cl);
 
-  CLI11_PARSE(app, argc, argv);
+  CLI::App* lint = nullptr;
+  auto lint_options = ck::tools::lint::AddCommand(app, &lint);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int status = app.exit(e);
+    return status != 0 && lint->parsed() ? 2 : status;  // lint's usage errors exit 2
+  }
+  if (lint->parsed()) return ck::tools::lint::RunCommand(*lint_options, std::cout, std::cerr);
   if (app.got_subcommand("version")) {
     std::cout << "crosskey " << ck::server::kVersion << "\n";
     return 0;
   }
   if (audit_cmd->parsed()) return ck::tools::audit::RunAudit(audit_cl);
   if (fix_cmd->parsed()) return ck::tools::audit::RunFix(audit_cl);
+  if (explain_cmd->parsed()) return ck::tools::explain::Run(explain_cl);
   return ck::server::Serve(o);
 }

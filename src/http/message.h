@@ -53,6 +53,7 @@ struct RequestHead {
   Headers headers;
   std::optional<uint64_t> content_length;  // absent for chunked transfer encoding
   std::string remote_ip;
+  bool secure = false;       // arrived over TLS (https)
   std::string request_id;    // assigned by the server on arrival
 
   std::optional<std::string_view> QueryValue(std::string_view name) const;

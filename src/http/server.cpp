@@ -20,9 +20,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -36,6 +38,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 // Bodies of early-rejected requests up to this size are read and dropped so
@@ -83,12 +86,19 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> Accept();
+  // One connection: tells TLS from plain HTTP (when TLS is on), then Serve.
   asio::awaitable<void> Session(tcp::socket socket);
-  asio::awaitable<bool> WriteResponse(beast::tcp_stream& stream, Response& resp, bool head_request, bool keep_alive);
+  // The request loop, the same on a plain (beast::tcp_stream) and a TLS
+  // (TlsStream) connection. `buffer` may already hold the first bytes.
+  template <typename Stream>
+  asio::awaitable<void> Serve(Stream& stream, beast::flat_buffer& buffer, const std::string& remote_ip, bool secure);
+  template <typename Stream>
+  asio::awaitable<bool> WriteResponse(Stream& stream, Response& resp, bool head_request, bool keep_alive);
   // Answers with `resp` and closes without resetting: what the client sent
   // meanwhile is read and dropped (up to a bound) so its kernel does not
   // discard the answer on a reset.
-  asio::awaitable<void> AnswerAndClose(beast::tcp_stream& stream, beast::flat_buffer& buffer, Response& resp);
+  template <typename Stream>
+  asio::awaitable<void> AnswerAndClose(Stream& stream, beast::flat_buffer& buffer, Response& resp);
   // Starts the stop sequence (once); safe from any thread.
   void BeginStop();
   // On its own thread: waits for in-flight requests up to drain_timeout,
@@ -296,6 +306,40 @@ struct ConnectionCount {
 };
 }  // namespace
 
+namespace {
+// No bytes for this long from a client that stopped in the middle of an
+// answered-and-closed exchange (or of a TLS close) ends the connection.
+constexpr std::chrono::seconds kCloseGrace{2};
+
+// Ends the sending side once the last response is out: a FIN on a plain
+// connection; a TLS close_notify and then a FIN on a TLS one. The client's
+// close_notify is not waited for (RFC 8446 6.1 allows it), so a TLS
+// connection closes as promptly as a plain one.
+asio::awaitable<void> CloseSend(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  co_return;
+}
+
+asio::awaitable<void> CloseSend(TlsStream& stream) {
+  beast::error_code ec;
+  SSL* ssl = stream.native_handle();
+  // As if the client's close_notify had arrived: SSL_shutdown then only
+  // sends ours.
+  SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+  beast::get_lowest_layer(stream).expires_after(kCloseGrace);
+  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// A connection that ended before or between requests (EOF, reset, a TLS
+// peer that closed without close_notify): nothing to answer or log.
+bool IsConnectionEnd(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::ssl::error::stream_truncated;
+}
+}  // namespace
+
 asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   ConnectionCount count(connections);
   beast::error_code ec;
@@ -310,6 +354,40 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   // bytes); since the parser drains it, it would never grow: reserve enough
   // for large reads or bodies arrive in ~512-byte recvmsg calls.
   buffer.reserve(64 * 1024);
+  if (!opt.tls) {
+    co_await Serve(stream, buffer, remote_ip, false);
+    co_return;
+  }
+  // Plain HTTP and HTTPS on one port: the first bytes decide. They stay in
+  // the buffer for the HTTP parser or the TLS handshake.
+  stream.expires_after(opt.idle_timeout);
+  size_t n =
+      co_await stream.async_read_some(buffer.prepare(buffer.capacity()), asio::redirect_error(asio::use_awaitable, ec));
+  buffer.commit(n);
+  if (n == 0) co_return;  // closed, or silent for --idle-timeout: as a plain idle connection
+  if (*static_cast<const unsigned char*>(buffer.data().data()) != 0x16) {
+    co_await Serve(stream, buffer, remote_ip, false);
+    co_return;
+  }
+  TlsStream tls(std::move(stream), opt.tls->native());
+  beast::get_lowest_layer(tls).expires_after(opt.idle_timeout);
+  size_t used = co_await tls.async_handshake(asio::ssl::stream_base::server, buffer.data(),
+                                             asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    // Typically a client that does not trust the certificate ("tlsv1 alert
+    // unknown ca"), or one that offered only old protocol versions.
+    LogHttp(remote_ip, 0, "-", "TLS handshake failed: " + ec.message());
+    co_return;
+  }
+  buffer.consume(used);
+  co_await Serve(tls, buffer, remote_ip, true);
+}
+
+template <typename Stream>
+asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& buffer, const std::string& remote_ip,
+                                          bool secure) {
+  beast::error_code ec;
+  auto& lowest = beast::get_lowest_layer(stream);
   std::vector<char> chunk(opt.read_chunk);
 
   if (uint64_t open = connections.load(); open > opt.max_connections) {
@@ -332,7 +410,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     bhttp::request_parser<bhttp::buffer_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // sinks enforce their own size limits
-    stream.expires_after(opt.idle_timeout);
+    lowest.expires_after(opt.idle_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == bhttp::error::header_limit) {
@@ -350,14 +428,19 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         r.close_connection = true;
         LogHttp(remote_ip, 400, "RequestTimeout", "request head incomplete after --idle-timeout");
         co_await WriteResponse(stream, r, false, false);
-      } else if (buffer.size() > 0 &&
-                 (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset)) {
+      } else if (buffer.size() > 0 && IsConnectionEnd(ec)) {
         LogHttp(remote_ip, 0, "-", "connection dropped in the middle of a request head (" + ec.message() + ")");
-      } else if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != beast::error::timeout &&
-                 ec != asio::error::connection_reset && ec != asio::error::operation_aborted && buffer.size() > 0) {
+      } else if (!IsConnectionEnd(ec) && ec != beast::error::timeout && ec != asio::error::operation_aborted &&
+                 buffer.size() > 0) {
         Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " + ec.message());
         r.close_connection = true;
-        LogHttp(remote_ip, 400, "BadRequest", "unparsable request: " + ec.message());
+        // A TLS ClientHello reaching a port without TLS: say so, since the
+        // client will only report a protocol error.
+        bool tls_hello = !secure && *static_cast<const unsigned char*>(buffer.data().data()) == 0x16;
+        LogHttp(remote_ip, 400, "BadRequest",
+                tls_hello ? "a TLS handshake on a port that serves plain HTTP only (HTTPS needs --tls-self-signed "
+                            "or --tls-cert)"
+                          : "unparsable request: " + ec.message());
         co_await AnswerAndClose(stream, buffer, r);
         co_return;
       }
@@ -373,6 +456,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     RequestHead head;
     head.method = std::string(req.method_string());
     head.remote_ip = remote_ip;
+    head.secure = secure;
     for (const auto& field : req) head.headers.Add(std::string(field.name_string()), std::string(field.value()));
     if (parser.content_length()) {
       head.content_length = *parser.content_length();
@@ -418,7 +502,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         while (!parser.is_done()) {
           req.body().data = chunk.data();
           req.body().size = chunk.size();
-          stream.expires_after(opt.idle_timeout);
+          lowest.expires_after(opt.idle_timeout);
           co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
           if (ec == bhttp::error::need_buffer) ec = {};
           if (ec) {
@@ -434,6 +518,15 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
               Response r = limit_error(400, "RequestTimeout",
                                        "Your socket connection to the server was not read from or written to "
                                        "within the timeout period. Idle connections will be closed.");
+              r.close_connection = true;
+              co_await WriteResponse(stream, r, false, false);
+            } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category()) {
+              // A body the parser refuses (chunk framing) is answered.
+              spdlog::info("{} 400 error=BadRequest remote={}: body refused after {} ({})", what(), remote_ip, got,
+                           ec.message());
+              sink.reset();
+              Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " +
+                                                              ec.message());
               r.close_connection = true;
               co_await WriteResponse(stream, r, false, false);
             } else {
@@ -477,35 +570,38 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     }
     if (!keep_alive) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  co_await CloseSend(stream);
 }
 
-asio::awaitable<void> Server::Impl::AnswerAndClose(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                   Response& resp) {
+template <typename Stream>
+asio::awaitable<void> Server::Impl::AnswerAndClose(Stream& stream, beast::flat_buffer& buffer, Response& resp) {
   resp.close_connection = true;
   if (!co_await WriteResponse(stream, resp, false, false)) co_return;
+  co_await CloseSend(stream);
+  // What the client still sends is dropped unread (for TLS: as raw records).
+  auto& lowest = beast::get_lowest_layer(stream);
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   buffer.consume(buffer.size());
   size_t drained = 0;
-  stream.expires_after(std::chrono::seconds(2));
+  lowest.expires_after(kCloseGrace);
   while (!ec && drained < (1u << 20)) {
     auto space = buffer.prepare(64 * 1024);
-    size_t n = co_await stream.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+    size_t n = co_await lowest.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
     drained += n;
     buffer.consume(buffer.size());
   }
 }
 
-asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream, Response& resp, bool head_request,
-                                                  bool keep_alive) {
+template <typename Stream>
+asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, Response& resp, bool head_request, bool keep_alive) {
   beast::error_code ec;
+  auto& lowest = beast::get_lowest_layer(stream);
   auto set_headers = [&](auto& r) {
     for (const auto& [k, v] : resp.headers.all()) r.insert(k, v);
     if (!resp.headers.Has("date")) r.set(bhttp::field::date, FormatHttpDate(std::chrono::system_clock::now()));
     r.keep_alive(keep_alive);
   };
-  stream.expires_after(opt.idle_timeout);
+  lowest.expires_after(opt.idle_timeout);
   if (resp.stream && !head_request) {
     bhttp::response<bhttp::buffer_body> r{static_cast<bhttp::status>(resp.status), 11};
     set_headers(r);
@@ -545,7 +641,7 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream, Res
       r.body().data = n ? buf.data() : nullptr;
       r.body().size = n;
       r.body().more = remaining > 0;
-      stream.expires_after(opt.idle_timeout);
+      lowest.expires_after(opt.idle_timeout);
       co_await bhttp::async_write(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) co_return false;

@@ -13,6 +13,12 @@
 // within exit_grace makes the process exit outright (status 1); so does a
 // second signal, at any time (status 128 + signal).
 //
+// HTTPS: with options.tls set, the same port serves plain HTTP and HTTPS. A
+// connection whose first byte is 0x16 (a TLS handshake record: no HTTP
+// request starts with it) is wrapped in TLS; any other is read as HTTP. Both
+// then run the same request loop, with the same limits, streaming,
+// keep-alive and logging; RequestHead::secure tells which one a request came on.
+//
 // Every request gets an answer and a log line: HTTP-level rejections (header
 // section too large, unparsable request, connection limit), aborted bodies,
 // dropped responses and exceptions escaping a handler (answered 500) are
@@ -30,6 +36,7 @@
 
 #include "base/status.h"
 #include "http/message.h"
+#include "http/tls.h"
 
 namespace ck::http {
 
@@ -46,6 +53,7 @@ struct ServerOptions {
   size_t read_chunk = 256 * 1024;          // body bytes handed to a sink at a time
   size_t write_chunk = 1024 * 1024;        // streamed response bytes written per socket write
   bool handle_signals = true;              // SIGINT/SIGTERM stop the server
+  std::shared_ptr<TlsContext> tls;         // set: HTTPS on the same port too
 };
 
 // Called when a limit is hit before a handler is chosen: renders the error in

@@ -31,6 +31,15 @@ struct ServeOptions {
   bool require_key_arns = false;
   // POST /_crosskey/time?advance=SECONDS moves the logical clock (tests of expiry).
   bool enable_time_travel = false;
+  // Decision records kept for `crosskey explain` (in memory), and a JSON-lines file of all.
+  size_t decision_records = 10000;
+  std::string decision_file;
+  // HTTPS on the same port as HTTP: a PEM certificate chain and its key, or
+  // a certificate generated at each start (written to <data-dir>/tls/cert.pem,
+  // or a temporary directory with --memory, for clients to trust).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool tls_self_signed = false;
   // Printed once the server accepts connections (tests wait for it).
   bool print_ready = true;
 };

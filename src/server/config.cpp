@@ -30,128 +30,235 @@ bool IsAccountId(std::string_view s) {
 
 namespace {
 
-class Reader {
+// Checks on one field's value: an error text, or nothing.
+using Check = std::optional<std::string> (*)(const std::string& value);
+
+std::optional<std::string> AccountId(const std::string& v) {
+  if (IsAccountId(v)) return std::nullopt;
+  return "must be a 12-digit account id";
+}
+
+// IAM names: 1..max characters of letters, digits and +=,.@_-.
+template <size_t kMax>
+std::optional<std::string> IamName(const std::string& v) {
+  bool ok = !v.empty() && v.size() <= kMax;
+  for (char c : v)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("+=,.@_-").find(c) != std::string_view::npos))
+      ok = false;
+  if (ok) return std::nullopt;
+  return "must be 1 to " + std::to_string(kMax) + " characters of letters, digits and +=,.@_-";
+}
+
+// IAM paths: "/" or "/…/" of printable ASCII, at most 512 characters.
+std::optional<std::string> IamPath(const std::string& v) {
+  bool ok = !v.empty() && v.size() <= 512 && v.front() == '/' && v.back() == '/';
+  for (char c : v)
+    if (c < 0x21 || c > 0x7e) ok = false;
+  if (ok) return std::nullopt;
+  return "must start and end with / (printable ASCII, at most 512 characters)";
+}
+
+// Policy documents pass the parser the IAM and KMS APIs use.
+template <core::iam::PolicyKind kKind>
+std::optional<std::string> PolicyDocument(const std::string& v) {
+  if (v.empty() && kKind == core::iam::PolicyKind::kKeyPolicy) return std::nullopt;  // the default key policy
+  auto parsed = core::iam::ParsePolicy(v, kKind);
+  if (parsed.ok()) return std::nullopt;
+  return "MalformedPolicyDocument: " + parsed.status().message();
+}
+
+std::optional<std::string> AliasName(const std::string& v) {
+  if (v.rfind("alias/", 0) == 0) return std::nullopt;
+  return "must start with \"alias/\"";
+}
+
+enum Need { kOptional, kRequired };
+
+// Reads one TOML table into a struct through its field table, the way
+// base/fields.h reads documents, but reporting file:line: entry.field.
+class TomlFields {
  public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
+  TomlFields(const std::string& source, const toml::table& t, std::string ctx)
+      : source_(source), t_(t), ctx_(std::move(ctx)) {}
 
   Status Error(const toml::node* node, const std::string& field, const std::string& what) const {
     std::string where = source_;
     if (node && node->source().begin.line) where.append(":").append(std::to_string(node->source().begin.line));
-    where.append(": ").append(field).append(": ").append(what);
+    where.append(": ").append(field.empty() ? ctx_ : ctx_ + "." + field).append(": ").append(what);
     return InvalidArgument(std::move(where));
   }
 
-  // Reads an optional string field of a table; wrong type is an error.
-  Status Str(const toml::table& t, const std::string& ctx, const char* key, std::string* out, bool required) const {
-    const toml::node* n = t.get(key);
-    if (!n) {
-      if (required) return Error(&t, ctx + "." + key, "is required");
-      return Status::Ok();
-    }
-    if (!n->is_string()) return Error(n, ctx + "." + key, "must be a string");
-    *out = n->as_string()->get();
-    return Status::Ok();
+  void operator()(const char* name, std::string& out, Need need, Check check = nullptr) {
+    const toml::node* n = Visit(name, need);
+    if (!n) return;
+    if (!n->is_string()) return Fail(n, name, "must be a string");
+    out = n->as_string()->get();
+    if (check)
+      if (auto why = check(out)) Fail(n, name, *why);
   }
-
-  Status Int(const toml::table& t, const std::string& ctx, const char* key, int* out) const {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    if (!n->is_integer()) return Error(n, ctx + "." + key, "must be an integer");
-    *out = static_cast<int>(n->as_integer()->get());
-    return Status::Ok();
+  void operator()(const char* name, int& out, Need need) {
+    const toml::node* n = Visit(name, need);
+    if (!n) return;
+    if (!n->is_integer()) return Fail(n, name, "must be an integer");
+    out = static_cast<int>(n->as_integer()->get());
   }
-
-  Origin OriginOf(const toml::table& t, const std::string& ctx) const {
-    return Origin{source_, static_cast<int>(t.source().begin.line), ctx};
-  }
-
-  // The document must pass the parser the IAM and KMS APIs use.
-  Status Policy(const toml::table& t, const std::string& field_ctx, const toml::node* at, const std::string& doc,
-                core::iam::PolicyKind kind) const {
-    auto parsed = core::iam::ParsePolicy(doc, kind);
-    if (!parsed.ok()) return Error(at ? at : &t, field_ctx, "MalformedPolicyDocument: " + parsed.status().message());
-    return Status::Ok();
-  }
-
-  // IAM names: 1..max characters of letters, digits and +=,.@_-.
-  Status IamName(const toml::table& t, const std::string& field_ctx, const char* key, const std::string& v,
-                 size_t max) const {
-    bool ok = !v.empty() && v.size() <= max;
-    for (char c : v)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) ||
-            std::string_view("+=,.@_-").find(c) != std::string_view::npos))
-        ok = false;
-    if (!ok)
-      return Error(t.get(key), field_ctx,
-                   "must be 1 to " + std::to_string(max) + " characters of letters, digits and +=,.@_-");
-    return Status::Ok();
-  }
-
-  // IAM paths: "/" or "/…/" of printable ASCII, at most 512 characters.
-  Status IamPath(const toml::table& t, const std::string& field_ctx, const std::string& v) const {
-    bool ok = !v.empty() && v.size() <= 512 && v.front() == '/' && v.back() == '/';
-    for (char c : v)
-      if (c < 0x21 || c > 0x7e) ok = false;
-    if (!ok)
-      return Error(t.get("path"), field_ctx, "must start and end with / (printable ASCII, at most 512 characters)");
-    return Status::Ok();
-  }
-
-  Status Known(const toml::table& t, const std::string& ctx, std::set<std::string> allowed) const {
-    for (const auto& [k, v] : t) {
-      if (!allowed.count(std::string(k.str()))) return Error(&v, ctx + "." + std::string(k.str()), "unknown field");
-    }
-    return Status::Ok();
-  }
-
-  Status Account(const toml::table& t, const std::string& ctx, std::string* out) const {
-    CK_RETURN_IF_ERROR(Str(t, ctx, "account", out, true));
-    if (!IsAccountId(*out)) return Error(t.get("account"), ctx + ".account", "must be a 12-digit account id");
-    return Status::Ok();
-  }
-
-  Status Policies(const toml::table& t, const std::string& ctx, std::vector<InlinePolicy>* out) const {
-    const toml::node* n = t.get("policies");
-    if (!n) return Status::Ok();
+  template <typename T>
+  void operator()(const char* name, std::vector<T>& out, Need need) {
+    const toml::node* n = Visit(name, need);
+    if (!n) return;
     const toml::array* arr = n->as_array();
-    if (!arr) return Error(n, ctx + ".policies", "must be an array of { name, document } tables");
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const toml::table* pt = (*arr)[i].as_table();
-      std::string pctx = ctx + ".policies[" + std::to_string(i) + "]";
-      if (!pt) return Error(&(*arr)[i], pctx, "must be a table { name, document }");
-      CK_RETURN_IF_ERROR(Known(*pt, pctx, {"name", "document"}));
-      InlinePolicy p;
-      CK_RETURN_IF_ERROR(Str(*pt, pctx, "name", &p.name, true));
-      CK_RETURN_IF_ERROR(IamName(*pt, pctx + ".name", "name", p.name, 128));
-      for (const auto& earlier : *out)
-        if (earlier.name == p.name)
-          return Error(pt->get("name"), pctx + ".name", "\"" + p.name + "\" is declared twice");
-      CK_RETURN_IF_ERROR(Str(*pt, pctx, "document", &p.document, true));
-      CK_RETURN_IF_ERROR(
-          Policy(*pt, pctx + ".document", pt->get("document"), p.document, core::iam::PolicyKind::kIdentity));
-      out->push_back(std::move(p));
-    }
-    return Status::Ok();
-  }
-
-  template <typename Fn>
-  Status Each(const toml::table& root, const char* name, Fn fn) const {
-    const toml::node* n = root.get(name);
-    if (!n) return Status::Ok();
-    const toml::array* arr = n->as_array();
-    if (!arr) return Error(n, name, "must be an array of tables ([[" + std::string(name) + "]])");
-    for (size_t i = 0; i < arr->size(); ++i) {
+    if (!arr) return Fail(n, name, "must be an array of tables");
+    for (size_t i = 0; i < arr->size() && status_.ok(); ++i) {
+      // Entries of the file's arrays read "users[0]"; nested ones "users[0].policies[1]".
+      std::string item = (ctx_ == "config" ? "" : ctx_ + ".") + name + "[" + std::to_string(i) + "]";
       const toml::table* t = (*arr)[i].as_table();
-      std::string ctx = std::string(name) + "[" + std::to_string(i) + "]";
-      if (!t) return Error(&(*arr)[i], ctx, "must be a table");
-      CK_RETURN_IF_ERROR(fn(*t, ctx));
+      if (!t) return Fail(&(*arr)[i], std::string(name) + "[" + std::to_string(i) + "]", "must be a table");
+      auto parsed = Read<T>(source_, *t, item);
+      if (!parsed.ok()) status_ = parsed.status();
+      else out.push_back(std::move(*parsed));
     }
+  }
+
+  // Every field of the table must be one the struct declares.
+  Status Finish() {
+    if (!status_.ok()) return status_;
+    for (const auto& [k, v] : t_)
+      if (!known_.count(std::string(k.str()))) return Error(&v, std::string(k.str()), "unknown field");
     return Status::Ok();
   }
+
+  template <typename T>
+  static Result<T> Read(const std::string& source, const toml::table& t, const std::string& ctx) {
+    T out{};
+    out.origin = Origin{source, static_cast<int>(t.source().begin.line), ctx};
+    TomlFields v(source, t, ctx);
+    Fields(v, out);
+    CK_RETURN_IF_ERROR(v.Finish());
+    CK_RETURN_IF_ERROR(Validate(out, v));
+    return out;
+  }
+
+  const toml::table& table() const { return t_; }
 
  private:
-  std::string source_;
+  const toml::node* Visit(const char* name, Need need) {
+    known_.insert(name);
+    if (!status_.ok()) return nullptr;
+    const toml::node* n = t_.get(name);
+    if (!n && need == kRequired) Fail(&t_, name, "is required");
+    return n;
+  }
+  void Fail(const toml::node* n, const std::string& field, const std::string& what) {
+    if (status_.ok()) status_ = Error(n, field, what);
+  }
+
+  const std::string& source_;
+  const toml::table& t_;
+  std::string ctx_;
+  std::set<std::string> known_;
+  Status status_;
 };
+
+// The field tables: the config's format, one line per field.
+template <class V>
+void Fields(V& v, InlinePolicy& s) {
+  v("name", s.name, kRequired, IamName<128>);
+  v("document", s.document, kRequired, PolicyDocument<core::iam::PolicyKind::kIdentity>);
+}
+template <class V>
+void Fields(V& v, AccountConfig& s) {
+  v("id", s.id, kRequired, AccountId);
+  v("name", s.name, kOptional);
+  v("access_key_id", s.access_key_id, kOptional);
+  v("secret_access_key", s.secret_access_key, kOptional);
+}
+template <class V>
+void Fields(V& v, UserConfig& s) {
+  v("account", s.account, kRequired, AccountId);
+  v("name", s.name, kRequired, IamName<64>);
+  v("path", s.path, kOptional, IamPath);
+  v("access_key_id", s.access_key_id, kOptional);
+  v("secret_access_key", s.secret_access_key, kOptional);
+  v("policies", s.policies, kOptional);
+}
+template <class V>
+void Fields(V& v, RoleConfig& s) {
+  v("account", s.account, kRequired, AccountId);
+  v("name", s.name, kRequired, IamName<64>);
+  v("path", s.path, kOptional, IamPath);
+  v("trust_policy", s.trust_policy, kRequired, PolicyDocument<core::iam::PolicyKind::kTrust>);
+  v("max_session_duration", s.max_session_duration, kOptional);
+  v("policies", s.policies, kOptional);
+}
+template <class V>
+void Fields(V& v, KeyConfig& s) {
+  v("account", s.account, kRequired, AccountId);
+  v("region", s.region, kOptional);
+  v("alias", s.alias, kOptional, AliasName);
+  v("description", s.description, kOptional);
+  v("policy", s.policy, kOptional, PolicyDocument<core::iam::PolicyKind::kKeyPolicy>);
+  v("key_spec", s.key_spec, kOptional);
+  v("key_usage", s.key_usage, kOptional);
+}
+template <class V>
+void Fields(V& v, BucketConfig& s) {
+  v("account", s.account, kRequired, AccountId);
+  v("name", s.name, kRequired);
+  v("region", s.region, kOptional);
+}
+
+// Rules that span fields of one entry.
+Status KeyPair(const std::string& id, const std::string& secret, const TomlFields& v) {
+  if (id.empty() != secret.empty()) return v.Error(&v.table(), "", "access_key_id and secret_access_key go together");
+  return Status::Ok();
+}
+Status UniquePolicyNames(const std::vector<InlinePolicy>& policies, const TomlFields& v) {
+  for (size_t i = 0; i < policies.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (policies[j].name == policies[i].name)
+        return InvalidArgument(policies[i].origin.Where("name") + ": \"" + policies[i].name + "\" is declared twice");
+  (void)v;
+  return Status::Ok();
+}
+Status Validate(const InlinePolicy&, const TomlFields&) { return Status::Ok(); }
+Status Validate(const AccountConfig& a, const TomlFields& v) { return KeyPair(a.access_key_id, a.secret_access_key, v); }
+Status Validate(const UserConfig& u, const TomlFields& v) {
+  CK_RETURN_IF_ERROR(KeyPair(u.access_key_id, u.secret_access_key, v));
+  if (!u.access_key_id.empty() && (u.access_key_id.size() < 16 || u.access_key_id.size() > 128))
+    return v.Error(v.table().get("access_key_id"), "access_key_id", "must be 16 to 128 characters");
+  return UniquePolicyNames(u.policies, v);
+}
+Status Validate(const RoleConfig& r, const TomlFields& v) {
+  if (r.max_session_duration < 3600 || r.max_session_duration > 43200)
+    return v.Error(v.table().get("max_session_duration"), "max_session_duration", "must be 3600 to 43200 seconds");
+  return UniquePolicyNames(r.policies, v);
+}
+Status Validate(const KeyConfig& k, const TomlFields& v) {
+  if (k.alias.empty()) return v.Error(&v.table(), "alias", "is required (it identifies the key across restarts)");
+  return Status::Ok();
+}
+Status Validate(const BucketConfig&, const TomlFields&) { return Status::Ok(); }
+
+// The whole file: a region and arrays of entries.
+struct ConfigFile {
+  Origin origin;
+  std::string region;
+  std::vector<AccountConfig> accounts;
+  std::vector<UserConfig> users;
+  std::vector<RoleConfig> roles;
+  std::vector<KeyConfig> keys;
+  std::vector<BucketConfig> buckets;
+};
+template <class V>
+void Fields(V& v, ConfigFile& s) {
+  v("region", s.region, kOptional);
+  v("accounts", s.accounts, kOptional);
+  v("users", s.users, kOptional);
+  v("roles", s.roles, kOptional);
+  v("keys", s.keys, kOptional);
+  v("buckets", s.buckets, kOptional);
+}
+Status Validate(const ConfigFile&, const TomlFields&) { return Status::Ok(); }
 
 // Each access key id, account, user, role, alias and bucket declared once (a
 // second declaration would silently win over the first).
@@ -204,96 +311,15 @@ Result<Config> ParseConfig(std::string_view text, const std::string& source_name
     return InvalidArgument(source_name + ":" + std::to_string(e.source().begin.line) + ":" +
                            std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
   }
-  Reader r(source_name);
+  CK_ASSIGN_OR_RETURN(ConfigFile file, TomlFields::Read<ConfigFile>(source_name, root, "config"));
   Config c;
   c.source = source_name;
-  CK_RETURN_IF_ERROR(r.Known(root, "config", {"region", "accounts", "users", "roles", "keys", "buckets"}));
-  if (root.get("region")) {
-    std::string region;
-    CK_RETURN_IF_ERROR(r.Str(root, "config", "region", &region, false));
-    c.region = region;
-  }
-  CK_RETURN_IF_ERROR(r.Each(root, "accounts", [&](const toml::table& t, const std::string& ctx) -> Status {
-    CK_RETURN_IF_ERROR(r.Known(t, ctx, {"id", "name", "access_key_id", "secret_access_key"}));
-    AccountConfig a;
-    a.origin = r.OriginOf(t, ctx);
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "id", &a.id, true));
-    if (!IsAccountId(a.id)) return r.Error(t.get("id"), ctx + ".id", "must be a 12-digit account id");
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "name", &a.name, false));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "access_key_id", &a.access_key_id, false));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "secret_access_key", &a.secret_access_key, false));
-    if (a.access_key_id.empty() != a.secret_access_key.empty())
-      return r.Error(&t, ctx, "access_key_id and secret_access_key go together");
-    c.accounts.push_back(std::move(a));
-    return Status::Ok();
-  }));
-  CK_RETURN_IF_ERROR(r.Each(root, "users", [&](const toml::table& t, const std::string& ctx) -> Status {
-    CK_RETURN_IF_ERROR(r.Known(t, ctx, {"account", "name", "path", "access_key_id", "secret_access_key", "policies"}));
-    UserConfig u;
-    u.origin = r.OriginOf(t, ctx);
-    CK_RETURN_IF_ERROR(r.Account(t, ctx, &u.account));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "name", &u.name, true));
-    CK_RETURN_IF_ERROR(r.IamName(t, ctx + ".name", "name", u.name, 64));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "path", &u.path, false));
-    CK_RETURN_IF_ERROR(r.IamPath(t, ctx + ".path", u.path));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "access_key_id", &u.access_key_id, false));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "secret_access_key", &u.secret_access_key, false));
-    if (u.access_key_id.empty() != u.secret_access_key.empty())
-      return r.Error(&t, ctx, "access_key_id and secret_access_key go together");
-    if (!u.access_key_id.empty() && (u.access_key_id.size() < 16 || u.access_key_id.size() > 128))
-      return r.Error(t.get("access_key_id"), ctx + ".access_key_id", "must be 16 to 128 characters");
-    CK_RETURN_IF_ERROR(r.Policies(t, ctx, &u.policies));
-    c.users.push_back(std::move(u));
-    return Status::Ok();
-  }));
-  CK_RETURN_IF_ERROR(r.Each(root, "roles", [&](const toml::table& t, const std::string& ctx) -> Status {
-    CK_RETURN_IF_ERROR(
-        r.Known(t, ctx, {"account", "name", "path", "trust_policy", "max_session_duration", "policies"}));
-    RoleConfig ro;
-    ro.origin = r.OriginOf(t, ctx);
-    CK_RETURN_IF_ERROR(r.Account(t, ctx, &ro.account));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "name", &ro.name, true));
-    CK_RETURN_IF_ERROR(r.IamName(t, ctx + ".name", "name", ro.name, 64));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "path", &ro.path, false));
-    CK_RETURN_IF_ERROR(r.IamPath(t, ctx + ".path", ro.path));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "trust_policy", &ro.trust_policy, true));
-    CK_RETURN_IF_ERROR(
-        r.Policy(t, ctx + ".trust_policy", t.get("trust_policy"), ro.trust_policy, core::iam::PolicyKind::kTrust));
-    CK_RETURN_IF_ERROR(r.Int(t, ctx, "max_session_duration", &ro.max_session_duration));
-    if (ro.max_session_duration < 3600 || ro.max_session_duration > 43200)
-      return r.Error(t.get("max_session_duration"), ctx + ".max_session_duration", "must be 3600 to 43200 seconds");
-    CK_RETURN_IF_ERROR(r.Policies(t, ctx, &ro.policies));
-    c.roles.push_back(std::move(ro));
-    return Status::Ok();
-  }));
-  CK_RETURN_IF_ERROR(r.Each(root, "keys", [&](const toml::table& t, const std::string& ctx) -> Status {
-    CK_RETURN_IF_ERROR(
-        r.Known(t, ctx, {"account", "region", "alias", "description", "policy", "key_spec", "key_usage"}));
-    KeyConfig k;
-    k.origin = r.OriginOf(t, ctx);
-    CK_RETURN_IF_ERROR(r.Account(t, ctx, &k.account));
-    for (auto [name, field] : {std::pair{"region", &k.region}, {"alias", &k.alias},
-                               {"description", &k.description}, {"policy", &k.policy},
-                               {"key_spec", &k.key_spec}, {"key_usage", &k.key_usage}})
-      CK_RETURN_IF_ERROR(r.Str(t, ctx, name, field, false));
-    if (k.alias.empty()) return r.Error(&t, ctx + ".alias", "is required (it identifies the key across restarts)");
-    if (k.alias.rfind("alias/", 0) != 0)
-      return r.Error(t.get("alias"), ctx + ".alias", "must start with \"alias/\"");
-    if (!k.policy.empty())
-      CK_RETURN_IF_ERROR(r.Policy(t, ctx + ".policy", t.get("policy"), k.policy, core::iam::PolicyKind::kKeyPolicy));
-    c.keys.push_back(std::move(k));
-    return Status::Ok();
-  }));
-  CK_RETURN_IF_ERROR(r.Each(root, "buckets", [&](const toml::table& t, const std::string& ctx) -> Status {
-    CK_RETURN_IF_ERROR(r.Known(t, ctx, {"account", "name", "region"}));
-    BucketConfig b;
-    b.origin = r.OriginOf(t, ctx);
-    CK_RETURN_IF_ERROR(r.Account(t, ctx, &b.account));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "name", &b.name, true));
-    CK_RETURN_IF_ERROR(r.Str(t, ctx, "region", &b.region, false));
-    c.buckets.push_back(std::move(b));
-    return Status::Ok();
-  }));
+  if (root.get("region")) c.region = file.region;
+  c.accounts = std::move(file.accounts);
+  c.users = std::move(file.users);
+  c.roles = std::move(file.roles);
+  c.keys = std::move(file.keys);
+  c.buckets = std::move(file.buckets);
   CK_RETURN_IF_ERROR(CheckUnique(c));
   return c;
 }

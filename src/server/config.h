@@ -36,6 +36,7 @@ struct Origin {
 };
 
 struct InlinePolicy {
+  Origin origin;
   std::string name;
   std::string document;
 };

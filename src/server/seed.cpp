@@ -5,15 +5,14 @@
 #include <tuple>
 
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
 
 #include "base/codec.h"
+#include "base/fields.h"
+#include "services/common/record_table.h"
 
 namespace ck::server {
 
 namespace {
-
-using nlohmann::json;
 
 // What the last start applied from the config, to withdraw what the config
 // stopped declaring.
@@ -22,41 +21,49 @@ constexpr char kAppliedKey[] = "applied";
 
 using PolicyRef = std::tuple<std::string, std::string, std::string>;  // account, user or role, policy name
 
+// The stored form: {"access_keys": [ID...], "user_policies": [[ACCOUNT, NAME, POLICY]...], "role_policies": ...}.
+struct AppliedRecord {
+  std::vector<std::string> access_keys;
+  std::vector<std::vector<std::string>> user_policies, role_policies;
+};
+CK_DECLARE_FIELDS(AppliedRecord);
+template <class V, class S>
+void AppliedFields(V& v, S& s) {
+  v("access_keys", s.access_keys, false);
+  v("user_policies", s.user_policies, false);
+  v("role_policies", s.role_policies, false);
+}
+CK_DEFINE_FIELDS(AppliedRecord, AppliedFields)
+
 struct Applied {
   std::set<std::string> access_keys;
   std::set<PolicyRef> user_policies, role_policies;
 
-  json ToJson() const {
+  AppliedRecord ToRecord() const {
     auto refs = [](const std::set<PolicyRef>& s) {
-      json a = json::array();
+      std::vector<std::vector<std::string>> a;
       for (const auto& [acct, owner, name] : s) a.push_back({acct, owner, name});
       return a;
     };
-    return {
-        {"access_keys", access_keys}, {"user_policies", refs(user_policies)}, {"role_policies", refs(role_policies)}};
+    return {{access_keys.begin(), access_keys.end()}, refs(user_policies), refs(role_policies)};
   }
-  static Applied FromJson(const json& j) {
+  static Applied From(const AppliedRecord& r) {
     Applied a;
-    for (const auto& k : j.value("access_keys", json::array())) a.access_keys.insert(k.get<std::string>());
-    auto refs = [&](const char* name, std::set<PolicyRef>* out) {
-      for (const auto& r : j.value(name, json::array()))
-        if (r.is_array() && r.size() == 3)
-          out->emplace(r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>());
+    a.access_keys.insert(r.access_keys.begin(), r.access_keys.end());
+    auto refs = [](const std::vector<std::vector<std::string>>& in, std::set<PolicyRef>* out) {
+      for (const auto& ref : in)
+        if (ref.size() == 3) out->emplace(ref[0], ref[1], ref[2]);
     };
-    refs("user_policies", &a.user_policies);
-    refs("role_policies", &a.role_policies);
+    refs(r.user_policies, &a.user_policies);
+    refs(r.role_policies, &a.role_policies);
     return a;
   }
 };
 
-Result<Applied> LoadApplied(services::IdentityStore& ids) {
-  CK_ASSIGN_OR_RETURN(auto record, ids.GetRecord(kConfigTable, kAppliedKey));
+Result<Applied> LoadApplied(services::RecordTable<AppliedRecord>& table) {
+  CK_ASSIGN_OR_RETURN(auto record, table.Get(kAppliedKey));
   if (!record) return Applied{};
-  try {
-    return Applied::FromJson(*record);
-  } catch (const std::exception& e) {
-    return DataLoss(std::string("corrupt record ") + kConfigTable + "/" + kAppliedKey + ": " + e.what());
-  }
+  return Applied::From(*record);
 }
 
 // A declared access key: (re)written unless it belongs to someone the config
@@ -93,7 +100,8 @@ void ResetPolicies(const std::vector<InlinePolicy>& declared, const std::string&
 }  // namespace
 
 Status ApplyConfig(const Config& config, services::IdentityStore& identities, const Clock& clock) {
-  CK_ASSIGN_OR_RETURN(Applied before, LoadApplied(identities));
+  services::RecordTable<AppliedRecord> applied(identities.store(), kConfigTable);
+  CK_ASSIGN_OR_RETURN(Applied before, LoadApplied(applied));
   Applied now;
 
   for (const auto& a : config.accounts) {
@@ -173,7 +181,7 @@ Status ApplyConfig(const Config& config, services::IdentityStore& identities, co
     CK_RETURN_IF_ERROR(identities.PutRole(*role, false));
     spdlog::info("config: role {}: inline policy '{}' is no longer in the config: deleted", role->arn, policy);
   }
-  return identities.PutRecord(kConfigTable, kAppliedKey, now.ToJson(), false);
+  return applied.Put(kAppliedKey, now.ToRecord());
 }
 
 }  // namespace ck::server

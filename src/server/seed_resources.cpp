@@ -4,11 +4,9 @@
 
 namespace ck::server {
 
-using nlohmann::json;
-
 namespace {
 
-Status SeedKey(const KeyConfig& k, const std::string& region, services::KmsClient& kms) {
+Status SeedKey(const KeyConfig& k, const std::string& region, services::kms::KmsEngine& kms) {
   services::KmsCaller caller;
   caller.principal = Principal::Root(k.account);
   caller.region = region;
@@ -17,15 +15,17 @@ Status SeedKey(const KeyConfig& k, const std::string& region, services::KmsClien
   // Already there from an earlier start: the alias names it.
   auto existing = kms.DescribeKey(k.alias, caller);
   if (existing.ok()) return Status::Ok();
-  if (existing.status().aws_code() != "NotFoundException") return existing.status();
-  json create = {{"KeySpec", k.key_spec}, {"KeyUsage", k.key_usage}};
-  if (!k.description.empty()) create["Description"] = k.description;
-  if (!k.policy.empty()) create["Policy"] = k.policy;
-  CK_ASSIGN_OR_RETURN(json created, kms.Call("CreateKey", create, caller));
-  std::string key_id = created["KeyMetadata"].value("KeyId", "");
-  CK_ASSIGN_OR_RETURN(json alias, kms.Call("CreateAlias", {{"AliasName", k.alias}, {"TargetKeyId", key_id}}, caller));
-  (void)alias;
-  return Status::Ok();
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  api::kms::CreateKeyRequest create;
+  create.key_spec = EnumValue<api::kms::KeySpec>::Parse(k.key_spec);
+  create.key_usage = EnumValue<api::kms::KeyUsageType>::Parse(k.key_usage);
+  if (!k.description.empty()) create.description = k.description;
+  if (!k.policy.empty()) create.policy = k.policy;
+  CK_ASSIGN_OR_RETURN(auto created, kms.CreateKey(create, caller));
+  api::kms::CreateAliasRequest alias;
+  alias.alias_name = k.alias;
+  alias.target_key_id = created.key_metadata->key_id;
+  return kms.CreateAlias(alias, caller).status();
 }
 
 Status SeedBucket(const BucketConfig& b, const std::string& region, services::StreamingService& s3) {
@@ -65,7 +65,7 @@ Status SeedBucket(const BucketConfig& b, const std::string& region, services::St
 
 }  // namespace
 
-Status SeedKeysAndBuckets(const Config& config, const std::string& default_region, services::KmsClient& kms,
+Status SeedKeysAndBuckets(const Config& config, const std::string& default_region, services::kms::KmsEngine& kms,
                           services::StreamingService& s3) {
   for (const auto& k : config.keys) {
     Status s = SeedKey(k, k.region.empty() ? default_region : k.region, kms);

@@ -6,12 +6,12 @@
 
 #include "base/status.h"
 #include "server/config.h"
-#include "services/kms/kms_client.h"
+#include "services/kms/kms_engine.h"
 #include "services/service.h"
 
 namespace ck::server {
 
-Status SeedKeysAndBuckets(const Config& config, const std::string& default_region, services::KmsClient& kms,
+Status SeedKeysAndBuckets(const Config& config, const std::string& default_region, services::kms::KmsEngine& kms,
                           services::StreamingService& s3);
 
 }  // namespace ck::server

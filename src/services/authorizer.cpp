@@ -8,8 +8,6 @@ namespace ck::services {
 
 namespace {
 
-constexpr char kManagedPolicies[] = "iam.policies";
-
 // AWS managed policies people attach most, with their documents.
 struct ManagedPolicy {
   std::string_view arn;
@@ -34,39 +32,19 @@ const char* PolicyAuthorizer::AwsManagedPolicy(std::string_view arn) {
   return nullptr;
 }
 
-core::iam::Principal ToIamPrincipal(const Principal& p) {
-  core::iam::Principal out;
-  out.arn = p.arn;
-  out.account = p.account;
-  out.role_arn = p.role_arn;
-  out.user_id = p.user_id;
-  out.username = p.username;
-  out.service = p.service;
-  switch (p.type) {
-    case Principal::Type::kRoot: out.type = core::iam::Principal::kRoot; break;
-    case Principal::Type::kUser: out.type = core::iam::Principal::kUser; break;
-    case Principal::Type::kAssumedRole: out.type = core::iam::Principal::kAssumedRole; break;
-    case Principal::Type::kFederatedUser: out.type = core::iam::Principal::kFederatedUser; break;
-    case Principal::Type::kService: out.type = core::iam::Principal::kService; break;
-    case Principal::Type::kAnonymous: out.type = core::iam::Principal::kAnonymous; break;
-  }
-  return out;
+std::vector<std::string_view> PolicyAuthorizer::AwsManagedPolicyArns() {
+  std::vector<std::string_view> arns;
+  for (const auto& m : kAwsManaged) arns.push_back(m.arn);
+  return arns;
 }
 
 Result<std::shared_ptr<const core::iam::Policy>> PolicyAuthorizer::Parse(const std::string& document, core::iam::PolicyKind kind) {
   std::string cache_key = std::to_string(static_cast<int>(kind)) + '\n' + document;
-  Shard& shard = shards_[std::hash<std::string>{}(cache_key) % shards_.size()];
-  {
-    std::lock_guard lock(shard.mu);
-    auto it = shard.policies.find(cache_key);
-    if (it != shard.policies.end()) return it->second;
-  }
+  if (auto cached = policies_.Find(cache_key)) return cached;
   auto parsed = core::iam::ParsePolicy(document, kind);
   if (!parsed.ok()) return parsed.status();
   auto policy = std::make_shared<const core::iam::Policy>(std::move(*parsed));
-  std::lock_guard lock(shard.mu);
-  if (shard.policies.size() > 4096) shard.policies.clear();  // bound memory; reparse is cheap
-  shard.policies.emplace(std::move(cache_key), policy);
+  policies_.Put(std::move(cache_key), policy);
   return policy;
 }
 
@@ -75,9 +53,9 @@ Status PolicyAuthorizer::AddManaged(const std::string& arn, PolicyList* out) {
   if (const char* doc = AwsManagedPolicy(arn)) {
     document = doc;
   } else {
-    CK_ASSIGN_OR_RETURN(auto record, identities_.GetRecord(kManagedPolicies, arn));
+    CK_ASSIGN_OR_RETURN(auto record, identities_.GetPolicy(arn));
     if (!record) return Status::Ok();  // detached concurrently: contributes nothing
-    document = record->value("document", "");
+    document = std::move(record->document);
   }
   CK_ASSIGN_OR_RETURN(auto policy, Parse(document, core::iam::PolicyKind::kIdentity));
   out->push_back(std::move(policy));
@@ -120,16 +98,9 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::I
   thread_local std::string key;  // reused: a cache hit allocates nothing
   key.assign(p.type == Principal::Type::kUser ? "u/" : "r/").append(p.account).push_back('/');
   for (char ch : name) key.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);  // IAM names ignore case
-  IdentityShard& shard = identity_shards_[std::hash<std::string>{}(key) % identity_shards_.size()];
-  {
-    std::lock_guard lock(shard.mu);
-    auto it = shard.sets.find(key);
-    if (it != shard.sets.end() && it->second->generation == generation) return it->second;
-  }
+  if (auto cached = identity_sets_.Find(key); cached && cached->generation == generation) return cached;
   CK_ASSIGN_OR_RETURN(auto set, ReadIdentityPolicies(p, generation));
-  std::lock_guard lock(shard.mu);
-  if (shard.sets.size() > 4096) shard.sets.clear();  // bound memory; a miss costs one read
-  shard.sets[key] = set;
+  identity_sets_.Put(key, set);
   return set;
 }
 
@@ -149,7 +120,6 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
   PolicyList session;
   CK_RETURN_IF_ERROR(SessionPolicies(p, &session));
 
-  core::iam::Principal ip = ToIamPrincipal(p);
   core::iam::RequestContext ctx;
   ctx.action = r.action;
   ctx.resource = r.resource;
@@ -164,11 +134,11 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
   facts.called_via = r.called_via;
   facts.via_aws_service = !r.called_via.empty();
   facts.resource_account = ctx.resource_account;
-  core::iam::GlobalKeys globals(ip, facts);
+  core::iam::GlobalKeys globals(p, facts);
   ctx.global_keys = &globals;
 
   core::iam::EvaluationInput in;
-  in.principal = &ip;
+  in.principal = &p;
   if (identity)
     for (const auto& pol : identity->policies) in.identity_policies.push_back(pol.get());
   if (p.session_policy || !p.session_policy_arns.empty()) {
@@ -186,9 +156,14 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
   return result;
 }
 
+Status AccessDeniedFor(const core::iam::EvaluationResult& result, const ErrorSpec& spec, bool redact_resource) {
+  return MakeError(spec, result.Message(redact_resource));
+}
+
 Status AccessDeniedFor(const core::iam::EvaluationResult& result, const std::string& aws_code, int http_status,
                        bool redact_resource) {
-  // A denial, whatever status the protocol gives it (KMS answers 400).
+  // A refusal is kPermissionDenied whatever the protocol's status (KMS and
+  // DynamoDB answer 400), so callers react to it by code().
   return Status(Code::kPermissionDenied, result.Message(redact_resource)).WithAws(aws_code, http_status);
 }
 

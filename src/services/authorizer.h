@@ -9,12 +9,9 @@
 // Thread safety: safe for concurrent use; the caches are sharded.
 #pragma once
 
-#include <array>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -22,6 +19,8 @@
 #include "core/iam/evaluator.h"
 #include "core/iam/policy_document.h"
 #include "core/principal.h"
+#include "services/common/errors.h"
+#include "services/common/sharded_cache.h"
 #include "services/iam/identity_store.h"
 #include "services/service.h"
 
@@ -76,6 +75,8 @@ class PolicyAuthorizer {
 
   // The policy documents of an AWS managed policy ARN, or nullptr.
   static const char* AwsManagedPolicy(std::string_view arn);
+  // The ARNs of the AWS managed policies crosskey knows, in a fixed order.
+  static std::vector<std::string_view> AwsManagedPolicyArns();
 
  private:
   using PolicyList = std::vector<std::shared_ptr<const core::iam::Policy>>;
@@ -92,26 +93,19 @@ class PolicyAuthorizer {
   Status SessionPolicies(const Principal& p, PolicyList* out);
   Status AddManaged(const std::string& arn, PolicyList* out);
 
-  struct Shard {
-    std::mutex mu;
-    std::unordered_map<std::string, std::shared_ptr<const core::iam::Policy>> policies;
-  };
-  struct IdentityShard {
-    std::mutex mu;
-    std::unordered_map<std::string, std::shared_ptr<const IdentitySet>> sets;
-  };
   IdentityStore& identities_;
   const Clock& clock_;
-  std::array<Shard, 16> shards_;
-  std::array<IdentityShard, 16> identity_shards_;
+  ShardedCache<core::iam::Policy> policies_;      // by kind and document text
+  ShardedCache<IdentitySet> identity_sets_;       // by "u/" or "r/", account and lower-case name
 };
 
-// Converts the auth layer's principal to the evaluator's.
-core::iam::Principal ToIamPrincipal(const Principal& p);
-
-// The AccessDenied status for a denied evaluation in the given AWS code
-// ("AccessDenied" for S3/STS/IAM, "AccessDeniedException" for JSON services);
-// its canonical code is kPermissionDenied whatever the HTTP status.
+// The denial of a denied evaluation, as the service's catalogue entry for it
+// (S3/STS/IAM "AccessDenied" 403, JSON services "AccessDeniedException" 400,
+// each with canonical code kPermissionDenied whatever the HTTP status, so a
+// caller such as Secrets Manager calling KMS recognises a denial by code()).
+Status AccessDeniedFor(const core::iam::EvaluationResult& result, const ErrorSpec& spec, bool redact_resource = false);
+// The same for a service without a catalogue yet: the AWS code and status
+// given, canonical code kPermissionDenied.
 Status AccessDeniedFor(const core::iam::EvaluationResult& result, const std::string& aws_code, int http_status,
                        bool redact_resource = false);
 

@@ -90,16 +90,16 @@ TEST(PolicyAuthorizer, OnDemandConditionKeys) {
   caller.principal = env.session;
   caller.via_service = "s3.us-east-1.amazonaws.com";
   core::kms::EncryptionContext context{{"department", "sales"}};  // the key name inside the condition key ignores case
-  KmsConditionKeys keys(caller, nullptr, &context, nullptr);
+  kms::KmsConditionKeys keys(caller, nullptr, &context, nullptr);
   EXPECT_TRUE(env.Allowed("kms:Decrypt", &keys));
   core::kms::EncryptionContext other{{"department", "marketing"}};
-  KmsConditionKeys other_keys(caller, nullptr, &other, nullptr);
+  kms::KmsConditionKeys other_keys(caller, nullptr, &other, nullptr);
   EXPECT_FALSE(env.Allowed("kms:Decrypt", &other_keys));
   core::kms::EncryptionContext extra{{"department", "sales"}, {"Owner", "x"}};
-  KmsConditionKeys extra_keys(caller, nullptr, &extra, nullptr);
+  kms::KmsConditionKeys extra_keys(caller, nullptr, &extra, nullptr);
   EXPECT_FALSE(env.Allowed("kms:Decrypt", &extra_keys));  // ForAllValues: Owner is not listed
   caller.via_service.clear();
-  KmsConditionKeys direct(caller, nullptr, &context, nullptr);
+  kms::KmsConditionKeys direct(caller, nullptr, &context, nullptr);
   EXPECT_FALSE(env.Allowed("kms:Decrypt", &direct));  // kms:ViaService absent
 }
 

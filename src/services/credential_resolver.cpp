@@ -1,5 +1,7 @@
 #include "services/credential_resolver.h"
 
+#include "services/iam/errors.h"
+
 namespace ck::services {
 
 namespace {
@@ -11,13 +13,13 @@ bool IsTwelveDigits(std::string_view s) {
 }
 
 Status InvalidToken() {
-  return AwsError("InvalidClientTokenId", 403, "The security token included in the request is invalid.");
+  return iam::errors::InvalidClientTokenId("The security token included in the request is invalid.");
 }
 }  // namespace
 
 Principal UserPrincipal(const IamUser& user) {
   Principal p;
-  p.type = Principal::Type::kUser;
+  p.type = Principal::kUser;
   p.account = user.account;
   p.arn = user.arn;
   p.user_id = user.user_id;
@@ -27,7 +29,7 @@ Principal UserPrincipal(const IamUser& user) {
 
 Principal RolePrincipal(const StsSession& s) {
   Principal p;
-  p.type = Principal::Type::kAssumedRole;
+  p.type = Principal::kAssumedRole;
   p.account = s.account;
   p.arn = "arn:aws:sts::" + s.account + ":assumed-role/" + s.role_name + "/" + s.session_name;
   p.role_arn = s.role_arn;
@@ -90,16 +92,9 @@ Result<std::shared_ptr<const CredentialResolver::Found>> CredentialResolver::Rea
 Result<std::shared_ptr<const CredentialResolver::Found>> CredentialResolver::Find(const std::string& id) const {
   // Read before the store: a write landing meanwhile makes this entry stale.
   const uint64_t generation = identities_.credential_generation();
-  Shard& shard = shards_[std::hash<std::string>{}(id) % shards_.size()];
-  {
-    std::lock_guard lock(shard.mu);
-    auto it = shard.entries.find(id);
-    if (it != shard.entries.end() && it->second->generation == generation) return it->second;
-  }
+  if (auto cached = found_.Find(id); cached && cached->generation == generation) return cached;
   CK_ASSIGN_OR_RETURN(auto found, Read(id, generation));
-  std::lock_guard lock(shard.mu);
-  if (shard.entries.size() > 4096) shard.entries.clear();  // bound memory (unknown ids are cached too)
-  shard.entries[id] = found;
+  found_.Put(id, found);
   return found;
 }
 
@@ -115,7 +110,7 @@ Result<ResolvedCredential> CredentialResolver::Resolve(std::string_view access_k
   if (f.kind == Found::kSession) {
     if (session_token.empty() || session_token != f.session_token) return InvalidToken();
     if (clock_.Now() >= f.expiration)
-      return AwsError("ExpiredToken", 400, "The security token included in the request is expired");
+      return iam::errors::ExpiredToken("The security token included in the request is expired");
     if (!f.usable) return InvalidToken();
     return f.credential;
   }

@@ -12,21 +12,19 @@
 // so authenticating a request reads nothing; session tokens and expiry are
 // still checked on every request.
 //
-// Errors carry generic AWS codes the gateway maps per protocol:
-// "InvalidClientTokenId" (unknown or inactive key), "ExpiredToken",
-// "InvalidToken" (session key without, or with the wrong, session token).
+// Errors come from the IAM catalogue (iam/errors.h), whose AWS codes the
+// gateway maps per protocol: InvalidClientTokenId (unknown or inactive key,
+// or a session key without, or with the wrong, session token), ExpiredToken.
 #pragma once
 
-#include <array>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/principal.h"
+#include "services/common/sharded_cache.h"
 #include "services/iam/identity_store.h"
 
 namespace ck::services {
@@ -62,11 +60,7 @@ class CredentialResolver {
   const Clock& clock_;
   bool strict_;
   std::string default_account_;
-  struct Shard {
-    std::mutex mu;
-    std::unordered_map<std::string, std::shared_ptr<const Found>> entries;
-  };
-  mutable std::array<Shard, 8> shards_;
+  mutable ShardedCache<Found, 8> found_;  // by access key id (unknown ids too)
 };
 
 // Principals for stored identities (also used by STS and IAM responses).

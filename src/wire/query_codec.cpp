@@ -145,7 +145,11 @@ std::optional<FormParams> ParseForm(std::string_view body) {
   if (!params) return std::nullopt;
   FormParams out;
   out.reserve(params->size());
-  for (auto& p : *params) out.emplace_back(std::move(p.name), std::move(p.value));
+  for (auto& p : *params) {
+    // Parameters become stored text (IAM tags, policy names): UTF-8 only.
+    if (!IsValidUtf8(p.name) || !IsValidUtf8(p.value)) return std::nullopt;
+    out.emplace_back(std::move(p.name), std::move(p.value));
+  }
   return out;
 }
 

@@ -15,6 +15,35 @@ namespace {
 
 constexpr std::string_view kS3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
 
+// Deepest element nesting accepted in a request body; S3's request documents
+// are a few levels deep (LifecycleConfiguration is the deepest, about 7).
+constexpr size_t kMaxXmlDepth = 64;
+
+// Parses a request body: well-formed UTF-8 (pugixml passes bytes through and
+// the values become stored text), within the depth limit (pugixml parses
+// without recursion; the depth is measured the same way, before the decoder
+// walks the tree). Anything else is S3's MalformedXML.
+Status LoadXml(std::string_view body, pugi::xml_document* xml) {
+  if (!IsValidUtf8(body)) return MalformedXml();
+  if (!xml->load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8)) return MalformedXml();
+  size_t depth = 0;
+  pugi::xml_node n = xml->first_child();
+  while (n) {
+    if (n.first_child()) {
+      n = n.first_child();
+      if (++depth > kMaxXmlDepth) return MalformedXml();
+      continue;
+    }
+    while (n && !n.next_sibling()) {
+      n = n.parent();
+      if (depth == 0) return Status::Ok();
+      --depth;
+    }
+    if (n) n = n.next_sibling();
+  }
+  return Status::Ok();
+}
+
 Status BadValue(const MemberRef& m, std::string_view value) {
   return AwsError("InvalidArgument", 400, "Invalid value '" + std::string(value) + "' for " + m.WireName())
       .WithField("ArgumentName", m.WireName())
@@ -144,7 +173,7 @@ Result<json> DecodeRestXmlRequest(const ServiceModel& model, const Operation& op
         return doc;
       }
       pugi::xml_document xml;
-      if (!xml.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8)) return MalformedXml();
+      CK_RETURN_IF_ERROR(LoadXml(body, &xml));
       pugi::xml_node root = xml.document_element();
       if (!root || LocalName(root.name()) != RootName(payload, ps)) return MalformedXml();
       CK_ASSIGN_OR_RETURN(json v, ReadXmlValue(root, ps, XmlStyle{}, MalformedXml()));
@@ -155,7 +184,7 @@ Result<json> DecodeRestXmlRequest(const ServiceModel& model, const Operation& op
     // blob / streaming payloads stay with the caller.
   } else if (HasBodyMembers(in) && !Trim(body).empty()) {
     pugi::xml_document xml;
-    if (!xml.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8)) return MalformedXml();
+    CK_RETURN_IF_ERROR(LoadXml(body, &xml));
     CK_ASSIGN_OR_RETURN(json v, ReadXmlValue(xml.document_element(), in, XmlStyle{}, MalformedXml()));
     for (auto it = v.begin(); it != v.end(); ++it) doc[it.key()] = std::move(it.value());
   }

@@ -38,6 +38,7 @@ class Server:
                 f.write(config)
         self.proc = None
         self.port = None
+        self.tls_cert = None  # the certificate --tls-self-signed wrote (its path, printed at start)
         self.log_path = os.path.join(self.tmp, "server.log")
 
     def args(self):
@@ -57,6 +58,8 @@ class Server:
             line = self.proc.stdout.readline()
             if not line:
                 break
+            if line.startswith(b"crosskey self-signed certificate: "):
+                self.tls_cert = line.split(b": ", 1)[1].strip().decode()
             if line.startswith(b"crosskey ready on port "):
                 self.port = int(line.split()[-1])
                 return self
@@ -97,6 +100,11 @@ class Server:
     @property
     def endpoint(self):
         return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def https_endpoint(self):
+        """The same port over TLS (a server started with --tls-self-signed or --tls-cert)."""
+        return "https://127.0.0.1:%d" % self.port
 
     def client(self, service, account=ACCOUNT1, secret="test", token=None, region=REGION, **config):
         """A boto3 client; `account` is the access key id (12 digits = that account's root in dev mode)."""

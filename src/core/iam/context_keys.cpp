@@ -30,7 +30,7 @@ std::span<const std::string> Bool(bool b) { return One(b ? kTrue : kFalse); }
 }  // namespace
 
 // UNVERIFIED: AWS documents no aws:PrincipalType for service principals ("AWSService").
-const char* PrincipalTypeName(Principal::Type type) { return kTypeNames[type].c_str(); }
+const char* PrincipalTypeName(Principal::Type type) { return kTypeNames[static_cast<size_t>(type)].c_str(); }
 
 std::span<const std::string_view> GlobalKeys::Names() { return kNames; }
 
@@ -65,7 +65,7 @@ std::span<const std::string> GlobalKeys::Find(std::string_view key) const {
   if (service) {
     // A service principal carries only the two keys above among the principal keys.
   } else if (is("aws:PrincipalType")) {
-    return One(kTypeNames[p.type]);
+    return One(kTypeNames[static_cast<size_t>(p.type)]);
   } else if (is("aws:userid")) {
     return anonymous ? One(kAnonymousUserId) : One(p.user_id);
   } else if (!anonymous) {

@@ -279,6 +279,35 @@ EvaluationResult Evaluate(const EvaluationInput& in) {
   return Deny(Decision::kImplicitDeny, identity_reason, p, ctx);
 }
 
+std::vector<PolicyTrace> TraceEvaluation(const EvaluationInput& in) {
+  static const RequestContext kEmptyContext;
+  const Principal& p = in.principal ? *in.principal : AnonymousPrincipal();
+  const RequestContext& ctx = in.context ? *in.context : kEmptyContext;
+  const ValueSource source{&ctx.keys, &p, ctx.service_keys, ctx.global_keys};
+  std::vector<PolicyTrace> out;
+  auto trace = [&](const Policy* policy, const char* kind, bool check_principal) {
+    if (!policy) return;
+    PolicyTrace t{policy, kind, {}};
+    for (const Statement& st : policy->statements) {
+      StatementTrace s{st.sid, st.effect};
+      if (check_principal && st.has_principal)
+        s.principal = st.not_principal ? !ExcludedByNotPrincipal(st.principals, p)
+                                       : MatchPrincipalSet(st.principals, p) != Grant::kNone;
+      s.action = ActionMatches(st, ctx.action);
+      s.resource = !st.has_resource || ResourceMatches(st, ctx.resource, source);
+      s.conditions = ConditionsMatch(st, source);
+      t.statements.push_back(std::move(s));
+    }
+    out.push_back(std::move(t));
+  };
+  for (const Policy* pol : in.identity_policies) trace(pol, "identity", false);
+  trace(in.resource_policy, "resource", true);
+  trace(in.permissions_boundary, "permissions boundary", false);
+  if (in.session_policies)
+    for (const Policy* pol : *in.session_policies) trace(pol, "session", false);
+  return out;
+}
+
 std::string EvaluationResult::Message(bool redact_resource) const {
   if (decision == Decision::kAllow) return {};
   std::string m = "User: " + principal_arn + " is not authorized to perform: " + action;

@@ -98,6 +98,24 @@ struct EvaluationResult {
 
 EvaluationResult Evaluate(const EvaluationInput& input);
 
+// How each statement of each policy of an evaluation matched, for decision
+// records (`crosskey explain`). A second pass over the policies: call it only
+// when a record is wanted. `kind`: "identity", "resource", "session",
+// "permissions boundary".
+struct StatementTrace {
+  std::string sid;
+  Effect effect = Effect::kAllow;
+  bool principal = true;  // resource-type policies only; true elsewhere
+  bool action = false, resource = false, conditions = false;
+  bool applies() const { return principal && action && resource && conditions; }
+};
+struct PolicyTrace {
+  const Policy* policy = nullptr;
+  std::string kind;
+  std::vector<StatementTrace> statements;
+};
+std::vector<PolicyTrace> TraceEvaluation(const EvaluationInput& input);
+
 // Statement-level helpers, exposed for services that need them (S3 checks
 // whether a bucket policy grants public access, IAM's simulator...).
 bool ActionMatches(const Statement& st, std::string_view action);

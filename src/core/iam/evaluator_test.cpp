@@ -445,3 +445,39 @@ INSTANTIATE_TEST_SUITE_P(Rules, EvaluateTable, ::testing::ValuesIn(Cases()), Cas
 
 }  // namespace
 }  // namespace ck::core::iam
+
+namespace ck::core::iam {
+namespace {
+
+TEST(TraceEvaluation, SaysHowEachStatementMatched) {
+  auto key_policy = ParsePolicy(R"({"Version":"2012-10-17","Statement":[
+    {"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"},
+    {"Sid":"Other","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"kms:Decrypt","Resource":"*"}]})",
+                                PolicyKind::kKeyPolicy);
+  ASSERT_TRUE(key_policy.ok());
+  Principal p;
+  p.type = Principal::kUser;
+  p.account = "222222222222";
+  p.arn = "arn:aws:iam::222222222222:user/u";
+  RequestContext ctx;
+  ctx.action = "kms:Decrypt";
+  ctx.resource = "arn:aws:kms:us-east-1:111111111111:key/k";
+  ctx.resource_account = "111111111111";
+  EvaluationInput in;
+  in.principal = &p;
+  in.resource_policy = &*key_policy;
+  in.resource_policy_required = true;
+  in.context = &ctx;
+  auto traces = TraceEvaluation(in);
+  ASSERT_EQ(traces.size(), 1u);
+  EXPECT_EQ(traces[0].kind, "resource");
+  ASSERT_EQ(traces[0].statements.size(), 2u);
+  EXPECT_EQ(traces[0].statements[0].sid, "Root");
+  EXPECT_FALSE(traces[0].statements[0].principal);  // another account's root
+  EXPECT_TRUE(traces[0].statements[0].action);
+  EXPECT_FALSE(traces[0].statements[1].principal);
+  EXPECT_FALSE(traces[0].statements[1].applies());
+}
+
+}  // namespace
+}  // namespace ck::core::iam

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/codec.h"
+#include "base/json_depth.h"
 #include "core/arn.h"
 
 namespace ck::core::iam {
@@ -329,6 +330,10 @@ Status MalformedPolicy(std::string reason) {
 }
 
 Result<Policy> ParsePolicy(std::string_view text, PolicyKind kind, const ParseOptions& options) {
+  // A policy is a few levels deep; a deeper document is refused before it is
+  // parsed (a few MB of brackets would take hundreds of MB as a tree).
+  constexpr size_t kMaxPolicyDepth = 32;
+  if (JsonNestingDepth(text, kMaxPolicyDepth) > kMaxPolicyDepth) return MalformedPolicy(kSyntaxError);
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) return MalformedPolicy(kSyntaxError);
   Policy policy;

@@ -218,5 +218,18 @@ TEST(ParsePolicy, DefaultKmsKeyPolicyParses) {
   EXPECT_EQ(p->statements[0].sid, "Enable IAM User Permissions");
 }
 
+TEST(ParsePolicy, DeepDocumentsAreRefusedBeforeParsing) {
+  // Three million nested brackets (6 MB, inside S3's body limit) took 450 MB
+  // as a tree before being refused; now refused from the text.
+  std::string deep = R"({"Version":"2012-10-17","Statement":)" + std::string(3000000, '[') +
+                     std::string(3000000, ']') + "}";
+  auto p = ParsePolicy(deep, PolicyKind::kResource);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().aws_code(), "MalformedPolicyDocument");
+  // Real policies are a few levels deep.
+  EXPECT_TRUE(ParsePolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*",
+      "Condition":{"ForAnyValue:StringLike":{"aws:TagKeys":["a*"]}}}]})", PolicyKind::kIdentity).ok());
+}
+
 }  // namespace
 }  // namespace ck::core::iam

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/principal.h"
+
 namespace ck::core::iam {
 
 // Orders strings ignoring ASCII case: condition key names are case-insensitive
@@ -49,24 +51,12 @@ class KeySource {
   ~KeySource() = default;
 };
 
-// The authenticated caller, as the auth layer resolved it.
-struct Principal {
-  enum Type { kRoot, kUser, kAssumedRole, kFederatedUser, kService, kAnonymous };
-
-  // User: arn:aws:iam::A:user/path/NAME; role session:
-  // arn:aws:sts::A:assumed-role/ROLE/SESSION; root: arn:aws:iam::A:root;
-  // federated user: arn:aws:sts::A:federated-user/NAME. For an identity
-  // provider in a trust policy (AssumeRoleWithWebIdentity/SAML), STS passes the
-  // provider ARN or name here with type kFederatedUser so that "Federated"
-  // principal entries can match it.
-  std::string arn;
-  std::string account;  // 12 digits; empty for kService and kAnonymous
-  Type type = kAnonymous;
-  std::string role_arn;  // kAssumedRole: arn:aws:iam::A:role/path/NAME
-  std::string user_id;   // AIDA… for users, "AROA…:SESSION" for sessions, the account id for root
-  std::string username;  // kUser only
-  std::string service;   // kService: "s3.amazonaws.com"
-};
+// The authenticated caller, as the auth layer resolved it: the one Principal
+// type (core/principal.h), read in place. For an identity provider in a trust
+// policy (AssumeRoleWithWebIdentity/SAML), STS passes the provider ARN or name
+// as the arn with type kFederatedUser so that "Federated" principal entries
+// can match it.
+using Principal = ::ck::Principal;
 
 // Views: the caller keeps the action and resource strings alive while
 // evaluating (a request context lives for one Evaluate call).

@@ -1,5 +1,6 @@
 #include "core/kms/ciphertext.h"
 
+#include "core/kms/errors.h"
 #include "crypto/aead.h"
 #include "crypto/hash.h"
 
@@ -58,7 +59,7 @@ size_t DecodeHeader(std::string_view b, BlobHeader* h) {
 
 }  // namespace
 
-Status InvalidCiphertext() { return AwsError("InvalidCiphertextException", 400, ""); }
+Status InvalidCiphertext() { return errors::InvalidCiphertext(""); }
 
 void AppendCanonicalContext(const EncryptionContext& context, std::string* out) {
   for (const auto& [k, v] : context) {

@@ -21,6 +21,8 @@ namespace ck::core::kms {
 using EncryptionContext = std::map<std::string, std::string>;
 
 struct BlobHeader {
+  // REQUIRES (SealBlob): account is 12 digits, region and key_id are under
+  // 256 bytes; other headers do not round-trip.
   std::string account;
   std::string region;
   std::string key_id;

@@ -6,6 +6,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "core/kms/errors.h"
 #include "crypto/hash.h"
 
 namespace ck::core::kms {
@@ -128,13 +129,13 @@ Result<std::string> GenerateMaterial(std::string_view spec) {
       EVP_PKEY_free(pkey);
       return der;
     }
-    default: return AwsError("UnsupportedOperationException", 400, std::string(spec) + " is not supported.");
+    default: return errors::UnsupportedOperation(std::string(spec) + " is not supported.");
   }
 }
 
 Result<std::pair<std::string, std::string>> GenerateKeyPair(std::string_view spec) {
   EVP_PKEY* pkey = Keygen(spec);
-  if (!pkey) return AwsError("UnsupportedOperationException", 400, std::string(spec) + " is not supported.");
+  if (!pkey) return errors::UnsupportedOperation(std::string(spec) + " is not supported.");
   auto der = ToPkcs8(pkey);
   std::string pub = PublicDer(pkey);
   EVP_PKEY_free(pkey);
@@ -169,7 +170,7 @@ Result<std::string> AsymmetricKey::Encrypt(std::string_view alg, std::string_vie
   }
   EVP_PKEY_CTX_free(ctx);
   if (!ok)
-    return AwsError("ValidationException", 400, "Plaintext is too long for the key spec and encryption algorithm.");
+    return errors::Validation("Plaintext is too long for the key spec and encryption algorithm.");
   return out;
 }
 
@@ -187,7 +188,7 @@ Result<std::string> AsymmetricKey::Decrypt(std::string_view alg, std::string_vie
     out.resize(n);
   }
   EVP_PKEY_CTX_free(ctx);
-  if (!ok) return AwsError("InvalidCiphertextException", 400, "");
+  if (!ok) return errors::InvalidCiphertext("");
   return out;
 }
 

@@ -4,6 +4,21 @@
 // shared_ptr without locks. Unwrapped material and the parsed policy live only
 // in memory (never in the storage form).
 //
+// Storage form: each record type has a field table (base/fields.h), so
+// FromDocument/ToDocument are its codec (RecordTable<KeyRecord> stores it).
+// The field names are the stored JSON keys ("kms.keys", "kms.aliases"):
+//   key:      account region id description state spec usage origin manager
+//             created deletion_date pending_window_days policy tags
+//             rotation_enabled rotation_period_days next_rotation
+//             on_demand_started materials grants
+//   material: version id created rotation_type wrapped (base64)
+//   grant:    id name grantee retiring issuing_account token operations
+//             equals subset created
+//   alias:    account region name target created updated
+// Timestamps are epoch seconds, tags [[key, value], ...], state its KeyState
+// name. Renaming a field is a format change (key_model_test.cpp holds records
+// as written before the field tables).
+//
 // Thread safety: value types; a published const KeyRecord is safe to share.
 #pragma once
 
@@ -13,9 +28,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "base/clock.h"
+#include "base/fields.h"
 #include "base/status.h"
 #include "core/iam/policy_document.h"
 #include "core/kms/key_material.h"
@@ -26,11 +40,11 @@ enum class KeyState { kEnabled, kDisabled, kPendingDeletion, kPendingImport };
 const char* KeyStateName(KeyState s);
 
 struct MaterialVersion {
-  uint32_t version = 0;
+  uint64_t version = 0;       // the blob header's (32-bit) material version
   std::string material_id;    // 64 hex characters (KeyMaterialId)
   TimePoint created{};
   std::string rotation_type;  // "" for the original material, AUTOMATIC, ON_DEMAND
-  std::string wrapped;        // AES-GCM under the master key; the only stored form
+  Bytes wrapped;              // AES-GCM under the master key; the only stored form
   std::string plain;          // in memory only
 };
 
@@ -46,6 +60,12 @@ struct Grant {
   TimePoint created{};
 };
 
+// One tag; stored as the pair [key, value].
+struct KeyTag {
+  std::string key, value;
+  bool operator==(const KeyTag&) const = default;
+};
+
 struct KeyRecord {
   std::string account, region, id, arn;
   std::string description;
@@ -59,7 +79,7 @@ struct KeyRecord {
   int pending_window_days = 0;
   std::string policy;
   std::shared_ptr<const iam::Policy> parsed_policy;  // memory only
-  std::vector<std::pair<std::string, std::string>> tags;
+  std::vector<KeyTag> tags;
   bool rotation_enabled = false;
   int rotation_period_days = 365;
   std::optional<TimePoint> next_rotation;
@@ -81,24 +101,22 @@ struct AliasRecord {
 };
 
 std::string KeyArn(const std::string& region, const std::string& account, const std::string& id);
-std::string NewKeyId();            // UUID v4, lower case
-std::string NewKeyMaterialId();    // 64 hex characters
 
-// Storage form (no plaintext material, no parsed policy).
-nlohmann::json KeyToStorage(const KeyRecord& key);
-Result<KeyRecord> KeyFromStorage(const nlohmann::json& j);
-nlohmann::json AliasToStorage(const AliasRecord& a);
-AliasRecord AliasFromStorage(const nlohmann::json& j);
-
-// The KeyMetadata shape of DescribeKey / CreateKey (timestamps as epoch seconds).
-nlohmann::json KeyMetadataJson(const KeyRecord& key);
-nlohmann::json GrantJson(const KeyRecord& key, const Grant& g);
+// Storage form (no plaintext material, no parsed policy). Decoding a key
+// fills its arn; an unknown state name is an error.
+CK_DECLARE_FIELDS(MaterialVersion);
+CK_DECLARE_FIELDS(Grant);
+CK_DECLARE_FIELDS(KeyRecord);
+CK_DECLARE_FIELDS(AliasRecord);
+CK_DECLARE_FIELDS(KeyTag);
+Status FromDocument(const Document& d, KeyState* out, const DecodeOptions& o = {});
+Document ToDocument(KeyState state);
 
 // Wraps / unwraps material under the server master key; the AAD binds it to
 // the key ARN and version so stored material cannot be moved between keys.
-std::string WrapMaterial(std::string_view master_key, const std::string& arn, uint32_t version,
+std::string WrapMaterial(std::string_view master_key, const std::string& arn, uint64_t version,
                          std::string_view material);
-Result<std::string> UnwrapMaterial(std::string_view master_key, const std::string& arn, uint32_t version,
+Result<std::string> UnwrapMaterial(std::string_view master_key, const std::string& arn, uint64_t version,
                                    std::string_view wrapped);
 
 }  // namespace ck::core::kms

@@ -1,6 +1,7 @@
 #include "core/kms/resolver.h"
 
 #include "core/arn.h"
+#include "core/kms/errors.h"
 #include "core/iam/evaluator.h"
 
 namespace ck::core::kms {
@@ -8,8 +9,6 @@ namespace ck::core::kms {
 namespace {
 
 bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-Status NotFoundError(std::string message) { return AwsError("NotFoundException", 400, std::move(message)); }
 
 std::string AliasArn(const std::string& region, const std::string& account, std::string_view name) {
   return "arn:aws:kms:" + region + ":" + account + ":" + std::string(name);
@@ -45,7 +44,7 @@ Status RedactedDenial(std::string_view caller_arn, std::string_view action) {
   r.reason = iam::EvaluationResult::DenyReason::kNoResourceAllow;
   r.principal_arn = std::string(caller_arn);
   r.action = std::string(action);
-  return Status(Code::kPermissionDenied, r.Message(/*redact_resource=*/true)).WithAws("AccessDeniedException", 400);
+  return errors::AccessDenied(r.Message(/*redact_resource=*/true));
 }
 
 Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account, const std::string& caller_region,
@@ -55,16 +54,16 @@ Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account,
   if (ref.starts_with("arn:")) {
     auto arn = core::Arn::Parse(ref);
     if (!arn.ok() || arn->service != "kms" || arn->account.empty() || arn->region.empty())
-      return NotFoundError(InvalidKeyIdMessage(ref));
+      return errors::NotFound(InvalidKeyIdMessage(ref));
     std::string_view type = arn->ResourceType();
     if (type == "key") {
       key_id = std::string(arn->ResourceId());
     } else if (type == "alias") {
       alias_name = arn->resource;
     } else {
-      return NotFoundError(InvalidKeyIdMessage(ref));
+      return errors::NotFound(InvalidKeyIdMessage(ref));
     }
-    if (arn->region != caller_region) return NotFoundError("Invalid arn " + arn->region);
+    if (arn->region != caller_region) return errors::NotFound("Invalid arn " + arn->region);
     account = arn->account;
     region = arn->region;
   } else if (ref.starts_with("alias/")) {
@@ -72,12 +71,12 @@ Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account,
   } else if (IsKeyIdFormat(ref)) {
     key_id = std::string(ref);
   } else {
-    return NotFoundError(InvalidKeyIdMessage(ref));
+    return errors::NotFound(InvalidKeyIdMessage(ref));
   }
 
   const bool foreign = account != caller_account;
   if (!alias_name.empty() && opt.forms == RefForms::kKeyOnly)
-    return AwsError("InvalidArnException", 400, "Key Aliases are not supported for this operation");
+    return errors::InvalidArn("Key Aliases are not supported for this operation");
   if (foreign && !opt.cross_account) return RedactedDenial(opt.caller_arn, opt.action);
 
   Resolution out;
@@ -94,16 +93,16 @@ Result<Resolution> Resolve(KeyDirectory& dir, const std::string& caller_account,
         return out;
       }
       if (foreign) return RedactedDenial(opt.caller_arn, opt.action);
-      return NotFoundError("Alias " + AliasArn(region, account, alias_name) + " is not found.");
+      return errors::NotFound("Alias " + AliasArn(region, account, alias_name) + " is not found.");
     }
     key_id = *target;
   } else if (!IsKeyIdFormat(key_id)) {
-    return NotFoundError(InvalidKeyIdMessage(ref));
+    return errors::NotFound(InvalidKeyIdMessage(ref));
   }
   out.key = dir.FindKey(account, region, key_id);
   if (!out.key) {
     if (foreign) return RedactedDenial(opt.caller_arn, opt.action);
-    return NotFoundError(KeyDoesNotExist(KeyArn(region, account, key_id)));
+    return errors::NotFound(KeyDoesNotExist(KeyArn(region, account, key_id)));
   }
   return out;
 }

@@ -20,7 +20,7 @@ class Writer {
   void I64(int64_t v) {
     for (int i = 0; i < 8; ++i) *p_++ = static_cast<char>(static_cast<uint64_t>(v) >> (8 * i));
   }
-  void Str(std::string_view s) {
+  void Text(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
     if (s.empty()) return;  // an empty view may hold a null pointer, which memcpy must not see
     std::memcpy(p_, s.data(), s.size());
@@ -51,7 +51,7 @@ class Reader {
     pos_ += 8;
     return static_cast<int64_t>(v);
   }
-  std::string_view Str() {
+  std::string_view Text() {
     uint32_t n = U32();
     if (!Need(n)) return {};
     std::string_view s = in_.substr(pos_, n);
@@ -91,14 +91,14 @@ void EncodeEvent(const ApiEvent& e, std::string_view shared_event_id, std::strin
   Writer w(out->data() + at);
   w.U8(static_cast<uint8_t>(kEventFormatV1));
   w.I64(std::chrono::duration_cast<std::chrono::microseconds>(e.time.time_since_epoch()).count());
-  for (std::string_view f : fields) w.Str(f);
+  for (std::string_view f : fields) w.Text(f);
   w.U8(static_cast<uint8_t>(p.type));
-  for (const std::string* f : principal_fields) w.Str(*f);
+  for (const std::string* f : principal_fields) w.Text(*f);
   w.U32(static_cast<uint32_t>(e.resources.size()));
   for (const EventResource& r : e.resources) {
-    w.Str(r.arn);
-    w.Str(r.account);
-    w.Str(r.type);
+    w.Text(r.arn);
+    w.Text(r.account);
+    w.Text(r.type);
   }
   w.U8(static_cast<uint8_t>((e.read_only ? 1 : 0) | (e.management_event ? 2 : 0)));
 }
@@ -111,22 +111,22 @@ bool DecodeEvent(std::string_view data, DecodedEvent* out) {
   for (std::string_view* s : {&e.event_source, &e.event_name, &e.region, &e.source_ip, &e.user_agent, &e.invoked_by,
                               &e.request_parameters, &e.response_elements, &e.additional_event_data, &e.request_id,
                               &e.error_code, &e.error_message, &out->shared_event_id})
-    *s = r.Str();
+    *s = r.Text();
   Principal& p = out->principal;
   uint8_t type = r.U8();
   if (type > static_cast<uint8_t>(Principal::Type::kAnonymous)) return false;
   p.type = static_cast<Principal::Type>(type);
   for (std::string* s : {&p.arn, &p.account, &p.role_arn, &p.user_id, &p.username, &p.session_name, &p.service,
                          &p.access_key_id})
-    *s = std::string(r.Str());
+    *s = std::string(r.Text());
   uint32_t n = r.U32();
   if (!r.ok() || n > data.size()) return false;
   out->resources.clear();
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     EventResource res;
-    res.arn = r.Str();
-    res.account = r.Str();
-    res.type = r.Str();
+    res.arn = r.Text();
+    res.account = r.Text();
+    res.type = r.Text();
     out->resources.push_back(res);
   }
   uint8_t flags = r.U8();

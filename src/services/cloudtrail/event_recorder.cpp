@@ -7,42 +7,19 @@
 #include <spdlog/spdlog.h>
 
 #include "base/codec.h"
-#include "crypto/hash.h"
+#include "core/ids.h"
+#include "services/cloudtrail/errors.h"
 #include "services/cloudtrail/event_codec.h"
 #include "wire/json_writer.h"
 
 namespace ck::services::cloudtrail {
 
-using nlohmann::json;
+namespace ct = ::ck::api::cloudtrail;
 
 namespace {
 
 constexpr size_t kMaxQueue = 1 << 16;  // producers wait beyond this (bounded memory)
 constexpr size_t kWakeBatch = 256;
-
-// Appends a random (version 4) UUID.
-void AppendUuid(std::string* out) {
-  unsigned char b[16];
-  crypto::RandomFill(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  static const char kHex[] = "0123456789abcdef";
-  char text[36];
-  size_t o = 0;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text[o++] = '-';
-    text[o++] = kHex[b[i] >> 4];
-    text[o++] = kHex[b[i] & 15];
-  }
-  out->append(text, sizeof text);
-}
-
-std::string Uuid() {
-  std::string out;
-  out.reserve(36);
-  AppendUuid(&out);
-  return out;
-}
 
 int64_t Micros(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -69,20 +46,20 @@ void UserIdentity(const ApiEvent& e, wire::JsonWriter& o) {
   o.BeginObject();
   const char* type = "AWSAccount";
   switch (p.type) {
-    case Principal::Type::kRoot: type = "Root"; break;
-    case Principal::Type::kUser: type = "IAMUser"; break;
-    case Principal::Type::kAssumedRole: type = "AssumedRole"; break;
-    case Principal::Type::kFederatedUser: type = "FederatedUser"; break;
-    case Principal::Type::kService: type = "AWSService"; break;
-    case Principal::Type::kAnonymous: type = "AWSAccount"; break;
+    case Principal::kRoot: type = "Root"; break;
+    case Principal::kUser: type = "IAMUser"; break;
+    case Principal::kAssumedRole: type = "AssumedRole"; break;
+    case Principal::kFederatedUser: type = "FederatedUser"; break;
+    case Principal::kService: type = "AWSService"; break;
+    case Principal::kAnonymous: type = "AWSAccount"; break;
   }
   o.Field("type", type);
   if (!p.user_id.empty()) o.Field("principalId", p.user_id);
   if (!p.arn.empty()) o.Field("arn", p.arn);
   if (!p.account.empty()) o.Field("accountId", p.account);
   if (!p.access_key_id.empty()) o.Field("accessKeyId", p.access_key_id);
-  if (p.type == Principal::Type::kUser) o.Field("userName", p.username);
-  if (p.type == Principal::Type::kAssumedRole) {
+  if (p.type == Principal::kUser) o.Field("userName", p.username);
+  if (p.type == Principal::kAssumedRole) {
     std::string_view role_id = std::string_view(p.user_id).substr(0, p.user_id.find(':'));
     o.Key("sessionContext").BeginObject().Key("sessionIssuer").BeginObject();
     o.Field("type", "Role").Field("principalId", role_id).Field("arn", p.role_arn).Field("accountId", p.account);
@@ -90,7 +67,7 @@ void UserIdentity(const ApiEvent& e, wire::JsonWriter& o) {
     o.EndObject().Key("attributes").BeginObject().Field("mfaAuthenticated", "false").EndObject().EndObject();
   }
   if (!e.invoked_by.empty()) o.Field("invokedBy", e.invoked_by);
-  else if (p.type == Principal::Type::kService) o.Field("invokedBy", p.service);
+  else if (p.type == Principal::kService) o.Field("invokedBy", p.service);
   o.EndObject();
 }
 
@@ -146,7 +123,7 @@ void EventRecorder::Record(const ApiEvent& e) {
     if (n == std::size(recipients)) break;
     recipients[n++] = r;
   }
-  std::string shared = n > 1 ? Uuid() : "";
+  std::string shared = n > 1 ? ids::Uuid4() : "";
   Stored copies[std::size(recipients)];
   for (size_t i = 0; i < n; ++i) {
     std::string& key = copies[i].key;  // ACCOUNT/TIMEKEY/EVENTID
@@ -154,7 +131,7 @@ void EventRecorder::Record(const ApiEvent& e) {
     key.append(recipients[i]).push_back('/');
     AppendTimeKey(e.time, &key);
     key.push_back('/');
-    AppendUuid(&key);
+    ids::AppendUuid4(&key);
     EncodeEvent(e, shared, &copies[i].record);
   }
   std::unique_lock lock(mu_);
@@ -202,66 +179,85 @@ namespace {
 
 // The event time from a storage key ACCOUNT/TIMEKEY/ID (microseconds, where
 // the record's eventTime has whole seconds).
-double EpochOfKey(std::string_view key) {
+TimePoint TimeOfKey(std::string_view key) {
   size_t a = key.find('/');
-  if (a == std::string_view::npos || key.size() < a + 17) return 0;
+  if (a == std::string_view::npos || key.size() < a + 17) return TimePoint{};
   uint64_t inverted = 0;
   for (char c : key.substr(a + 1, 16)) {
     int v = c >= 'a' ? c - 'a' + 10 : c - '0';
     inverted = inverted * 16 + static_cast<uint64_t>(v);
   }
-  return static_cast<double>(UINT64_MAX - inverted) / 1e6;
+  auto micros = std::chrono::microseconds(static_cast<int64_t>(UINT64_MAX - inverted));
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(micros));
 }
 
 // LookupEvents' Username: user name, role session name, "root".
 std::string UsernameOf(const Principal& p) {
   switch (p.type) {
-    case Principal::Type::kRoot: return "root";
-    case Principal::Type::kUser: return p.username;
-    case Principal::Type::kAssumedRole: return p.session_name;
-    case Principal::Type::kFederatedUser: return p.arn.substr(p.arn.rfind('/') + 1);
+    case Principal::kRoot: return "root";
+    case Principal::kUser: return p.username;
+    case Principal::kAssumedRole: return p.session_name;
+    case Principal::kFederatedUser: return p.arn.substr(p.arn.rfind('/') + 1);
     default: return "";
   }
 }
 
-// The LookupEvents "Events" entry for one stored copy; null when unreadable.
-json LookupEntry(std::string_view key, const std::string& value) {
-  if (!value.empty() && value[0] == '{') {  // stored as JSON by earlier versions
-    json record = json::parse(value, nullptr, false);
-    return record.is_object() && record.contains("CloudTrailEvent") ? record : json(nullptr);
-  }
-  DecodedEvent d;
-  if (!DecodeEvent(value, &d)) return nullptr;
-  // key: ACCOUNT "/" TIMEKEY "/" EVENTID
-  size_t first = key.find('/'), last = key.rfind('/');
-  if (first == std::string_view::npos || last == first) return nullptr;
-  std::string_view recipient = key.substr(0, first), event_id = key.substr(last + 1);
-  const ApiEvent& e = d.event;
-  json entry = json::object();
-  entry["EventId"] = event_id;
-  entry["EventName"] = e.event_name;
-  entry["ReadOnly"] = e.read_only ? "true" : "false";
-  if (!d.principal.access_key_id.empty()) entry["AccessKeyId"] = d.principal.access_key_id;
-  entry["EventTime"] = EpochOfKey(key);
-  entry["EventSource"] = e.event_source;
-  entry["Username"] = UsernameOf(d.principal);
-  json resources = json::array();
-  for (const EventResource& r : d.resources) resources.push_back({{"ResourceType", r.type}, {"ResourceName", r.arn}});
-  entry["Resources"] = std::move(resources);
-  entry["CloudTrailEvent"] = EventRecorder::Render(e, recipient, event_id, d.shared_event_id);
+// An entry stored as JSON by earlier versions: the LookupEvents entry itself.
+std::optional<ct::Event> LegacyEntry(const std::string& value) {
+  Document record = Document::parse(value, nullptr, /*allow_exceptions=*/false);
+  ct::Event entry;
+  if (record.is_discarded() || !FromDocument(record, &entry, DecodeOptions{.strict = false}).ok() ||
+      !entry.cloud_trail_event)
+    return std::nullopt;
   return entry;
 }
 
-bool Matches(const json& entry, const LookupQuery& q) {
-  if (q.attribute_key.empty()) return true;
-  const std::string& k = q.attribute_key;
-  const std::string& v = q.attribute_value;
-  if (k == "ResourceName" || k == "ResourceType") {
-    for (const auto& r : entry.value("Resources", json::array()))
-      if (r.value(k, "") == v) return true;
+// The LookupEvents entry for one stored copy; nullopt when unreadable.
+std::optional<ct::Event> LookupEntry(std::string_view key, const std::string& value) {
+  if (!value.empty() && value[0] == '{') return LegacyEntry(value);
+  DecodedEvent d;
+  if (!DecodeEvent(value, &d)) return std::nullopt;
+  // key: ACCOUNT "/" TIMEKEY "/" EVENTID
+  size_t first = key.find('/'), last = key.rfind('/');
+  if (first == std::string_view::npos || last == first) return std::nullopt;
+  std::string_view recipient = key.substr(0, first), event_id = key.substr(last + 1);
+  const ApiEvent& e = d.event;
+  ct::Event entry;
+  entry.event_id = std::string(event_id);
+  entry.event_name = std::string(e.event_name);
+  entry.read_only = e.read_only ? "true" : "false";
+  if (!d.principal.access_key_id.empty()) entry.access_key_id = d.principal.access_key_id;
+  entry.event_time = TimeOfKey(key);
+  entry.event_source = std::string(e.event_source);
+  entry.username = UsernameOf(d.principal);
+  auto& resources = entry.resources.emplace();
+  for (const EventResource& r : d.resources) resources.push_back({std::string(r.type), std::string(r.arn)});
+  entry.cloud_trail_event = EventRecorder::Render(e, recipient, event_id, d.shared_event_id);
+  return entry;
+}
+
+bool Matches(const ct::Event& entry, const LookupQuery& q) {
+  if (!q.attribute) return true;
+  using Key = ct::LookupAttributeKey;
+  const std::string& v = q.attribute->attribute_value;
+  auto is = [&](const std::optional<std::string>& field) { return field && *field == v; };
+  auto any_resource = [&](auto member) {
+    for (const auto& r : entry.resources.value_or(std::vector<ct::Resource>{}))
+      if (is(r.*member)) return true;
     return false;
+  };
+  switch (q.attribute->attribute_key.value()) {
+    case Key::kEventId: return is(entry.event_id);
+    case Key::kEventName: return is(entry.event_name);
+    case Key::kReadOnly: return is(entry.read_only);
+    case Key::kUsername: return is(entry.username);
+    case Key::kEventSource: return is(entry.event_source);
+    case Key::kAccessKeyId: return is(entry.access_key_id);
+    case Key::kResourceType: return any_resource(&ct::Resource::resource_type);
+    case Key::kResourceName: return any_resource(&ct::Resource::resource_name);
+    case Key::kUnrecognized: break;
   }
-  return entry.contains(k) && entry[k].is_string() && entry[k].get<std::string>() == v;
+  return false;
 }
 
 }  // namespace
@@ -274,7 +270,7 @@ Result<LookupPage> EventRecorder::Lookup(const std::string& account, const Looku
   if (!q.next_token.empty()) {
     auto decoded = Base64Decode(q.next_token);
     if (!decoded || !decoded->starts_with(prefix))
-      return AwsError("InvalidNextTokenException", 400, "Invalid NextToken.");
+      return errors::InvalidNextToken("Invalid NextToken.");
     opt.start_after = *decoded;
   } else if (q.end_time) {
     // Events at or before EndTime: keys at or after the EndTime time key.
@@ -286,17 +282,17 @@ Result<LookupPage> EventRecorder::Lookup(const std::string& account, const Looku
     opt.limit = 512;
     CK_ASSIGN_OR_RETURN(auto records, store_.Scan(kTable, opt));
     for (const auto& rec : records) {
-      json entry = LookupEntry(rec.key, rec.value);
-      if (entry.is_null()) continue;
-      TimePoint t = FromEpochSeconds(entry.value("EventTime", 0.0));
+      std::optional<ct::Event> entry = LookupEntry(rec.key, rec.value);
+      if (!entry) continue;
+      TimePoint t = entry->event_time.value_or(TimePoint{});
       if (q.end_time && t > *q.end_time) continue;
       if (q.start_time && t < *q.start_time) return page;
-      if (!Matches(entry, q)) continue;
+      if (!Matches(*entry, q)) continue;
       if (static_cast<int>(page.events.size()) == max) {
         page.next_token = Base64Encode(opt.start_after);
         return page;
       }
-      page.events.push_back(std::move(entry));
+      page.events.push_back(std::move(*entry));
       opt.start_after = rec.key;
     }
     if (records.size() < 512) return page;

@@ -9,7 +9,7 @@
 // holds views, so describing a call copies nothing) and queues the records; a
 // writer thread stores them in batches. Lookup() flushes first, so a caller
 // always sees its own earlier events, and renders the CloudTrail JSON and the
-// LookupEvents entry of the events it returns.
+// LookupEvents entry (api::cloudtrail::Event) of the events it returns.
 //
 // Thread safety: all methods are safe for concurrent use.
 #pragma once
@@ -24,8 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "api/cloudtrail.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/principal.h"
@@ -62,14 +61,14 @@ struct ApiEvent {
 };
 
 struct LookupQuery {
-  std::string attribute_key, attribute_value;  // empty: no filter
+  std::optional<api::cloudtrail::LookupAttribute> attribute;  // absent: no filter
   std::optional<TimePoint> start_time, end_time;
   int max_results = 50;
   std::string next_token;
 };
 
 struct LookupPage {
-  std::vector<nlohmann::json> events;  // LookupEvents "Events" entries
+  std::vector<api::cloudtrail::Event> events;  // LookupEvents "Events" entries
   std::string next_token;
 };
 

@@ -5,6 +5,7 @@
 
 #include "base/codec.h"
 #include "services/dynamodb/decimal.h"
+#include "services/dynamodb/limits.h"
 
 namespace ck::services::ddb {
 
@@ -19,8 +20,6 @@ std::string Decoded(const Json& b64) {
 
 }  // namespace
 
-Status DdbValidation(const std::string& message) { return AwsError("ValidationException", 400, message); }
-
 std::string TypeOf(const Json& av) {
   if (!av.is_object()) return "";
   std::string found;
@@ -33,7 +32,12 @@ std::string TypeOf(const Json& av) {
   return found;
 }
 
-Status ValidateAndNormalize(Json* av) {
+namespace {
+
+// `level` is the value's nesting level, the attribute itself being 1: deeper
+// values are refused before they are walked.
+Status ValidateAt(Json* av, int level) {
+  if (level > kMaxNestingLevels) return NestingTooDeep();
   std::string t = TypeOf(*av);
   if (t.empty())
     return DdbValidation(
@@ -56,9 +60,13 @@ Status ValidateAndNormalize(Json* av) {
     if (v.empty())
       return DdbValidation(std::string("One or more parameter values were invalid: An ") +
                            (t == "SS" ? "string" : t == "NS" ? "number" : "binary") + " set  may not be empty");
+    // Every member a string before any is compared: the duplicates message
+    // lists them all (ddb_attribute_value_fuzz: a later member that was not a
+    // string threw while the message was written).
+    for (const Json& e : v)
+      if (!e.is_string()) return DdbValidation("Supplied AttributeValue has an invalid " + t + " value");
     std::set<std::string> seen;
     for (Json& e : v) {
-      if (!e.is_string()) return DdbValidation("Supplied AttributeValue has an invalid " + t + " value");
       std::string k = e.get<std::string>();
       if (t == "NS") {
         auto d = Decimal::Parse(k);
@@ -77,10 +85,10 @@ Status ValidateAndNormalize(Json* av) {
     }
   } else if (t == "L") {
     if (!v.is_array()) return DdbValidation("Supplied AttributeValue has an invalid L value");
-    for (Json& e : v) CK_RETURN_IF_ERROR(ValidateAndNormalize(&e));
+    for (Json& e : v) CK_RETURN_IF_ERROR(ValidateAt(&e, level + 1));
   } else if (t == "M") {
     if (!v.is_object()) return DdbValidation("Supplied AttributeValue has an invalid M value");
-    for (auto& [k, e] : v.items()) CK_RETURN_IF_ERROR(ValidateAndNormalize(&e));
+    for (auto& [k, e] : v.items()) CK_RETURN_IF_ERROR(ValidateAt(&e, level + 1));
   }
   // Drop any null siblings the codec may have left.
   Json clean = Json::object();
@@ -88,6 +96,10 @@ Status ValidateAndNormalize(Json* av) {
   *av = std::move(clean);
   return Status::Ok();
 }
+
+}  // namespace
+
+Status ValidateAndNormalize(Json* av) { return ValidateAt(av, 1); }
 
 Status ValidateItem(Json* item) {
   if (!item->is_object()) return DdbValidation("Item must be a map");
@@ -168,9 +180,59 @@ std::string KeyBytes(const Json& av) {
   return av["S"].get<std::string>();
 }
 
+size_t AttributeValueSize(const Json& av) {
+  std::string t = TypeOf(av);
+  if (t.empty()) return 0;
+  const Json& v = av[t];
+  auto number = [](const Json& n) -> size_t {
+    if (!n.is_string()) return 0;
+    // Significant digits of the (normalized) text: no sign, point, exponent or
+    // leading/trailing zeros; one byte per two digits, plus one.
+    const std::string& text = n.get_ref<const std::string&>();
+    std::string digits;
+    for (char c : text) {
+      if (c == 'e' || c == 'E') break;
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) return 1;
+    size_t last = digits.find_last_not_of('0');
+    return (last - first + 2) / 2 + 1;
+  };
+  auto binary = [](const Json& b) -> size_t {
+    if (!b.is_string()) return 0;
+    const std::string& text = b.get_ref<const std::string&>();
+    size_t n = text.size(), pad = 0;
+    while (pad < 2 && pad < n && text[n - 1 - pad] == '=') ++pad;
+    size_t full = n / 4 * 3;
+    return full > pad ? full - pad : 0;
+  };
+  auto string = [](const Json& x) -> size_t { return x.is_string() ? x.get_ref<const std::string&>().size() : 0; };
+  size_t n = 0;
+  if (t == "S") return string(v);
+  if (t == "N") return number(v);
+  if (t == "B") return binary(v);
+  if (t == "BOOL" || t == "NULL") return 1;
+  if (t == "SS" || t == "NS" || t == "BS") {
+    for (const Json& e : v) n += t == "SS" ? string(e) : t == "NS" ? number(e) : binary(e);
+    return n;
+  }
+  if (t == "L") {
+    n = 3;
+    for (const Json& e : v) n += 1 + AttributeValueSize(e);
+    return n;
+  }
+  if (t == "M") {
+    n = 3;
+    for (auto it = v.begin(); it != v.end(); ++it) n += it.key().size() + 1 + AttributeValueSize(*it);
+    return n;
+  }
+  return 0;
+}
+
 size_t ItemSize(const Json& item) {
   size_t n = 0;
-  for (auto it = item.begin(); it != item.end(); ++it) n += it.key().size() + it->dump().size();
+  for (auto it = item.begin(); it != item.end(); ++it) n += it.key().size() + AttributeValueSize(*it);
   return n;
 }
 

@@ -24,8 +24,9 @@ Status DdbValidation(const std::string& message);
 // value names no (or more than one) type.
 std::string TypeOf(const Json& av);
 
-// Validates (recursively) and normalizes numbers in place. `key_attr` is set
-// when the value is a key attribute (empty strings/binaries refused).
+// Validates (recursively) and normalizes numbers in place. Values nested
+// deeper than DynamoDB's 32 levels are refused (limits.h) before they are
+// walked, so later recursion over a validated value is bounded.
 Status ValidateAndNormalize(Json* av);
 Status ValidateItem(Json* item);
 
@@ -38,7 +39,12 @@ std::optional<int> CompareScalars(const Json& a, const Json& b);
 std::optional<size_t> SizeOf(const Json& av);
 // Order-preserving bytes of a key attribute value (S, N or B).
 std::string KeyBytes(const Json& av);
-// Approximate item size in bytes (names + values), for the 400 KB limit.
+// Size in bytes as DynamoDB counts it for the 400 KB item limit (developer
+// guide, "DynamoDB item sizes and formats"): UTF-8 bytes of strings and names,
+// raw bytes of binaries, one byte per two significant digits of a number plus
+// one, one byte for BOOL and NULL, 3 bytes for a list or map plus one per
+// element. AttributeValueSize is one value's share, without its name.
+size_t AttributeValueSize(const Json& av);
 size_t ItemSize(const Json& item);
 
 }  // namespace ck::services::ddb

@@ -4,6 +4,11 @@
 // KMS as the caller when the table is created or updated, and the key ARN is
 // stored, so re-pointing an alias later changes nothing.
 //
+// Each operation is a typed function over the generated shapes
+// (api/dynamodb.h), registered in the service's OperationTable; model
+// operations not in the table answer NotImplementedException. Items are kept
+// as attribute-value documents (items.h) and converted at the edge.
+//
 // Encryption at rest: each table has a random 256-bit table key. Items are
 // sealed with it (AES-256-GCM, AAD = table id + storage key). The table key
 // is wrapped either by KMS (customer managed key or aws/dynamodb; the KMS
@@ -12,33 +17,33 @@
 // owned key, by a server key derived from `owned_key_seed`. Every item
 // request unwraps the table key with one KMS Decrypt as the caller (via
 // dynamodb), so a disabled key or a missing kms:Decrypt permission fails the
-// request at once; nothing is cached.
-//
-// Storage:
-//   "ddb.tables": KeyPart(account) KeyPart(region) KeyPart(table name) → table JSON
-//   "ddb.items":  KeyPart(account) KeyPart(region) KeyPart(table id)
-//                 KeyPart(hash key bytes) [KeyPart(range key bytes)] → sealed item
-// Key bytes are order-preserving (S: UTF-8, N: Decimal::SortableBytes, B: raw),
-// so Query reads a partition in sort-key order with a prefix scan.
+// request at once; nothing is cached. Records and keys: table_record.h, items.h.
 //
 // Thread safety: safe for concurrent use; item writes use store preconditions
 // (optimistic concurrency) so concurrent conditional writes stay correct.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
+#include "api/dynamodb.h"
 #include "base/clock.h"
 #include "services/authorizer.h"
+#include "services/common/operation_table.h"
+#include "services/common/record_table.h"
+#include "services/dynamodb/items.h"
+#include "services/dynamodb/table_record.h"
 #include "services/kms/kms_client.h"
 #include "services/service.h"
 #include "storage/metadata_store.h"
 
-namespace ck::services {
+namespace ck::services::dynamodb {
 
-namespace ddb {
-struct Table;
-struct TableKey;
-}  // namespace ddb
+struct SseChoice;
+struct ReadRequest;
+struct ReadResult;
 
 class DynamoDbService final : public Service {
  public:
@@ -48,47 +53,72 @@ class DynamoDbService final : public Service {
                   const std::string& owned_key_seed);
 
   std::string_view name() const override { return "dynamodb"; }
-  Result<nlohmann::json> Invoke(std::string_view operation, const nlohmann::json& input,
-                                RequestContext& ctx) override;
-
- private:
-  using Json = nlohmann::json;
+  Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
+  Status CheckModel() const override;
 
   // table_ops.cpp
-  Result<Json> CreateTable(const Json& in, RequestContext& ctx);
-  Result<Json> DescribeTable(const Json& in, RequestContext& ctx);
-  Result<Json> UpdateTable(const Json& in, RequestContext& ctx);
-  Result<Json> DeleteTable(const Json& in, RequestContext& ctx);
-  Result<Json> ListTables(const Json& in, RequestContext& ctx);
-  Result<Json> TableDescription(const ddb::Table& t, RequestContext& ctx, bool check_key);
+  Result<api::dynamodb::CreateTableOutput> CreateTable(const api::dynamodb::CreateTableInput& in,
+                                                       RequestContext& ctx);
+  Result<api::dynamodb::DescribeTableOutput> DescribeTable(const api::dynamodb::DescribeTableInput& in,
+                                                           RequestContext& ctx);
+  Result<api::dynamodb::UpdateTableOutput> UpdateTable(const api::dynamodb::UpdateTableInput& in,
+                                                       RequestContext& ctx);
+  Result<api::dynamodb::DeleteTableOutput> DeleteTable(const api::dynamodb::DeleteTableInput& in,
+                                                       RequestContext& ctx);
+  Result<api::dynamodb::ListTablesOutput> ListTables(const api::dynamodb::ListTablesInput& in, RequestContext& ctx);
 
   // item_ops.cpp
-  Result<Json> PutItem(const Json& in, RequestContext& ctx);
-  Result<Json> GetItem(const Json& in, RequestContext& ctx);
-  Result<Json> DeleteItem(const Json& in, RequestContext& ctx);
-  Result<Json> UpdateItem(const Json& in, RequestContext& ctx);
-  Result<Json> BatchWriteItem(const Json& in, RequestContext& ctx);
-  Result<Json> BatchGetItem(const Json& in, RequestContext& ctx);
+  Result<api::dynamodb::PutItemOutput> PutItem(const api::dynamodb::PutItemInput& in, RequestContext& ctx);
+  Result<api::dynamodb::GetItemOutput> GetItem(const api::dynamodb::GetItemInput& in, RequestContext& ctx);
+  Result<api::dynamodb::DeleteItemOutput> DeleteItem(const api::dynamodb::DeleteItemInput& in, RequestContext& ctx);
+  Result<api::dynamodb::UpdateItemOutput> UpdateItem(const api::dynamodb::UpdateItemInput& in, RequestContext& ctx);
+  Result<api::dynamodb::BatchWriteItemOutput> BatchWriteItem(const api::dynamodb::BatchWriteItemInput& in,
+                                                             RequestContext& ctx);
+  Result<api::dynamodb::BatchGetItemOutput> BatchGetItem(const api::dynamodb::BatchGetItemInput& in,
+                                                         RequestContext& ctx);
 
   // query_ops.cpp
-  Result<Json> QueryOrScan(const Json& in, RequestContext& ctx, bool query);
+  Result<api::dynamodb::QueryOutput> Query(const api::dynamodb::QueryInput& in, RequestContext& ctx);
+  Result<api::dynamodb::ScanOutput> Scan(const api::dynamodb::ScanInput& in, RequestContext& ctx);
+
+ private:
+  static const OperationTable<DynamoDbService>& Operations();
+
+  // table_ops.cpp
+  Result<api::dynamodb::TableDescription> Describe(const TableRecord& t, RequestContext& ctx, bool check_key);
+  // Wraps a new table key under `sse` (CreateTable) or re-wraps `table_key` (UpdateTable).
+  Status WrapTableKey(TableRecord& t, const SseChoice& sse, const std::string* table_key, RequestContext& ctx);
+
+  // query_ops.cpp
+  Result<ReadResult> Read(const ReadRequest& in, RequestContext& ctx);
 
   // Shared plumbing (dynamodb_service.cpp).
   Status Authorize(RequestContext& ctx, const std::string& action, const std::string& account,
                    const std::string& resource);
-  // Resolves TableName (name or ARN) and authorizes `action` on it.
-  Result<ddb::Table> LoadTable(const Json& in, RequestContext& ctx, const std::string& action,
-                               const std::string& field = "TableName");
-  Result<ddb::Table> LoadTableByName(const std::string& name_or_arn, RequestContext& ctx,
-                                     const std::string& action);
-  Result<ddb::TableKey> UnwrapTableKey(const ddb::Table& t, RequestContext& ctx);
+  // Resolves a table name or ARN and authorizes dynamodb:`action` on it.
+  // `stored` (optional) receives the record's bytes as read, for a
+  // compare-and-swap write.
+  Result<TableRecord> LoadTable(const std::string& name_or_arn, RequestContext& ctx, const std::string& action,
+                                std::string* stored = nullptr);
+  Result<TableKey> UnwrapTableKey(const TableRecord& t, RequestContext& ctx);
   KmsCaller CallerFor(const RequestContext& ctx) const;
 
+  // The table record as read, decoded: reused while the stored bytes are the
+  // same, so an item request does not parse its table's record again.
+  Result<TableRecord> DecodeTable(const std::string& key, const std::string& stored);
+
   storage::MetadataStore& store_;
+  RecordTable<TableRecord> tables_;
+  struct DecodedTable {
+    std::string stored;
+    TableRecord record;
+  };
+  std::mutex decoded_mu_;  // guards decoded_
+  std::unordered_map<std::string, std::shared_ptr<const DecodedTable>> decoded_;  // by record key
   PolicyAuthorizer& authz_;
   KmsClient& kms_;
   const Clock& clock_;
   std::string owned_root_;  // 32 bytes
 };
 
-}  // namespace ck::services
+}  // namespace ck::services::dynamodb

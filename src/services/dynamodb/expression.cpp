@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <set>
 
 #include "base/codec.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/decimal.h"
+#include "services/dynamodb/limits.h"
 
 namespace ck::services::ddb {
 
@@ -114,7 +116,7 @@ class Parser {
     auto it = ctx_.names_.is_object() ? ctx_.names_.find(tok.text) : ctx_.names_.end();
     if (!ctx_.names_.is_object() || it == ctx_.names_.end() || !it->is_string())
       return Err("An expression attribute name used in the document path is not defined; attribute name: " + tok.text);
-    ctx_.used_names_.push_back(tok.text);
+    ctx_.used_names_.insert(tok.text);
     return it->get<std::string>();
   }
 
@@ -128,7 +130,11 @@ class Parser {
     for (;;) {
       if (Punct("[")) {
         if (Peek().kind != Token::kNumber) return Syntax();
-        p.push_back({"", std::stoi(Peek().text)});
+        int index = 0;
+        const std::string& digits = Peek().text;
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+        if (ec != std::errc()) return Syntax();  // past INT_MAX (AWS's answer is not known)
+        p.push_back({"", index});
         ++pos_;
         CK_RETURN_IF_ERROR(Expect("]"));
       } else if (Peek().kind == Token::kPunct && Peek().text == "." ) {
@@ -150,7 +156,7 @@ class Parser {
     auto it = ctx_.values_.is_object() ? ctx_.values_.find(tok.text) : ctx_.values_.end();
     if (!ctx_.values_.is_object() || it == ctx_.values_.end())
       return Err("An expression attribute value used in expression is not defined; attribute value: " + tok.text);
-    ctx_.used_values_.push_back(tok.text);
+    ctx_.used_values_.insert(tok.text);
     Operand o;
     o.kind = Operand::kValue;
     o.value = *it;
@@ -163,6 +169,7 @@ class Parser {
     const Token& tok = Peek();
     if (tok.kind == Token::kValue) return ValueOperand();
     if (Kw(tok, "size") && Peek(1).kind == Token::kPunct && Peek(1).text == "(") {
+      CK_RETURN_IF_ERROR(CountOperator());
       pos_ += 2;
       Operand o;
       o.kind = Operand::kSize;
@@ -178,40 +185,87 @@ class Parser {
     return o;
   }
 
-  Result<Condition> ParseOr() {
-    CK_ASSIGN_OR_RETURN(Condition left, ParseAnd());
-    while (Kw(Peek(), "OR")) {
-      ++pos_;
-      CK_ASSIGN_OR_RETURN(Condition right, ParseAnd());
-      Condition c;
-      c.kind = Condition::kOr;
-      c.children = {std::move(left), std::move(right)};
-      left = std::move(c);
-    }
-    return left;
+  // One operator or function more; refused past DynamoDB's limit, so that
+  // neither parsing nor the recursion over the parsed tree goes deeper.
+  Status CountOperator() {
+    if (++operators_ > ctx_.limits_.max_operators) return TooManyOperators(kind_, operators_);
+    return Status::Ok();
   }
-  Result<Condition> ParseAnd() {
-    CK_ASSIGN_OR_RETURN(Condition left, ParseNot());
-    while (Kw(Peek(), "AND")) {
-      ++pos_;
-      CK_ASSIGN_OR_RETURN(Condition right, ParseNot());
+
+  // condition := disjunct (OR disjunct)*; disjunct := negation (AND negation)*;
+  // negation := NOT negation | '(' condition ')' | primary. Parsed without
+  // recursion (operator precedence with explicit stacks), so parentheses may
+  // nest as deep as the expression's length allows; AND/OR/NOT nodes are
+  // bounded by the operator limit.
+  Result<Condition> ParseCondition() {
+    enum Op { kOpenParen, kOr, kAnd, kNot };
+    std::vector<Op> ops;
+    std::vector<Condition> out;
+    auto precedence = [](Op op) { return op == kOr ? 1 : op == kAnd ? 2 : 3; };
+    auto reduce = [&]() {
+      Op op = ops.back();
+      ops.pop_back();
       Condition c;
-      c.kind = Condition::kAnd;
-      c.children = {std::move(left), std::move(right)};
-      left = std::move(c);
+      if (op == kNot) {
+        c.kind = Condition::kNot;
+        c.children.push_back(std::move(out.back()));
+        out.pop_back();
+      } else {
+        // a AND b AND c is one node of three children: chains stay flat.
+        Condition::Kind kind = op == kAnd ? Condition::kAnd : Condition::kOr;
+        Condition right = std::move(out.back());
+        out.pop_back();
+        if (out.back().kind == kind) {
+          out.back().children.push_back(std::move(right));
+          return;
+        }
+        c.kind = kind;
+        c.children.push_back(std::move(out.back()));
+        c.children.push_back(std::move(right));
+        out.pop_back();
+      }
+      out.push_back(std::move(c));
+    };
+    bool want_operand = true;
+    for (;;) {
+      if (want_operand) {
+        if (Kw(Peek(), "NOT")) {
+          CK_RETURN_IF_ERROR(CountOperator());
+          ++pos_;
+          ops.push_back(kNot);
+        } else if (Punct("(")) {
+          ops.push_back(kOpenParen);
+        } else {
+          CK_ASSIGN_OR_RETURN(Condition c, ParsePrimary());
+          out.push_back(std::move(c));
+          want_operand = false;
+        }
+        continue;
+      }
+      bool is_or = Kw(Peek(), "OR");
+      if (is_or || Kw(Peek(), "AND")) {
+        CK_RETURN_IF_ERROR(CountOperator());
+        ++pos_;
+        Op op = is_or ? kOr : kAnd;
+        while (!ops.empty() && ops.back() != kOpenParen && precedence(ops.back()) >= precedence(op)) reduce();
+        ops.push_back(op);
+        want_operand = true;
+        continue;
+      }
+      if (Peek().kind == Token::kPunct && Peek().text == ")" &&
+          std::find(ops.begin(), ops.end(), kOpenParen) != ops.end()) {
+        ++pos_;
+        while (ops.back() != kOpenParen) reduce();
+        ops.pop_back();
+        continue;
+      }
+      break;  // the caller decides whether what follows may follow
     }
-    return left;
-  }
-  Result<Condition> ParseNot() {
-    if (Kw(Peek(), "NOT")) {
-      ++pos_;
-      CK_ASSIGN_OR_RETURN(Condition inner, ParseNot());
-      Condition c;
-      c.kind = Condition::kNot;
-      c.children = {std::move(inner)};
-      return c;
+    while (!ops.empty()) {
+      if (ops.back() == kOpenParen) return Syntax();  // an unclosed '('
+      reduce();
     }
-    return ParsePrimary();
+    return std::move(out.back());
   }
 
   Result<Condition> ParseFunction() {
@@ -224,6 +278,7 @@ class Parser {
     else if (fn == "contains") c.kind = Condition::kContains;
     else if (fn == "size") return Syntax();
     else return Err("Invalid function name; function: " + Peek().text);
+    CK_RETURN_IF_ERROR(CountOperator());
     pos_ += 2;  // name and "("
     Operand first;
     first.kind = Operand::kPath;
@@ -238,18 +293,15 @@ class Parser {
     return c;
   }
 
+  // A comparison, BETWEEN, IN or function call: no nested conditions.
   Result<Condition> ParsePrimary() {
-    if (Punct("(")) {
-      CK_ASSIGN_OR_RETURN(Condition inner, ParseOr());
-      CK_RETURN_IF_ERROR(Expect(")"));
-      return inner;
-    }
     if (Peek().kind == Token::kIdent && !Kw(Peek(), "size") && Peek(1).kind == Token::kPunct &&
         Peek(1).text == "(")
       return ParseFunction();
     CK_ASSIGN_OR_RETURN(Operand left, ParseOperand());
     Condition c;
     if (Kw(Peek(), "BETWEEN")) {
+      CK_RETURN_IF_ERROR(CountOperator());
       ++pos_;
       c.kind = Condition::kBetween;
       CK_ASSIGN_OR_RETURN(Operand lo, ParseOperand());
@@ -260,6 +312,7 @@ class Parser {
       return c;
     }
     if (Kw(Peek(), "IN")) {
+      CK_RETURN_IF_ERROR(CountOperator());
       ++pos_;
       c.kind = Condition::kIn;
       c.operands.push_back(std::move(left));
@@ -269,11 +322,13 @@ class Parser {
         c.operands.push_back(std::move(o));
       } while (Punct(","));
       CK_RETURN_IF_ERROR(Expect(")"));
+      if (c.operands.size() - 1 > ctx_.limits_.max_in_operands) return TooManyInOperands(kind_, c.operands.size() - 1);
       return c;
     }
     const Token& op = Peek();
     static const std::set<std::string> kOps = {"=", "<>", "<", "<=", ">", ">="};
     if (op.kind != Token::kPunct || !kOps.count(op.text)) return Syntax();
+    CK_RETURN_IF_ERROR(CountOperator());
     ++pos_;
     c.kind = Condition::kCompare;
     c.op = op.text;
@@ -292,6 +347,7 @@ class Parser {
       if (fn == "if_not_exists") o.kind = Operand::kIfNotExists;
       else if (fn == "list_append") o.kind = Operand::kListAppend;
       else return Err("Invalid function name; function: " + tok.text);
+      CK_RETURN_IF_ERROR(CountOperator());  // before recursing into the arguments
       pos_ += 2;
       if (o.kind == Operand::kIfNotExists) {
         Operand p;
@@ -319,6 +375,7 @@ class Parser {
     if (Peek().kind == Token::kPunct && (Peek().text == "+" || Peek().text == "-")) {
       Operand o;
       o.kind = Peek().text == "+" ? Operand::kPlus : Operand::kMinus;
+      CK_RETURN_IF_ERROR(CountOperator());
       ++pos_;
       CK_ASSIGN_OR_RETURN(Operand right, ParseSetTerm());
       o.args = {std::move(left), std::move(right)};
@@ -358,6 +415,26 @@ class Parser {
       } while (Punct(","));
     }
     // Overlapping paths are refused (AWS: "Two document paths overlap").
+    // Sorted, a path that is a prefix of another sorts next to a path it is a
+    // prefix of, so neighbours tell whether any pair overlaps in n log n; only
+    // then are pairs searched in request order, for the message.
+    std::vector<const Path*> sorted;
+    for (const auto& a : out) sorted.push_back(&a.path);
+    auto elem_less = [](const PathElem& x, const PathElem& y) {
+      return x.index != y.index ? x.index < y.index : x.name < y.name;
+    };
+    std::sort(sorted.begin(), sorted.end(), [&](const Path* x, const Path* y) {
+      return std::lexicographical_compare(x->begin(), x->end(), y->begin(), y->end(), elem_less);
+    });
+    bool any_overlap = false;
+    for (size_t i = 1; i < sorted.size() && !any_overlap; ++i) {
+      const Path& a = *sorted[i - 1];
+      const Path& b = *sorted[i];
+      any_overlap = a.size() <= b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const PathElem& x, const PathElem& y) {
+                      return x.name == y.name && x.index == y.index;
+                    });
+    }
+    if (!any_overlap) return out;
     for (size_t i = 0; i < out.size(); ++i)
       for (size_t j = i + 1; j < out.size(); ++j) {
         const Path& a = out[i].path;
@@ -385,13 +462,16 @@ class Parser {
   std::vector<Token> t_;
   std::string kind_;
   size_t pos_ = 0;
+  int operators_ = 0;
 };
 
-ExpressionContext::ExpressionContext(const Json& names, const Json& values) : names_(names), values_(values) {}
+ExpressionContext::ExpressionContext(const Json& names, const Json& values, ExpressionLimits limits)
+    : names_(names), values_(values), limits_(limits) {}
 
 namespace {
-Result<std::vector<Token>> Lex(const std::string& text, const std::string& kind) {
+Result<std::vector<Token>> Lex(const std::string& text, const std::string& kind, const ExpressionLimits& limits) {
   if (text.empty()) return DdbValidation("Invalid " + kind + ": The expression can not be empty;");
+  if (text.size() > limits.max_bytes) return ExpressionTooLarge(kind, text.size());
   std::string bad;
   auto toks = Tokenize(text, &bad);
   if (!toks) return DdbValidation("Invalid " + kind + ": Syntax error; token: \"" + bad + "\", near: \"" + text + "\"");
@@ -399,16 +479,40 @@ Result<std::vector<Token>> Lex(const std::string& text, const std::string& kind)
 }
 }  // namespace
 
+Status ExpressionContext::CheckSubstitutions() {
+  if (checked_) return Status::Ok();
+  checked_ = true;
+  size_t total = 0;
+  if (names_.is_object())
+    for (auto it = names_.begin(); it != names_.end(); ++it) {
+      if (it.key().size() > kMaxPlaceholderBytes) return PlaceholderTooLong("ExpressionAttributeNames", it.key());
+      // An empty name would write an attribute no item may have (found by
+      // ddb_expression_fuzz: SET #e = :v with "#e": "").
+      if (!it->is_string() || it->get_ref<const std::string&>().empty())
+        return DdbValidation("ExpressionAttributeNames contains invalid value: Empty attribute name for key " + it.key());
+      total += it.key().size() + it->get_ref<const std::string&>().size();
+    }
+  if (values_.is_object())
+    for (auto it = values_.begin(); it != values_.end(); ++it) {
+      if (it.key().size() > kMaxPlaceholderBytes) return PlaceholderTooLong("ExpressionAttributeValues", it.key());
+      total += it.key().size() + AttributeValueSize(*it);
+    }
+  if (total > kMaxSubstitutionBytes) return SubstitutionsTooLarge(total);
+  return Status::Ok();
+}
+
 Result<Condition> ExpressionContext::ParseCondition(const std::string& text, const std::string& kind) {
-  CK_ASSIGN_OR_RETURN(auto toks, Lex(text, kind));
+  CK_RETURN_IF_ERROR(CheckSubstitutions());
+  CK_ASSIGN_OR_RETURN(auto toks, Lex(text, kind, limits_));
   Parser p(*this, std::move(toks), kind);
-  CK_ASSIGN_OR_RETURN(Condition c, p.ParseOr());
+  CK_ASSIGN_OR_RETURN(Condition c, p.ParseCondition());
   if (!p.AtEnd()) return p.Syntax();
   return c;
 }
 
 Result<std::vector<Path>> ExpressionContext::ParseProjection(const std::string& text) {
-  CK_ASSIGN_OR_RETURN(auto toks, Lex(text, "ProjectionExpression"));
+  CK_RETURN_IF_ERROR(CheckSubstitutions());
+  CK_ASSIGN_OR_RETURN(auto toks, Lex(text, "ProjectionExpression", limits_));
   Parser p(*this, std::move(toks), "ProjectionExpression");
   std::vector<Path> out;
   do {
@@ -420,17 +524,18 @@ Result<std::vector<Path>> ExpressionContext::ParseProjection(const std::string& 
 }
 
 Result<std::vector<UpdateAction>> ExpressionContext::ParseUpdate(const std::string& text) {
-  CK_ASSIGN_OR_RETURN(auto toks, Lex(text, "UpdateExpression"));
+  CK_RETURN_IF_ERROR(CheckSubstitutions());
+  CK_ASSIGN_OR_RETURN(auto toks, Lex(text, "UpdateExpression", limits_));
   Parser p(*this, std::move(toks), "UpdateExpression");
   return p.ParseUpdate();
 }
 
 Status ExpressionContext::CheckAllUsed() const {
-  auto unused = [](const Json& supplied, const std::vector<std::string>& used) {
+  auto unused = [](const Json& supplied, const std::set<std::string>& used) {
     std::string list;
     if (!supplied.is_object()) return list;
     for (auto it = supplied.begin(); it != supplied.end(); ++it)
-      if (std::find(used.begin(), used.end(), it.key()) == used.end()) list += (list.empty() ? "" : ", ") + it.key();
+      if (!used.count(it.key())) list += (list.empty() ? "" : ", ") + it.key();
     return list;
   };
   std::string v = unused(values_, used_values_);

@@ -5,16 +5,24 @@
 // also remembers which placeholders were used, so the request can be refused
 // with DynamoDB's "unused in expressions" error, as AWS does.
 //
+// Limits (limits.h) are enforced while parsing: an expression over 4 KB is
+// refused before it is read, operators and functions are counted as they are
+// met (at most 300), IN lists hold at most 100 values. Parsing is linear in
+// the expression's length and never recurses deeper than the operator limit,
+// so a parsed tree is at most that deep for Evaluate and ApplyUpdate.
+//
 // Thread safety: parsed trees are immutable values; a context is per request.
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "services/dynamodb/limits.h"
 
 namespace ck::services::ddb {
 
@@ -41,6 +49,7 @@ struct Condition {
   Kind kind = kCompare;
   std::string op;  // kCompare: "=", "<>", "<", "<=", ">", ">="
   std::vector<Operand> operands;
+  // kAnd / kOr: two or more (a chain of one operator is one node); kNot: one.
   std::vector<Condition> children;
 };
 
@@ -51,10 +60,17 @@ struct UpdateAction {
   Operand value;
 };
 
+// The limits a context parses under: DynamoDB's, unless a test needs others.
+struct ExpressionLimits {
+  size_t max_bytes = kMaxExpressionBytes;
+  int max_operators = kMaxExpressionOperators;
+  size_t max_in_operands = kMaxInOperands;
+};
+
 class ExpressionContext {
  public:
   // Either may be null/absent (json null).
-  ExpressionContext(const Json& names, const Json& values);
+  ExpressionContext(const Json& names, const Json& values, ExpressionLimits limits = {});
 
   // `kind` names the request member in messages: "ConditionExpression".
   Result<Condition> ParseCondition(const std::string& text, const std::string& kind);
@@ -66,8 +82,13 @@ class ExpressionContext {
 
  private:
   friend class Parser;
+  // The placeholder limits (limits.h), checked once, by the first Parse*.
+  Status CheckSubstitutions();
+
   Json names_, values_;
-  std::vector<std::string> used_names_, used_values_;
+  ExpressionLimits limits_;
+  std::set<std::string> used_names_, used_values_;
+  bool checked_ = false;
 };
 
 // nullopt when the path does not exist in the item.

@@ -71,16 +71,18 @@ std::string OperandTypeName(const Json& v) {
 Result<bool> Evaluate(const Condition& c, const Json& item) {
   if (CancelRequested()) return CheckCancelled();  // shutting down
   switch (c.kind) {
-    case Condition::kAnd: {
-      CK_ASSIGN_OR_RETURN(bool a, Evaluate(c.children[0], item));
-      if (!a) return false;
-      return Evaluate(c.children[1], item);
-    }
-    case Condition::kOr: {
-      CK_ASSIGN_OR_RETURN(bool a, Evaluate(c.children[0], item));
-      if (a) return true;
-      return Evaluate(c.children[1], item);
-    }
+    case Condition::kAnd:
+      for (const Condition& child : c.children) {
+        CK_ASSIGN_OR_RETURN(bool a, Evaluate(child, item));
+        if (!a) return false;
+      }
+      return true;
+    case Condition::kOr:
+      for (const Condition& child : c.children) {
+        CK_ASSIGN_OR_RETURN(bool a, Evaluate(child, item));
+        if (a) return true;
+      }
+      return false;
     case Condition::kNot: {
       CK_ASSIGN_OR_RETURN(bool a, Evaluate(c.children[0], item));
       return !a;

@@ -5,46 +5,40 @@
 #include <set>
 
 #include "services/dynamodb/attribute_value.h"
-#include "services/dynamodb/dynamodb_internal.h"
 #include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/errors.h"
 #include "services/dynamodb/expression.h"
+#include "services/dynamodb/operation_support.h"
 
-namespace ck::services {
+namespace ck::services::dynamodb {
 
-using nlohmann::json;
-using ddb::DdbValidation;
-using ddb::Str;
+namespace api = ::ck::api::dynamodb;
 
 namespace {
 
 constexpr int kWriteAttempts = 8;
 
-Status RefuseLegacy(const json& in) {
-  for (const char* p : {"Expected", "AttributesToGet", "AttributeUpdates", "ConditionalOperator", "KeyConditions",
-                        "QueryFilter", "ScanFilter"})
-    if (in.contains(p))
-      return Unimplemented(std::string("crosskey's DynamoDB does not implement the legacy parameter ") + p +
-                           "; use expressions")
-               .WithAws("NotImplementedException", 501);
-  return Status::Ok();
+// The expression parameters of one request (members it lacks stay null).
+struct ExpressionParams {
+  const std::optional<std::string>* condition = nullptr;
+  const std::optional<std::string>* projection = nullptr;
+  const std::optional<std::string>* update = nullptr;
+  const std::optional<std::map<std::string, std::string>>* names = nullptr;
+  const std::optional<ApiItem>* values = nullptr;
+};
+
+template <typename In>
+ExpressionParams ParamsOf(const In& in) {
+  ExpressionParams p;
+  if constexpr (requires { in.condition_expression; }) p.condition = &in.condition_expression;
+  if constexpr (requires { in.projection_expression; }) p.projection = &in.projection_expression;
+  if constexpr (requires { in.update_expression; }) p.update = &in.update_expression;
+  if constexpr (requires { in.expression_attribute_names; }) p.names = &in.expression_attribute_names;
+  if constexpr (requires { in.expression_attribute_values; }) p.values = &in.expression_attribute_values;
+  return p;
 }
 
-Status ConditionFailed() {
-  return AwsError("ConditionalCheckFailedException", 400, "The conditional request failed");
-}
-
-json Consumed(const json& in, const std::string& table, double units) {
-  std::string rcc = Str(in, "ReturnConsumedCapacity", "NONE");
-  if (rcc == "NONE") return nullptr;
-  json c = {{"TableName", table}, {"CapacityUnits", units}};
-  if (rcc == "INDEXES") c["Table"] = {{"CapacityUnits", units}};
-  return c;
-}
-
-void AddConsumed(json* out, const json& in, const std::string& table, double units) {
-  json c = Consumed(in, table, units);
-  if (!c.is_null()) (*out)["ConsumedCapacity"] = c;
-}
+bool Given(const std::optional<std::string>* text) { return text && *text; }
 
 struct Expressions {
   std::optional<ddb::Condition> condition;
@@ -52,45 +46,58 @@ struct Expressions {
   std::optional<std::vector<ddb::UpdateAction>> update;
 };
 
-Result<Expressions> ParseExpressions(const json& in, bool update_allowed, bool projection_allowed) {
-  ddb::ExpressionContext ctx(in.value("ExpressionAttributeNames", json(nullptr)),
-                             in.value("ExpressionAttributeValues", json(nullptr)));
-  if (auto v = in.find("ExpressionAttributeValues"); v != in.end() && v->is_object())
-    for (auto& [k, av] : v->items()) {
-      json copy = av;
+Result<Expressions> ParseExpressions(const ExpressionParams& p) {
+  const bool has_names = p.names && *p.names, has_values = p.values && *p.values;
+  Json values = has_values ? ValuesJson(*p.values) : Json(nullptr);
+  ddb::ExpressionContext ctx(has_names ? NamesJson(*p.names) : Json(nullptr), values);
+  if (has_values)
+    for (auto& [k, av] : values.items()) {
+      Json copy = av;
       Status s = ddb::ValidateAndNormalize(&copy);
-      if (!s.ok()) return DdbValidation("ExpressionAttributeValues contains invalid value: " + s.message() + " for key " + k);
+      if (!s.ok())
+        return errors::Validation("ExpressionAttributeValues contains invalid value: " + s.message() + " for key " + k);
     }
   Expressions e;
-  if (in.contains("ConditionExpression")) {
-    CK_ASSIGN_OR_RETURN(e.condition, ctx.ParseCondition(Str(in, "ConditionExpression"), "ConditionExpression"));
+  if (Given(p.condition)) {
+    CK_ASSIGN_OR_RETURN(e.condition, ctx.ParseCondition(**p.condition, "ConditionExpression"));
   }
-  if (projection_allowed && in.contains("ProjectionExpression")) {
-    CK_ASSIGN_OR_RETURN(e.projection, ctx.ParseProjection(Str(in, "ProjectionExpression")));
+  if (Given(p.projection)) {
+    CK_ASSIGN_OR_RETURN(e.projection, ctx.ParseProjection(**p.projection));
   }
-  if (update_allowed && in.contains("UpdateExpression")) {
-    CK_ASSIGN_OR_RETURN(e.update, ctx.ParseUpdate(Str(in, "UpdateExpression")));
+  if (Given(p.update)) {
+    CK_ASSIGN_OR_RETURN(e.update, ctx.ParseUpdate(**p.update));
   }
-  if (in.contains("ExpressionAttributeNames") && in["ExpressionAttributeNames"].empty())
-    return DdbValidation("ExpressionAttributeNames must not be empty");
-  if (in.contains("ExpressionAttributeValues") && in["ExpressionAttributeValues"].empty())
-    return DdbValidation("ExpressionAttributeValues must not be empty");
-  if ((in.contains("ExpressionAttributeNames") || in.contains("ExpressionAttributeValues")) && !e.condition &&
-      !e.projection && !e.update)
-    return DdbValidation(
+  if (has_names && (*p.names)->empty()) return errors::Validation("ExpressionAttributeNames must not be empty");
+  if (has_values && (*p.values)->empty()) return errors::Validation("ExpressionAttributeValues must not be empty");
+  if ((has_names || has_values) && !e.condition && !e.projection && !e.update)
+    return errors::Validation(
         "ExpressionAttributeNames and ExpressionAttributeValues can only be specified when using expressions");
   CK_RETURN_IF_ERROR(ctx.CheckAllUsed());
   return e;
 }
 
-Result<bool> ConditionHolds(const Expressions& e, const std::optional<json>& old) {
-  if (!e.condition) return true;
-  return ddb::Evaluate(*e.condition, old ? *old : json::object());
+template <typename In>
+Result<Expressions> ParseExpressions(const In& in) {
+  return ParseExpressions(ParamsOf(in));
 }
+
+Result<bool> ConditionHolds(const Expressions& e, const std::optional<Json>& old) {
+  if (!e.condition) return true;
+  return ddb::Evaluate(*e.condition, old ? *old : Json::object());
+}
+
+// ReturnValues of PutItem and DeleteItem: NONE or ALL_OLD.
+Status OnlyAllOldOrNone(const std::optional<EnumValue<api::ReturnValue>>& rv) {
+  if (rv && *rv != api::ReturnValue::kNone && *rv != api::ReturnValue::kAllOld)
+    return errors::Validation("ReturnValues can only be ALL_OLD or NONE");
+  return Status::Ok();
+}
+
+bool Wants(const std::optional<EnumValue<api::ReturnValue>>& rv, api::ReturnValue v) { return rv && *rv == v; }
 
 // The item before and after one conditional write (nullopt: absent).
 struct ItemChange {
-  std::optional<json> old, now;
+  std::optional<Json> old, now;
 };
 
 // One conditional write of the item stored at `sk`: reads it, checks the
@@ -98,240 +105,239 @@ struct ItemChange {
 // commits only if the stored item is still the one read, retrying a bounded
 // number of times when another writer got in between.
 template <typename Next>
-Result<ItemChange> WriteItem(storage::MetadataStore& store, const ddb::Table& t, const ddb::TableKey& key,
+Result<ItemChange> WriteItem(storage::MetadataStore& store, const TableRecord& t, const TableKey& key,
                              const std::string& sk, const Expressions& ex, Next&& next) {
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
-    CK_ASSIGN_OR_RETURN(auto raw, store.Get(ddb::kItems, sk));
+    CK_ASSIGN_OR_RETURN(auto raw, store.Get(kItems, sk));
     ItemChange change;
     if (raw) {
-      CK_ASSIGN_OR_RETURN(change.old, ddb::OpenItem(key, t, sk, *raw));
+      CK_ASSIGN_OR_RETURN(change.old, OpenItem(key, t, sk, *raw));
     }
     CK_ASSIGN_OR_RETURN(bool ok, ConditionHolds(ex, change.old));
-    if (!ok) return ConditionFailed();
+    if (!ok) return errors::ConditionalCheckFailed("The conditional request failed");
     CK_ASSIGN_OR_RETURN(change.now, next(change.old));
     if (!raw && !change.now) return change;  // deleting an absent item writes nothing
     storage::WriteBatch b;
     if (raw) {
-      b.ExpectValue(ddb::kItems, sk, *raw);
+      b.ExpectValue(kItems, sk, *raw);
     } else {
-      b.ExpectAbsent(ddb::kItems, sk);
+      b.ExpectAbsent(kItems, sk);
     }
     if (change.now) {
-      b.Put(ddb::kItems, sk, ddb::SealItem(key, t, sk, *change.now));
+      b.Put(kItems, sk, SealItem(key, t, sk, *change.now));
     } else {
-      b.Delete(ddb::kItems, sk);
+      b.Delete(kItems, sk);
     }
     Status s = store.Apply(b);
     if (storage::IsPreconditionFailure(s)) continue;
     CK_RETURN_IF_ERROR(s);
     return change;
   }
-  return AwsError("TransactionConflictException", 400, "Transaction is ongoing for the item");
+  return errors::TransactionConflict("Transaction is ongoing for the item");
+}
+
+// `item` for a response: nullopt when absent or empty.
+Result<std::optional<ApiItem>> Attributes(const std::optional<Json>& item) {
+  if (!item || !item->is_object() || item->empty()) return std::optional<ApiItem>();
+  CK_ASSIGN_OR_RETURN(ApiItem out, ToApi(*item));
+  return std::optional<ApiItem>(std::move(out));
+}
+
+// PutItem's and DeleteItem's answer: the old item when ReturnValues is ALL_OLD.
+template <typename Out, typename In>
+Result<Out> ReplacedOutput(const In& in, const TableRecord& t, const ItemChange& change) {
+  Out out;
+  if (Wants(in.return_values, api::ReturnValue::kAllOld)) {
+    CK_ASSIGN_OR_RETURN(out.attributes, Attributes(change.old));
+  }
+  out.consumed_capacity = Consumed(in.return_consumed_capacity, t.name, 1.0);
+  return out;
+}
+
+// BatchWriteItem's and BatchGetItem's "Provided list of item keys contains duplicates".
+Status AddUnique(std::set<std::string>& seen, const std::string& sk) {
+  if (!seen.insert(sk).second) return errors::Validation("Provided list of item keys contains duplicates");
+  return Status::Ok();
+}
+
+// The batch operations list one ConsumedCapacity per table, when asked.
+void AddConsumed(std::optional<std::vector<api::ConsumedCapacity>>& list,
+                 std::optional<api::ConsumedCapacity> c) {
+  if (!c) return;
+  if (!list) list.emplace();
+  list->push_back(std::move(*c));
 }
 
 }  // namespace
 
-Result<json> DynamoDbService::PutItem(const json& in, RequestContext& ctx) {
+Result<api::PutItemOutput> DynamoDbService::PutItem(const api::PutItemInput& in, RequestContext& ctx) {
   CK_RETURN_IF_ERROR(RefuseLegacy(in));
-  std::string rv = Str(in, "ReturnValues", "NONE");
-  if (rv != "NONE" && rv != "ALL_OLD")
-    return DdbValidation("ReturnValues can only be ALL_OLD or NONE");
-  CK_ASSIGN_OR_RETURN(ddb::Table t, LoadTable(in, ctx, "PutItem"));
-  json item = in.value("Item", json::object());
-  CK_RETURN_IF_ERROR(ddb::ValidateItem(&item));
-  CK_RETURN_IF_ERROR(ddb::ValidateItemKey(t, item));
-  if (ddb::ItemSize(item) > ddb::kMaxItemBytes) return DdbValidation("Item size has exceeded the maximum allowed size");
-  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in, false, false));
-  CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
-  std::string sk = ddb::ItemStorageKey(t, item);
-  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [&](const std::optional<json>&) {
-                        return Result<std::optional<json>>(item);
+  CK_RETURN_IF_ERROR(OnlyAllOldOrNone(in.return_values));
+  CK_ASSIGN_OR_RETURN(TableRecord t, LoadTable(in.table_name, ctx, "PutItem"));
+  CK_ASSIGN_OR_RETURN(Json item, ItemParam(t, in.item));
+  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in));
+  CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
+  std::string sk = ItemStorageKey(t, item);
+  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [&](const std::optional<Json>&) {
+                        return Result<std::optional<Json>>(item);
                       }));
-  json out = json::object();
-  if (rv == "ALL_OLD" && change.old) out["Attributes"] = *change.old;
-  AddConsumed(&out, in, t.name, 1.0);
-  return out;
+  return ReplacedOutput<api::PutItemOutput>(in, t, change);
 }
 
-Result<json> DynamoDbService::GetItem(const json& in, RequestContext& ctx) {
+Result<api::GetItemOutput> DynamoDbService::GetItem(const api::GetItemInput& in, RequestContext& ctx) {
   CK_RETURN_IF_ERROR(RefuseLegacy(in));
-  CK_ASSIGN_OR_RETURN(ddb::Table t, LoadTable(in, ctx, "GetItem"));
-  json k = in.value("Key", json::object());
-  for (auto& [n, v] : k.items()) CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&v));
-  CK_RETURN_IF_ERROR(ddb::ValidateKeyParam(t, k));
-  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in, false, true));
-  CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
-  std::string sk = ddb::ItemStorageKey(t, k);
-  CK_ASSIGN_OR_RETURN(auto raw, store_.Get(ddb::kItems, sk));
-  json out = json::object();
+  CK_ASSIGN_OR_RETURN(TableRecord t, LoadTable(in.table_name, ctx, "GetItem"));
+  CK_ASSIGN_OR_RETURN(Json k, KeyParam(t, in.key));
+  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in));
+  CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
+  std::string sk = ItemStorageKey(t, k);
+  CK_ASSIGN_OR_RETURN(auto raw, store_.Get(kItems, sk));
+  api::GetItemOutput out;
   if (raw) {
-    CK_ASSIGN_OR_RETURN(json item, ddb::OpenItem(key, t, sk, *raw));
-    out["Item"] = ex.projection ? ddb::Project(item, *ex.projection) : item;
+    CK_ASSIGN_OR_RETURN(Json item, OpenItem(key, t, sk, *raw));
+    CK_ASSIGN_OR_RETURN(out.item, ToApi(ex.projection ? ddb::Project(item, *ex.projection) : item));
   }
-  AddConsumed(&out, in, t.name, in.value("ConsistentRead", false) ? 1.0 : 0.5);
+  out.consumed_capacity = Consumed(in.return_consumed_capacity, t.name, in.consistent_read.value_or(false) ? 1.0 : 0.5);
   return out;
 }
 
-Result<json> DynamoDbService::DeleteItem(const json& in, RequestContext& ctx) {
+Result<api::DeleteItemOutput> DynamoDbService::DeleteItem(const api::DeleteItemInput& in, RequestContext& ctx) {
   CK_RETURN_IF_ERROR(RefuseLegacy(in));
-  std::string rv = Str(in, "ReturnValues", "NONE");
-  if (rv != "NONE" && rv != "ALL_OLD") return DdbValidation("ReturnValues can only be ALL_OLD or NONE");
-  CK_ASSIGN_OR_RETURN(ddb::Table t, LoadTable(in, ctx, "DeleteItem"));
-  json k = in.value("Key", json::object());
-  for (auto& [n, v] : k.items()) CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&v));
-  CK_RETURN_IF_ERROR(ddb::ValidateKeyParam(t, k));
-  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in, false, false));
-  CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
-  std::string sk = ddb::ItemStorageKey(t, k);
-  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [](const std::optional<json>&) {
-                        return Result<std::optional<json>>(std::nullopt);
+  CK_RETURN_IF_ERROR(OnlyAllOldOrNone(in.return_values));
+  CK_ASSIGN_OR_RETURN(TableRecord t, LoadTable(in.table_name, ctx, "DeleteItem"));
+  CK_ASSIGN_OR_RETURN(Json k, KeyParam(t, in.key));
+  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in));
+  CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
+  std::string sk = ItemStorageKey(t, k);
+  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [](const std::optional<Json>&) {
+                        return Result<std::optional<Json>>(std::nullopt);
                       }));
-  json out = json::object();
-  if (rv == "ALL_OLD" && change.old) out["Attributes"] = *change.old;
-  AddConsumed(&out, in, t.name, 1.0);
-  return out;
+  return ReplacedOutput<api::DeleteItemOutput>(in, t, change);
 }
 
-Result<json> DynamoDbService::UpdateItem(const json& in, RequestContext& ctx) {
+Result<api::UpdateItemOutput> DynamoDbService::UpdateItem(const api::UpdateItemInput& in, RequestContext& ctx) {
   CK_RETURN_IF_ERROR(RefuseLegacy(in));
-  std::string rv = Str(in, "ReturnValues", "NONE");
-  CK_ASSIGN_OR_RETURN(ddb::Table t, LoadTable(in, ctx, "UpdateItem"));
-  json k = in.value("Key", json::object());
-  for (auto& [n, v] : k.items()) CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&v));
-  CK_RETURN_IF_ERROR(ddb::ValidateKeyParam(t, k));
-  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in, true, false));
+  CK_ASSIGN_OR_RETURN(TableRecord t, LoadTable(in.table_name, ctx, "UpdateItem"));
+  CK_ASSIGN_OR_RETURN(Json k, KeyParam(t, in.key));
+  CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in));
   std::vector<ddb::Path> touched;
   if (ex.update)
     for (const auto& a : *ex.update) {
       if (a.path[0].name == t.hash_key || a.path[0].name == t.range_key)
-        return DdbValidation("One or more parameter values were invalid: Cannot update attribute " + a.path[0].name +
-                             ". This attribute is part of the key");
+        return errors::Validation("One or more parameter values were invalid: Cannot update attribute " +
+                                  a.path[0].name + ". This attribute is part of the key");
       touched.push_back(a.path);
     }
-  CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
-  std::string sk = ddb::ItemStorageKey(t, k);
-  auto next = [&](const std::optional<json>& old) -> Result<std::optional<json>> {
-    json item = old ? *old : k;
+  CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
+  std::string sk = ItemStorageKey(t, k);
+  auto next = [&](const std::optional<Json>& old) -> Result<std::optional<Json>> {
+    Json item = old ? *old : k;
     if (ex.update) CK_RETURN_IF_ERROR(ddb::ApplyUpdate(*ex.update, &item));
-    if (ddb::ItemSize(item) > ddb::kMaxItemBytes)
-      return DdbValidation("Item size to update has exceeded the maximum allowed size");
-    return std::optional<json>(std::move(item));
+    if (ddb::ItemSize(item) > kMaxItemBytes)
+      return errors::Validation("Item size to update has exceeded the maximum allowed size");
+    return std::optional<Json>(std::move(item));
   };
   CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, next));
-  const json& item = *change.now;
-  json out = json::object();
-  json attrs;
-  if (rv == "ALL_OLD" && change.old) attrs = *change.old;
-  else if (rv == "ALL_NEW") attrs = item;
-  else if (rv == "UPDATED_OLD" && change.old) attrs = ddb::Project(*change.old, touched);
-  else if (rv == "UPDATED_NEW") attrs = ddb::Project(item, touched);
-  if (attrs.is_object() && !attrs.empty()) out["Attributes"] = attrs;
-  AddConsumed(&out, in, t.name, 1.0);
+  const Json& item = *change.now;
+  std::optional<Json> attrs;
+  if (Wants(in.return_values, api::ReturnValue::kAllOld) && change.old) attrs = *change.old;
+  else if (Wants(in.return_values, api::ReturnValue::kAllNew)) attrs = item;
+  else if (Wants(in.return_values, api::ReturnValue::kUpdatedOld) && change.old) attrs = ddb::Project(*change.old, touched);
+  else if (Wants(in.return_values, api::ReturnValue::kUpdatedNew)) attrs = ddb::Project(item, touched);
+  api::UpdateItemOutput out;
+  CK_ASSIGN_OR_RETURN(out.attributes, Attributes(attrs));
+  out.consumed_capacity = Consumed(in.return_consumed_capacity, t.name, 1.0);
   return out;
 }
 
-Result<json> DynamoDbService::BatchWriteItem(const json& in, RequestContext& ctx) {
-  const json& req = in.value("RequestItems", json::object());
+Result<api::BatchWriteItemOutput> DynamoDbService::BatchWriteItem(const api::BatchWriteItemInput& in,
+                                                                  RequestContext& ctx) {
   size_t total = 0;
-  for (auto& [name, list] : req.items()) total += list.size();
+  for (const auto& [name, list] : in.request_items) total += list.size();
   if (total == 0 || total > 25)
-    return DdbValidation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value "
-                         "must satisfy constraint: [Member must have length less than or equal to 25, Member must "
-                         "have length greater than or equal to 1]");
+    return errors::Validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map "
+                              "value must satisfy constraint: [Member must have length less than or equal to 25, "
+                              "Member must have length greater than or equal to 1]");
   // Validate everything first, then write each table's batch atomically.
   struct Pending {
-    ddb::Table table;
-    ddb::TableKey key;
-    std::vector<std::pair<std::string, std::optional<json>>> writes;  // storage key, item (nullopt = delete)
+    TableRecord table;
+    std::vector<std::pair<std::string, std::optional<Json>>> writes;  // storage key, item (nullopt = delete)
   };
   std::vector<Pending> pending;
-  for (auto& [name, list] : req.items()) {
+  for (const auto& [name, list] : in.request_items) {
     Pending p;
     bool has_put = false, has_delete = false;
-    for (const json& r : list) {
-      if (r.contains("PutRequest")) has_put = true;
-      if (r.contains("DeleteRequest")) has_delete = true;
+    for (const auto& r : list) {
+      has_put = has_put || r.put_request;
+      has_delete = has_delete || r.delete_request;
     }
-    std::string action = has_put && has_delete ? "PutItem" : has_put ? "PutItem" : "DeleteItem";
-    CK_ASSIGN_OR_RETURN(p.table, LoadTableByName(name, ctx, action));
+    CK_ASSIGN_OR_RETURN(p.table, LoadTable(name, ctx, has_put ? "PutItem" : "DeleteItem"));
     if (has_put && has_delete) CK_RETURN_IF_ERROR(Authorize(ctx, "DeleteItem", p.table.account, p.table.arn));
     std::set<std::string> seen;
-    for (const json& r : list) {
-      std::string sk;
-      std::optional<json> item;
-      if (r.contains("PutRequest")) {
-        json it = r["PutRequest"].value("Item", json::object());
-        CK_RETURN_IF_ERROR(ddb::ValidateItem(&it));
-        CK_RETURN_IF_ERROR(ddb::ValidateItemKey(p.table, it));
-        if (ddb::ItemSize(it) > ddb::kMaxItemBytes) return DdbValidation("Item size has exceeded the maximum allowed size");
-        sk = ddb::ItemStorageKey(p.table, it);
-        item = std::move(it);
-      } else if (r.contains("DeleteRequest")) {
-        json k = r["DeleteRequest"].value("Key", json::object());
-        for (auto& [n, v] : k.items()) CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&v));
-        CK_RETURN_IF_ERROR(ddb::ValidateKeyParam(p.table, k));
-        sk = ddb::ItemStorageKey(p.table, k);
+    for (const auto& r : list) {
+      std::optional<Json> item;
+      Json key;
+      if (r.put_request) {
+        CK_ASSIGN_OR_RETURN(item, ItemParam(p.table, r.put_request->item));
+      } else if (r.delete_request) {
+        CK_ASSIGN_OR_RETURN(key, KeyParam(p.table, r.delete_request->key));
       } else {
-        return DdbValidation("Supplied AttributeValue has no PutRequest or DeleteRequest");
+        return errors::Validation("Supplied AttributeValue has no PutRequest or DeleteRequest");
       }
-      if (!seen.insert(sk).second) return DdbValidation("Provided list of item keys contains duplicates");
+      std::string sk = ItemStorageKey(p.table, item ? *item : key);
+      CK_RETURN_IF_ERROR(AddUnique(seen, sk));
       p.writes.emplace_back(std::move(sk), std::move(item));
     }
     pending.push_back(std::move(p));
   }
-  json consumed = json::array();
+  api::BatchWriteItemOutput out;
+  out.unprocessed_items.emplace();
   for (auto& p : pending) {
-    CK_ASSIGN_OR_RETURN(p.key, UnwrapTableKey(p.table, ctx));
+    CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(p.table, ctx));
     storage::WriteBatch b;
     for (const auto& [sk, item] : p.writes) {
-      if (item) b.Put(ddb::kItems, sk, ddb::SealItem(p.key, p.table, sk, *item));
-      else b.Delete(ddb::kItems, sk);
+      if (item) b.Put(kItems, sk, SealItem(key, p.table, sk, *item));
+      else b.Delete(kItems, sk);
     }
     CK_RETURN_IF_ERROR(store_.Apply(b));
-    json c = Consumed(in, p.table.name, static_cast<double>(p.writes.size()));
-    if (!c.is_null()) consumed.push_back(c);
+    AddConsumed(out.consumed_capacity,
+                Consumed(in.return_consumed_capacity, p.table.name, static_cast<double>(p.writes.size())));
   }
-  json out = {{"UnprocessedItems", json::object()}};
-  if (!consumed.empty()) out["ConsumedCapacity"] = consumed;
   return out;
 }
 
-Result<json> DynamoDbService::BatchGetItem(const json& in, RequestContext& ctx) {
-  const json& req = in.value("RequestItems", json::object());
+Result<api::BatchGetItemOutput> DynamoDbService::BatchGetItem(const api::BatchGetItemInput& in, RequestContext& ctx) {
   size_t total = 0;
-  for (auto& [name, spec] : req.items()) total += spec.value("Keys", json::array()).size();
-  if (total > 100)
-    return DdbValidation("Too many items requested for the BatchGetItem call");
-  json responses = json::object();
-  json consumed = json::array();
-  for (auto& [name, spec] : req.items()) {
+  for (const auto& [name, spec] : in.request_items) total += spec.keys.size();
+  if (total > 100) return errors::Validation("Too many items requested for the BatchGetItem call");
+  api::BatchGetItemOutput out;
+  out.responses.emplace();
+  out.unprocessed_keys.emplace();
+  for (const auto& [name, spec] : in.request_items) {
     CK_RETURN_IF_ERROR(RefuseLegacy(spec));
-    CK_ASSIGN_OR_RETURN(ddb::Table t, LoadTableByName(name, ctx, "BatchGetItem"));
-    CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(spec, false, true));
+    CK_ASSIGN_OR_RETURN(TableRecord t, LoadTable(name, ctx, "BatchGetItem"));
+    CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(spec));
     std::vector<std::string> keys;
     std::set<std::string> seen;
-    for (json k : spec.value("Keys", json::array())) {
-      for (auto& [n, v] : k.items()) CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&v));
-      CK_RETURN_IF_ERROR(ddb::ValidateKeyParam(t, k));
-      std::string sk = ddb::ItemStorageKey(t, k);
-      if (!seen.insert(sk).second) return DdbValidation("Provided list of item keys contains duplicates");
+    for (const auto& k : spec.keys) {
+      CK_ASSIGN_OR_RETURN(Json kj, KeyParam(t, k));
+      std::string sk = ItemStorageKey(t, kj);
+      CK_RETURN_IF_ERROR(AddUnique(seen, sk));
       keys.push_back(std::move(sk));
     }
-    CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
-    json items = json::array();
+    CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
+    auto& items = (*out.responses)[name];
     for (const auto& sk : keys) {
-      CK_ASSIGN_OR_RETURN(auto raw, store_.Get(ddb::kItems, sk));
+      CK_ASSIGN_OR_RETURN(auto raw, store_.Get(kItems, sk));
       if (!raw) continue;
-      CK_ASSIGN_OR_RETURN(json item, ddb::OpenItem(key, t, sk, *raw));
-      items.push_back(ex.projection ? ddb::Project(item, *ex.projection) : item);
+      CK_ASSIGN_OR_RETURN(Json item, OpenItem(key, t, sk, *raw));
+      CK_ASSIGN_OR_RETURN(ApiItem typed, ToApi(ex.projection ? ddb::Project(item, *ex.projection) : item));
+      items.push_back(std::move(typed));
     }
-    responses[name] = items;
-    json c = Consumed(in, t.name, static_cast<double>(keys.size()) * 0.5);
-    if (!c.is_null()) consumed.push_back(c);
+    AddConsumed(out.consumed_capacity,
+                Consumed(in.return_consumed_capacity, t.name, static_cast<double>(keys.size()) * 0.5));
   }
-  json out = {{"Responses", responses}, {"UnprocessedKeys", json::object()}};
-  if (!consumed.empty()) out["ConsumedCapacity"] = consumed;
   return out;
 }
 
-}  // namespace ck::services
+}  // namespace ck::services::dynamodb

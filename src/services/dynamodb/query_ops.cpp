@@ -2,25 +2,86 @@
 // in key order, with the key condition, Limit (items evaluated), the 1 MB
 // page cap, FilterExpression (after Limit, as AWS applies it), projection and
 // ExclusiveStartKey / LastEvaluatedKey paging.
+#include <algorithm>
+
 #include "base/cancel.h"
 #include "services/dynamodb/attribute_value.h"
-#include "services/dynamodb/dynamodb_internal.h"
 #include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/errors.h"
 #include "services/dynamodb/expression.h"
+#include "services/dynamodb/operation_support.h"
 #include "storage/key_codec.h"
 
-namespace ck::services {
+namespace ck::services::dynamodb {
 
-using nlohmann::json;
-using ddb::DdbValidation;
-using ddb::Str;
+namespace api = ::ck::api::dynamodb;
+
+// The parameters Query and Scan share (Scan's have no key condition or
+// direction, Query's no segments).
+struct ReadRequest {
+  bool query = false;
+  const std::string* table_name = nullptr;
+  bool index_name = false;
+  const std::optional<std::string>* key_condition = nullptr;
+  const std::optional<std::string>* filter = nullptr;
+  const std::optional<std::string>* projection = nullptr;
+  const std::optional<std::map<std::string, std::string>>* names = nullptr;
+  const std::optional<ApiItem>* values = nullptr;
+  const std::optional<EnumValue<api::Select>>* select = nullptr;
+  std::optional<int32_t> limit, segment, total_segments;
+  bool forward = true;
+  const std::optional<ApiItem>* exclusive_start_key = nullptr;
+  const ReturnConsumed* consumed = nullptr;
+};
+
+struct ReadResult {
+  bool count_only = false;
+  std::vector<ApiItem> items;
+  int32_t count = 0, scanned = 0;
+  std::optional<ApiItem> last_key;
+  std::optional<api::ConsumedCapacity> consumed;
+};
 
 namespace {
 
+template <typename In>
+ReadRequest RequestOf(const In& in) {
+  ReadRequest r;
+  r.table_name = &in.table_name;
+  r.index_name = in.index_name.has_value();
+  r.filter = &in.filter_expression;
+  r.projection = &in.projection_expression;
+  r.names = &in.expression_attribute_names;
+  r.values = &in.expression_attribute_values;
+  r.select = &in.select;
+  r.limit = in.limit;
+  r.exclusive_start_key = &in.exclusive_start_key;
+  r.consumed = &in.return_consumed_capacity;
+  if constexpr (requires { in.key_condition_expression; }) {
+    r.query = true;
+    r.key_condition = &in.key_condition_expression;
+    r.forward = in.scan_index_forward.value_or(true);
+  } else {
+    r.segment = in.segment;
+    r.total_segments = in.total_segments;
+  }
+  return r;
+}
+
+template <typename Out>
+Out OutputOf(ReadResult&& r) {
+  Out out;
+  out.count = r.count;
+  out.scanned_count = r.scanned;
+  if (!r.count_only) out.items = std::move(r.items);
+  out.last_evaluated_key = std::move(r.last_key);
+  out.consumed_capacity = std::move(r.consumed);
+  return out;
+}
+
 void Conjuncts(const ddb::Condition& c, std::vector<const ddb::Condition*>* out) {
   if (c.kind == ddb::Condition::kAnd) {
-    Conjuncts(c.children[0], out);
-    Conjuncts(c.children[1], out);
+    for (const auto& child : c.children) Conjuncts(child, out);
   } else {
     out->push_back(&c);
   }
@@ -40,42 +101,46 @@ const char* OperatorName(const ddb::Condition& c) {
   }
 }
 
+Status SchemaTypeMismatch() {
+  return errors::Validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+}
+
+Status OneConditionPerKey() {
+  return errors::Validation("KeyConditionExpressions must only contain one condition per key");
+}
+
 // Checks the key condition's shape and returns the partition key value.
-Result<json> AnalyzeKeyCondition(const ddb::Table& t, const ddb::Condition& c, bool* has_range) {
+Result<Json> AnalyzeKeyCondition(const TableRecord& t, const ddb::Condition& c, bool* has_range) {
   std::vector<const ddb::Condition*> parts;
   Conjuncts(c, &parts);
-  std::optional<json> hash;
+  std::optional<Json> hash;
   *has_range = false;
   for (const auto* p : parts) {
     std::string bad = OperatorName(*p);
-    if (!bad.empty()) return DdbValidation("Invalid operator used in KeyConditionExpression: " + bad);
+    if (!bad.empty()) return errors::Validation("Invalid operator used in KeyConditionExpression: " + bad);
     const ddb::Operand& lhs = p->operands[0];
     if (lhs.kind != ddb::Operand::kPath || lhs.path.size() != 1)
-      return DdbValidation("Invalid KeyConditionExpression: The key condition must be on a key attribute");
+      return errors::Validation("Invalid KeyConditionExpression: The key condition must be on a key attribute");
     const std::string& attr = lhs.path[0].name;
     for (size_t i = 1; i < p->operands.size(); ++i)
       if (p->operands[i].kind != ddb::Operand::kValue)
-        return DdbValidation("Invalid KeyConditionExpression: The operand of a key condition must be a value");
+        return errors::Validation("Invalid KeyConditionExpression: The operand of a key condition must be a value");
     if (attr == t.hash_key) {
       if (p->kind != ddb::Condition::kCompare || p->op != "=")
-        return DdbValidation("Query key condition not supported");
-      if (hash) return DdbValidation("KeyConditionExpressions must only contain one condition per key");
+        return errors::Validation("Query key condition not supported");
+      if (hash) return OneConditionPerKey();
       hash = p->operands[1].value;
-      if (ddb::TypeOf(*hash) != t.hash_type)
-        return DdbValidation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+      if (ddb::TypeOf(*hash) != t.hash_type) return SchemaTypeMismatch();
     } else if (!t.range_key.empty() && attr == t.range_key) {
-      if (*has_range) return DdbValidation("KeyConditionExpressions must only contain one condition per key");
+      if (*has_range) return OneConditionPerKey();
       *has_range = true;
-      for (size_t i = 1; i < p->operands.size(); ++i) {
-        std::string vt = ddb::TypeOf(p->operands[i].value);
-        if (vt != t.range_type)
-          return DdbValidation("One or more parameter values were invalid: Condition parameter type does not match schema type");
-      }
+      for (size_t i = 1; i < p->operands.size(); ++i)
+        if (ddb::TypeOf(p->operands[i].value) != t.range_type) return SchemaTypeMismatch();
     } else {
-      return DdbValidation("Query condition missed key schema element: " + (hash ? t.range_key : t.hash_key));
+      return errors::Validation("Query condition missed key schema element: " + (hash ? t.range_key : t.hash_key));
     }
   }
-  if (!hash) return DdbValidation("Query condition missed key schema element: " + t.hash_key);
+  if (!hash) return errors::Validation("Query condition missed key schema element: " + t.hash_key);
   return *hash;
 }
 
@@ -92,123 +157,156 @@ uint32_t Fnv1a(const std::string& s) {
   return h;
 }
 
-}  // namespace
-
-Result<json> DynamoDbService::QueryOrScan(const json& in, RequestContext& ctx, bool query) {
-  for (const char* p : {"KeyConditions", "QueryFilter", "ScanFilter", "AttributesToGet", "ConditionalOperator"})
-    if (in.contains(p))
-      return Unimplemented(std::string("crosskey's DynamoDB does not implement the legacy parameter ") + p +
-                           "; use expressions")
-               .WithAws("NotImplementedException", 501);
-  if (in.contains("IndexName")) return Unimplemented("crosskey's DynamoDB does not implement secondary indexes")
-               .WithAws("NotImplementedException", 501);
-  CK_ASSIGN_OR_RETURN(ddb::Table t, LoadTable(in, ctx, query ? "Query" : "Scan"));
-
-  ddb::ExpressionContext ex(in.value("ExpressionAttributeNames", json(nullptr)),
-                            in.value("ExpressionAttributeValues", json(nullptr)));
-  if (auto v = in.find("ExpressionAttributeValues"); v != in.end() && v->is_object())
-    for (auto& [k, av] : v->items()) {
-      json copy = av;
-      CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&copy));
-    }
-  std::optional<ddb::Condition> key_cond, filter;
+// A read, checked and ready to run.
+struct ReadPlan {
+  std::optional<ddb::Condition> key_condition, filter;
   std::optional<std::vector<ddb::Path>> projection;
-  std::string prefix = t.TableKeyPrefix();
-  if (query) {
-    if (!in.contains("KeyConditionExpression"))
-      return DdbValidation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
-    CK_ASSIGN_OR_RETURN(key_cond, ex.ParseCondition(Str(in, "KeyConditionExpression"), "KeyConditionExpression"));
+  bool has_range = false;
+  std::string select;
+  size_t limit = SIZE_MAX;
+  int segment = 0, total_segments = 0;
+  storage::ScanOptions scan;
+};
+
+// The expressions, and for a Query the partition the key condition names.
+Status PlanExpressions(const ReadRequest& in, const TableRecord& t, ReadPlan* plan) {
+  Json values = *in.values ? ValuesJson(*in.values) : Json(nullptr);
+  ddb::ExpressionContext ex(*in.names ? NamesJson(*in.names) : Json(nullptr), values);
+  if (*in.values)
+    for (const auto& [name, av] : values.items()) {
+      Json copy = av;
+      Status s = ddb::ValidateAndNormalize(&copy);
+      if (!s.ok())
+        return errors::Validation("ExpressionAttributeValues contains invalid value: " + s.message() + " for key " + name);
+    }
+  plan->scan.prefix = t.ItemPrefix();
+  if (in.query) {
+    if (!*in.key_condition)
+      return errors::Validation(
+          "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    CK_ASSIGN_OR_RETURN(plan->key_condition, ex.ParseCondition(**in.key_condition, "KeyConditionExpression"));
   }
-  if (in.contains("FilterExpression")) {
-    CK_ASSIGN_OR_RETURN(filter, ex.ParseCondition(Str(in, "FilterExpression"), "FilterExpression"));
+  if (*in.filter) {
+    CK_ASSIGN_OR_RETURN(plan->filter, ex.ParseCondition(**in.filter, "FilterExpression"));
   }
-  if (in.contains("ProjectionExpression")) {
-    CK_ASSIGN_OR_RETURN(projection, ex.ParseProjection(Str(in, "ProjectionExpression")));
+  if (*in.projection) {
+    CK_ASSIGN_OR_RETURN(plan->projection, ex.ParseProjection(**in.projection));
   }
   CK_RETURN_IF_ERROR(ex.CheckAllUsed());
-  bool has_range = false;
-  if (query) {
-    // Key conditions normalize their values (numbers) so comparisons are exact.
-    CK_ASSIGN_OR_RETURN(json hash, AnalyzeKeyCondition(t, *key_cond, &has_range));
-    CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&hash));
-    storage::AppendKeyPart(&prefix, ddb::KeyBytes(hash));
-    if (filter) {
-      std::vector<std::string> names;
-      CollectNames(*filter, &names);
-      for (const auto& n : names)
-        if (n == t.hash_key || n == t.range_key)
-          return DdbValidation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
-    }
+  if (!in.query) return Status::Ok();
+  // Key conditions normalize their values (numbers) so comparisons are exact.
+  CK_ASSIGN_OR_RETURN(Json hash, AnalyzeKeyCondition(t, *plan->key_condition, &plan->has_range));
+  CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&hash));
+  storage::AppendKeyPart(&plan->scan.prefix, ddb::KeyBytes(hash));
+  if (plan->filter) {
+    std::vector<std::string> names;
+    CollectNames(*plan->filter, &names);
+    for (const auto& n : names)
+      if (n == t.hash_key || n == t.range_key)
+        return errors::Validation(
+            "Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
   }
-  std::string select = Str(in, "Select", projection ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
-  if (select == "ALL_PROJECTED_ATTRIBUTES")
-    return DdbValidation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for index queries");
-  if (projection && select != "SPECIFIC_ATTRIBUTES")
-    return DdbValidation("One or more parameter values were invalid: Cannot specify the ProjectionExpression when choosing to get " + select);
-  bool forward = in.value("ScanIndexForward", true);
-  size_t limit = in.contains("Limit") ? static_cast<size_t>(in["Limit"].get<long long>()) : SIZE_MAX;
-  int total_segments = in.value("TotalSegments", 0);
-  int segment = in.value("Segment", 0);
-  if (in.contains("Segment") != in.contains("TotalSegments"))
-    return DdbValidation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
-  if (total_segments > 0 && segment >= total_segments)
-    return DdbValidation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
-                         std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(total_segments));
-
-  storage::ScanOptions opt{.prefix = prefix, .limit = 256, .reverse = query && !forward};
-  if (auto esk = in.find("ExclusiveStartKey"); esk != in.end() && esk->is_object()) {
-    json k = *esk;
-    for (auto& [n, v] : k.items()) CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&v));
-    CK_RETURN_IF_ERROR(ddb::ValidateKeyParam(t, k, "The provided starting key is invalid: "));
-    opt.start_after = ddb::ItemStorageKey(t, k);
-  }
-  CK_ASSIGN_OR_RETURN(ddb::TableKey key, UnwrapTableKey(t, ctx));
-
-  json items = json::array();
-  size_t scanned = 0, count = 0, bytes = 0;
-  json last_key;
-  bool stopped = false;
-  while (!stopped) {
-    CK_RETURN_IF_ERROR(CheckCancelled());  // shutting down: stop between pages
-    CK_ASSIGN_OR_RETURN(auto recs, store_.Scan(ddb::kItems, opt));
-    for (const auto& r : recs) {
-      CK_RETURN_IF_ERROR(CheckCancelled());
-      CK_ASSIGN_OR_RETURN(json item, ddb::OpenItem(key, t, r.key, r.value));
-      if (total_segments > 0 &&
-          static_cast<int>(Fnv1a(ddb::KeyBytes(item.at(t.hash_key))) % static_cast<uint32_t>(total_segments)) != segment)
-        continue;
-      if (has_range) {
-        CK_ASSIGN_OR_RETURN(bool in_range, ddb::Evaluate(*key_cond, item));
-        if (!in_range) continue;
-      }
-      ++scanned;
-      bytes += ddb::ItemSize(item);
-      bool keep = true;
-      if (filter) {
-        CK_ASSIGN_OR_RETURN(keep, ddb::Evaluate(*filter, item));
-      }
-      if (keep) {
-        ++count;
-        if (select != "COUNT") items.push_back(projection ? ddb::Project(item, *projection) : item);
-      }
-      if (scanned >= limit || bytes >= ddb::kMaxPageBytes) {
-        last_key = ddb::KeyOf(t, item);
-        stopped = true;
-        break;
-      }
-    }
-    if (recs.size() < opt.limit) break;
-    opt.start_after = recs.back().key;
-  }
-  json out = {{"Count", count}, {"ScannedCount", scanned}};
-  if (select != "COUNT") out["Items"] = items;
-  if (!last_key.is_null()) out["LastEvaluatedKey"] = last_key;
-  std::string rcc = Str(in, "ReturnConsumedCapacity", "NONE");
-  if (rcc != "NONE") {
-    double units = std::max(0.5, static_cast<double>((bytes + 4095) / 4096) * 0.5);
-    out["ConsumedCapacity"] = {{"TableName", t.name}, {"CapacityUnits", units}};
-  }
-  return out;
+  return Status::Ok();
 }
 
-}  // namespace ck::services
+Result<ReadPlan> Plan(const ReadRequest& in, const TableRecord& t) {
+  ReadPlan plan;
+  CK_RETURN_IF_ERROR(PlanExpressions(in, t, &plan));
+  plan.select = *in.select ? std::string((*in.select)->str())
+                           : plan.projection ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
+  if (plan.select == "ALL_PROJECTED_ATTRIBUTES")
+    return errors::Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
+                              "supported only for index queries");
+  if (plan.projection && plan.select != "SPECIFIC_ATTRIBUTES")
+    return errors::Validation("One or more parameter values were invalid: Cannot specify the ProjectionExpression "
+                              "when choosing to get " + plan.select);
+  if (in.limit) plan.limit = static_cast<size_t>(*in.limit);
+  plan.total_segments = in.total_segments.value_or(0);
+  plan.segment = in.segment.value_or(0);
+  if (in.segment.has_value() != in.total_segments.has_value())
+    return errors::Validation("The TotalSegments parameter is required but was not present in the request when "
+                              "Segment parameter is present");
+  if (plan.total_segments > 0 && plan.segment >= plan.total_segments)
+    return errors::Validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+                              "Segment: " + std::to_string(plan.segment) + " is not less than TotalSegments: " +
+                              std::to_string(plan.total_segments));
+  plan.scan.limit = 256;
+  plan.scan.reverse = in.query && !in.forward;
+  if (*in.exclusive_start_key) {
+    CK_ASSIGN_OR_RETURN(Json k, KeyParam(t, **in.exclusive_start_key, "The provided starting key is invalid: "));
+    plan.scan.start_after = ItemStorageKey(t, k);
+  }
+  return plan;
+}
+
+// One item met by the scan: counted, filtered, kept. False when the page is full.
+Result<bool> Visit(const ReadPlan& plan, const TableRecord& t, const Json& item, ReadResult* r, size_t* bytes) {
+  ++r->scanned;
+  *bytes += ddb::ItemSize(item);
+  bool keep = true;
+  if (plan.filter) {
+    CK_ASSIGN_OR_RETURN(keep, ddb::Evaluate(*plan.filter, item));
+  }
+  if (keep) {
+    ++r->count;
+    if (!r->count_only) {
+      CK_ASSIGN_OR_RETURN(ApiItem typed, ToApi(plan.projection ? ddb::Project(item, *plan.projection) : item));
+      r->items.push_back(std::move(typed));
+    }
+  }
+  if (static_cast<size_t>(r->scanned) < plan.limit && *bytes < kMaxPageBytes) return true;
+  CK_ASSIGN_OR_RETURN(r->last_key, ToApi(KeyOf(t, item)));
+  return false;
+}
+
+}  // namespace
+
+Result<ReadResult> DynamoDbService::Read(const ReadRequest& in, RequestContext& ctx) {
+  if (in.index_name) return errors::NotImplemented("crosskey's DynamoDB does not implement secondary indexes");
+  CK_ASSIGN_OR_RETURN(TableRecord t, LoadTable(*in.table_name, ctx, in.query ? "Query" : "Scan"));
+  CK_ASSIGN_OR_RETURN(ReadPlan plan, Plan(in, t));
+  CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
+  ReadResult r;
+  r.count_only = plan.select == "COUNT";
+  size_t bytes = 0;
+  for (bool more = true; more;) {
+    CK_RETURN_IF_ERROR(CheckCancelled());  // shutting down: stop between pages
+    CK_ASSIGN_OR_RETURN(auto recs, store_.Scan(kItems, plan.scan));
+    for (const auto& rec : recs) {
+      CK_RETURN_IF_ERROR(CheckCancelled());
+      CK_ASSIGN_OR_RETURN(Json item, OpenItem(key, t, rec.key, rec.value));
+      if (plan.total_segments > 0 &&
+          static_cast<int>(Fnv1a(ddb::KeyBytes(item.at(t.hash_key))) % static_cast<uint32_t>(plan.total_segments)) !=
+              plan.segment)
+        continue;
+      if (plan.has_range) {
+        CK_ASSIGN_OR_RETURN(bool in_range, ddb::Evaluate(*plan.key_condition, item));
+        if (!in_range) continue;
+      }
+      CK_ASSIGN_OR_RETURN(more, Visit(plan, t, item, &r, &bytes));
+      if (!more) break;
+    }
+    if (recs.size() < plan.scan.limit) break;
+    plan.scan.start_after = recs.back().key;
+  }
+  if (*in.consumed && **in.consumed != api::ReturnConsumedCapacity::kNone) {
+    r.consumed.emplace();
+    r.consumed->table_name = t.name;
+    r.consumed->capacity_units = std::max(0.5, static_cast<double>((bytes + 4095) / 4096) * 0.5);
+  }
+  return r;
+}
+
+Result<api::QueryOutput> DynamoDbService::Query(const api::QueryInput& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(RefuseLegacy(in));
+  CK_ASSIGN_OR_RETURN(ReadResult r, Read(RequestOf(in), ctx));
+  return OutputOf<api::QueryOutput>(std::move(r));
+}
+
+Result<api::ScanOutput> DynamoDbService::Scan(const api::ScanInput& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(RefuseLegacy(in));
+  CK_ASSIGN_OR_RETURN(ReadResult r, Read(RequestOf(in), ctx));
+  return OutputOf<api::ScanOutput>(std::move(r));
+}
+
+}  // namespace ck::services::dynamodb

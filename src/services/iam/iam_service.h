@@ -1,69 +1,142 @@
 // IAM (query protocol, global): users, access keys, roles, inline and managed
 // policies, and the AWS managed policies people attach most. Every call is
-// authorized against the caller's identity policies (iam:* actions on the
-// entity's ARN); the account root may do everything in its account.
+// authorized against the caller's identity policies ("iam:" + the operation's
+// name, on the entity's ARN); the account root may do everything in its
+// account.
+//
+// Each operation is a typed function over the generated shapes (api/iam.h),
+// registered in the service's OperationTable; model operations not in the
+// table answer NotImplemented. The operations live in iam_users.cpp (users and
+// access keys), iam_roles.cpp (roles), iam_policies.cpp (inline and managed
+// policies, attachments).
+//
+// Thread safety: safe for concurrent use (IdentityStore and the authorizer are).
 #pragma once
 
+#include <string>
+#include <string_view>
+
+#include "api/iam.h"
 #include "base/clock.h"
-#include "services/authorizer.h"
+#include "services/common/operation_table.h"
 #include "services/iam/identity_store.h"
 #include "services/service.h"
 
 namespace ck::services {
+class PolicyAuthorizer;
+}  // namespace ck::services
+
+namespace ck::services::iam {
 
 class IamService final : public Service {
  public:
   IamService(IdentityStore& identities, PolicyAuthorizer& authorizer, const Clock& clock)
       : ids_(identities), authz_(authorizer), clock_(clock) {}
   std::string_view name() const override { return "iam"; }
-  Result<nlohmann::json> Invoke(std::string_view operation, const nlohmann::json& input,
-                                RequestContext& ctx) override;
+  Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
+  Status CheckModel() const override;
+
+  // Users and access keys (iam_users.cpp).
+  Result<api::iam::CreateUserResponse> CreateUser(const api::iam::CreateUserRequest& in, RequestContext& ctx);
+  Result<api::iam::GetUserResponse> GetUser(const api::iam::GetUserRequest& in, RequestContext& ctx);
+  Result<api::Empty> DeleteUser(const api::iam::DeleteUserRequest& in, RequestContext& ctx);
+  Result<api::iam::ListUsersResponse> ListUsers(const api::iam::ListUsersRequest& in, RequestContext& ctx);
+  Result<api::iam::CreateAccessKeyResponse> CreateAccessKey(const api::iam::CreateAccessKeyRequest& in,
+                                                            RequestContext& ctx);
+  Result<api::Empty> DeleteAccessKey(const api::iam::DeleteAccessKeyRequest& in, RequestContext& ctx);
+  Result<api::iam::ListAccessKeysResponse> ListAccessKeys(const api::iam::ListAccessKeysRequest& in,
+                                                          RequestContext& ctx);
+  Result<api::Empty> UpdateAccessKey(const api::iam::UpdateAccessKeyRequest& in, RequestContext& ctx);
+
+  // Roles (iam_roles.cpp).
+  Result<api::iam::CreateRoleResponse> CreateRole(const api::iam::CreateRoleRequest& in, RequestContext& ctx);
+  Result<api::iam::GetRoleResponse> GetRole(const api::iam::GetRoleRequest& in, RequestContext& ctx);
+  Result<api::Empty> DeleteRole(const api::iam::DeleteRoleRequest& in, RequestContext& ctx);
+  Result<api::iam::ListRolesResponse> ListRoles(const api::iam::ListRolesRequest& in, RequestContext& ctx);
+  Result<api::Empty> UpdateAssumeRolePolicy(const api::iam::UpdateAssumeRolePolicyRequest& in, RequestContext& ctx);
+  Result<api::Empty> TagRole(const api::iam::TagRoleRequest& in, RequestContext& ctx);
+  Result<api::Empty> UntagRole(const api::iam::UntagRoleRequest& in, RequestContext& ctx);
+  Result<api::iam::ListRoleTagsResponse> ListRoleTags(const api::iam::ListRoleTagsRequest& in, RequestContext& ctx);
+
+  // Inline policies of users and roles (iam_policies.cpp).
+  Result<api::Empty> PutUserPolicy(const api::iam::PutUserPolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::GetUserPolicyResponse> GetUserPolicy(const api::iam::GetUserPolicyRequest& in,
+                                                        RequestContext& ctx);
+  Result<api::Empty> DeleteUserPolicy(const api::iam::DeleteUserPolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::ListUserPoliciesResponse> ListUserPolicies(const api::iam::ListUserPoliciesRequest& in,
+                                                              RequestContext& ctx);
+  Result<api::Empty> PutRolePolicy(const api::iam::PutRolePolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::GetRolePolicyResponse> GetRolePolicy(const api::iam::GetRolePolicyRequest& in,
+                                                        RequestContext& ctx);
+  Result<api::Empty> DeleteRolePolicy(const api::iam::DeleteRolePolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::ListRolePoliciesResponse> ListRolePolicies(const api::iam::ListRolePoliciesRequest& in,
+                                                              RequestContext& ctx);
+
+  // Managed policies and attachments (iam_policies.cpp).
+  Result<api::iam::CreatePolicyResponse> CreatePolicy(const api::iam::CreatePolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::GetPolicyResponse> GetPolicy(const api::iam::GetPolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::GetPolicyVersionResponse> GetPolicyVersion(const api::iam::GetPolicyVersionRequest& in,
+                                                              RequestContext& ctx);
+  Result<api::iam::CreatePolicyVersionResponse> CreatePolicyVersion(const api::iam::CreatePolicyVersionRequest& in,
+                                                                    RequestContext& ctx);
+  Result<api::Empty> DeletePolicy(const api::iam::DeletePolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::ListPoliciesResponse> ListPolicies(const api::iam::ListPoliciesRequest& in, RequestContext& ctx);
+  Result<api::Empty> AttachUserPolicy(const api::iam::AttachUserPolicyRequest& in, RequestContext& ctx);
+  Result<api::Empty> DetachUserPolicy(const api::iam::DetachUserPolicyRequest& in, RequestContext& ctx);
+  Result<api::Empty> AttachRolePolicy(const api::iam::AttachRolePolicyRequest& in, RequestContext& ctx);
+  Result<api::Empty> DetachRolePolicy(const api::iam::DetachRolePolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::ListAttachedUserPoliciesResponse> ListAttachedUserPolicies(
+      const api::iam::ListAttachedUserPoliciesRequest& in, RequestContext& ctx);
+  Result<api::iam::ListAttachedRolePoliciesResponse> ListAttachedRolePolicies(
+      const api::iam::ListAttachedRolePoliciesRequest& in, RequestContext& ctx);
 
  private:
-  using Json = nlohmann::json;
+  static const OperationTable<IamService>& Operations();
+
+  // Authorizes "iam:" + operation on `resource` in the caller's account.
   Status Authorize(RequestContext& ctx, std::string_view operation, const std::string& resource);
-
-  // Users and access keys.
-  Result<Json> CreateUser(const Json& in, RequestContext& ctx);
-  Result<Json> GetUser(const Json& in, RequestContext& ctx);
-  Result<Json> DeleteUser(const Json& in, RequestContext& ctx);
-  Result<Json> ListUsers(const Json& in, RequestContext& ctx);
-  Result<Json> CreateAccessKey(const Json& in, RequestContext& ctx);
-  Result<Json> DeleteAccessKey(const Json& in, RequestContext& ctx);
-  Result<Json> ListAccessKeys(const Json& in, RequestContext& ctx);
-  Result<Json> UpdateAccessKey(const Json& in, RequestContext& ctx);
-  // Roles.
-  Result<Json> CreateRole(const Json& in, RequestContext& ctx);
-  Result<Json> GetRole(const Json& in, RequestContext& ctx);
-  Result<Json> DeleteRole(const Json& in, RequestContext& ctx);
-  Result<Json> ListRoles(const Json& in, RequestContext& ctx);
-  Result<Json> UpdateAssumeRolePolicy(const Json& in, RequestContext& ctx);
-  Result<Json> TagRole(const Json& in, RequestContext& ctx);
-  Result<Json> UntagRole(const Json& in, RequestContext& ctx);
-  Result<Json> ListRoleTags(const Json& in, RequestContext& ctx);
-  // Inline policies (users and roles).
-  Result<Json> PutInline(const Json& in, RequestContext& ctx, bool role);
-  Result<Json> GetInline(const Json& in, RequestContext& ctx, bool role);
-  Result<Json> DeleteInline(const Json& in, RequestContext& ctx, bool role);
-  Result<Json> ListInline(const Json& in, RequestContext& ctx, bool role);
-  // Managed policies.
-  Result<Json> CreatePolicy(const Json& in, RequestContext& ctx);
-  Result<Json> GetPolicy(const Json& in, RequestContext& ctx);
-  Result<Json> GetPolicyVersion(const Json& in, RequestContext& ctx);
-  Result<Json> CreatePolicyVersion(const Json& in, RequestContext& ctx);
-  Result<Json> DeletePolicy(const Json& in, RequestContext& ctx);
-  Result<Json> ListPolicies(const Json& in, RequestContext& ctx);
-  Result<Json> Attach(const Json& in, RequestContext& ctx, bool role, bool attach);
-  Result<Json> ListAttached(const Json& in, RequestContext& ctx, bool role);
-
+  Status ValidateDocument(const std::string& doc, bool trust, bool managed);
+  // The user or role, or NoSuchEntity.
   Result<IamUser> MustGetUser(const std::string& account, const std::string& name);
   Result<IamRole> MustGetRole(const std::string& account, const std::string& name);
-  Result<Json> LoadManagedPolicy(const std::string& arn);  // customer or AWS managed
-  Status ValidateDocument(const std::string& doc, bool trust, bool managed);
+  // Loads the user or role named by `name`, authorizes `operation` on it,
+  // runs `change` on it and stores it.
+  template <typename Entity, typename Change>
+  Status UpdateEntity(RequestContext& ctx, std::string_view operation, const std::string& name, Change change);
+  template <typename Entity>
+  Result<Entity> LoadAuthorized(RequestContext& ctx, std::string_view operation, const std::string& name);
+  // An access key of the caller's account (else NoSuchEntity), authorized
+  // for `operation` on its user.
+  Result<AccessKey> LoadAuthorizedKey(RequestContext& ctx, std::string_view operation, const std::string& id);
+  Status Save(const IamUser& user) { return ids_.PutUser(user, false); }
+  Status Save(const IamRole& role) { return ids_.PutRole(role, false); }
+  // Inline policy `policy` of an entity, or NoSuchEntity.
+  template <typename Entity>
+  Result<std::string> InlineDocument(RequestContext& ctx, std::string_view operation, const std::string& name,
+                                     const std::string& policy, std::string* entity_name);
+  template <typename Entity>
+  Status PutInline(RequestContext& ctx, std::string_view operation, const std::string& name,
+                   const std::string& policy, const std::string& document);
+  template <typename Entity>
+  Status DeleteInline(RequestContext& ctx, std::string_view operation, const std::string& name,
+                      const std::string& policy);
+  template <typename Entity>
+  Result<std::vector<std::string>> InlineNames(RequestContext& ctx, std::string_view operation,
+                                               const std::string& name);
+  template <typename Entity>
+  Status Attach(RequestContext& ctx, std::string_view operation, const std::string& name, const std::string& arn,
+                bool attach);
+  template <typename Entity>
+  Result<std::vector<api::iam::AttachedPolicy>> Attached(RequestContext& ctx, std::string_view operation,
+                                                         const std::string& name);
+  // A customer managed policy, or an AWS managed one; NoSuchEntity otherwise.
+  Result<ManagedPolicy> LoadManagedPolicy(const std::string& arn);
+  // A customer managed policy of the caller's account (for changes).
+  Result<ManagedPolicy> LoadOwnPolicy(RequestContext& ctx, const std::string& arn);
 
   IdentityStore& ids_;
   PolicyAuthorizer& authz_;
   const Clock& clock_;
 };
 
-}  // namespace ck::services
+}  // namespace ck::services::iam

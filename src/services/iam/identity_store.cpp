@@ -1,266 +1,167 @@
 #include "services/iam/identity_store.h"
 
 #include "base/codec.h"
-#include "crypto/hash.h"
+#include "core/ids.h"
 
 namespace ck::services {
 
-using nlohmann::json;
-
 namespace {
-constexpr char kUsers[] = "iam.users";
-constexpr char kRoles[] = "iam.roles";
-constexpr char kKeys[] = "iam.access_keys";
-constexpr char kSessions[] = "sts.sessions";
+
+// The stored member names. Only the names that identify a record are
+// required; the others decode to their defaults when absent.
+template <class V, class S>
+void TagFields(V& v, S& s) {
+  v("Key", s.key, true);
+  v("Value", s.value, false);
+}
+
+template <class V, class S>
+void UserFields(V& v, S& s) {
+  v("account", s.account, true);
+  v("name", s.name, true);
+  v("path", s.path, false);
+  v("user_id", s.user_id, false);
+  v("arn", s.arn, false);
+  v("created", s.created, false);
+  v("inline", s.inline_policies, false);
+  v("attached", s.attached_policies, false);
+  v("tags", s.tags, false);
+}
+
+template <class V, class S>
+void RoleFields(V& v, S& s) {
+  v("account", s.account, true);
+  v("name", s.name, true);
+  v("path", s.path, false);
+  v("role_id", s.role_id, false);
+  v("arn", s.arn, false);
+  v("description", s.description, false);
+  v("trust", s.trust_policy, false);
+  v("max_session", s.max_session_duration, false);
+  v("created", s.created, false);
+  v("inline", s.inline_policies, false);
+  v("attached", s.attached_policies, false);
+  v("tags", s.tags, false);
+}
+
+template <class V, class S>
+void KeyFields(V& v, S& s) {
+  v("id", s.access_key_id, true);
+  v("secret", s.secret, false);
+  v("account", s.account, true);
+  v("user", s.user_name, false);
+  v("active", s.active, false);
+  v("created", s.created, false);
+}
+
+template <class V, class S>
+void SessionFields(V& v, S& s) {
+  v("id", s.access_key_id, true);
+  v("secret", s.secret, false);
+  v("token", s.session_token, false);
+  v("account", s.account, true);
+  v("kind", s.kind, false);
+  v("role_arn", s.role_arn, false);
+  v("role_name", s.role_name, false);
+  v("role_id", s.role_id, false);
+  v("session_name", s.session_name, false);
+  v("user", s.user_name, false);
+  v("chained", s.chained, false);
+  v("expiration", s.expiration, false);
+  v("policy", s.session_policy, false);
+  v("policy_arns", s.session_policy_arns, false);
+}
+
+template <class V, class S>
+void PolicyVersionFields(V& v, S& s) {
+  v("id", s.id, true);
+  v("document", s.document, false);
+  v("created", s.created, false);
+}
+
+template <class V, class S>
+void PolicyFields(V& v, S& s) {
+  v("arn", s.arn, true);
+  v("name", s.name, true);
+  v("path", s.path, false);
+  v("id", s.id, false);
+  v("default_version", s.default_version, false);
+  v("document", s.document, false);
+  v("description", s.description, false);
+  v("versions", s.versions, false);
+  v("next_version", s.next_version, false);
+  v("created", s.created, false);
+  v("updated", s.updated, false);
+  v("attachments", s.attachments, false);
+}
 
 std::string NameKey(const std::string& account, const std::string& name) { return account + "/" + ToLower(name); }
 
-json Tags(const std::vector<std::pair<std::string, std::string>>& tags) {
-  json a = json::array();
-  for (const auto& [k, v] : tags) a.push_back({{"Key", k}, {"Value", v}});
-  return a;
-}
-std::vector<std::pair<std::string, std::string>> Tags(const json& a) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& t : a) out.emplace_back(t.value("Key", ""), t.value("Value", ""));
-  return out;
-}
-
-json ToJson(const IamUser& u) {
-  return {{"account", u.account},   {"name", u.name},
-          {"path", u.path},         {"user_id", u.user_id},
-          {"arn", u.arn},           {"created", ToEpochSeconds(u.created)},
-          {"inline", u.inline_policies}, {"attached", u.attached_policies},
-          {"tags", Tags(u.tags)}};
-}
-IamUser UserFrom(const json& j) {
-  IamUser u;
-  u.account = j.value("account", "");
-  u.name = j.value("name", "");
-  u.path = j.value("path", "/");
-  u.user_id = j.value("user_id", "");
-  u.arn = j.value("arn", "");
-  u.created = FromEpochSeconds(j.value("created", 0.0));
-  u.inline_policies = j.value("inline", std::map<std::string, std::string>{});
-  u.attached_policies = j.value("attached", std::vector<std::string>{});
-  u.tags = Tags(j.value("tags", json::array()));
-  return u;
-}
-
-json ToJson(const IamRole& r) {
-  return {{"account", r.account},
-          {"name", r.name},
-          {"path", r.path},
-          {"role_id", r.role_id},
-          {"arn", r.arn},
-          {"description", r.description},
-          {"trust", r.trust_policy},
-          {"max_session", r.max_session_duration},
-          {"created", ToEpochSeconds(r.created)},
-          {"inline", r.inline_policies},
-          {"attached", r.attached_policies},
-          {"tags", Tags(r.tags)}};
-}
-IamRole RoleFrom(const json& j) {
-  IamRole r;
-  r.account = j.value("account", "");
-  r.name = j.value("name", "");
-  r.path = j.value("path", "/");
-  r.role_id = j.value("role_id", "");
-  r.arn = j.value("arn", "");
-  r.description = j.value("description", "");
-  r.trust_policy = j.value("trust", "");
-  r.max_session_duration = j.value("max_session", 3600);
-  r.created = FromEpochSeconds(j.value("created", 0.0));
-  r.inline_policies = j.value("inline", std::map<std::string, std::string>{});
-  r.attached_policies = j.value("attached", std::vector<std::string>{});
-  r.tags = Tags(j.value("tags", json::array()));
-  return r;
-}
-
-json ToJson(const AccessKey& k) {
-  return {{"id", k.access_key_id}, {"secret", k.secret}, {"account", k.account},
-          {"user", k.user_name},   {"active", k.active}, {"created", ToEpochSeconds(k.created)}};
-}
-AccessKey KeyFrom(const json& j) {
-  AccessKey k;
-  k.access_key_id = j.value("id", "");
-  k.secret = j.value("secret", "");
-  k.account = j.value("account", "");
-  k.user_name = j.value("user", "");
-  k.active = j.value("active", true);
-  k.created = FromEpochSeconds(j.value("created", 0.0));
-  return k;
-}
-
-json ToJson(const StsSession& s) {
-  json j = {{"id", s.access_key_id},
-            {"secret", s.secret},
-            {"token", s.session_token},
-            {"account", s.account},
-            {"kind", s.kind},
-            {"role_arn", s.role_arn},
-            {"role_name", s.role_name},
-            {"role_id", s.role_id},
-            {"session_name", s.session_name},
-            {"user", s.user_name},
-            {"chained", s.chained},
-            {"expiration", ToEpochSeconds(s.expiration)},
-            {"policy_arns", s.session_policy_arns}};
-  if (s.session_policy) j["policy"] = *s.session_policy;
-  return j;
-}
-StsSession SessionFrom(const json& j) {
-  StsSession s;
-  s.access_key_id = j.value("id", "");
-  s.secret = j.value("secret", "");
-  s.session_token = j.value("token", "");
-  s.account = j.value("account", "");
-  s.kind = j.value("kind", "");
-  s.role_arn = j.value("role_arn", "");
-  s.role_name = j.value("role_name", "");
-  s.role_id = j.value("role_id", "");
-  s.session_name = j.value("session_name", "");
-  s.user_name = j.value("user", "");
-  s.chained = j.value("chained", false);
-  s.expiration = FromEpochSeconds(j.value("expiration", 0.0));
-  if (j.contains("policy")) s.session_policy = j["policy"].get<std::string>();
-  s.session_policy_arns = j.value("policy_arns", std::vector<std::string>{});
-  return s;
-}
-
-template <typename T, typename F>
-Result<std::optional<T>> GetAs(storage::MetadataStore& store, const char* table, const std::string& key, F from) {
-  CK_ASSIGN_OR_RETURN(auto raw, store.Get(table, key));
-  if (!raw) return std::optional<T>();
-  try {
-    return std::optional<T>(from(json::parse(*raw)));
-  } catch (const std::exception& e) {
-    return DataLoss(std::string("corrupt record in ") + table + ": " + e.what());
-  }
-}
-
-Status PutJson(storage::MetadataStore& store, const std::string& table, const std::string& key, const json& value,
-               bool must_not_exist) {
-  storage::WriteBatch b;
-  if (must_not_exist) b.ExpectAbsent(table, key);
-  b.Put(table, key, value.dump());
-  Status s = store.Apply(b);
-  if (storage::IsPreconditionFailure(s)) return AlreadyExists(key);
-  return s;
-}
-
-Status DeleteKey(storage::MetadataStore& store, const std::string& table, const std::string& key) {
-  storage::WriteBatch b;
-  b.Delete(table, key);
-  return store.Apply(b);
-}
-
-template <typename T, typename F>
-Result<std::vector<T>> ScanAs(storage::MetadataStore& store, const char* table, const std::string& prefix, F from) {
-  std::vector<T> out;
-  storage::ScanOptions opt;
-  opt.prefix = prefix;
-  opt.limit = 1000;
-  for (;;) {
-    CK_ASSIGN_OR_RETURN(auto page, store.Scan(table, opt));
-    for (auto& r : page) {
-      try {
-        out.push_back(from(json::parse(r.value)));
-      } catch (const std::exception& e) {
-        return DataLoss(std::string("corrupt record in ") + table + ": " + e.what());
-      }
-    }
-    if (page.size() < opt.limit) break;
-    opt.start_after = page.back().key;
-  }
-  return out;
-}
 }  // namespace
 
+CK_DEFINE_FIELDS(IamTag, TagFields)
+CK_DEFINE_FIELDS(IamUser, UserFields)
+CK_DEFINE_FIELDS(IamRole, RoleFields)
+CK_DEFINE_FIELDS(AccessKey, KeyFields)
+CK_DEFINE_FIELDS(StsSession, SessionFields)
+CK_DEFINE_FIELDS(ManagedPolicyVersion, PolicyVersionFields)
+CK_DEFINE_FIELDS(ManagedPolicy, PolicyFields)
+
+IdentityStore::IdentityStore(storage::MetadataStore& store)
+    : store_(store),
+      users_(store, "iam.users", {&policy_generation_, &credential_generation_}),
+      roles_(store, "iam.roles", {&policy_generation_}),
+      keys_(store, "iam.access_keys", {&credential_generation_}),
+      sessions_(store, "sts.sessions", {&credential_generation_}),
+      policies_(store, "iam.policies", {&policy_generation_}) {}
+
 Result<std::optional<IamUser>> IdentityStore::GetUser(const std::string& account, const std::string& name) {
-  return GetAs<IamUser>(store_, kUsers, NameKey(account, name), UserFrom);
+  return users_.Get(NameKey(account, name));
 }
 Status IdentityStore::PutUser(const IamUser& u, bool must_not_exist) {
-  return CredentialChange(PolicyChange(PutJson(store_, kUsers, NameKey(u.account, u.name), ToJson(u), must_not_exist)));
+  return users_.Put(NameKey(u.account, u.name), u, must_not_exist);
 }
 Status IdentityStore::DeleteUser(const std::string& account, const std::string& name) {
-  return CredentialChange(PolicyChange(DeleteKey(store_, kUsers, NameKey(account, name))));
+  return users_.Delete(NameKey(account, name));
 }
-Result<std::vector<IamUser>> IdentityStore::ListUsers(const std::string& account) {
-  return ScanAs<IamUser>(store_, kUsers, account + "/", UserFrom);
-}
+Result<std::vector<IamUser>> IdentityStore::ListUsers(const std::string& account) { return users_.List(account + "/"); }
 
 Result<std::optional<IamRole>> IdentityStore::GetRole(const std::string& account, const std::string& name) {
-  return GetAs<IamRole>(store_, kRoles, NameKey(account, name), RoleFrom);
+  return roles_.Get(NameKey(account, name));
 }
 Status IdentityStore::PutRole(const IamRole& r, bool must_not_exist) {
-  return PolicyChange(PutJson(store_, kRoles, NameKey(r.account, r.name), ToJson(r), must_not_exist));
+  return roles_.Put(NameKey(r.account, r.name), r, must_not_exist);
 }
 Status IdentityStore::DeleteRole(const std::string& account, const std::string& name) {
-  return PolicyChange(DeleteKey(store_, kRoles, NameKey(account, name)));
+  return roles_.Delete(NameKey(account, name));
 }
-Result<std::vector<IamRole>> IdentityStore::ListRoles(const std::string& account) {
-  return ScanAs<IamRole>(store_, kRoles, account + "/", RoleFrom);
-}
+Result<std::vector<IamRole>> IdentityStore::ListRoles(const std::string& account) { return roles_.List(account + "/"); }
 
-Result<std::optional<AccessKey>> IdentityStore::GetAccessKey(const std::string& id) {
-  return GetAs<AccessKey>(store_, kKeys, id, KeyFrom);
-}
-Status IdentityStore::PutAccessKey(const AccessKey& k) {
-  return CredentialChange(PutJson(store_, kKeys, k.access_key_id, ToJson(k), false));
-}
-Status IdentityStore::DeleteAccessKey(const std::string& id) { return CredentialChange(DeleteKey(store_, kKeys, id)); }
+Result<std::optional<AccessKey>> IdentityStore::GetAccessKey(const std::string& id) { return keys_.Get(id); }
+Status IdentityStore::PutAccessKey(const AccessKey& k) { return keys_.Put(k.access_key_id, k, false); }
+Status IdentityStore::DeleteAccessKey(const std::string& id) { return keys_.Delete(id); }
 Result<std::vector<AccessKey>> IdentityStore::ListAccessKeys(const std::string& account, const std::string& user) {
-  CK_ASSIGN_OR_RETURN(auto all, ScanAs<AccessKey>(store_, kKeys, "", KeyFrom));
-  std::vector<AccessKey> out;
-  for (auto& k : all)
-    if (k.account == account && ToLower(k.user_name) == ToLower(user)) out.push_back(std::move(k));
-  return out;
+  CK_ASSIGN_OR_RETURN(auto all, keys_.List(""));
+  std::erase_if(all, [&](const AccessKey& k) { return k.account != account || ToLower(k.user_name) != ToLower(user); });
+  return all;
 }
 
-Result<std::optional<StsSession>> IdentityStore::GetSession(const std::string& id) {
-  return GetAs<StsSession>(store_, kSessions, id, SessionFrom);
+Result<std::optional<StsSession>> IdentityStore::GetSession(const std::string& id) { return sessions_.Get(id); }
+Status IdentityStore::PutSession(const StsSession& s) { return sessions_.Put(s.access_key_id, s, true); }
+
+Result<std::optional<ManagedPolicy>> IdentityStore::GetPolicy(const std::string& arn) { return policies_.Get(arn); }
+Status IdentityStore::PutPolicy(const ManagedPolicy& p, bool must_not_exist) {
+  return policies_.Put(p.arn, p, must_not_exist);
 }
-Status IdentityStore::PutSession(const StsSession& s) {
-  return CredentialChange(PutJson(store_, kSessions, s.access_key_id, ToJson(s), true));
+Status IdentityStore::DeletePolicy(const std::string& arn) { return policies_.Delete(arn); }
+Result<std::vector<ManagedPolicy>> IdentityStore::ListPolicies(const std::string& arn_prefix) {
+  return policies_.List(arn_prefix);
 }
 
-Result<std::optional<json>> IdentityStore::GetRecord(const std::string& table, const std::string& key) {
-  CK_ASSIGN_OR_RETURN(auto raw, store_.Get(table, key));
-  if (!raw) return std::optional<json>();
-  try {
-    return std::optional<json>(json::parse(*raw));
-  } catch (const std::exception& e) {
-    return DataLoss("corrupt record in " + table + ": " + e.what());
-  }
-}
-Status IdentityStore::PutRecord(const std::string& table, const std::string& key, const json& value,
-                                bool must_not_exist) {
-  return PolicyChange(PutJson(store_, table, key, value, must_not_exist));
-}
-Status IdentityStore::DeleteRecord(const std::string& table, const std::string& key) {
-  return PolicyChange(DeleteKey(store_, table, key));
-}
-Result<std::vector<json>> IdentityStore::ScanRecords(const std::string& table, const std::string& prefix) {
-  return ScanAs<json>(store_, table.c_str(), prefix, [](const json& j) { return j; });
-}
+std::string NewIamId(std::string_view prefix) { return ids::IamId(prefix, prefix.size() + 16); }
 
-std::string NewIamId(std::string_view prefix) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string raw = crypto::RandomBytes(16);
-  std::string out(prefix);
-  for (int i = 0; i < 16; ++i) out += kAlphabet[static_cast<unsigned char>(raw[i]) & 31];
-  return out;
-}
+std::string NewSecretAccessKey() { return ids::Base64(30); }
 
-std::string NewSecretAccessKey() {
-  // 40 characters like AWS secrets: base64 of 30 random bytes.
-  return Base64Encode(crypto::RandomBytes(30));
-}
-
-std::string NewSessionToken() {
-  return "FwoGZXIvYXdzE" + Base64Encode(crypto::RandomBytes(96));
-}
+std::string NewSessionToken() { return "FwoGZXIvYXdzE" + ids::Base64(96); }
 
 }  // namespace ck::services

@@ -1,10 +1,13 @@
 #include "services/kms/key_store.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
-namespace ck::services::kmsimpl {
+#include "core/ids.h"
+#include "services/kms/errors.h"
 
-using nlohmann::json;
+namespace ck::services::kms {
 
 namespace {
 constexpr char kKeys[] = "kms.keys";
@@ -13,12 +16,17 @@ constexpr char kAliases[] = "kms.aliases";
 
 KeyStore::KeyStore(storage::MetadataStore& store, std::string master_key, PolicyAuthorizer& authorizer,
                    const Clock& clock)
-    : store_(store), master_key_(std::move(master_key)), authorizer_(authorizer), clock_(clock) {}
+    : store_(store),
+      key_records_(store, kKeys),
+      alias_records_(store, kAliases),
+      master_key_(std::move(master_key)),
+      authorizer_(authorizer),
+      clock_(clock) {}
 
 Status KeyStore::Hydrate(core::kms::KeyRecord& k) {
   for (auto& m : k.materials) {
     if (!m.plain.empty() || m.wrapped.empty()) continue;
-    CK_ASSIGN_OR_RETURN(m.plain, core::kms::UnwrapMaterial(master_key_, k.arn, m.version, m.wrapped));
+    CK_ASSIGN_OR_RETURN(m.plain, core::kms::UnwrapMaterial(master_key_, k.arn, m.version, m.wrapped.view()));
   }
   auto parsed = authorizer_.Parse(k.policy, core::iam::PolicyKind::kKeyPolicy);
   if (!parsed.ok()) return parsed.status();
@@ -31,42 +39,63 @@ Status KeyStore::Hydrate(core::kms::KeyRecord& k) {
 
 Status KeyStore::Load() {
   std::unique_lock wl(write_mu_);
-  storage::ScanOptions opt;
-  opt.limit = 1000;
-  for (;;) {
-    CK_ASSIGN_OR_RETURN(auto records, store_.Scan(kKeys, opt));
-    for (const auto& r : records) {
-      json j = json::parse(r.value, nullptr, false);
-      if (j.is_discarded()) return DataLoss("corrupt KMS key record " + r.key);
-      CK_ASSIGN_OR_RETURN(auto key, core::kms::KeyFromStorage(j));
-      CK_RETURN_IF_ERROR(Hydrate(key));
-      std::unique_lock lock(mu_);
-      keys_[r.key] = std::make_shared<const core::kms::KeyRecord>(std::move(key));
-    }
-    if (records.size() < opt.limit) break;
-    opt.start_after = records.back().key;
+  CK_ASSIGN_OR_RETURN(auto keys, key_records_.ScanAll());
+  for (auto& [record_key, key] : keys) {
+    CK_RETURN_IF_ERROR(Hydrate(key));
+    std::unique_lock lock(mu_);
+    keys_[record_key] = std::make_shared<const core::kms::KeyRecord>(std::move(key));
   }
-  opt = {};
-  for (;;) {
-    CK_ASSIGN_OR_RETURN(auto records, store_.Scan(kAliases, opt));
-    for (const auto& r : records) {
-      json j = json::parse(r.value, nullptr, false);
-      if (j.is_discarded()) return DataLoss("corrupt KMS alias record " + r.key);
-      std::unique_lock lock(mu_);
-      aliases_[r.key] = core::kms::AliasFromStorage(j);
-    }
-    if (records.size() < opt.limit) break;
-    opt.start_after = records.back().key;
-  }
+  CK_ASSIGN_OR_RETURN(auto aliases, alias_records_.ScanAll());
+  std::unique_lock lock(mu_);
+  for (auto& [record_key, alias] : aliases) aliases_[record_key] = std::move(alias);
   return Status::Ok();
 }
 
 Status KeyStore::Persist(const core::kms::KeyRecord& k, bool must_not_exist) {
   storage::WriteBatch b;
-  std::string key = KeyKey(k.account, k.region, k.id);
+  std::string key = RecordKey(k.account, k.region, k.id);
   if (must_not_exist) b.ExpectAbsent(kKeys, key);
-  b.Put(kKeys, key, core::kms::KeyToStorage(k).dump());
+  key_records_.Put(b, key, k);
   return store_.Apply(b);
+}
+
+void KeyStore::Publish(KeyPtr key) {
+  std::string k = RecordKey(key->account, key->region, key->id);
+  std::unique_lock lock(mu_);
+  keys_[k] = std::move(key);
+}
+
+// A key whose deletion date has passed goes, with the aliases that name it.
+KeyPtr KeyStore::Expire(const KeyPtr& key) {
+  std::string k = RecordKey(key->account, key->region, key->id);
+  storage::WriteBatch b;
+  key_records_.Delete(b, k);
+  std::vector<std::string> dangling;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [ak, a] : aliases_)
+      if (a.account == key->account && a.region == key->region && a.target_key_id == key->id) dangling.push_back(ak);
+  }
+  for (const auto& ak : dangling) alias_records_.Delete(b, ak);
+  if (!store_.Apply(b).ok()) return key;
+  std::unique_lock lock(mu_);
+  keys_.erase(k);
+  for (const auto& ak : dangling) aliases_.erase(ak);
+  return nullptr;
+}
+
+// Every rotation date that has passed adds a material version dated then.
+KeyPtr KeyStore::Rotate(const KeyPtr& key, TimePoint now) {
+  core::kms::KeyRecord copy = *key;
+  while (copy.next_rotation && now >= *copy.next_rotation) {
+    if (!AddMaterial(copy, "AUTOMATIC").ok()) return key;
+    copy.materials.back().created = *copy.next_rotation;
+    copy.next_rotation = *copy.next_rotation + std::chrono::hours(24) * copy.rotation_period_days;
+  }
+  if (!Persist(copy, false).ok()) return key;
+  auto published = std::make_shared<const core::kms::KeyRecord>(std::move(copy));
+  Publish(published);
+  return published;
 }
 
 KeyPtr KeyStore::Maintain(KeyPtr key) {
@@ -77,41 +106,14 @@ KeyPtr KeyStore::Maintain(KeyPtr key) {
                 key->state == core::kms::KeyState::kEnabled;
   if (!expired && !rotate) return key;
   std::lock_guard wl(write_mu_);
-  std::string k = KeyKey(key->account, key->region, key->id);
-  if (expired) {
-    storage::WriteBatch b;
-    b.Delete(kKeys, k);
-    std::vector<std::string> dangling;
-    {
-      std::shared_lock lock(mu_);
-      for (const auto& [ak, a] : aliases_)
-        if (a.account == key->account && a.region == key->region && a.target_key_id == key->id) dangling.push_back(ak);
-    }
-    for (const auto& ak : dangling) b.Delete(kAliases, ak);
-    if (!store_.Apply(b).ok()) return key;
-    std::unique_lock lock(mu_);
-    keys_.erase(k);
-    for (const auto& ak : dangling) aliases_.erase(ak);
-    return nullptr;
-  }
-  core::kms::KeyRecord copy = *key;
-  while (copy.next_rotation && now >= *copy.next_rotation) {
-    if (!AddMaterial(copy, "AUTOMATIC").ok()) return key;
-    copy.materials.back().created = *copy.next_rotation;
-    copy.next_rotation = *copy.next_rotation + std::chrono::hours(24) * copy.rotation_period_days;
-  }
-  if (!Persist(copy, false).ok()) return key;
-  auto published = std::make_shared<const core::kms::KeyRecord>(std::move(copy));
-  std::unique_lock lock(mu_);
-  keys_[k] = published;
-  return published;
+  return expired ? Expire(key) : Rotate(key, now);
 }
 
 KeyPtr KeyStore::FindKey(const std::string& account, const std::string& region, const std::string& key_id) {
   KeyPtr key;
   {
     std::shared_lock lock(mu_);
-    auto it = keys_.find(KeyKey(account, region, key_id));
+    auto it = keys_.find(RecordKey(account, region, key_id));
     if (it == keys_.end()) return nullptr;
     key = it->second;
   }
@@ -121,7 +123,7 @@ KeyPtr KeyStore::FindKey(const std::string& account, const std::string& region, 
 std::optional<std::string> KeyStore::FindAlias(const std::string& account, const std::string& region,
                                                const std::string& name) {
   std::shared_lock lock(mu_);
-  auto it = aliases_.find(KeyKey(account, region, name));
+  auto it = aliases_.find(RecordKey(account, region, name));
   if (it == aliases_.end()) return std::nullopt;
   return it->second.target_key_id;
 }
@@ -130,7 +132,7 @@ Status KeyStore::AddMaterial(core::kms::KeyRecord& k, const std::string& rotatio
   CK_ASSIGN_OR_RETURN(std::string material, core::kms::GenerateMaterial(k.spec));
   core::kms::MaterialVersion v;
   v.version = k.materials.empty() ? 1 : k.materials.back().version + 1;
-  v.material_id = core::kms::NewKeyMaterialId();
+  v.material_id = ids::Hex(32);
   v.created = clock_.Now();
   v.rotation_type = rotation_type;
   v.wrapped = core::kms::WrapMaterial(master_key_, k.arn, v.version, material);
@@ -146,8 +148,7 @@ Result<KeyPtr> KeyStore::CreateKey(core::kms::KeyRecord k) {
   std::lock_guard wl(write_mu_);
   CK_RETURN_IF_ERROR(Persist(k, true));
   auto published = std::make_shared<const core::kms::KeyRecord>(std::move(k));
-  std::unique_lock lock(mu_);
-  keys_[KeyKey(published->account, published->region, published->id)] = published;
+  Publish(published);
   return published;
 }
 
@@ -160,7 +161,7 @@ Result<KeyPtr> KeyStore::EnsureManagedKey(const std::string& account, const std:
   core::kms::KeyRecord k;
   k.account = account;
   k.region = region;
-  k.id = core::kms::NewKeyId();
+  k.id = ids::Uuid4();
   k.arn = core::kms::KeyArn(region, account, k.id);
   k.description = std::string(m.description);
   k.manager = "AWS";
@@ -173,24 +174,26 @@ Result<KeyPtr> KeyStore::EnsureManagedKey(const std::string& account, const std:
   CK_RETURN_IF_ERROR(Hydrate(k));
 
   std::lock_guard wl(write_mu_);
-  std::string ak = KeyKey(account, region, alias);
+  std::string ak = RecordKey(account, region, alias);
   {
     std::shared_lock lock(mu_);
     auto it = aliases_.find(ak);
     if (it != aliases_.end()) {  // a concurrent first use won
-      auto kit = keys_.find(KeyKey(account, region, it->second.target_key_id));
+      auto kit = keys_.find(RecordKey(account, region, it->second.target_key_id));
       if (kit != keys_.end()) return kit->second;
     }
   }
   core::kms::AliasRecord a{account, region, alias, k.id, k.created, k.created};
   storage::WriteBatch b;
-  b.Put(kKeys, KeyKey(account, region, k.id), core::kms::KeyToStorage(k).dump());
-  b.Put(kAliases, ak, core::kms::AliasToStorage(a).dump());
+  key_records_.Put(b, RecordKey(account, region, k.id), k);
+  alias_records_.Put(b, ak, a);
   CK_RETURN_IF_ERROR(store_.Apply(b));
   auto published = std::make_shared<const core::kms::KeyRecord>(std::move(k));
-  std::unique_lock lock(mu_);
-  keys_[KeyKey(account, region, published->id)] = published;
-  aliases_[ak] = a;
+  Publish(published);
+  {
+    std::unique_lock lock(mu_);
+    aliases_[ak] = a;
+  }
   spdlog::info("kms: created AWS managed key {} for {}", published->arn, alias);
   return published;
 }
@@ -198,14 +201,13 @@ Result<KeyPtr> KeyStore::EnsureManagedKey(const std::string& account, const std:
 Result<KeyPtr> KeyStore::Update(const std::string& account, const std::string& region, const std::string& key_id,
                                 const std::function<Status(core::kms::KeyRecord&)>& fn) {
   std::lock_guard wl(write_mu_);
-  std::string k = KeyKey(account, region, key_id);
   KeyPtr current;
   {
     std::shared_lock lock(mu_);
-    auto it = keys_.find(k);
+    auto it = keys_.find(RecordKey(account, region, key_id));
     if (it != keys_.end()) current = it->second;
   }
-  if (!current) return AwsError("NotFoundException", 400, core::kms::KeyDoesNotExist(core::kms::KeyArn(region, account, key_id)));
+  if (!current) return errors::NotFound(core::kms::KeyDoesNotExist(core::kms::KeyArn(region, account, key_id)));
   core::kms::KeyRecord copy = *current;
   std::string old_policy = copy.policy;
   CK_RETURN_IF_ERROR(fn(copy));
@@ -216,8 +218,7 @@ Result<KeyPtr> KeyStore::Update(const std::string& account, const std::string& r
   }
   CK_RETURN_IF_ERROR(Persist(copy, false));
   auto published = std::make_shared<const core::kms::KeyRecord>(std::move(copy));
-  std::unique_lock lock(mu_);
-  keys_[k] = published;
+  Publish(published);
   return published;
 }
 
@@ -241,26 +242,24 @@ std::vector<KeyPtr> KeyStore::AllKeys(const std::string& region) {
 }
 
 std::optional<core::kms::AliasRecord> KeyStore::GetAlias(const std::string& account, const std::string& region,
-                                                   const std::string& name) {
+                                                         const std::string& name) {
   std::shared_lock lock(mu_);
-  auto it = aliases_.find(KeyKey(account, region, name));
+  auto it = aliases_.find(RecordKey(account, region, name));
   if (it == aliases_.end()) return std::nullopt;
   return it->second;
 }
 
 Status KeyStore::PutAlias(const core::kms::AliasRecord& a, bool must_not_exist) {
   std::lock_guard wl(write_mu_);
-  std::string k = KeyKey(a.account, a.region, a.name);
+  std::string k = RecordKey(a.account, a.region, a.name);
   {
     std::shared_lock lock(mu_);
     bool exists = aliases_.count(k) > 0;
     if (must_not_exist && exists)
-      return AwsError("AlreadyExistsException", 400, "An alias with the name " + a.arn() + " already exists");
-    if (!must_not_exist && !exists) return AwsError("NotFoundException", 400, "Alias " + a.arn() + " is not found.");
+      return errors::AlreadyExists("An alias with the name " + a.arn() + " already exists");
+    if (!must_not_exist && !exists) return errors::NotFound("Alias " + a.arn() + " is not found.");
   }
-  storage::WriteBatch b;
-  b.Put(kAliases, k, core::kms::AliasToStorage(a).dump());
-  CK_RETURN_IF_ERROR(store_.Apply(b));
+  CK_RETURN_IF_ERROR(alias_records_.Put(k, a));
   std::unique_lock lock(mu_);
   aliases_[k] = a;
   return Status::Ok();
@@ -268,10 +267,8 @@ Status KeyStore::PutAlias(const core::kms::AliasRecord& a, bool must_not_exist) 
 
 Status KeyStore::DeleteAlias(const std::string& account, const std::string& region, const std::string& name) {
   std::lock_guard wl(write_mu_);
-  std::string k = KeyKey(account, region, name);
-  storage::WriteBatch b;
-  b.Delete(kAliases, k);
-  CK_RETURN_IF_ERROR(store_.Apply(b));
+  std::string k = RecordKey(account, region, name);
+  CK_RETURN_IF_ERROR(alias_records_.Delete(k));
   std::unique_lock lock(mu_);
   aliases_.erase(k);
   return Status::Ok();
@@ -286,4 +283,4 @@ std::vector<core::kms::AliasRecord> KeyStore::ListAliases(const std::string& acc
   return out;
 }
 
-}  // namespace ck::services::kmsimpl
+}  // namespace ck::services::kms

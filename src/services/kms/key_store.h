@@ -1,14 +1,16 @@
-// KeyStore: KMS keys, aliases and grants, persisted in the MetadataStore
-// ("kms.keys": ACCOUNT/REGION/KEYID, "kms.aliases": ACCOUNT/REGION/alias/NAME)
-// and served from memory. All records are loaded at start; every write goes to
-// the store first and is published to the cache only when it committed, so
-// the cache never shows state the store does not have. Published KeyRecords
-// are immutable snapshots carrying the unwrapped material and the parsed key
-// policy, which keeps the crypto hot path free of storage reads and JSON.
+// KeyStore: KMS keys, aliases and grants, persisted in the MetadataStore as
+// typed records (RecordTable; "kms.keys": ACCOUNT/REGION/KEYID,
+// "kms.aliases": ACCOUNT/REGION/alias/NAME; formats in core/kms/key_model.h)
+// and served from memory. All records are loaded at start; every write goes
+// to the store first and is published to the cache only when it committed,
+// so the cache never shows state the store does not have. Published
+// KeyRecords are immutable snapshots carrying the unwrapped material and the
+// parsed key policy, which keeps the crypto hot path free of storage reads
+// and JSON.
 //
-// It is the core::kms::KeyDirectory that resolution uses, including lazy creation
-// of AWS managed keys, automatic rotation when a key's rotation date has
-// passed, and deletion of keys whose deletion date has passed.
+// It is the core::kms::KeyDirectory that resolution uses, including lazy
+// creation of AWS managed keys, automatic rotation when a key's rotation date
+// has passed, and deletion of keys whose deletion date has passed.
 //
 // Thread safety: safe for concurrent use. Readers take a shared lock; writers
 // are serialized by a separate mutex so read-modify-write is atomic.
@@ -18,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -27,9 +30,10 @@
 #include "core/kms/key_model.h"
 #include "core/kms/resolver.h"
 #include "services/authorizer.h"
+#include "services/common/record_table.h"
 #include "storage/metadata_store.h"
 
-namespace ck::services::kmsimpl {
+namespace ck::services::kms {
 
 using KeyPtr = std::shared_ptr<const core::kms::KeyRecord>;
 
@@ -37,7 +41,8 @@ class KeyStore final : public core::kms::KeyDirectory {
  public:
   KeyStore(storage::MetadataStore& store, std::string master_key, PolicyAuthorizer& authorizer, const Clock& clock);
 
-  // Loads every key and alias; fails if stored material does not unwrap.
+  // Loads every key and alias; fails if a record is corrupt or stored
+  // material does not unwrap.
   Status Load();
 
   // core::kms::KeyDirectory
@@ -55,20 +60,21 @@ class KeyStore final : public core::kms::KeyDirectory {
   // Adds a new material version to a key being edited in Update.
   Status AddMaterial(core::kms::KeyRecord& key, const std::string& rotation_type);
 
+  // The account's keys in the region, by key id.
   std::vector<KeyPtr> ListKeys(const std::string& account, const std::string& region);
+  // Every account's keys in the region, unordered.
   std::vector<KeyPtr> AllKeys(const std::string& region);
 
   std::optional<core::kms::AliasRecord> GetAlias(const std::string& account, const std::string& region,
-                                           const std::string& name);
+                                                 const std::string& name);
   // must_not_exist: CreateAlias; otherwise the alias must exist (UpdateAlias).
   Status PutAlias(const core::kms::AliasRecord& alias, bool must_not_exist);
   Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
+  // The account's aliases in the region, by name.
   std::vector<core::kms::AliasRecord> ListAliases(const std::string& account, const std::string& region);
 
-  const Clock& clock() const { return clock_; }
-
  private:
-  static std::string KeyKey(const std::string& a, const std::string& r, const std::string& id) {
+  static std::string RecordKey(const std::string& a, const std::string& r, const std::string& id) {
     std::string k;
     k.reserve(a.size() + r.size() + id.size() + 2);
     k.append(a).append("/").append(r).append("/").append(id);
@@ -79,8 +85,13 @@ class KeyStore final : public core::kms::KeyDirectory {
   Status Persist(const core::kms::KeyRecord& key, bool must_not_exist);
   // Applies time-based transitions (rotation, deletion) under write_mu_.
   KeyPtr Maintain(KeyPtr key);
+  KeyPtr Expire(const KeyPtr& key);
+  KeyPtr Rotate(const KeyPtr& key, TimePoint now);
+  void Publish(KeyPtr key);
 
   storage::MetadataStore& store_;
+  RecordTable<core::kms::KeyRecord> key_records_;
+  RecordTable<core::kms::AliasRecord> alias_records_;
   std::string master_key_;
   PolicyAuthorizer& authorizer_;
   const Clock& clock_;
@@ -90,4 +101,4 @@ class KeyStore final : public core::kms::KeyDirectory {
   std::map<std::string, core::kms::AliasRecord> aliases_;
 };
 
-}  // namespace ck::services::kmsimpl
+}  // namespace ck::services::kms

@@ -4,14 +4,15 @@
 // references resolve in that principal's account and region, the key policy
 // and the principal's IAM policies are evaluated with kms:ViaService and
 // aws:CalledVia set, and the CloudTrail event names the principal with
-// invokedBy. Nothing bypasses resolution, authorization or event recording;
-// KmsService::Invoke (the JSON API) runs the same code with via_service empty.
+// invokedBy. Nothing bypasses resolution, authorization or event recording:
+// KmsEngine (kms_engine.h) implements this interface with the same checks as
+// the JSON API, which reaches it with via_service empty.
 //
-// Errors are Statuses whose aws_code() is KMS's exception name
-// ("NotFoundException", "DisabledException", "KMSInvalidStateException",
-// "AccessDeniedException", "InvalidCiphertextException", ...) and whose
-// message() is KMS's text, so S3 can answer "KMS." + aws_code() verbatim and
-// map AccessDeniedException to its 403 AccessDenied.
+// Errors are Statuses from KMS's catalogue (errors.h): code() is the
+// canonical code to dispatch on (kNotFound, kPermissionDenied,
+// kFailedPrecondition for a key in the wrong state, ...); aws_code() is KMS's
+// exception name ("NotFoundException", "DisabledException", ...) and
+// message() KMS's text, so S3 can answer "KMS." + aws_code() verbatim.
 //
 // Thread safety: implementations are safe for concurrent use.
 #pragma once
@@ -20,13 +21,11 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "base/status.h"
 #include "core/principal.h"
 #include "services/service.h"
 
-namespace ck::services {
+namespace ck::services::kms {
 
 struct KmsCaller {
   Principal principal;         // the end user (not the calling service)
@@ -67,6 +66,11 @@ struct KmsDecrypted {
   std::string key_arn;
 };
 
+struct KmsEncrypted {
+  std::string ciphertext_blob;  // raw bytes
+  std::string key_arn;
+};
+
 struct KmsKeyDescription {
   std::string key_arn, key_id, account, region;
   std::string key_state;    // "Enabled", "Disabled", "PendingDeletion", "PendingImport"
@@ -78,11 +82,6 @@ class KmsClient {
  public:
   virtual ~KmsClient() = default;
 
-  // Any KMS operation with its JSON input document (blobs as base64 strings,
-  // as the JSON protocol decodes them); returns the output document.
-  virtual Result<nlohmann::json> Call(std::string_view operation, const nlohmann::json& input,
-                                      const KmsCaller& caller) = 0;
-
   // GenerateDataKey with KeySpec AES_256 (or NumberOfBytes when number_of_bytes != 32).
   virtual Result<KmsDataKey> GenerateDataKey(std::string_view key_ref, const KmsEncryptionContext& context,
                                              const KmsCaller& caller, int number_of_bytes = 32) = 0;
@@ -91,6 +90,21 @@ class KmsClient {
                                        const KmsCaller& caller) = 0;
   // DescribeKey (creates AWS managed keys for alias/aws/... on first use, as AWS does).
   virtual Result<KmsKeyDescription> DescribeKey(std::string_view key_ref, const KmsCaller& caller) = 0;
+  // Encrypt with the key's default algorithm (DynamoDB re-wraps a table key under a new KMS key).
+  virtual Result<KmsEncrypted> Encrypt(std::string_view key_ref, std::string_view plaintext,
+                                       const KmsEncryptionContext& context, const KmsCaller& caller) = 0;
 };
 
+}  // namespace ck::services::kms
+
+// The calling services know these by their unqualified names.
+namespace ck::services {
+using kms::ForwardAccessCaller;
+using kms::KmsCaller;
+using kms::KmsClient;
+using kms::KmsDataKey;
+using kms::KmsDecrypted;
+using kms::KmsEncrypted;
+using kms::KmsEncryptionContext;
+using kms::KmsKeyDescription;
 }  // namespace ck::services

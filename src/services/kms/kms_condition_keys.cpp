@@ -2,7 +2,7 @@
 
 #include "core/iam/wildcard.h"
 
-namespace ck::services {
+namespace ck::services::kms {
 
 namespace {
 
@@ -46,4 +46,4 @@ std::span<const std::string> KmsConditionKeys::Find(std::string_view name) const
   return {};
 }
 
-}  // namespace ck::services
+}  // namespace ck::services::kms

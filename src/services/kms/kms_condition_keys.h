@@ -16,7 +16,7 @@
 #include "core/kms/key_model.h"
 #include "services/kms/kms_client.h"
 
-namespace ck::services {
+namespace ck::services::kms {
 
 class KmsConditionKeys final : public core::iam::KeySource {
  public:
@@ -37,4 +37,4 @@ class KmsConditionKeys final : public core::iam::KeySource {
   mutable bool context_keys_ready_ = false;
 };
 
-}  // namespace ck::services
+}  // namespace ck::services::kms

@@ -13,7 +13,7 @@
 #include "base/codec.h"
 #include "crypto/hash.h"
 
-namespace ck::services {
+namespace ck::services::kms {
 
 namespace {
 std::string Stripped(std::string_view s) {
@@ -51,4 +51,4 @@ Result<std::string> LoadMasterKey(const char* env_value, const std::string& data
   return key;
 }
 
-}  // namespace ck::services
+}  // namespace ck::services::kms

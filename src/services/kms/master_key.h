@@ -10,9 +10,9 @@
 
 #include "base/status.h"
 
-namespace ck::services {
+namespace ck::services::kms {
 
 // `env_value` is the CROSSKEY_MASTER_KEY value (nullptr when unset).
 Result<std::string> LoadMasterKey(const char* env_value, const std::string& data_dir, bool memory);
 
-}  // namespace ck::services
+}  // namespace ck::services::kms

@@ -43,10 +43,12 @@
   X(InvalidRequest, "InvalidRequest", 400, kInvalidArgument)                                                  \
   X(InvalidStorageClass, "InvalidStorageClass", 400, kInvalidArgument)                                        \
   X(InvalidTag, "InvalidTag", 400, kInvalidArgument)                                                          \
+  X(InvalidURI, "InvalidURI", 400, kInvalidArgument)                                                          \
   X(KeyTooLongError, "KeyTooLongError", 400, kInvalidArgument)                                                \
   X(MalformedPolicy, "MalformedPolicy", 400, kInvalidArgument)                                                \
   X(MalformedXML, "MalformedXML", 400, kInvalidArgument)                                                      \
   X(MaxMessageLengthExceeded, "MaxMessageLengthExceeded", 400, kResourceExhausted)                            \
+  X(MetadataTooLarge, "MetadataTooLarge", 400, kInvalidArgument)                                              \
   X(MethodNotAllowed, "MethodNotAllowed", 405, kFailedPrecondition)                                           \
   X(MissingContentLength, "MissingContentLength", 411, kInvalidArgument)                                      \
   X(NoSuchBucket, "NoSuchBucket", 404, kNotFound)                                                             \
@@ -108,6 +110,8 @@ inline Status PlainAccessDenied() { return AccessDenied("Access Denied"); }
 inline Status Malformed() {
   return MalformedXML("The XML you provided was not well-formed or did not validate against our published schema");
 }
+// A path or query parameter that does not decode to UTF-8.
+inline Status UnparsableUri() { return InvalidURI("Couldn't parse the specified URI."); }
 inline Status BucketAclsDisabled() { return AccessControlListNotSupported("The bucket does not allow ACLs"); }
 // Functionality crosskey does not implement (S3's wording for any of it).
 inline Status Unsupported() {

@@ -80,4 +80,17 @@ Status RouteError(const Route& route, std::string_view method) {
   return errors::Unsupported();
 }
 
+Status CheckRequestEncoding(const http::RequestHead& head) {
+  if (!IsValidUtf8(head.path)) return errors::UnparsableUri();
+  for (const auto& q : head.query)
+    if (!IsValidUtf8(q.name) || !IsValidUtf8(q.value)) return errors::UnparsableUri();
+  for (const auto& [name, value] : head.headers.all())
+    if (!IsValidUtf8(name) || !IsValidUtf8(value))
+      // AWS's text for this case is not known (its front end reads headers
+      // as ISO-8859-1); the value is not echoed, it could not be written.
+      return errors::InvalidArgument("Header value is not valid UTF-8.")
+          .WithField("ArgumentName", IsValidUtf8(name) ? name : std::string("header"));
+  return Status::Ok();
+}
+
 }  // namespace ck::services::s3

@@ -78,4 +78,10 @@ Route RouteRequest(const wire::ServiceModel& model, const http::RequestHead& hea
 // The answer to a request that has no endpoint (kNoRoute, kUnimplemented).
 Status RouteError(const Route& route, std::string_view method);
 
+// Every decoded path, query parameter and header of an S3 request is UTF-8:
+// the path and parameters or InvalidURI, a header or InvalidArgument
+// (docs/limits.md). Checked before the request is routed, so nothing is read,
+// written or echoed for such a request.
+Status CheckRequestEncoding(const http::RequestHead& head);
+
 }  // namespace ck::services::s3

@@ -220,5 +220,32 @@ TEST(S3Router, RequestsWithoutAnEndpoint) {
   }
 }
 
+TEST(S3Router, RequestsNotInUtf8) {
+  auto check = [](const char* target, const char* header, const char* value) {
+    http::RequestHead head;
+    head.method = "GET";
+    EXPECT_TRUE(http::ParseTarget(target, &head)) << target;
+    head.headers.Add("host", kLocal);
+    if (*header) head.headers.Add(header, value);
+    return CheckRequestEncoding(head);
+  };
+  EXPECT_TRUE(check("/b1/caf%C3%A9?prefix=%C3%A9", "x-amz-meta-a", "caf\xC3\xA9").ok());
+  for (const char* target : {"/b1/a%FFb", "/b1/k?x-id=%FF", "/b1/k?%C3=1"}) {
+    SCOPED_TRACE(target);
+    Status s = check(target, "", "");
+    EXPECT_EQ(s.http_status(), 400);
+    EXPECT_EQ(s.aws_code(), "InvalidURI");
+    EXPECT_EQ(s.message(), "Couldn't parse the specified URI.");
+  }
+  Status s = check("/b1/k", "x-amz-meta-a", "\xFF");
+  EXPECT_EQ(s.aws_code(), "InvalidArgument");
+  ASSERT_EQ(s.fields().size(), 1u);
+  EXPECT_EQ(s.fields()[0].first, "ArgumentName");
+  EXPECT_EQ(s.fields()[0].second, "x-amz-meta-a");  // the value is not echoed
+  s = check("/b1/k", "x-\xFF", "v");
+  ASSERT_EQ(s.fields().size(), 1u);
+  EXPECT_EQ(s.fields()[0].second, "header");
+}
+
 }  // namespace
 }  // namespace ck::services::s3

@@ -77,6 +77,7 @@ std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx, std::string
     }
   } report{*c, operation};
   c->host_id = ids::Base64(24);
+  if (Status s = CheckRequestEncoding(*c->head); !s.ok()) return Fixed(ErrorResponse(*c, s));
   c->model = wire::FindService("s3");
   if (!c->model) return Fixed(ErrorResponse(*c, Internal("S3 model missing")));
 

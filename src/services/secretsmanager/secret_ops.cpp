@@ -5,68 +5,65 @@
 #include "base/codec.h"
 #include "core/iam/policy_document.h"
 #include "crypto/hash.h"
+#include "services/common/paging.h"
+#include "services/secretsmanager/errors.h"
 #include "services/secretsmanager/secretsmanager_service.h"
 #include "storage/key_codec.h"
 
-namespace ck::services {
+namespace ck::services::sm {
 
-using nlohmann::json;
+namespace ops = smapi::ops;
 
 namespace {
 
-std::string Str(const json& in, const char* key, const std::string& fallback = "") {
-  auto it = in.find(key);
-  return it != in.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
-Status InvalidParameter(const std::string& m) { return AwsError("InvalidParameterException", 400, m); }
-
 // ListSecrets filter semantics: prefix match; a leading "!" negates.
-bool MatchesFilter(const sm::Secret& s, const json& filter) {
-  std::string key = Str(filter, "Key");
-  for (const auto& vj : filter.value("Values", json::array())) {
-    std::string v = vj.get<std::string>();
+bool MatchesFilter(const Secret& s, const smapi::Filter& filter) {
+  using Key = smapi::FilterNameStringType;
+  const Key key = filter.key ? filter.key->value() : Key::kUnrecognized;
+  const bool all = key == Key::kAll;
+  for (std::string v : filter.values.value_or(std::vector<std::string>{})) {
     bool negate = StartsWith(v, "!");
     if (negate) v = v.substr(1);
     auto pre = [&](const std::string& x) { return StartsWith(ToLower(x), ToLower(v)); };
     bool hit = false;
-    if (key == "name" || key == "all") hit = hit || pre(s.name);
-    if (key == "description" || key == "all") hit = hit || pre(s.description);
+    if (key == Key::kName || all) hit = hit || pre(s.name);
+    if (key == Key::kDescription || all) hit = hit || pre(s.description);
     for (const auto& t : s.tags) {
-      if (key == "tag-key" || key == "all") hit = hit || StartsWith(Str(t, "Key"), v);
-      if (key == "tag-value" || key == "all") hit = hit || StartsWith(Str(t, "Value"), v);
+      if (key == Key::kTagKey || all) hit = hit || StartsWith(t.key.value_or(""), v);
+      if (key == Key::kTagValue || all) hit = hit || StartsWith(t.value.value_or(""), v);
     }
-    if (key == "primary-region") hit = hit || s.region == v;
+    if (key == Key::kPrimaryRegion) hit = hit || s.region == v;
     if (negate ? !hit : hit) return true;
   }
   return false;
 }
 
-std::string RandomPassword(const json& in, Status* error) {
-  long long length = in.value("PasswordLength", 32LL);
-  std::string exclude = Str(in, "ExcludeCharacters");
-  bool no_num = in.value("ExcludeNumbers", false), no_punct = in.value("ExcludePunctuation", false),
-       no_upper = in.value("ExcludeUppercase", false), no_lower = in.value("ExcludeLowercase", false),
-       space = in.value("IncludeSpace", false), each = in.value("RequireEachIncludedType", true);
-  std::vector<std::string> classes;
+// The character classes a password draws from, each filtered by the
+// excluded characters; empty classes dropped.
+std::vector<std::string> PasswordClasses(const smapi::GetRandomPasswordRequest& in) {
+  std::string exclude = in.exclude_characters.value_or("");
   auto filtered = [&](std::string chars) {
-    chars.erase(std::remove_if(chars.begin(), chars.end(), [&](char c) { return exclude.find(c) != std::string::npos; }),
-                chars.end());
+    std::erase_if(chars, [&](char c) { return exclude.find(c) != std::string::npos; });
     return chars;
   };
-  if (!no_lower) classes.push_back(filtered("abcdefghijklmnopqrstuvwxyz"));
-  if (!no_upper) classes.push_back(filtered("ABCDEFGHIJKLMNOPQRSTUVWXYZ"));
-  if (!no_num) classes.push_back(filtered("0123456789"));
-  if (!no_punct) classes.push_back(filtered("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"));
-  if (space) classes.push_back(filtered(" "));
-  classes.erase(std::remove_if(classes.begin(), classes.end(), [](const std::string& c) { return c.empty(); }),
-                classes.end());
+  std::vector<std::string> classes;
+  if (!in.exclude_lowercase.value_or(false)) classes.push_back(filtered("abcdefghijklmnopqrstuvwxyz"));
+  if (!in.exclude_uppercase.value_or(false)) classes.push_back(filtered("ABCDEFGHIJKLMNOPQRSTUVWXYZ"));
+  if (!in.exclude_numbers.value_or(false)) classes.push_back(filtered("0123456789"));
+  if (!in.exclude_punctuation.value_or(false)) classes.push_back(filtered("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"));
+  if (in.include_space.value_or(false)) classes.push_back(filtered(" "));
+  std::erase_if(classes, [](const std::string& c) { return c.empty(); });
+  return classes;
+}
+
+Result<std::string> RandomPassword(const smapi::GetRandomPasswordRequest& in) {
+  int64_t length = in.password_length.value_or(32);
+  bool each = in.require_each_included_type.value_or(true);
+  std::vector<std::string> classes = PasswordClasses(in);
   std::string all;
   for (const auto& c : classes) all += c;
-  if (all.empty() || (each && static_cast<long long>(classes.size()) > length)) {
-    *error = InvalidParameter("The password length is too short to include each of the required character types.");
-    return "";
-  }
+  if (all.empty() || (each && static_cast<int64_t>(classes.size()) > length))
+    return errors::InvalidParameter("The password length is too short to include each of the required character types.");
   auto pick = [](const std::string& set) {
     std::string r = crypto::RandomBytes(4);
     uint32_t x = (uint32_t(uint8_t(r[0])) << 24) | (uint32_t(uint8_t(r[1])) << 16) | (uint32_t(uint8_t(r[2])) << 8) |
@@ -76,7 +73,7 @@ std::string RandomPassword(const json& in, Status* error) {
   std::string out;
   if (each)
     for (const auto& c : classes) out.push_back(pick(c));
-  while (static_cast<long long>(out.size()) < length) out.push_back(pick(all));
+  while (static_cast<int64_t>(out.size()) < length) out.push_back(pick(all));
   // Shuffle so the required characters are not always first.
   for (size_t i = out.size(); i > 1; --i) {
     std::string r = crypto::RandomBytes(2);
@@ -86,89 +83,101 @@ std::string RandomPassword(const json& in, Status* error) {
   return out;
 }
 
+smapi::SecretListEntry ListEntryOf(const Secret& s) {
+  smapi::SecretListEntry e;
+  DescribeInto(s, &e);
+  e.secret_versions_to_stages = s.VersionIdsToStages();
+  return e;
+}
+
 }  // namespace
 
-Result<json> SecretsManagerService::ListSecrets(const json& in, RequestContext& ctx) {
-  CK_RETURN_IF_ERROR(Authorize(ctx, "ListSecrets", ctx.principal.account, "*", ""));
-  size_t max = static_cast<size_t>(in.value("MaxResults", 100LL));
-  bool include_deleted = in.value("IncludePlannedDeletion", false);
-  bool desc = Str(in, "SortOrder", "asc") == "desc";
-  const json filters = in.value("Filters", json::array());
+Result<smapi::ListSecretsResponse> SecretsManagerService::ListSecrets(const smapi::ListSecretsRequest& in,
+                                                                      RequestContext& ctx) {
+  const std::string& account = ctx.principal.account;
+  CK_RETURN_IF_ERROR(Authorize(ctx, ops::ListSecrets::kName, account, "*", ""));
+  size_t max = static_cast<size_t>(in.max_results.value_or(100));
+  bool include_deleted = in.include_planned_deletion.value_or(false);
+  const std::vector<smapi::Filter> filters = in.filters.value_or(std::vector<smapi::Filter>{});
   std::string prefix;
-  storage::AppendKeyPart(&prefix, ctx.principal.account);
+  storage::AppendKeyPart(&prefix, account);
   storage::AppendKeyPart(&prefix, ctx.region);
-  storage::ScanOptions opt{.prefix = prefix, .limit = 200, .reverse = desc};
-  if (std::string token = Str(in, "NextToken"); !token.empty()) {
-    auto decoded = Base64Decode(token);
-    if (!decoded) return InvalidParameter("Invalid NextToken.");
-    opt.start_after = sm::RecordKey(ctx.principal.account, ctx.region, *decoded);
+  storage::ScanOptions opt{.prefix = prefix, .limit = 200,
+                           .reverse = in.sort_order && *in.sort_order == smapi::SortOrderType::kDesc};
+  if (in.next_token && !in.next_token->empty()) {
+    auto decoded = Base64Decode(*in.next_token);
+    if (!decoded) return errors::InvalidParameter("Invalid NextToken.");
+    opt.start_after = RecordKey(account, ctx.region, *decoded);
   }
-  json list = json::array();
+  smapi::ListSecretsResponse out;
+  auto& list = out.secret_list.emplace();
   std::string last_name;
   bool more = false;
-  double now = Now();
+  TimePoint now = Now();
   while (!more) {
-    CK_ASSIGN_OR_RETURN(auto recs, store_.Scan(sm::kSecrets, opt));
+    CK_ASSIGN_OR_RETURN(auto recs, secrets_.store().Scan(kSecrets, opt));
     for (const auto& r : recs) {
-      sm::Secret s = sm::Secret::FromJson(json::parse(r.value));
-      if (s.deleted > 0 && (!include_deleted || s.deletion_date <= now)) continue;
-      bool ok = true;
-      for (const auto& f : filters) ok = ok && MatchesFilter(s, f);
-      if (!ok) continue;
+      CK_ASSIGN_OR_RETURN(Secret s, secrets_.Decode(r.key, r.value));
+      if (s.scheduled_for_deletion() && (!include_deleted || s.deletion_date <= now)) continue;
+      if (!std::all_of(filters.begin(), filters.end(), [&](const smapi::Filter& f) { return MatchesFilter(s, f); }))
+        continue;
       if (list.size() == max) {
         more = true;
         break;
       }
-      json e = DescribeOutput(s);
-      e.erase("VersionIdsToStages");
-      e["SecretVersionsToStages"] = s.VersionIdsToStages();
-      list.push_back(std::move(e));
+      list.push_back(ListEntryOf(s));
       last_name = s.name;
     }
     if (recs.size() < opt.limit) break;
     opt.start_after = recs.back().key;
   }
-  json out = {{"SecretList", list}};
-  if (more) out["NextToken"] = Base64Encode(last_name);
+  if (more) out.next_token = Base64Encode(last_name);
   return out;
 }
 
-Result<json> SecretsManagerService::ListSecretVersionIds(const json& in, RequestContext& ctx) {
-  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(Str(in, "SecretId"), ctx, "ListSecretVersionIds", true));
-  const sm::Secret& s = *loc.secret;
-  bool deprecated = in.value("IncludeDeprecated", false);
-  std::vector<const sm::SecretVersion*> vs;
+Result<smapi::ListSecretVersionIdsResponse> SecretsManagerService::ListSecretVersionIds(
+    const smapi::ListSecretVersionIdsRequest& in, RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(in.secret_id, ctx, ops::ListSecretVersionIds::kName, true));
+  const Secret& s = *loc.secret;
+  bool deprecated = in.include_deprecated.value_or(false);
+  std::vector<const SecretVersion*> vs;
   for (const auto& [id, v] : s.versions)
     if (deprecated || !v.stages.empty()) vs.push_back(&v);
   std::sort(vs.begin(), vs.end(), [](auto* a, auto* b) { return a->seq > b->seq; });
-  size_t max = static_cast<size_t>(in.value("MaxResults", 100LL));
-  size_t start = 0;
-  if (std::string token = Str(in, "NextToken"); !token.empty()) start = std::strtoull(token.c_str(), nullptr, 10);
-  json versions = json::array();
-  for (size_t i = start; i < vs.size() && versions.size() < max; ++i) {
-    json v = {{"VersionId", vs[i]->id}, {"CreatedDate", vs[i]->created}, {"KmsKeyIds", {vs[i]->key_arn}}};
-    if (!vs[i]->stages.empty()) v["VersionStages"] = vs[i]->stages;
-    versions.push_back(std::move(v));
+  auto page = TakePage(std::move(vs), ParseMarker(in.next_token).value_or(0),
+                       static_cast<size_t>(in.max_results.value_or(100)));
+  smapi::ListSecretVersionIdsResponse out;
+  out.arn = s.arn;
+  out.name = s.name;
+  auto& versions = out.versions.emplace();
+  for (const SecretVersion* v : page.items) {
+    smapi::SecretVersionsListEntry e;
+    e.version_id = v->id;
+    e.created_date = v->created;
+    e.kms_key_ids = std::vector<std::string>{v->key_arn};
+    if (!v->stages.empty()) e.version_stages = v->stages;
+    versions.push_back(std::move(e));
   }
-  json out = {{"ARN", s.arn}, {"Name", s.name}, {"Versions", versions}};
-  if (start + versions.size() < vs.size()) out["NextToken"] = std::to_string(start + versions.size());
+  out.next_token = page.next_marker;
   return out;
 }
 
-Result<json> SecretsManagerService::UpdateSecretVersionStage(const json& in, RequestContext& ctx) {
-  std::string stage = Str(in, "VersionStage"), from = Str(in, "RemoveFromVersionId"), to = Str(in, "MoveToVersionId");
-  return Mutate(Str(in, "SecretId"), ctx, "UpdateSecretVersionStage", [&](sm::Secret& s) -> Result<json> {
+Result<smapi::UpdateSecretVersionStageResponse> SecretsManagerService::UpdateSecretVersionStage(
+    const smapi::UpdateSecretVersionStageRequest& in, RequestContext& ctx) {
+  const std::string& stage = in.version_stage;
+  std::string from = in.remove_from_version_id.value_or(""), to = in.move_to_version_id.value_or("");
+  CK_ASSIGN_OR_RETURN(Secret saved, Mutate(in.secret_id, ctx, ops::UpdateSecretVersionStage::kName, [&](Secret& s) {
     for (const auto& id : {from, to})
       if (!id.empty() && !s.versions.count(id))
-        return InvalidParameter("The version " + id + " doesn't exist for the secret " + s.name + ".");
-    sm::SecretVersion* holder = s.WithStage(stage);
+        return errors::InvalidParameter("The version " + id + " doesn't exist for the secret " + s.name + ".");
+    SecretVersion* holder = s.WithStage(stage);
     if (holder && !to.empty() && holder->id != to && holder->id != from)
-      return InvalidParameter("The parameter RemoveFromVersionId doesn't match. Staging label " + stage +
-                              " is currently attached to version " + holder->id +
-                              ", so you must explicitly reference that version in RemoveFromVersionId.");
+      return errors::InvalidParameter("The parameter RemoveFromVersionId doesn't match. Staging label " + stage +
+                                      " is currently attached to version " + holder->id +
+                                      ", so you must explicitly reference that version in RemoveFromVersionId.");
     if (!from.empty() && (!holder || holder->id != from))
-      return InvalidParameter("The parameter RemoveFromVersionId doesn't match. Staging label " + stage +
-                              " isn't attached to version " + from + ".");
+      return errors::InvalidParameter("The parameter RemoveFromVersionId doesn't match. Staging label " + stage +
+                                      " isn't attached to version " + from + ".");
     if (stage == "AWSCURRENT" && !to.empty() && holder && holder->id != to) {
       // Moving AWSCURRENT makes the old current AWSPREVIOUS (AWS does this automatically).
       std::string old = holder->id;
@@ -178,103 +187,126 @@ Result<json> SecretsManagerService::UpdateSecretVersionStage(const json& in, Req
       s.MoveStage(stage, from, to);
     }
     s.last_changed = Now();
-    return json{{"ARN", s.arn}, {"Name", s.name}};
-  });
+    return Status::Ok();
+  }));
+  return smapi::UpdateSecretVersionStageResponse{saved.arn, saved.name};
 }
 
-Result<json> SecretsManagerService::TagResource(const json& in, RequestContext& ctx, bool tag) {
-  return Mutate(Str(in, "SecretId"), ctx, tag ? "TagResource" : "UntagResource", [&](sm::Secret& s) -> Result<json> {
-    json kept = json::array();
-    std::vector<std::string> drop;
-    if (tag)
-      for (const auto& t : in.value("Tags", json::array())) drop.push_back(Str(t, "Key"));
-    else
-      drop = in.value("TagKeys", std::vector<std::string>{});
-    for (const auto& t : s.tags)
-      if (std::find(drop.begin(), drop.end(), Str(t, "Key")) == drop.end()) kept.push_back(t);
-    if (tag)
-      for (const auto& t : in.value("Tags", json::array())) kept.push_back(t);
-    if (kept.size() > 50) return AwsError("ValidationException", 400, "Number of tags exceeds the limit of 50.");
-    s.tags = kept;
-    return json::object();
-  });
+Status SecretsManagerService::Retag(RequestContext& ctx, const std::string& secret_id, std::string_view action,
+                                    const std::vector<std::string>& drop, const std::vector<smapi::Tag>& add) {
+  return Mutate(secret_id, ctx, action,
+                [&](Secret& s) {
+                  std::erase_if(s.tags, [&](const SecretTag& t) {
+                    return std::find(drop.begin(), drop.end(), t.key.value_or("")) != drop.end();
+                  });
+                  for (const auto& t : add) s.tags.push_back({t.key, t.value});
+                  if (s.tags.size() > 50) return errors::Validation("Number of tags exceeds the limit of 50.");
+                  return Status::Ok();
+                })
+      .status();
 }
 
-Result<json> SecretsManagerService::PutResourcePolicy(const json& in, RequestContext& ctx) {
-  std::string policy = Str(in, "ResourcePolicy");
-  auto parsed = core::iam::ParsePolicy(policy, core::iam::PolicyKind::kResource, {});
-  if (!parsed.ok()) return AwsError("MalformedPolicyDocumentException", 400, parsed.status().message());
-  return Mutate(Str(in, "SecretId"), ctx, "PutResourcePolicy", [&](sm::Secret& s) -> Result<json> {
-    s.policy = policy;
-    return json{{"ARN", s.arn}, {"Name", s.name}};
-  });
+Result<api::Empty> SecretsManagerService::TagResource(const smapi::TagResourceRequest& in, RequestContext& ctx) {
+  std::vector<std::string> drop;
+  for (const auto& t : in.tags) drop.push_back(t.key.value_or(""));
+  CK_RETURN_IF_ERROR(Retag(ctx, in.secret_id, ops::TagResource::kName, drop, in.tags));
+  return api::Empty{};
 }
 
-Result<json> SecretsManagerService::GetResourcePolicy(const json& in, RequestContext& ctx) {
-  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(Str(in, "SecretId"), ctx, "GetResourcePolicy", true));
-  json out = {{"ARN", loc.secret->arn}, {"Name", loc.secret->name}};
-  if (!loc.secret->policy.empty()) out["ResourcePolicy"] = loc.secret->policy;
+Result<api::Empty> SecretsManagerService::UntagResource(const smapi::UntagResourceRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(Retag(ctx, in.secret_id, ops::UntagResource::kName, in.tag_keys, {}));
+  return api::Empty{};
+}
+
+Result<smapi::PutResourcePolicyResponse> SecretsManagerService::PutResourcePolicy(
+    const smapi::PutResourcePolicyRequest& in, RequestContext& ctx) {
+  auto parsed = core::iam::ParsePolicy(in.resource_policy, core::iam::PolicyKind::kResource, {});
+  if (!parsed.ok()) return errors::MalformedPolicyDocument(parsed.status().message());
+  CK_ASSIGN_OR_RETURN(Secret saved, Mutate(in.secret_id, ctx, ops::PutResourcePolicy::kName, [&](Secret& s) {
+    s.policy = in.resource_policy;
+    return Status::Ok();
+  }));
+  return smapi::PutResourcePolicyResponse{saved.arn, saved.name};
+}
+
+Result<smapi::GetResourcePolicyResponse> SecretsManagerService::GetResourcePolicy(
+    const smapi::GetResourcePolicyRequest& in, RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(in.secret_id, ctx, ops::GetResourcePolicy::kName, true));
+  smapi::GetResourcePolicyResponse out;
+  out.arn = loc.secret->arn;
+  out.name = loc.secret->name;
+  if (!loc.secret->policy.empty()) out.resource_policy = loc.secret->policy;
   return out;
 }
 
-Result<json> SecretsManagerService::DeleteResourcePolicy(const json& in, RequestContext& ctx) {
-  return Mutate(Str(in, "SecretId"), ctx, "DeleteResourcePolicy", [&](sm::Secret& s) -> Result<json> {
+Result<smapi::DeleteResourcePolicyResponse> SecretsManagerService::DeleteResourcePolicy(
+    const smapi::DeleteResourcePolicyRequest& in, RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(Secret saved, Mutate(in.secret_id, ctx, ops::DeleteResourcePolicy::kName, [](Secret& s) {
     s.policy.clear();
-    return json{{"ARN", s.arn}, {"Name", s.name}};
-  });
+    return Status::Ok();
+  }));
+  return smapi::DeleteResourcePolicyResponse{saved.arn, saved.name};
 }
 
-Result<json> SecretsManagerService::ValidateResourcePolicy(const json& in, RequestContext& ctx) {
-  if (in.contains("SecretId")) {
-    CK_RETURN_IF_ERROR(LoadAuthorized(Str(in, "SecretId"), ctx, "ValidateResourcePolicy", true).status());
+Result<smapi::ValidateResourcePolicyResponse> SecretsManagerService::ValidateResourcePolicy(
+    const smapi::ValidateResourcePolicyRequest& in, RequestContext& ctx) {
+  if (in.secret_id) {
+    CK_RETURN_IF_ERROR(LoadAuthorized(*in.secret_id, ctx, ops::ValidateResourcePolicy::kName, true).status());
   } else {
-    CK_RETURN_IF_ERROR(Authorize(ctx, "ValidateResourcePolicy", ctx.principal.account, "*", ""));
+    CK_RETURN_IF_ERROR(Authorize(ctx, ops::ValidateResourcePolicy::kName, ctx.principal.account, "*", ""));
   }
-  auto parsed = core::iam::ParsePolicy(Str(in, "ResourcePolicy"), core::iam::PolicyKind::kResource, {});
-  if (parsed.ok()) return json{{"PolicyValidationPassed", true}, {"ValidationErrors", json::array()}};
-  return json{{"PolicyValidationPassed", false},
-              {"ValidationErrors",
-               json::array({{{"CheckName", "POLICY_SYNTAX"}, {"ErrorMessage", parsed.status().message()}}})}};
+  auto parsed = core::iam::ParsePolicy(in.resource_policy, core::iam::PolicyKind::kResource, {});
+  smapi::ValidateResourcePolicyResponse out;
+  out.policy_validation_passed = parsed.ok();
+  auto& problems = out.validation_errors.emplace();
+  if (!parsed.ok()) problems.push_back({"POLICY_SYNTAX", parsed.status().message()});
+  return out;
 }
 
-Result<json> SecretsManagerService::GetRandomPassword(const json& in, RequestContext& ctx) {
-  CK_RETURN_IF_ERROR(Authorize(ctx, "GetRandomPassword", ctx.principal.account, "*", ""));
-  Status error;
-  std::string pw = RandomPassword(in, &error);
-  if (!error.ok()) return error;
-  return json{{"RandomPassword", pw}};
+Result<smapi::GetRandomPasswordResponse> SecretsManagerService::GetRandomPassword(
+    const smapi::GetRandomPasswordRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(Authorize(ctx, ops::GetRandomPassword::kName, ctx.principal.account, "*", ""));
+  CK_ASSIGN_OR_RETURN(std::string password, RandomPassword(in));
+  return smapi::GetRandomPasswordResponse{std::move(password)};
 }
 
-Result<json> SecretsManagerService::BatchGetSecretValue(const json& in, RequestContext& ctx) {
-  bool by_ids = in.contains("SecretIdList");
-  if (by_ids == in.contains("Filters"))
-    return InvalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
-  if (by_ids && in.contains("MaxResults"))
-    return InvalidParameter("'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
-  CK_RETURN_IF_ERROR(Authorize(ctx, "BatchGetSecretValue", ctx.principal.account, "*", ""));
+Result<smapi::BatchGetSecretValueResponse> SecretsManagerService::BatchGetSecretValue(
+    const smapi::BatchGetSecretValueRequest& in, RequestContext& ctx) {
+  bool by_ids = in.secret_id_list.has_value();
+  if (by_ids == in.filters.has_value())
+    return errors::InvalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
+  if (by_ids && in.max_results)
+    return errors::InvalidParameter(
+        "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
+  CK_RETURN_IF_ERROR(Authorize(ctx, ops::BatchGetSecretValue::kName, ctx.principal.account, "*", ""));
+  smapi::BatchGetSecretValueResponse out;
   std::vector<std::string> ids;
-  json out = json::object();
   if (by_ids) {
-    ids = in["SecretIdList"].get<std::vector<std::string>>();
+    ids = *in.secret_id_list;
   } else {
-    json list_in = {{"Filters", in["Filters"]}, {"MaxResults", in.value("MaxResults", 20LL)}};
-    if (in.contains("NextToken")) list_in["NextToken"] = in["NextToken"];
-    CK_ASSIGN_OR_RETURN(json listed, ListSecrets(list_in, ctx));
-    for (const auto& e : listed["SecretList"]) ids.push_back(e["ARN"].get<std::string>());
-    if (listed.contains("NextToken")) out["NextToken"] = listed["NextToken"];
+    smapi::ListSecretsRequest list_in;
+    list_in.filters = in.filters;
+    list_in.max_results = in.max_results.value_or(20);
+    list_in.next_token = in.next_token;
+    CK_ASSIGN_OR_RETURN(auto listed, ListSecrets(list_in, ctx));
+    for (const auto& e : listed.secret_list.value_or(std::vector<smapi::SecretListEntry>{}))
+      ids.push_back(e.arn.value_or(""));
+    out.next_token = listed.next_token;
   }
-  json values = json::array(), errors = json::array();
+  auto& values = out.secret_values.emplace();
+  auto& failures = out.errors.emplace();
   for (const auto& id : ids) {
-    auto v = GetSecretValue(json{{"SecretId", id}}, ctx);
+    smapi::GetSecretValueRequest get;
+    get.secret_id = id;
+    auto v = GetSecretValue(get, ctx);
     if (v.ok()) {
-      values.push_back(*v);
+      values.push_back({v->arn, v->name, v->version_id, v->secret_binary, v->secret_string, v->version_stages,
+                        v->created_date});
     } else {
-      errors.push_back({{"SecretId", id}, {"ErrorCode", v.status().aws_code()}, {"Message", v.status().message()}});
+      failures.push_back({id, v.status().aws_code(), v.status().message()});
     }
   }
-  out["SecretValues"] = values;
-  out["Errors"] = errors;
   return out;
 }
 
-}  // namespace ck::services
+}  // namespace ck::services::sm

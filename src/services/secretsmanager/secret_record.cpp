@@ -1,60 +1,87 @@
 #include "services/secretsmanager/secret_record.h"
 
 #include <algorithm>
+#include <utility>
 
-#include "base/codec.h"
-#include "crypto/hash.h"
+#include "core/ids.h"
 #include "storage/key_codec.h"
 
 namespace ck::services::sm {
 
-Json Secret::ToJson() const {
-  Json vs = Json::object();
-  for (const auto& [id, v] : versions)
-    vs[id] = {{"stages", v.stages}, {"created", v.created}, {"seq", v.seq}, {"binary", v.binary},
-              {"blob", Base64Encode(v.data_key_blob)}, {"sealed", Base64Encode(v.sealed)}, {"key_arn", v.key_arn}};
-  return {{"name", name}, {"arn", arn}, {"account", account}, {"region", region}, {"description", description},
-          {"kms_key_id", kms_key_id}, {"created", created}, {"last_changed", last_changed},
-          {"last_accessed", last_accessed}, {"deleted", deleted}, {"deletion_date", deletion_date},
-          {"policy", policy}, {"tags", tags}, {"versions", vs}, {"next_seq", next_seq}};
+namespace {
+
+template <class V, class S>
+void TagFields(V& v, S& s) {
+  v("Key", s.key, false);
+  v("Value", s.value, false);
 }
 
-Secret Secret::FromJson(const Json& j) {
+template <class V, class S>
+void VersionFields(V& v, S& s) {
+  v("stages", s.stages, false);
+  v("created", s.created, false);
+  v("seq", s.seq, false);
+  v("binary", s.binary, false);
+  v("blob", s.data_key_blob, true);
+  v("sealed", s.sealed, true);
+  v("key_arn", s.key_arn, false);
+}
+
+template <class V, class S>
+void SecretFields(V& v, S& s) {
+  v("name", s.name, true);
+  v("arn", s.arn, true);
+  v("account", s.account, true);
+  v("region", s.region, true);
+  v("description", s.description, false);
+  v("kms_key_id", s.kms_key_id, false);
+  v("created", s.created, false);
+  v("last_changed", s.last_changed, false);
+  v("last_accessed", s.last_accessed, false);
+  v("deleted", s.deleted, false);
+  v("deletion_date", s.deletion_date, false);
+  v("policy", s.policy, false);
+  v("tags", s.tags, false);
+  v("versions", s.versions, false);
+  v("next_seq", s.next_seq, false);
+}
+
+}  // namespace
+
+CK_DEFINE_FIELDS(SecretTag, TagFields)
+CK_DEFINE_FIELDS(SecretVersion, VersionFields)
+
+// By hand: a version's id is its key in "versions".
+Status FromDocument(const Document& d, Secret* out, const DecodeOptions& o) {
+  fields::StructDecoder v(d, o);
+  if (v.ok()) SecretFields(v, *out);
+  CK_RETURN_IF_ERROR(v.Finish());
+  for (auto& [id, version] : out->versions) version.id = id;
+  return Status::Ok();
+}
+
+Document ToDocument(const Secret& in) {
+  fields::StructEncoder v;
+  SecretFields(v, in);
+  return std::move(v).Take();
+}
+
+Document Secret::ToJson() const { return ToDocument(*this); }
+
+Secret Secret::FromJson(const Document& j) {
   Secret s;
-  s.name = j.value("name", "");
-  s.arn = j.value("arn", "");
-  s.account = j.value("account", "");
-  s.region = j.value("region", "");
-  s.description = j.value("description", "");
-  s.kms_key_id = j.value("kms_key_id", "");
-  s.created = j.value("created", 0.0);
-  s.last_changed = j.value("last_changed", 0.0);
-  s.last_accessed = j.value("last_accessed", 0.0);
-  s.deleted = j.value("deleted", 0.0);
-  s.deletion_date = j.value("deletion_date", 0.0);
-  s.policy = j.value("policy", "");
-  s.tags = j.value("tags", Json::array());
-  s.next_seq = j.value("next_seq", uint64_t{1});
-  const Json versions = j.value("versions", Json::object());
-  for (const auto& [id, v] : versions.items()) {
-    SecretVersion sv;
-    sv.id = id;
-    sv.stages = v.value("stages", std::vector<std::string>{});
-    sv.created = v.value("created", 0.0);
-    sv.seq = v.value("seq", uint64_t{0});
-    sv.binary = v.value("binary", false);
-    sv.data_key_blob = Base64Decode(v.value("blob", "")).value_or("");
-    sv.sealed = Base64Decode(v.value("sealed", "")).value_or("");
-    sv.key_arn = v.value("key_arn", "");
-    s.versions[id] = std::move(sv);
-  }
+  (void)FromDocument(j, &s, DecodeOptions{.strict = false});
   return s;
 }
 
-SecretVersion* Secret::WithStage(const std::string& stage) {
-  for (auto& [id, v] : versions)
+const SecretVersion* Secret::WithStage(const std::string& stage) const {
+  for (const auto& [id, v] : versions)
     if (std::find(v.stages.begin(), v.stages.end(), stage) != v.stages.end()) return &v;
   return nullptr;
+}
+
+SecretVersion* Secret::WithStage(const std::string& stage) {
+  return const_cast<SecretVersion*>(std::as_const(*this).WithStage(stage));
 }
 
 void Secret::MoveStage(const std::string& stage, const std::string& from, const std::string& to) {
@@ -95,8 +122,8 @@ void Secret::AddVersion(SecretVersion v, const std::vector<std::string>& stages)
   }
 }
 
-Json Secret::VersionIdsToStages() const {
-  Json out = Json::object();
+std::map<std::string, std::vector<std::string>> Secret::VersionIdsToStages() const {
+  std::map<std::string, std::vector<std::string>> out;
   for (const auto& [id, v] : versions)
     if (!v.stages.empty()) out[id] = v.stages;
   return out;
@@ -111,10 +138,7 @@ std::string RecordKey(const std::string& account, const std::string& region, con
 }
 
 std::string NewSecretArn(const std::string& region, const std::string& account, const std::string& name) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string rnd = crypto::RandomBytes(6), suffix;
-  for (unsigned char c : rnd) suffix.push_back(kAlphabet[c % 62]);
-  return "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-" + suffix;
+  return "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-" + ids::Alphanumeric(6);
 }
 
 }  // namespace ck::services::sm

@@ -2,88 +2,118 @@
 
 #include "base/codec.h"
 #include "core/arn.h"
+#include "core/ids.h"
 #include "core/iam/policy_document.h"
 #include "crypto/aead.h"
 #include "crypto/hash.h"
+#include "services/authorizer.h"
+#include "services/secretsmanager/errors.h"
+#include "wire/model.h"
 
-namespace ck::services {
+namespace ck::services::sm {
 
-using nlohmann::json;
+namespace ops = smapi::ops;
 
 namespace {
 
 constexpr int kSaveAttempts = 8;
 
-std::string Str(const json& in, const char* key, const std::string& fallback = "") {
-  auto it = in.find(key);
-  return it != in.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
+Status NotFoundSecret() { return errors::ResourceNotFound("Secrets Manager can't find the specified secret."); }
 
-Status NotFoundSecret() {
-  return AwsError("ResourceNotFoundException", 400, "Secrets Manager can't find the specified secret.");
-}
-Status InvalidRequest(const std::string& m) { return AwsError("InvalidRequestException", 400, m); }
-Status InvalidParameter(const std::string& m) { return AwsError("InvalidParameterException", 400, m); }
+TimePoint Day(TimePoint t) { return std::chrono::floor<std::chrono::days>(t); }
 
-std::string NewVersionId() {
-  std::string h = HexEncode(crypto::RandomBytes(16));
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-4" + h.substr(13, 3) + "-a" + h.substr(17, 3) + "-" + h.substr(20, 12);
-}
-
-double Day(double epoch) { return static_cast<double>(static_cast<int64_t>(epoch) / 86400 * 86400); }
-
-// The value a request carries: (text, binary?) or nullopt.
-std::optional<std::pair<std::string, bool>> ValueOf(const json& in) {
-  if (in.contains("SecretString")) return std::pair{Str(in, "SecretString"), false};
-  if (in.contains("SecretBinary")) return std::pair{Str(in, "SecretBinary"), true};
+// The value a request carries: the text sealed (a binary value as its
+// base64) and whether it is binary.
+struct Value {
+  std::string text;
+  bool binary = false;
+};
+std::optional<Value> ValueOf(const std::optional<std::string>& text, const std::optional<Bytes>& binary) {
+  if (text) return Value{*text, false};
+  if (binary) return Value{Base64Encode(binary->view()), true};
   return std::nullopt;
 }
 
-Status CheckOneValue(const json& in) {
-  if (in.contains("SecretString") && in.contains("SecretBinary"))
-    return InvalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
+template <typename In>
+Status CheckOneValue(const In& in) {
+  if (in.secret_string && in.secret_binary)
+    return errors::InvalidParameter(
+        "You can't specify both a binary secret value and a string secret value in the same secret.");
   return Status::Ok();
 }
 
 bool IsKeyArn(const std::string& ref) { return StartsWith(ref, "arn:"); }
 
+Status AccessToKmsDenied() { return errors::AccessDenied("Access to KMS is not allowed"); }
+
+Status KmsWriteError(const Status& s, const std::string& request_id) {
+  if (s.code() == Code::kPermissionDenied) return AccessToKmsDenied();
+  // The wrapped-KMS message recorded in hashicorp/terraform-provider-aws#30272;
+  // code INFERRED (EncryptionFailure).
+  return errors::EncryptionFailure("Secrets Manager can't encrypt the secret value: " + s.message() +
+                                   " (Service: AWSKMS; Status Code: 400; Error Code: " + s.aws_code() +
+                                   "; Request ID: " + request_id + "; Proxy: null)");
+}
+
+Status DecryptError() {
+  return errors::DecryptionFailure(
+      "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
+}
+
+Status ModifyVersionRefused() {
+  return errors::ResourceExists("You can't modify an existing version, you can only create a new version.");
+}
+
 }  // namespace
 
-double SecretsManagerService::Now() const {
-  return static_cast<double>(static_cast<int64_t>(ToEpochSeconds(clock_.Now())));
+const OperationTable<SecretsManagerService>& SecretsManagerService::Operations() {
+  static const auto* table = [] {
+    using S = SecretsManagerService;
+    auto* t = new OperationTable<S>(errors::kSerialization, errors::kNotImplemented);
+    auto read = [](std::string_view action) {
+      return OperationMeta{.iam_action = action, .read_only = true, .resource = "secret"};
+    };
+    auto write = [](std::string_view action) {
+      return OperationMeta{.iam_action = action, .read_only = false, .resource = "secret"};
+    };
+    t->Add<ops::CreateSecret, &S::CreateSecret>(write("secretsmanager:CreateSecret"))
+        .Add<ops::PutSecretValue, &S::PutSecretValue>(write("secretsmanager:PutSecretValue"))
+        .Add<ops::UpdateSecret, &S::UpdateSecret>(write("secretsmanager:UpdateSecret"))
+        .Add<ops::GetSecretValue, &S::GetSecretValue>(read("secretsmanager:GetSecretValue"))
+        .Add<ops::DescribeSecret, &S::DescribeSecret>(read("secretsmanager:DescribeSecret"))
+        .Add<ops::DeleteSecret, &S::DeleteSecret>(write("secretsmanager:DeleteSecret"))
+        .Add<ops::RestoreSecret, &S::RestoreSecret>(write("secretsmanager:RestoreSecret"))
+        .Add<ops::ListSecrets, &S::ListSecrets>(read("secretsmanager:ListSecrets"))
+        .Add<ops::ListSecretVersionIds, &S::ListSecretVersionIds>(read("secretsmanager:ListSecretVersionIds"))
+        .Add<ops::UpdateSecretVersionStage, &S::UpdateSecretVersionStage>(
+            write("secretsmanager:UpdateSecretVersionStage"))
+        .Add<ops::TagResource, &S::TagResource>(write("secretsmanager:TagResource"))
+        .Add<ops::UntagResource, &S::UntagResource>(write("secretsmanager:UntagResource"))
+        .Add<ops::PutResourcePolicy, &S::PutResourcePolicy>(write("secretsmanager:PutResourcePolicy"))
+        .Add<ops::GetResourcePolicy, &S::GetResourcePolicy>(read("secretsmanager:GetResourcePolicy"))
+        .Add<ops::DeleteResourcePolicy, &S::DeleteResourcePolicy>(write("secretsmanager:DeleteResourcePolicy"))
+        .Add<ops::ValidateResourcePolicy, &S::ValidateResourcePolicy>(read("secretsmanager:ValidateResourcePolicy"))
+        .Add<ops::GetRandomPassword, &S::GetRandomPassword>(read("secretsmanager:GetRandomPassword"))
+        .Add<ops::BatchGetSecretValue, &S::BatchGetSecretValue>(read("secretsmanager:BatchGetSecretValue"));
+    return t;
+  }();
+  return *table;
 }
+
+Result<Document> SecretsManagerService::Invoke(std::string_view operation, const Document& input,
+                                               RequestContext& ctx) {
+  if (ctx.principal.is_anonymous()) return errors::MissingAuthenticationToken("Missing Authentication Token");
+  return Operations().Run(*this, operation, input, ctx);
+}
+
+Status SecretsManagerService::CheckModel() const {
+  return Operations().CheckAgainst(*wire::FindService("secretsmanager"));
+}
+
+TimePoint SecretsManagerService::Now() const { return std::chrono::floor<std::chrono::seconds>(clock_.Now()); }
 
 KmsCaller SecretsManagerService::CallerFor(const RequestContext& ctx) const {
   return ForwardAccessCaller(ctx, "secretsmanager", ctx.region);
-}
-
-Result<json> SecretsManagerService::Invoke(std::string_view op, const json& in, RequestContext& ctx) {
-  if (ctx.principal.is_anonymous())
-    return AwsError("MissingAuthenticationTokenException", 400, "Missing Authentication Token");
-  try {
-    if (op == "CreateSecret") return CreateSecret(in, ctx);
-    if (op == "PutSecretValue") return PutSecretValue(in, ctx);
-    if (op == "UpdateSecret") return UpdateSecret(in, ctx);
-    if (op == "GetSecretValue") return GetSecretValue(in, ctx);
-    if (op == "DescribeSecret") return DescribeSecret(in, ctx);
-    if (op == "DeleteSecret") return DeleteSecret(in, ctx);
-    if (op == "RestoreSecret") return RestoreSecret(in, ctx);
-    if (op == "ListSecrets") return ListSecrets(in, ctx);
-    if (op == "ListSecretVersionIds") return ListSecretVersionIds(in, ctx);
-    if (op == "UpdateSecretVersionStage") return UpdateSecretVersionStage(in, ctx);
-    if (op == "TagResource") return TagResource(in, ctx, true);
-    if (op == "UntagResource") return TagResource(in, ctx, false);
-    if (op == "PutResourcePolicy") return PutResourcePolicy(in, ctx);
-    if (op == "GetResourcePolicy") return GetResourcePolicy(in, ctx);
-    if (op == "DeleteResourcePolicy") return DeleteResourcePolicy(in, ctx);
-    if (op == "ValidateResourcePolicy") return ValidateResourcePolicy(in, ctx);
-    if (op == "GetRandomPassword") return GetRandomPassword(in, ctx);
-    if (op == "BatchGetSecretValue") return BatchGetSecretValue(in, ctx);
-  } catch (const std::exception& e) {
-    return Internal(std::string("secretsmanager: ") + e.what());
-  }
-  return Unimplemented("Secrets Manager " + std::string(op) + " is not implemented by crosskey")
-               .WithAws("NotImplementedException", 501);
 }
 
 Result<SecretsManagerService::Located> SecretsManagerService::Locate(const std::string& id, RequestContext& ctx) {
@@ -107,20 +137,21 @@ Result<SecretsManagerService::Located> SecretsManagerService::Locate(const std::
     }
   }
   for (const auto& name : candidates) {
-    CK_ASSIGN_OR_RETURN(auto raw, store_.Get(sm::kSecrets, sm::RecordKey(loc.account, loc.region, name)));
+    std::string key = RecordKey(loc.account, loc.region, name);
+    CK_ASSIGN_OR_RETURN(auto raw, secrets_.store().Get(kSecrets, key));
     if (!raw) continue;
-    sm::Secret s = sm::Secret::FromJson(json::parse(*raw));
+    CK_ASSIGN_OR_RETURN(Secret s, secrets_.Decode(key, *raw));
     if (!loc.arn_given.empty() && name != candidates.back() && s.arn != loc.arn_given) continue;
     // Purge a secret whose recovery window has passed.
-    if (s.deleted > 0 && s.deletion_date <= Now()) {
+    if (s.scheduled_for_deletion() && s.deletion_date <= Now()) {
       storage::WriteBatch b;
-      b.ExpectValue(sm::kSecrets, sm::RecordKey(loc.account, loc.region, name), *raw);
-      b.Delete(sm::kSecrets, sm::RecordKey(loc.account, loc.region, name));
-      (void)store_.Apply(b);
+      b.ExpectValue(kSecrets, key, *raw);
+      secrets_.Delete(b, key);
+      (void)secrets_.store().Apply(b);
       continue;
     }
     loc.name = name;
-    loc.raw = *raw;
+    loc.raw = std::move(*raw);
     loc.secret = std::move(s);
     return loc;
   }
@@ -128,87 +159,68 @@ Result<SecretsManagerService::Located> SecretsManagerService::Locate(const std::
   return loc;
 }
 
-Status SecretsManagerService::Authorize(RequestContext& ctx, const std::string& action, const std::string& account,
+Status SecretsManagerService::Authorize(RequestContext& ctx, std::string_view action, const std::string& account,
                                         const std::string& resource, const std::string& policy) {
-  AuthzRequest r;
-  r.principal = &ctx.principal;
-  r.action = "secretsmanager:" + action;
-  r.resource = resource;
+  AuthzRequest r = AuthzRequest::For(ctx, "secretsmanager:" + std::string(action), resource);
   r.resource_account = account;
-  r.region = ctx.region;
-  r.source_ip = ctx.source_ip;
-  r.secure_transport = ctx.secure_transport;
   std::shared_ptr<const core::iam::Policy> parsed;
   if (!policy.empty()) {
     CK_ASSIGN_OR_RETURN(parsed, authz_.Parse(policy, core::iam::PolicyKind::kResource));
     r.resource_policy = parsed.get();
   }
   CK_ASSIGN_OR_RETURN(auto result, authz_.Authorize(r));
-  if (!result.allowed()) return AccessDeniedFor(result, "AccessDeniedException", 400);
+  if (!result.allowed()) return AccessDeniedFor(result, errors::kAccessDenied);
   return Status::Ok();
 }
 
 Result<SecretsManagerService::Located> SecretsManagerService::LoadAuthorized(const std::string& id,
                                                                              RequestContext& ctx,
-                                                                             const std::string& action,
+                                                                             std::string_view action,
                                                                              bool allow_deleted) {
   CK_ASSIGN_OR_RETURN(Located loc, Locate(id, ctx));
   std::string resource = loc.secret ? loc.secret->arn
                                     : "arn:aws:secretsmanager:" + loc.region + ":" + loc.account + ":secret:" + loc.name;
   CK_RETURN_IF_ERROR(Authorize(ctx, action, loc.account, resource, loc.secret ? loc.secret->policy : ""));
   if (!loc.secret) return NotFoundSecret();
-  if (loc.secret->deleted > 0 && !allow_deleted)
-    return InvalidRequest("You can't perform this operation on the secret because it was marked for deletion.");
+  if (loc.secret->scheduled_for_deletion() && !allow_deleted)
+    return errors::InvalidRequest(
+        "You can't perform this operation on the secret because it was marked for deletion.");
   return loc;
 }
 
-Status SecretsManagerService::Save(const Located& loc, const sm::Secret& s) {
+Status SecretsManagerService::Save(const Located& loc, const Secret& s) {
   storage::WriteBatch b;
-  std::string key = sm::RecordKey(s.account, s.region, s.name);
-  if (loc.raw.empty()) b.ExpectAbsent(sm::kSecrets, key);
-  else b.ExpectValue(sm::kSecrets, key, loc.raw);
-  b.Put(sm::kSecrets, key, s.ToJson().dump());
-  return store_.Apply(b);
+  std::string key = RecordKey(s.account, s.region, s.name);
+  if (loc.raw.empty()) b.ExpectAbsent(kSecrets, key);
+  else b.ExpectValue(kSecrets, key, loc.raw);
+  secrets_.Put(b, key, s);
+  return secrets_.store().Apply(b);
 }
 
-Result<json> SecretsManagerService::Mutate(const std::string& id, RequestContext& ctx, const std::string& action,
-                                           const std::function<Result<json>(sm::Secret&)>& fn, bool allow_deleted) {
+Result<Secret> SecretsManagerService::Mutate(const std::string& id, RequestContext& ctx, std::string_view action,
+                                             const std::function<Status(Secret&)>& fn, bool allow_deleted) {
   for (int attempt = 0; attempt < kSaveAttempts; ++attempt) {
     CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(id, ctx, action, allow_deleted));
-    sm::Secret s = *loc.secret;
-    CK_ASSIGN_OR_RETURN(json out, fn(s));
+    Secret s = *loc.secret;
+    CK_RETURN_IF_ERROR(fn(s));
     Status saved = Save(loc, s);
     if (storage::IsPreconditionFailure(saved)) continue;
     CK_RETURN_IF_ERROR(saved);
-    return out;
+    return s;
   }
-  return AwsError("InternalServiceError", 500, "The secret changed concurrently; retry the request.");
+  return errors::InternalServiceError("The secret changed concurrently; retry the request.");
 }
 
-Status SecretsManagerService::CheckCrossAccountKey(const sm::Secret& s, const std::string& key_ref,
+Status SecretsManagerService::CheckCrossAccountKey(const Secret& s, const std::string& key_ref,
                                                    RequestContext& ctx) {
   if (ctx.principal.account == s.account) return Status::Ok();
   // AWS-SEMANTICS §4: the default key (and an alias of the caller's own
   // account's managed key) cannot serve another account. Code UNVERIFIED;
   // InvalidRequestException chosen.
   if (key_ref.empty() || StartsWith(key_ref, "alias/aws/"))
-    return InvalidRequest("You must specify a KMS key ARN to update the secret from a different AWS account.");
+    return errors::InvalidRequest("You must specify a KMS key ARN to update the secret from a different AWS account.");
   return Status::Ok();
 }
-
-namespace {
-
-Status KmsWriteError(const Status& s, const std::string& request_id) {
-  if (s.aws_code() == "AccessDeniedException") return AwsError("AccessDeniedException", 400, "Access to KMS is not allowed");
-  // The wrapped-KMS message recorded in hashicorp/terraform-provider-aws#30272;
-  // code INFERRED (EncryptionFailure).
-  return AwsError("EncryptionFailure", 400,
-                  "Secrets Manager can't encrypt the secret value: " + s.message() +
-                      " (Service: AWSKMS; Status Code: 400; Error Code: " + s.aws_code() +
-                      "; Request ID: " + request_id + "; Proxy: null)");
-}
-
-}  // namespace
 
 Status SecretsManagerService::ValidateKeyAccess(const std::string& arn, const std::string& key_ref,
                                                 RequestContext& ctx) {
@@ -216,206 +228,197 @@ Status SecretsManagerService::ValidateKeyAccess(const std::string& arn, const st
   auto dk = kms_.GenerateDataKey(key_ref, context, CallerFor(ctx));
   if (!dk.ok()) return KmsWriteError(dk.status(), ctx.request_id);
   auto dec = kms_.Decrypt(dk->ciphertext_blob, context, CallerFor(ctx));
-  if (!dec.ok()) {
-    if (dec.status().aws_code() == "AccessDeniedException")
-      return AwsError("AccessDeniedException", 400, "Access to KMS is not allowed");
-    return AwsError("DecryptionFailure", 400,
-                    "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
-  }
+  if (!dec.ok()) return dec.status().code() == Code::kPermissionDenied ? AccessToKmsDenied() : DecryptError();
   return Status::Ok();
 }
 
-Result<sm::SecretVersion> SecretsManagerService::SealVersion(const sm::Secret& s, const std::string& key_ref,
-                                                             const std::string& version_id, const std::string& value,
-                                                             bool binary, RequestContext& ctx) {
+Result<SecretVersion> SecretsManagerService::SealVersion(const Secret& s, const std::string& key_ref,
+                                                         const std::string& version_id, const std::string& value,
+                                                         bool binary, RequestContext& ctx) {
   KmsEncryptionContext context = {{"SecretARN", s.arn}, {"SecretVersionId", version_id}};
   auto dk = kms_.GenerateDataKey(key_ref.empty() ? "alias/aws/secretsmanager" : key_ref, context, CallerFor(ctx));
   if (!dk.ok()) return KmsWriteError(dk.status(), ctx.request_id);
-  sm::SecretVersion v;
+  SecretVersion v;
   v.id = version_id;
   v.created = Now();
   v.binary = binary;
   v.data_key_blob = dk->ciphertext_blob;
   v.key_arn = dk->key_arn;
-  crypto::AesGcmSeal(dk->plaintext, crypto::RandomBytes(crypto::kAesGcmIvSize), s.arn + '\0' + version_id, value, &v.sealed);
+  std::string sealed;
+  crypto::AesGcmSeal(dk->plaintext, crypto::RandomBytes(crypto::kAesGcmIvSize), s.arn + '\0' + version_id, value,
+                     &sealed);
+  v.sealed = std::move(sealed);
   return v;
 }
 
-Result<std::string> SecretsManagerService::OpenVersion(const sm::Secret& s, const sm::SecretVersion& v,
+Result<std::string> SecretsManagerService::OpenVersion(const Secret& s, const SecretVersion& v,
                                                        RequestContext& ctx) {
   KmsEncryptionContext context = {{"SecretARN", s.arn}, {"SecretVersionId", v.id}};
-  auto dec = kms_.Decrypt(v.data_key_blob, context, CallerFor(ctx));
+  auto dec = kms_.Decrypt(v.data_key_blob.str(), context, CallerFor(ctx));
   if (!dec.ok()) {
-    if (dec.status().aws_code() == "AccessDeniedException") {
-      // re:Post lists a longer text when the version predates a key change.
-      const sm::SecretVersion* cur = nullptr;
-      for (const auto& [id, x] : s.versions)
-        for (const auto& st : x.stages)
-          if (st == "AWSCURRENT") cur = &x;
-      if (cur && cur->key_arn != v.key_arn)
-        return AwsError("AccessDeniedException", 400,
-                        "Access to KMS is not allowed. This version of secret is not encrypted with the current KMS key.");
-      return AwsError("AccessDeniedException", 400, "Access to KMS is not allowed");
-    }
-    return AwsError("DecryptionFailure", 400,
-                    "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
+    if (dec.status().code() != Code::kPermissionDenied) return DecryptError();
+    // re:Post lists a longer text when the version predates a key change.
+    const SecretVersion* cur = s.WithStage("AWSCURRENT");
+    if (cur && cur->key_arn != v.key_arn)
+      return errors::AccessDenied(
+          "Access to KMS is not allowed. This version of secret is not encrypted with the current KMS key.");
+    return AccessToKmsDenied();
   }
-  auto plain = crypto::AesGcmOpen(dec->plaintext, s.arn + '\0' + v.id, v.sealed);
+  auto plain = crypto::AesGcmOpen(dec->plaintext, s.arn + '\0' + v.id, v.sealed.view());
   if (!plain) return DataLoss("secret version " + v.id + " failed its integrity check");
   return std::move(*plain);
 }
 
-json SecretsManagerService::GetValueOutput(const sm::Secret& s, const sm::SecretVersion& v, const std::string& value) {
-  json out = {{"ARN", s.arn}, {"Name", s.name}, {"VersionId", v.id}, {"VersionStages", v.stages},
-              {"CreatedDate", v.created}};
-  out[v.binary ? "SecretBinary" : "SecretString"] = value;
-  return out;
+Status SecretsManagerService::Rekey(Secret& s, const std::string& new_key, RequestContext& ctx) {
+  if (!new_key.empty()) CK_RETURN_IF_ERROR(ValidateKeyAccess(s.arn, new_key, ctx));
+  // Unlabeled versions keep the old key, as AWS documents.
+  for (auto& [id, v] : s.versions) {
+    if (v.stages.empty()) continue;
+    CK_ASSIGN_OR_RETURN(std::string plain, OpenVersion(s, v, ctx));
+    CK_ASSIGN_OR_RETURN(SecretVersion nv, SealVersion(s, new_key, id, plain, v.binary, ctx));
+    v.data_key_blob = std::move(nv.data_key_blob);
+    v.sealed = std::move(nv.sealed);
+    v.key_arn = std::move(nv.key_arn);
+  }
+  s.kms_key_id = new_key;
+  return Status::Ok();
 }
 
-json SecretsManagerService::DescribeOutput(const sm::Secret& s) const {
-  json out = {{"ARN", s.arn}, {"Name", s.name}, {"CreatedDate", s.created}, {"LastChangedDate", s.last_changed}};
-  if (!s.description.empty()) out["Description"] = s.description;
-  // Omitted for the AWS managed key (AWS-SEMANTICS §4).
-  if (!s.kms_key_id.empty()) out["KmsKeyId"] = s.kms_key_id;
-  if (s.last_accessed > 0) out["LastAccessedDate"] = s.last_accessed;
-  if (s.deleted > 0) out["DeletedDate"] = s.deleted;
-  if (!s.tags.empty()) out["Tags"] = s.tags;
-  out["VersionIdsToStages"] = s.VersionIdsToStages();
-  return out;
-}
-
-Result<json> SecretsManagerService::CreateSecret(const json& in, RequestContext& ctx) {
-  if (in.contains("AddReplicaRegions")) return Unimplemented("crosskey does not implement secret replication")
-               .WithAws("NotImplementedException", 501);
+Result<smapi::CreateSecretResponse> SecretsManagerService::CreateSecret(const smapi::CreateSecretRequest& in,
+                                                                        RequestContext& ctx) {
+  if (in.add_replica_regions) return errors::NotImplemented("crosskey does not implement secret replication");
   CK_RETURN_IF_ERROR(CheckOneValue(in));
-  std::string name = Str(in, "Name");
-  CK_ASSIGN_OR_RETURN(Located loc, Locate(name, ctx));
-  loc.account = ctx.principal.account;
-  loc.region = ctx.region;
-  sm::Secret s;
-  s.name = name;
+  CK_ASSIGN_OR_RETURN(Located loc, Locate(in.name, ctx));
+  Secret s;
+  s.name = in.name;
   s.account = ctx.principal.account;
   s.region = ctx.region;
-  s.arn = sm::NewSecretArn(s.region, s.account, name);
-  CK_RETURN_IF_ERROR(Authorize(ctx, "CreateSecret", s.account, s.arn, ""));
+  s.arn = NewSecretArn(s.region, s.account, s.name);
+  CK_RETURN_IF_ERROR(Authorize(ctx, ops::CreateSecret::kName, s.account, s.arn, ""));
+  auto exists = [&] {
+    return errors::ResourceExists("The operation failed because the secret " + s.name + " already exists.");
+  };
   if (loc.secret) {
-    if (loc.secret->deleted > 0)
-      return InvalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
-    return AwsError("ResourceExistsException", 400, "The operation failed because the secret " + name + " already exists.");
+    if (loc.secret->scheduled_for_deletion())
+      return errors::InvalidRequest(
+          "You can't create this secret because a secret with this name is already scheduled for deletion.");
+    return exists();
   }
-  s.description = Str(in, "Description");
-  s.kms_key_id = Str(in, "KmsKeyId");
-  s.tags = in.value("Tags", json::array());
+  s.description = in.description.value_or("");
+  s.kms_key_id = in.kms_key_id.value_or("");
+  for (const auto& t : in.tags.value_or(std::vector<smapi::Tag>{})) s.tags.push_back({t.key, t.value});
   s.created = s.last_changed = Now();
-  json out = {{"ARN", s.arn}, {"Name", s.name}};
-  if (auto value = ValueOf(in)) {
-    std::string vid = Str(in, "ClientRequestToken", NewVersionId());
-    CK_ASSIGN_OR_RETURN(sm::SecretVersion v, SealVersion(s, s.kms_key_id, vid, value->first, value->second, ctx));
+  smapi::CreateSecretResponse out;
+  out.arn = s.arn;
+  out.name = s.name;
+  if (auto value = ValueOf(in.secret_string, in.secret_binary)) {
+    std::string vid = in.client_request_token.value_or(ids::Uuid4());
+    CK_ASSIGN_OR_RETURN(SecretVersion v, SealVersion(s, s.kms_key_id, vid, value->text, value->binary, ctx));
     s.AddVersion(std::move(v), {"AWSCURRENT"});
-    out["VersionId"] = vid;
+    out.version_id = vid;
   } else if (!s.kms_key_id.empty()) {
     CK_RETURN_IF_ERROR(ValidateKeyAccess(s.arn, s.kms_key_id, ctx));
   }
   Status saved = Save(loc, s);
-  if (storage::IsPreconditionFailure(saved))
-    return AwsError("ResourceExistsException", 400, "The operation failed because the secret " + name + " already exists.");
+  if (storage::IsPreconditionFailure(saved)) return exists();
   CK_RETURN_IF_ERROR(saved);
   return out;
 }
 
-Result<json> SecretsManagerService::PutSecretValue(const json& in, RequestContext& ctx) {
+Result<smapi::PutSecretValueResponse> SecretsManagerService::PutSecretValue(const smapi::PutSecretValueRequest& in,
+                                                                            RequestContext& ctx) {
   CK_RETURN_IF_ERROR(CheckOneValue(in));
-  auto value = ValueOf(in);
-  if (!value) return InvalidRequest("You must provide either SecretString or SecretBinary.");
-  std::vector<std::string> stages = in.value("VersionStages", std::vector<std::string>{"AWSCURRENT"});
-  std::string vid = Str(in, "ClientRequestToken", NewVersionId());
-  return Mutate(Str(in, "SecretId"), ctx, "PutSecretValue", [&](sm::Secret& s) -> Result<json> {
+  auto value = ValueOf(in.secret_string, in.secret_binary);
+  if (!value) return errors::InvalidRequest("You must provide either SecretString or SecretBinary.");
+  std::vector<std::string> stages = in.version_stages.value_or(std::vector<std::string>{"AWSCURRENT"});
+  std::string vid = in.client_request_token.value_or(ids::Uuid4());
+  CK_ASSIGN_OR_RETURN(Secret saved, Mutate(in.secret_id, ctx, ops::PutSecretValue::kName, [&](Secret& s) -> Status {
     CK_RETURN_IF_ERROR(CheckCrossAccountKey(s, s.kms_key_id, ctx));
-    json out = {{"ARN", s.arn}, {"Name", s.name}, {"VersionId", vid}};
     if (auto it = s.versions.find(vid); it != s.versions.end()) {
       // Idempotent retry: same value → same answer; a different value is refused.
       CK_ASSIGN_OR_RETURN(std::string existing, OpenVersion(s, it->second, ctx));
-      if (existing != value->first || it->second.binary != value->second)
-        return AwsError("ResourceExistsException", 400,
-                        "You can't modify an existing version, you can only create a new version.");
-      out["VersionStages"] = it->second.stages;
-      return out;
+      if (existing != value->text || it->second.binary != value->binary) return ModifyVersionRefused();
+      return Status::Ok();
     }
-    CK_ASSIGN_OR_RETURN(sm::SecretVersion v, SealVersion(s, s.kms_key_id, vid, value->first, value->second, ctx));
+    CK_ASSIGN_OR_RETURN(SecretVersion v, SealVersion(s, s.kms_key_id, vid, value->text, value->binary, ctx));
     s.AddVersion(std::move(v), stages);
     s.last_changed = Now();
-    out["VersionStages"] = s.versions[vid].stages;
-    return out;
-  });
+    return Status::Ok();
+  }));
+  smapi::PutSecretValueResponse out;
+  out.arn = saved.arn;
+  out.name = saved.name;
+  out.version_id = vid;
+  out.version_stages = saved.versions[vid].stages;
+  return out;
 }
 
-Result<json> SecretsManagerService::UpdateSecret(const json& in, RequestContext& ctx) {
+Result<smapi::UpdateSecretResponse> SecretsManagerService::UpdateSecret(const smapi::UpdateSecretRequest& in,
+                                                                        RequestContext& ctx) {
   CK_RETURN_IF_ERROR(CheckOneValue(in));
-  auto value = ValueOf(in);
-  std::string vid = Str(in, "ClientRequestToken", NewVersionId());
-  bool key_given = in.contains("KmsKeyId");
-  std::string new_key = Str(in, "KmsKeyId");
-  return Mutate(Str(in, "SecretId"), ctx, "UpdateSecret", [&](sm::Secret& s) -> Result<json> {
+  auto value = ValueOf(in.secret_string, in.secret_binary);
+  std::string vid = in.client_request_token.value_or(ids::Uuid4());
+  CK_ASSIGN_OR_RETURN(Secret saved, Mutate(in.secret_id, ctx, ops::UpdateSecret::kName, [&](Secret& s) -> Status {
     bool cross = ctx.principal.account != s.account;
-    if (cross && key_given && !IsKeyArn(new_key))
-      return InvalidRequest("You must specify a KMS key ARN to update the secret from a different AWS account.");
-    if (!key_given && value) CK_RETURN_IF_ERROR(CheckCrossAccountKey(s, s.kms_key_id, ctx));
-    json out = {{"ARN", s.arn}, {"Name", s.name}};
-    if (in.contains("Description")) s.description = Str(in, "Description");
-    if (key_given && new_key != s.kms_key_id) {
-      if (!new_key.empty()) CK_RETURN_IF_ERROR(ValidateKeyAccess(s.arn, new_key, ctx));
-      // Re-encrypt the labeled versions under the new key (as the caller);
-      // unlabeled versions keep the old key, as AWS documents.
-      for (auto& [id, v] : s.versions) {
-        if (v.stages.empty()) continue;
-        CK_ASSIGN_OR_RETURN(std::string plain, OpenVersion(s, v, ctx));
-        CK_ASSIGN_OR_RETURN(sm::SecretVersion nv, SealVersion(s, new_key, id, plain, v.binary, ctx));
-        v.data_key_blob = nv.data_key_blob;
-        v.sealed = nv.sealed;
-        v.key_arn = nv.key_arn;
-      }
-      s.kms_key_id = new_key;
-    }
+    if (cross && in.kms_key_id && !IsKeyArn(*in.kms_key_id))
+      return errors::InvalidRequest("You must specify a KMS key ARN to update the secret from a different AWS account.");
+    if (!in.kms_key_id && value) CK_RETURN_IF_ERROR(CheckCrossAccountKey(s, s.kms_key_id, ctx));
+    if (in.description) s.description = *in.description;
+    if (in.kms_key_id && *in.kms_key_id != s.kms_key_id) CK_RETURN_IF_ERROR(Rekey(s, *in.kms_key_id, ctx));
     if (value) {
       if (auto it = s.versions.find(vid); it != s.versions.end()) {
         CK_ASSIGN_OR_RETURN(std::string existing, OpenVersion(s, it->second, ctx));
-        if (existing != value->first)
-          return AwsError("ResourceExistsException", 400,
-                          "You can't modify an existing version, you can only create a new version.");
+        if (existing != value->text) return ModifyVersionRefused();
       } else {
-        CK_ASSIGN_OR_RETURN(sm::SecretVersion v, SealVersion(s, s.kms_key_id, vid, value->first, value->second, ctx));
+        CK_ASSIGN_OR_RETURN(SecretVersion v, SealVersion(s, s.kms_key_id, vid, value->text, value->binary, ctx));
         s.AddVersion(std::move(v), {"AWSCURRENT"});
       }
-      out["VersionId"] = vid;
     }
     s.last_changed = Now();
-    return out;
-  });
+    return Status::Ok();
+  }));
+  smapi::UpdateSecretResponse out;
+  out.arn = saved.arn;
+  out.name = saved.name;
+  if (value) out.version_id = vid;
+  return out;
 }
 
-Result<json> SecretsManagerService::GetSecretValue(const json& in, RequestContext& ctx) {
-  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(Str(in, "SecretId"), ctx, "GetSecretValue"));
-  sm::Secret& s = *loc.secret;
-  std::string vid = Str(in, "VersionId"), stage = Str(in, "VersionStage");
-  const sm::SecretVersion* v = nullptr;
+Result<smapi::GetSecretValueResponse> SecretsManagerService::GetSecretValue(const smapi::GetSecretValueRequest& in,
+                                                                            RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(in.secret_id, ctx, ops::GetSecretValue::kName));
+  Secret& s = *loc.secret;
+  std::string vid = in.version_id.value_or(""), stage = in.version_stage.value_or("");
+  const SecretVersion* v = nullptr;
   if (!vid.empty()) {
     auto it = s.versions.find(vid);
     if (it == s.versions.end())
-      return AwsError("ResourceNotFoundException", 400,
-                      "Secrets Manager can't find the specified secret value for VersionId: " + vid);
+      return errors::ResourceNotFound("Secrets Manager can't find the specified secret value for VersionId: " + vid);
     v = &it->second;
     if (!stage.empty() && std::find(v->stages.begin(), v->stages.end(), stage) == v->stages.end())
-      return InvalidRequest("You provided a VersionStage that is not associated to the provided VersionId.");
+      return errors::InvalidRequest("You provided a VersionStage that is not associated to the provided VersionId.");
   } else {
     if (stage.empty()) stage = "AWSCURRENT";
     v = s.WithStage(stage);
     if (!v)
-      return AwsError("ResourceNotFoundException", 400,
-                      "Secrets Manager can't find the specified secret value for staging label: " + stage);
+      return errors::ResourceNotFound("Secrets Manager can't find the specified secret value for staging label: " +
+                                      stage);
   }
   CK_ASSIGN_OR_RETURN(std::string value, OpenVersion(s, *v, ctx));
-  json out = GetValueOutput(s, *v, value);
-  double today = Day(Now());
+  smapi::GetSecretValueResponse out;
+  out.arn = s.arn;
+  out.name = s.name;
+  out.version_id = v->id;
+  out.version_stages = v->stages;
+  out.created_date = v->created;
+  if (!v->binary) {
+    out.secret_string = std::move(value);
+  } else {
+    auto bytes = Base64Decode(value);
+    if (!bytes) return DataLoss("secret version " + v->id + " holds no base64 binary value");
+    out.secret_binary = Bytes(std::move(*bytes));
+  }
+  TimePoint today = Day(Now());
   if (s.last_accessed != today) {
     s.last_accessed = today;
     (void)Save(loc, s);  // best effort: a concurrent update wins
@@ -423,44 +426,62 @@ Result<json> SecretsManagerService::GetSecretValue(const json& in, RequestContex
   return out;
 }
 
-Result<json> SecretsManagerService::DescribeSecret(const json& in, RequestContext& ctx) {
-  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(Str(in, "SecretId"), ctx, "DescribeSecret", true));
-  return DescribeOutput(*loc.secret);
+Result<smapi::DescribeSecretResponse> SecretsManagerService::DescribeSecret(const smapi::DescribeSecretRequest& in,
+                                                                            RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(in.secret_id, ctx, ops::DescribeSecret::kName, true));
+  smapi::DescribeSecretResponse out;
+  DescribeInto(*loc.secret, &out);
+  out.version_ids_to_stages = loc.secret->VersionIdsToStages();
+  return out;
 }
 
-Result<json> SecretsManagerService::DeleteSecret(const json& in, RequestContext& ctx) {
-  bool force = in.value("ForceDeleteWithoutRecovery", false);
-  if (force && in.contains("RecoveryWindowInDays"))
-    return InvalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
-  long long days = in.value("RecoveryWindowInDays", 30LL);
+Result<smapi::DeleteSecretResponse> SecretsManagerService::DeleteSecret(const smapi::DeleteSecretRequest& in,
+                                                                        RequestContext& ctx) {
+  bool force = in.force_delete_without_recovery.value_or(false);
+  if (force && in.recovery_window_in_days)
+    return errors::InvalidParameter(
+        "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+  int64_t days = in.recovery_window_in_days.value_or(30);
   if (days < 7 || days > 30)
-    return InvalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
-  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(Str(in, "SecretId"), ctx, "DeleteSecret", true));
-  sm::Secret s = *loc.secret;
+    return errors::InvalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
+  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(in.secret_id, ctx, ops::DeleteSecret::kName, true));
+  Secret s = *loc.secret;
+  smapi::DeleteSecretResponse out;
+  out.arn = s.arn;
+  out.name = s.name;
   if (force) {
     storage::WriteBatch b;
-    b.ExpectValue(sm::kSecrets, sm::RecordKey(s.account, s.region, s.name), loc.raw);
-    b.Delete(sm::kSecrets, sm::RecordKey(s.account, s.region, s.name));
-    CK_RETURN_IF_ERROR(store_.Apply(b));
-    return json{{"ARN", s.arn}, {"Name", s.name}, {"DeletionDate", Now()}};
+    std::string key = RecordKey(s.account, s.region, s.name);
+    b.ExpectValue(kSecrets, key, loc.raw);
+    secrets_.Delete(b, key);
+    CK_RETURN_IF_ERROR(secrets_.store().Apply(b));
+    out.deletion_date = Now();
+    return out;
   }
-  if (s.deleted > 0)
-    return InvalidRequest("You can't perform this operation on the secret because it was already scheduled for deletion.");
+  if (s.scheduled_for_deletion())
+    return errors::InvalidRequest(
+        "You can't perform this operation on the secret because it was already scheduled for deletion.");
   s.deleted = Now();
-  s.deletion_date = s.deleted + static_cast<double>(days) * 86400;
+  s.deletion_date = s.deleted + std::chrono::days(days);
   CK_RETURN_IF_ERROR(Save(loc, s));
-  return json{{"ARN", s.arn}, {"Name", s.name}, {"DeletionDate", s.deletion_date}};
+  out.deletion_date = s.deletion_date;
+  return out;
 }
 
-Result<json> SecretsManagerService::RestoreSecret(const json& in, RequestContext& ctx) {
-  return Mutate(
-      Str(in, "SecretId"), ctx, "RestoreSecret",
-      [&](sm::Secret& s) -> Result<json> {
-        s.deleted = 0;
-        s.deletion_date = 0;
-        return json{{"ARN", s.arn}, {"Name", s.name}};
-      },
-      true);
+Result<smapi::RestoreSecretResponse> SecretsManagerService::RestoreSecret(const smapi::RestoreSecretRequest& in,
+                                                                          RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(Secret saved, Mutate(
+                                        in.secret_id, ctx, ops::RestoreSecret::kName,
+                                        [](Secret& s) {
+                                          s.deleted = TimePoint{};
+                                          s.deletion_date = TimePoint{};
+                                          return Status::Ok();
+                                        },
+                                        true));
+  smapi::RestoreSecretResponse out;
+  out.arn = saved.arn;
+  out.name = saved.name;
+  return out;
 }
 
-}  // namespace ck::services
+}  // namespace ck::services::sm

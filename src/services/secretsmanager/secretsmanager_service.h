@@ -14,6 +14,11 @@
 //   account) → "You must specify a KMS key ARN to update the secret from a
 //   different AWS account." (code INFERRED: InvalidRequestException)
 //
+// Each operation is a typed function over the generated shapes
+// (api/secretsmanager.h), registered in the service's OperationTable; model
+// operations not in the table answer NotImplementedException. The value
+// operations live in secretsmanager_service.cpp, the rest in secret_ops.cpp.
+//
 // Thread safety: safe for concurrent use; record updates are optimistic
 // (store preconditions, retried).
 #pragma once
@@ -21,90 +26,129 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "api/secretsmanager.h"
 #include "base/clock.h"
-#include "services/authorizer.h"
+#include "services/common/operation_table.h"
+#include "services/common/record_table.h"
 #include "services/kms/kms_client.h"
 #include "services/secretsmanager/secret_record.h"
 #include "services/service.h"
 #include "storage/metadata_store.h"
 
 namespace ck::services {
+class PolicyAuthorizer;
+}  // namespace ck::services
+
+namespace ck::services::sm {
+
+namespace smapi = ::ck::api::secretsmanager;
 
 class SecretsManagerService final : public Service {
  public:
   SecretsManagerService(storage::MetadataStore& store, PolicyAuthorizer& authorizer, KmsClient& kms,
                         const Clock& clock)
-      : store_(store), authz_(authorizer), kms_(kms), clock_(clock) {}
+      : secrets_(store, kSecrets), authz_(authorizer), kms_(kms), clock_(clock) {}
 
   std::string_view name() const override { return "secretsmanager"; }
-  Result<nlohmann::json> Invoke(std::string_view operation, const nlohmann::json& input,
-                                RequestContext& ctx) override;
+  Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
+  Status CheckModel() const override;
+
+  // secretsmanager_service.cpp: the value operations.
+  Result<smapi::CreateSecretResponse> CreateSecret(const smapi::CreateSecretRequest& in, RequestContext& ctx);
+  Result<smapi::PutSecretValueResponse> PutSecretValue(const smapi::PutSecretValueRequest& in, RequestContext& ctx);
+  Result<smapi::UpdateSecretResponse> UpdateSecret(const smapi::UpdateSecretRequest& in, RequestContext& ctx);
+  Result<smapi::GetSecretValueResponse> GetSecretValue(const smapi::GetSecretValueRequest& in, RequestContext& ctx);
+  Result<smapi::DescribeSecretResponse> DescribeSecret(const smapi::DescribeSecretRequest& in, RequestContext& ctx);
+  Result<smapi::DeleteSecretResponse> DeleteSecret(const smapi::DeleteSecretRequest& in, RequestContext& ctx);
+  Result<smapi::RestoreSecretResponse> RestoreSecret(const smapi::RestoreSecretRequest& in, RequestContext& ctx);
+
+  // secret_ops.cpp: listing, stages, tags, policies, passwords, batch.
+  Result<smapi::ListSecretsResponse> ListSecrets(const smapi::ListSecretsRequest& in, RequestContext& ctx);
+  Result<smapi::ListSecretVersionIdsResponse> ListSecretVersionIds(const smapi::ListSecretVersionIdsRequest& in,
+                                                                   RequestContext& ctx);
+  Result<smapi::UpdateSecretVersionStageResponse> UpdateSecretVersionStage(
+      const smapi::UpdateSecretVersionStageRequest& in, RequestContext& ctx);
+  Result<api::Empty> TagResource(const smapi::TagResourceRequest& in, RequestContext& ctx);
+  Result<api::Empty> UntagResource(const smapi::UntagResourceRequest& in, RequestContext& ctx);
+  Result<smapi::PutResourcePolicyResponse> PutResourcePolicy(const smapi::PutResourcePolicyRequest& in,
+                                                             RequestContext& ctx);
+  Result<smapi::GetResourcePolicyResponse> GetResourcePolicy(const smapi::GetResourcePolicyRequest& in,
+                                                             RequestContext& ctx);
+  Result<smapi::DeleteResourcePolicyResponse> DeleteResourcePolicy(const smapi::DeleteResourcePolicyRequest& in,
+                                                                   RequestContext& ctx);
+  Result<smapi::ValidateResourcePolicyResponse> ValidateResourcePolicy(
+      const smapi::ValidateResourcePolicyRequest& in, RequestContext& ctx);
+  Result<smapi::GetRandomPasswordResponse> GetRandomPassword(const smapi::GetRandomPasswordRequest& in,
+                                                             RequestContext& ctx);
+  Result<smapi::BatchGetSecretValueResponse> BatchGetSecretValue(const smapi::BatchGetSecretValueRequest& in,
+                                                                 RequestContext& ctx);
 
  private:
-  using Json = nlohmann::json;
+  static const OperationTable<SecretsManagerService>& Operations();
 
   // A SecretId resolved to where its record would live.
   struct Located {
     std::string account, region, name;
     std::string arn_given;  // full ARN in the request, to match the suffix
-    std::optional<sm::Secret> secret;
+    std::optional<Secret> secret;
     std::string raw;  // stored bytes (precondition for updates)
   };
-
-  // secretsmanager_service.cpp: plumbing and the value operations.
-  Result<Json> CreateSecret(const Json& in, RequestContext& ctx);
-  Result<Json> PutSecretValue(const Json& in, RequestContext& ctx);
-  Result<Json> UpdateSecret(const Json& in, RequestContext& ctx);
-  Result<Json> GetSecretValue(const Json& in, RequestContext& ctx);
-  Result<Json> DescribeSecret(const Json& in, RequestContext& ctx);
-  Result<Json> DeleteSecret(const Json& in, RequestContext& ctx);
-  Result<Json> RestoreSecret(const Json& in, RequestContext& ctx);
-
-  // secret_ops.cpp: listing, stages, tags, policies, passwords, batch.
-  Result<Json> ListSecrets(const Json& in, RequestContext& ctx);
-  Result<Json> ListSecretVersionIds(const Json& in, RequestContext& ctx);
-  Result<Json> UpdateSecretVersionStage(const Json& in, RequestContext& ctx);
-  Result<Json> TagResource(const Json& in, RequestContext& ctx, bool tag);
-  Result<Json> PutResourcePolicy(const Json& in, RequestContext& ctx);
-  Result<Json> GetResourcePolicy(const Json& in, RequestContext& ctx);
-  Result<Json> DeleteResourcePolicy(const Json& in, RequestContext& ctx);
-  Result<Json> ValidateResourcePolicy(const Json& in, RequestContext& ctx);
-  Result<Json> GetRandomPassword(const Json& in, RequestContext& ctx);
-  Result<Json> BatchGetSecretValue(const Json& in, RequestContext& ctx);
-
- public:  // shared by the op files
   Result<Located> Locate(const std::string& secret_id, RequestContext& ctx);
   // Locate + authorize `action` (with the secret's resource policy) + existence
   // (and, unless allow_deleted, "marked for deletion") checks.
-  Result<Located> LoadAuthorized(const std::string& secret_id, RequestContext& ctx, const std::string& action,
+  Result<Located> LoadAuthorized(const std::string& secret_id, RequestContext& ctx, std::string_view action,
                                  bool allow_deleted = false);
-  Status Authorize(RequestContext& ctx, const std::string& action, const std::string& account,
+  // Authorizes "secretsmanager:" + action on `resource` owned by `account`.
+  Status Authorize(RequestContext& ctx, std::string_view action, const std::string& account,
                    const std::string& resource, const std::string& policy);
   // Writes `s` if the record still holds `raw` ("" = absent).
-  Status Save(const Located& loc, const sm::Secret& s);
-  // Runs fn on a fresh copy of the secret and saves, retrying on races.
-  Result<Json> Mutate(const std::string& secret_id, RequestContext& ctx, const std::string& action,
-                      const std::function<Result<Json>(sm::Secret&)>& fn, bool allow_deleted = false);
+  Status Save(const Located& loc, const Secret& s);
+  // Runs fn on a fresh copy of the secret and saves it, retrying on races;
+  // returns the secret as saved.
+  Result<Secret> Mutate(const std::string& secret_id, RequestContext& ctx, std::string_view action,
+                        const std::function<Status(Secret&)>& fn, bool allow_deleted = false);
 
   KmsCaller CallerFor(const RequestContext& ctx) const;
   // Seals a value under `key_ref` as the caller.
-  Result<sm::SecretVersion> SealVersion(const sm::Secret& s, const std::string& key_ref, const std::string& version_id,
-                                        const std::string& value, bool binary, RequestContext& ctx);
-  Result<std::string> OpenVersion(const sm::Secret& s, const sm::SecretVersion& v, RequestContext& ctx);
+  Result<SecretVersion> SealVersion(const Secret& s, const std::string& key_ref, const std::string& version_id,
+                                    const std::string& value, bool binary, RequestContext& ctx);
+  Result<std::string> OpenVersion(const Secret& s, const SecretVersion& v, RequestContext& ctx);
+  // Re-encrypts the labeled versions under `new_key` (as the caller).
+  Status Rekey(Secret& s, const std::string& new_key, RequestContext& ctx);
   // Refuses cross-account writes that cannot name the key by ARN.
-  Status CheckCrossAccountKey(const sm::Secret& s, const std::string& key_ref, RequestContext& ctx);
+  Status CheckCrossAccountKey(const Secret& s, const std::string& key_ref, RequestContext& ctx);
   // GenerateDataKey + Decrypt with SecretVersionId "RequestToValidateKeyAccess".
   Status ValidateKeyAccess(const std::string& arn, const std::string& key_ref, RequestContext& ctx);
-  Json GetValueOutput(const sm::Secret& s, const sm::SecretVersion& v, const std::string& value);
-  Json DescribeOutput(const sm::Secret& s) const;
-  double Now() const;
+  // Replaces the tags named in `drop` and adds `add`, at most 50 in all.
+  Status Retag(RequestContext& ctx, const std::string& secret_id, std::string_view action,
+               const std::vector<std::string>& drop, const std::vector<smapi::Tag>& add);
+  // Now, in whole seconds.
+  TimePoint Now() const;
 
- private:
-  storage::MetadataStore& store_;
+  RecordTable<Secret> secrets_;
   PolicyAuthorizer& authz_;
   KmsClient& kms_;
   const Clock& clock_;
 };
 
-}  // namespace ck::services
+// The fields DescribeSecret and ListSecrets share.
+template <typename Out>
+void DescribeInto(const Secret& s, Out* out) {
+  out->arn = s.arn;
+  out->name = s.name;
+  out->created_date = s.created;
+  out->last_changed_date = s.last_changed;
+  if (!s.description.empty()) out->description = s.description;
+  // Omitted for the AWS managed key (AWS-SEMANTICS §4).
+  if (!s.kms_key_id.empty()) out->kms_key_id = s.kms_key_id;
+  if (s.last_accessed != TimePoint{}) out->last_accessed_date = s.last_accessed;
+  if (s.scheduled_for_deletion()) out->deleted_date = s.deleted;
+  if (!s.tags.empty()) {
+    out->tags.emplace();
+    for (const auto& t : s.tags) out->tags->push_back({t.key, t.value});
+  }
+}
+
+}  // namespace ck::services::sm

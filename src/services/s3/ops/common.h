@@ -158,8 +158,16 @@ void DescribeObject(const ObjectRecord& o, Out* out, bool with_checksum);
 template <class In>
 StoredHeaders StandardHeaders(const In& in, const Call& c);
 std::optional<std::string> WithoutAwsChunked(const std::optional<std::string>& content_encoding);
-// x-amz-tagging ("k1=v1&k2=v2").
+// x-amz-tagging ("k1=v1&k2=v2"): URL-encoded UTF-8, then CheckObjectTags.
 Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::string>& text);
+// Object tags: at most 10; keys of 1 to 128 and values of up to 256
+// characters of letters, digits, spaces and _.:/=+-@; no duplicate keys and
+// no "aws:" prefix. S3's InvalidTag (naming TagKey, and TagValue) or
+// BadRequest otherwise (docs/limits.md).
+Status CheckObjectTags(const std::vector<ObjectTag>& tags);
+// User metadata (x-amz-meta-*): at most 2 KB of names (without the prefix)
+// and values, or MetadataTooLarge.
+Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>& metadata);
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc);
 
 // --- Uploads (checksums.cpp) ---

@@ -1,6 +1,8 @@
 // Object descriptions and the request headers writes share.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <set>
 
 #include "base/codec.h"
 #include "services/s3/ops/common.h"
@@ -62,7 +64,7 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
       size_t eq = pair.find('=');
       auto k = UriDecode(pair.substr(0, eq), true);
       auto v = UriDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
-      if (!k || !v)
+      if (!k || !v || !IsValidUtf8(*k) || !IsValidUtf8(*v))
         return errors::BadArgument(
             "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag "
             "name duplicates.",
@@ -72,8 +74,51 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
     if (amp == std::string::npos) break;
     pos = amp + 1;
   }
-  if (out.size() > 10) return errors::BadRequest("Object tags cannot be greater than 10");
+  CK_RETURN_IF_ERROR(CheckObjectTags(out));
   return out;
+}
+
+Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>& metadata) {
+  constexpr size_t kMaxUserMetadata = 2048;
+  if (!metadata) return Status::Ok();
+  size_t size = 0;
+  for (const auto& [name, value] : *metadata) size += name.size() + value.size();
+  if (size > kMaxUserMetadata)
+    return errors::MetadataTooLarge("Your metadata headers exceed the maximum allowed metadata size.");
+  return Status::Ok();
+}
+
+namespace {
+
+// Letters, digits and spaces (any non-ASCII character is taken for one) and _.:/=+-@.
+bool IsTagText(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || std::isalnum(c) || c == ' ') continue;
+    if (std::string_view("_.:/=+-@").find(static_cast<char>(c)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status CheckObjectTags(const std::vector<ObjectTag>& tags) {
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (!seen.insert(k).second)
+      return errors::InvalidTag("Cannot provide multiple Tags with the same key").WithField("TagKey", k);
+    size_t klen = Utf8Length(k);
+    if (klen == 0 || klen > 128 || !IsTagText(k))
+      return errors::InvalidTag("The TagKey you have provided is invalid").WithField("TagKey", k);
+    if (StartsWith(k, "aws:"))
+      return errors::InvalidTag("Your TagKey cannot be prefixed with aws:").WithField("TagKey", k);
+    if (Utf8Length(v) > 256 || !IsTagText(v))
+      return errors::InvalidTag("The TagValue you have provided is invalid")
+          .WithField("TagKey", k)
+          .WithField("TagValue", v);
+  }
+  if (tags.size() > 10) return errors::BadRequest("Object tags cannot be greater than 10");
+  return Status::Ok();
 }
 
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc) {

@@ -220,6 +220,7 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
   u.initiated = NowMillis(s);
   u.headers = StandardHeaders(in, c);
   u.metadata = in.metadata.value_or(std::map<std::string, std::string>{});
+  CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));
   CK_ASSIGN_OR_RETURN(u.tags, ParseTaggingHeader(in.tagging));
   if (in.storage_class && !in.storage_class->str().empty()) u.storage_class = std::string(in.storage_class->str());
   CK_RETURN_IF_ERROR(SetUploadChecksum(in, &u));
@@ -332,8 +333,9 @@ Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service&
   s.store().Release(unused);
   std::string host(c.RawHeader("host").value_or(""));
   api_s3::CompleteMultipartUploadOutput out;
+  std::string scheme = c.ctx.secure_transport ? "https://" : "http://";  // the request's, as S3's Location
   out.location =
-      "http://" + (host.empty() ? std::string("localhost") : host) + "/" + b->name + "/" + UriEncode(in.key, false);
+      scheme + (host.empty() ? std::string("localhost") : host) + "/" + b->name + "/" + UriEncode(in.key, false);
   out.bucket = b->name;
   out.key = in.key;
   out.e_tag = Quoted(rec.etag);

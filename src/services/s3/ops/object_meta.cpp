@@ -9,14 +9,8 @@ namespace {
 
 Result<std::vector<ObjectTag>> TagsOf(const api_s3::Tagging& tagging) {
   std::vector<ObjectTag> tags;
-  std::set<std::string> seen;
-  for (const auto& t : tagging.tag_set) {
-    if (!seen.insert(t.key).second) return errors::InvalidTag("Cannot provide multiple Tags with the same key");
-    if (t.key.empty() || t.key.size() > 128) return errors::InvalidTag("The TagKey you have provided is invalid");
-    if (t.value.size() > 256) return errors::InvalidTag("The TagValue you have provided is invalid");
-    tags.push_back(ObjectTag{t.key, t.value});
-  }
-  if (tags.size() > 10) return errors::BadRequest("Object tags cannot be greater than 10");
+  for (const auto& t : tagging.tag_set) tags.push_back(ObjectTag{t.key, t.value});
+  CK_RETURN_IF_ERROR(CheckObjectTags(tags));
   return tags;
 }
 

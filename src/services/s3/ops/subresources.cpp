@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/json_depth.h"
 #include "core/iam/policy_document.h"
 #include "core/iam/wildcard.h"
 #include "services/authorizer.h"
@@ -32,6 +33,9 @@ Result<std::shared_ptr<const core::iam::Policy>> ValidatePolicy(S3Service& s, co
   std::string_view t = Trim(text);
   if (t.empty() || t.front() != '{')
     return errors::MalformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+  // Deeper than any policy: refused as the policy parser refuses it, before
+  // a tree is built (megabytes of brackets take hundreds of megabytes).
+  if (JsonNestingDepth(text, 32) > 32) return errors::MalformedPolicy("Syntax errors in policy.");
   if (!Document::accept(text)) return errors::MalformedPolicy("This policy contains invalid Json");
   auto parsed = s.authorizer().Parse(text, core::iam::PolicyKind::kResource);
   if (!parsed.ok()) return errors::MalformedPolicy(parsed.status().message());

@@ -1,0 +1,53 @@
+// Shared by the IAM operation files: record → response conversions and the
+// user-or-role helpers (templates over IamUser and IamRole).
+#pragma once
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "api/iam.h"
+#include "services/iam/errors.h"
+#include "services/iam/iam_service.h"
+#include "services/iam/identity_store.h"
+
+namespace ck::services::iam {
+
+// IAM answers whole seconds.
+inline TimePoint Seconds(TimePoint t) { return std::chrono::time_point_cast<std::chrono::seconds>(t); }
+
+// IAM returns policy documents URL-encoded (botocore decodes them).
+std::string EncodeDocument(const std::string& doc);
+
+std::vector<IamTag> TagsOf(const std::optional<std::vector<api::iam::Tag>>& tags);
+std::vector<api::iam::Tag> ApiTags(const std::vector<IamTag>& tags);
+api::iam::User UserOf(const IamUser& u);
+api::iam::Role RoleOf(const IamRole& r);
+api::iam::Policy PolicyOf(const ManagedPolicy& p);
+
+// "user" or "role", as IAM's messages name the kind.
+template <typename Entity>
+constexpr const char* KindOf() {
+  return std::is_same_v<Entity, IamUser> ? "user" : "role";
+}
+
+template <typename Entity>
+Result<Entity> IamService::LoadAuthorized(RequestContext& ctx, std::string_view operation, const std::string& name) {
+  Result<Entity> e = [&] {
+    if constexpr (std::is_same_v<Entity, IamUser>) return MustGetUser(ctx.principal.account, name);
+    else return MustGetRole(ctx.principal.account, name);
+  }();
+  if (!e.ok()) return e.status();
+  CK_RETURN_IF_ERROR(Authorize(ctx, operation, e->arn));
+  return e;
+}
+
+template <typename Entity, typename Change>
+Status IamService::UpdateEntity(RequestContext& ctx, std::string_view operation, const std::string& name,
+                                Change change) {
+  CK_ASSIGN_OR_RETURN(Entity e, LoadAuthorized<Entity>(ctx, operation, name));
+  CK_RETURN_IF_ERROR(change(e));
+  return Save(e);
+}
+
+}  // namespace ck::services::iam

@@ -1,0 +1,98 @@
+// IAM roles.
+#include <algorithm>
+
+#include "base/codec.h"
+#include "services/iam/iam_internal.h"
+
+namespace ck::services::iam {
+
+namespace ops = api::iam::ops;
+
+Result<api::iam::CreateRoleResponse> IamService::CreateRole(const api::iam::CreateRoleRequest& in,
+                                                            RequestContext& ctx) {
+  IamRole r;
+  r.account = ctx.principal.account;
+  r.name = in.role_name;
+  r.path = in.path.value_or("/");
+  r.arn = "arn:aws:iam::" + r.account + ":role" + r.path + r.name;
+  CK_RETURN_IF_ERROR(Authorize(ctx, ops::CreateRole::kName, r.arn));
+  r.trust_policy = in.assume_role_policy_document;
+  CK_RETURN_IF_ERROR(ValidateDocument(r.trust_policy, true, false));
+  r.description = in.description.value_or("");
+  r.max_session_duration = in.max_session_duration.value_or(3600);
+  r.role_id = NewIamId("AROA");
+  r.created = clock_.Now();
+  r.tags = TagsOf(in.tags);
+  Status s = ids_.PutRole(r, true);
+  if (s.code() == Code::kAlreadyExists)
+    return errors::EntityAlreadyExists("Role with name " + r.name + " already exists.");
+  CK_RETURN_IF_ERROR(s);
+  return api::iam::CreateRoleResponse{RoleOf(r)};
+}
+
+Result<api::iam::GetRoleResponse> IamService::GetRole(const api::iam::GetRoleRequest& in, RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(IamRole r, LoadAuthorized<IamRole>(ctx, ops::GetRole::kName, in.role_name));
+  return api::iam::GetRoleResponse{RoleOf(r)};
+}
+
+Result<api::Empty> IamService::DeleteRole(const api::iam::DeleteRoleRequest& in, RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(IamRole r, LoadAuthorized<IamRole>(ctx, ops::DeleteRole::kName, in.role_name));
+  if (!r.inline_policies.empty()) return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
+  if (!r.attached_policies.empty())
+    return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+  CK_RETURN_IF_ERROR(ids_.DeleteRole(r.account, r.name));
+  return api::Empty{};
+}
+
+Result<api::iam::ListRolesResponse> IamService::ListRoles(const api::iam::ListRolesRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(Authorize(ctx, ops::ListRoles::kName, "arn:aws:iam::" + ctx.principal.account + ":role/"));
+  CK_ASSIGN_OR_RETURN(auto roles, ids_.ListRoles(ctx.principal.account));
+  std::string prefix = in.path_prefix.value_or("/");
+  api::iam::ListRolesResponse out;
+  for (const auto& r : roles)
+    if (StartsWith(r.path, prefix)) out.roles.push_back(RoleOf(r));
+  out.is_truncated = false;
+  return out;
+}
+
+Result<api::Empty> IamService::UpdateAssumeRolePolicy(const api::iam::UpdateAssumeRolePolicyRequest& in,
+                                                      RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(UpdateEntity<IamRole>(ctx, ops::UpdateAssumeRolePolicy::kName, in.role_name, [&](IamRole& r) {
+    CK_RETURN_IF_ERROR(ValidateDocument(in.policy_document, true, false));
+    r.trust_policy = in.policy_document;
+    return Status::Ok();
+  }));
+  return api::Empty{};
+}
+
+Result<api::Empty> IamService::TagRole(const api::iam::TagRoleRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(UpdateEntity<IamRole>(ctx, ops::TagRole::kName, in.role_name, [&](IamRole& r) {
+    for (const auto& tag : in.tags) {
+      auto it = std::find_if(r.tags.begin(), r.tags.end(), [&](const IamTag& t) { return t.key == tag.key; });
+      if (it != r.tags.end()) it->value = tag.value;
+      else r.tags.push_back({tag.key, tag.value});
+    }
+    if (r.tags.size() > 50) return errors::LimitExceeded("Cannot exceed quota for TagsPerRole: 50");
+    return Status::Ok();
+  }));
+  return api::Empty{};
+}
+
+Result<api::Empty> IamService::UntagRole(const api::iam::UntagRoleRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(UpdateEntity<IamRole>(ctx, ops::UntagRole::kName, in.role_name, [&](IamRole& r) {
+    for (const auto& key : in.tag_keys) std::erase_if(r.tags, [&](const IamTag& t) { return t.key == key; });
+    return Status::Ok();
+  }));
+  return api::Empty{};
+}
+
+Result<api::iam::ListRoleTagsResponse> IamService::ListRoleTags(const api::iam::ListRoleTagsRequest& in,
+                                                                RequestContext& ctx) {
+  CK_ASSIGN_OR_RETURN(IamRole r, LoadAuthorized<IamRole>(ctx, ops::ListRoleTags::kName, in.role_name));
+  api::iam::ListRoleTagsResponse out;
+  out.tags = ApiTags(r.tags);
+  out.is_truncated = false;
+  return out;
+}
+
+}  // namespace ck::services::iam
