@@ -30,8 +30,10 @@ using services::dynamodb::DynamoDbService;
 // The tables use the AWS owned key: no KMS call is made.
 class NoKms final : public services::KmsClient {
  public:
-  // Not `override`: KmsClient's JSON entry point is on its way out.
-  Result<Json> Call(std::string_view, const Json&, const services::KmsCaller&) { return Unimplemented("no kms"); }
+  Result<services::KmsEncrypted> Encrypt(std::string_view, std::string_view, const services::KmsEncryptionContext&,
+                                         const services::KmsCaller&) override {
+    return Unimplemented("no kms");
+  }
   Result<services::KmsDataKey> GenerateDataKey(std::string_view, const services::KmsEncryptionContext&,
                                                const services::KmsCaller&, int) override {
     return Unimplemented("no kms");

@@ -520,8 +520,10 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
                                        "within the timeout period. Idle connections will be closed.");
               r.close_connection = true;
               co_await WriteResponse(stream, r, false, false);
-            } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category()) {
-              // A body the parser refuses (chunk framing) is answered.
+            } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+                       ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
+              // A body the parser refuses (chunk framing) is answered; a
+              // connection closed mid-body is the client going away.
               spdlog::info("{} 400 error=BadRequest remote={}: body refused after {} ({})", what(), remote_ip, got,
                            ec.message());
               sink.reset();

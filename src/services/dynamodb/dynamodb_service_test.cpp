@@ -21,10 +21,11 @@ constexpr char kKey2[] = "arn:aws:kms:us-east-1:111111111111:key/22222222-2222-4
 // key and carries the plaintext, so the test can check what was wrapped how.
 class FakeKms final : public KmsClient {
  public:
-  // The JSON entry point of the interface; DynamoDB must not use it.
-  Result<Json> Call(std::string_view, const Json&, const KmsCaller&) {
-    ADD_FAILURE() << "DynamoDB called KmsClient::Call";
-    return Unimplemented("Call");
+  // DynamoDB wraps table keys with GenerateDataKey only.
+  Result<KmsEncrypted> Encrypt(std::string_view, std::string_view, const KmsEncryptionContext&,
+                               const KmsCaller&) override {
+    ADD_FAILURE() << "DynamoDB called KmsClient::Encrypt";
+    return Unimplemented("Encrypt");
   }
   Result<KmsDataKey> GenerateDataKey(std::string_view key_ref, const KmsEncryptionContext& context,
                                      const KmsCaller& caller, int) override {

@@ -72,7 +72,7 @@ struct World {
     auto page = events.Lookup(account, q);
     EXPECT_TRUE(page.ok());
     for (auto it = page->events.rbegin(); it != page->events.rend(); ++it)
-      out.push_back(Masked((*it)["CloudTrailEvent"].get<std::string>()));
+      out.push_back(Masked(it->cloud_trail_event.value_or("")));
     return out;
   }
 };
