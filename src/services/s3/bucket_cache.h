@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "base/status.h"
+#include "services/common/record_table.h"
 #include "services/s3/records.h"
 #include "storage/metadata_store.h"
 
@@ -22,7 +23,7 @@ namespace ck::services::s3 {
 
 class BucketCache {
  public:
-  explicit BucketCache(storage::MetadataStore& meta) : meta_(meta) {}
+  explicit BucketCache(storage::MetadataStore& meta) : table_(meta, kBucketsTable) {}
 
   // The bucket's record, or nullptr when there is no such bucket.
   Result<std::shared_ptr<const BucketRecord>> Get(const std::string& name);
@@ -37,7 +38,7 @@ class BucketCache {
     std::mutex mu;
     std::unordered_map<std::string, Entry> entries;
   };
-  storage::MetadataStore& meta_;
+  RecordTable<BucketRecord> table_;
   std::atomic<uint64_t> generation_{0};
   std::array<Shard, 8> shards_;
 };

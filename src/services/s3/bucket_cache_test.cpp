@@ -12,9 +12,9 @@ void Put(storage::MetadataStore& meta, const std::string& name, const std::strin
   b.name = name;
   b.owner = "111111111111";
   b.region = "us-east-1";
-  b.versioning = versioning;
+  b.versioning = EnumValue<api::s3::BucketVersioningStatus>::Parse(versioning);
   storage::WriteBatch batch;
-  batch.Put(kBucketsTable, name, b.ToJson().dump());
+  batch.Put(kBucketsTable, name, ToDocument(b).dump());
   ASSERT_TRUE(meta.Apply(batch).ok());
 }
 
@@ -27,11 +27,11 @@ TEST(BucketCache, ServesReadsUntilAChange) {
   Put(*meta, "bkt", "");  // creation needs no Changed(): absent buckets are not cached
   auto first = cache.Get("bkt");
   ASSERT_TRUE(first.ok() && *first);
-  EXPECT_EQ((*first)->versioning, "");
+  EXPECT_EQ((*first)->versioning.str(), "");
   Put(*meta, "bkt", "Enabled");
-  EXPECT_EQ((*cache.Get("bkt"))->versioning, "") << "cached until Changed()";
+  EXPECT_EQ((*cache.Get("bkt"))->versioning.str(), "") << "cached until Changed()";
   cache.Changed();
-  EXPECT_EQ((*cache.Get("bkt"))->versioning, "Enabled");
+  EXPECT_EQ((*cache.Get("bkt"))->versioning.str(), "Enabled");
   storage::WriteBatch del;
   del.Delete(kBucketsTable, "bkt");
   ASSERT_TRUE(meta->Apply(del).ok());

@@ -52,8 +52,7 @@ Result<WrittenSegment> ObjectWriter::Commit() {
 
 ObjectReader::ObjectReader(storage::BlobStore& blobs, std::shared_ptr<const ObjectKeys> keys,
                            std::vector<Segment> segments, uint64_t start, uint64_t end)
-    : blobs_(blobs), keys_(std::move(keys)), segments_(std::move(segments)),
-      pos_(start), end_(end) {
+    : blobs_(blobs), keys_(std::move(keys)), segments_(std::move(segments)), pos_(start), end_(end) {
   // Skip whole segments before the range.
   while (index_ < segments_.size() && segment_start_ + segments_[index_].size <= pos_) {
     segment_start_ += segments_[index_].size;
@@ -90,8 +89,8 @@ Result<size_t> ObjectReader::Read(char* out, size_t max) {
     }
     CK_RETURN_IF_ERROR(OpenCurrent());
     size_t want = static_cast<size_t>(std::min<uint64_t>({max - total, end_ - pos_, s.size - in_seg}));
-    Result<size_t> got = opener_ ? opener_->ReadAt(*reader_, in_seg, out + total, want)
-                                 : reader_->ReadAt(in_seg, out + total, want);
+    Result<size_t> got =
+        opener_ ? opener_->ReadAt(*reader_, in_seg, out + total, want) : reader_->ReadAt(in_seg, out + total, want);
     if (!got.ok()) return got.status();
     if (*got == 0) return DataLoss("object blob " + s.blob + " is shorter than recorded");
     total += *got;

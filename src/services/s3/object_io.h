@@ -20,8 +20,6 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "base/status.h"
 #include "crypto/checksum.h"
 #include "crypto/hash.h"
@@ -38,7 +36,7 @@ class SegmentSealer {
   virtual Status Append(std::string_view plain, storage::BlobWriter& out) = 0;
   virtual Status Finish(storage::BlobWriter& out) = 0;
   // What the opener needs to read this segment back (nonce base, wrapped key...).
-  virtual nlohmann::json Parameters() const = 0;
+  virtual SegmentSealing Parameters() const = 0;
 };
 
 class SegmentOpener {
@@ -97,7 +95,7 @@ class ObjectReader final : public http::BodySource {
   std::shared_ptr<const ObjectKeys> keys_;
   std::vector<Segment> segments_;
   uint64_t pos_, end_;
-  size_t index_ = 0;         // segment holding pos_
+  size_t index_ = 0;            // segment holding pos_
   uint64_t segment_start_ = 0;  // object offset of segments_[index_]
   std::unique_ptr<storage::BlobReader> reader_;
   std::unique_ptr<SegmentOpener> opener_;

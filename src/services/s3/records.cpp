@@ -3,179 +3,159 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <type_traits>
 
 #include "base/codec.h"
+#include "core/ids.h"
 #include "crypto/hash.h"
 #include "storage/key_codec.h"
 
 namespace ck::services::s3 {
 
-using nlohmann::json;
-
 namespace {
 
-json PairsToJson(const std::vector<std::pair<std::string, std::string>>& v) {
-  json a = json::array();
-  for (const auto& [k, val] : v) a.push_back({k, val});
-  return a;
-}
-
-std::vector<std::pair<std::string, std::string>> PairsFromJson(const json& a) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (a.is_array())
-    for (const auto& e : a) out.emplace_back(e.at(0).get<std::string>(), e.at(1).get<std::string>());
-  return out;
-}
-
-json SegmentToJson(const Segment& s) {
-  json j = {{"b", s.blob}, {"n", s.size}, {"m", s.md5_hex}};
-  if (!s.checksum.empty()) j["c"] = s.checksum;
-  if (!s.sealing.is_null()) j["x"] = s.sealing;
-  return j;
-}
-
-Segment SegmentFromJson(const json& j) {
-  Segment s;
-  s.blob = j.value("b", "");
-  s.size = j.value("n", uint64_t{0});
-  s.md5_hex = j.value("m", "");
-  s.checksum = j.value("c", "");
-  if (j.contains("x")) s.sealing = j["x"];
-  return s;
-}
-
-template <typename T, typename F>
-Result<T> ParseRecord(const std::string& text, F fill) {
-  try {
-    json j = json::parse(text);
-    T out;
-    fill(j, out);
-    return out;
-  } catch (const std::exception& e) {
-    return Internal(std::string("corrupt S3 record: ") + e.what());
+// Writes `member` unless it equals `absent` (decoding always reads it, leaving
+// the default when the key is missing).
+template <class V, class T>
+void SparseField(V& v, const char* name, T& member, const std::remove_const_t<T>& absent) {
+  if constexpr (std::is_same_v<V, fields::StructEncoder>) {
+    if (member == absent) return;
   }
+  v(name, member, false);
+}
+template <class V>
+constexpr bool kEncoding = std::is_same_v<V, fields::StructEncoder>;
+
+template <class V, class S>
+void BucketFields(V& v, S& s) {
+  v("name", s.name, true);
+  v("owner", s.owner, true);
+  v("region", s.region, false);
+  v("created", s.created, false);
+  v("versioning", s.versioning, false);
+  v("ownership", s.ownership, false);
+  v("policy", s.policy, false);
+  v("pab", s.public_access_block, false);
+  v("tags", s.tags, false);
+  v("cors", s.cors, false);
+  v("encryption", s.encryption, false);
+  v("acl", s.acl, false);
+}
+
+template <class V, class S>
+void SealingFields(V& v, S& s) {
+  v("v", s.v, false);
+  v("s", s.s, false);
+  v("d", s.d, false);
+}
+
+template <class V, class S>
+void SegmentFields(V& v, S& s) {
+  v("b", s.blob, false);
+  v("n", s.size, false);
+  v("m", s.md5_hex, false);
+  SparseField(v, "c", s.checksum, std::string());
+  v("x", s.sealing, false);
+}
+
+template <class V, class S>
+void SseFields(V& v, S& s) {
+  v("v", s.v, false);
+  v("sse", s.sse, false);
+  v("wk", s.wk, false);
+  v("mac", s.mac, false);
+  v("md5", s.md5, false);
+  v("ref", s.ref, false);
+  v("ctx", s.ctx, false);
+  v("bk", s.bk, false);
+  v("uctx", s.uctx, false);
+  v("arn", s.arn, false);
+  v("blob", s.blob, false);
+  v("blob2", s.blob2, false);
+}
+
+template <class V, class S>
+void HeaderFields(V& v, S& s) {
+  v("ContentType", s.content_type, false);
+  v("ContentEncoding", s.content_encoding, false);
+  v("ContentDisposition", s.content_disposition, false);
+  v("ContentLanguage", s.content_language, false);
+  v("CacheControl", s.cache_control, false);
+  v("Expires", s.expires, false);
+  v("WebsiteRedirectLocation", s.website_redirect_location, false);
+}
+
+// What objects and uploads describe alike: standard headers, user metadata,
+// tags, the checksum algorithm (with `checksum` for objects) and the
+// encryption, each left out when unset.
+template <class V, class S>
+void DescriptionFields(V& v, S& s) {
+  SparseField(v, "h", s.headers, StoredHeaders{});
+  SparseField(v, "md", s.metadata, std::map<std::string, std::string>{});
+  SparseField(v, "tg", s.tags, std::vector<ObjectTag>{});
+  if (!kEncoding<V> || !s.checksum_algorithm.empty()) {
+    v("ca", s.checksum_algorithm, false);
+    if constexpr (requires { s.checksum; }) v("cv", s.checksum, false);
+    v("ct", s.checksum_type, false);
+  }
+  SparseField(v, "sc", s.storage_class, std::string("STANDARD"));
+  v("x", s.encryption, false);
+}
+
+template <class V, class S>
+void ObjectFields(V& v, S& s) {
+  v("k", s.key, true);
+  v("v", s.version_id, false);
+  v("q", s.seq, false);
+  v("t", s.mtime, false);
+  v("o", s.owner, false);
+  SparseField(v, "dm", s.delete_marker, false);
+  if (kEncoding<V> && s.delete_marker) return;  // a marker has no data
+  v("s", s.size, false);
+  v("e", s.etag, false);
+  SparseField(v, "pc", s.parts_count, 0);
+  v("g", s.segments, false);
+  DescriptionFields(v, s);
+}
+
+template <class V, class S>
+void UploadFields(V& v, S& s) {
+  v("u", s.upload_id, true);
+  v("k", s.key, true);
+  v("ia", s.initiator_arn, false);
+  v("iacct", s.initiator_account, false);
+  v("o", s.owner, false);
+  v("t", s.initiated, false);
+  DescriptionFields(v, s);
+}
+
+template <class V, class S>
+void PartFields(V& v, S& s) {
+  SegmentFields(v, s.segment);
+  v("p", s.number, true);
+  v("t", s.mtime, false);
 }
 
 }  // namespace
 
-json BucketRecord::ToJson() const {
-  json j = {{"name", name}, {"owner", owner}, {"region", region}, {"created", created},
-            {"versioning", versioning}, {"ownership", ownership}};
-  if (policy) j["policy"] = *policy;
-  if (public_access_block) j["pab"] = *public_access_block;
-  if (tags) j["tags"] = *tags;
-  if (cors) j["cors"] = *cors;
-  if (encryption) j["encryption"] = *encryption;
-  if (acl) j["acl"] = *acl;
-  return j;
+CK_DEFINE_FIELDS(BucketRecord, BucketFields)
+CK_DEFINE_FIELDS(SegmentSealing, SealingFields)
+CK_DEFINE_FIELDS(Segment, SegmentFields)
+CK_DEFINE_FIELDS(StoredSse, SseFields)
+CK_DEFINE_FIELDS(StoredHeaders, HeaderFields)
+CK_DEFINE_FIELDS(ObjectRecord, ObjectFields)
+CK_DEFINE_FIELDS(UploadRecord, UploadFields)
+CK_DEFINE_FIELDS(PartRecord, PartFields)
+
+Status FromDocument(const Document& d, ObjectTag* out, const DecodeOptions&) {
+  if (!d.is_array() || d.size() != 2 || !d[0].is_string() || !d[1].is_string())
+    return fields::WrongType("", "[key, value] pair");
+  out->key = d[0].get<std::string>();
+  out->value = d[1].get<std::string>();
+  return Status::Ok();
 }
 
-Result<BucketRecord> BucketRecord::FromJson(const std::string& text) {
-  return ParseRecord<BucketRecord>(text, [](const json& j, BucketRecord& b) {
-    b.name = j.at("name").get<std::string>();
-    b.owner = j.at("owner").get<std::string>();
-    b.region = j.value("region", "us-east-1");
-    b.created = j.value("created", 0.0);
-    b.versioning = j.value("versioning", "");
-    b.ownership = j.value("ownership", "BucketOwnerEnforced");
-    if (j.contains("policy")) b.policy = j["policy"].get<std::string>();
-    if (j.contains("pab")) b.public_access_block = j["pab"];
-    if (j.contains("tags")) b.tags = j["tags"];
-    if (j.contains("cors")) b.cors = j["cors"];
-    if (j.contains("encryption")) b.encryption = j["encryption"];
-    if (j.contains("acl")) b.acl = j["acl"];
-  });
-}
-
-json ObjectRecord::ToJson() const {
-  json j = {{"k", key}, {"v", version_id}, {"q", seq}, {"t", mtime}, {"o", owner}};
-  if (delete_marker) {
-    j["dm"] = true;
-    return j;
-  }
-  j["s"] = size;
-  j["e"] = etag;
-  if (parts_count) j["pc"] = parts_count;
-  json segs = json::array();
-  for (const auto& s : segments) segs.push_back(SegmentToJson(s));
-  j["g"] = std::move(segs);
-  if (!headers.empty()) j["h"] = headers;
-  if (!metadata.empty()) j["md"] = metadata;
-  if (!tags.empty()) j["tg"] = PairsToJson(tags);
-  if (!checksum_algorithm.empty()) j["ca"] = checksum_algorithm, j["cv"] = checksum, j["ct"] = checksum_type;
-  if (storage_class != "STANDARD") j["sc"] = storage_class;
-  if (!encryption.is_null()) j["x"] = encryption;
-  return j;
-}
-
-Result<ObjectRecord> ObjectRecord::FromJson(const std::string& text) {
-  return ParseRecord<ObjectRecord>(text, [](const json& j, ObjectRecord& o) {
-    o.key = j.at("k").get<std::string>();
-    o.version_id = j.value("v", "null");
-    o.seq = j.value("q", uint64_t{0});
-    o.mtime = j.value("t", 0.0);
-    o.owner = j.value("o", "");
-    o.delete_marker = j.value("dm", false);
-    o.size = j.value("s", uint64_t{0});
-    o.etag = j.value("e", "");
-    o.parts_count = j.value("pc", 0);
-    if (j.contains("g"))
-      for (const auto& s : j["g"]) o.segments.push_back(SegmentFromJson(s));
-    if (j.contains("h")) o.headers = j["h"].get<std::map<std::string, std::string>>();
-    if (j.contains("md")) o.metadata = j["md"].get<std::map<std::string, std::string>>();
-    if (j.contains("tg")) o.tags = PairsFromJson(j["tg"]);
-    o.checksum_algorithm = j.value("ca", "");
-    o.checksum = j.value("cv", "");
-    o.checksum_type = j.value("ct", "");
-    o.storage_class = j.value("sc", "STANDARD");
-    if (j.contains("x")) o.encryption = j["x"];
-  });
-}
-
-json UploadRecord::ToJson() const {
-  json j = {{"u", upload_id}, {"k", key}, {"ia", initiator_arn}, {"iacct", initiator_account},
-            {"o", owner}, {"t", initiated}};
-  if (!headers.empty()) j["h"] = headers;
-  if (!metadata.empty()) j["md"] = metadata;
-  if (!tags.empty()) j["tg"] = PairsToJson(tags);
-  if (!checksum_algorithm.empty()) j["ca"] = checksum_algorithm, j["ct"] = checksum_type;
-  if (storage_class != "STANDARD") j["sc"] = storage_class;
-  if (!encryption.is_null()) j["x"] = encryption;
-  return j;
-}
-
-Result<UploadRecord> UploadRecord::FromJson(const std::string& text) {
-  return ParseRecord<UploadRecord>(text, [](const json& j, UploadRecord& u) {
-    u.upload_id = j.at("u").get<std::string>();
-    u.key = j.at("k").get<std::string>();
-    u.initiator_arn = j.value("ia", "");
-    u.initiator_account = j.value("iacct", "");
-    u.owner = j.value("o", "");
-    u.initiated = j.value("t", 0.0);
-    if (j.contains("h")) u.headers = j["h"].get<std::map<std::string, std::string>>();
-    if (j.contains("md")) u.metadata = j["md"].get<std::map<std::string, std::string>>();
-    if (j.contains("tg")) u.tags = PairsFromJson(j["tg"]);
-    u.checksum_algorithm = j.value("ca", "");
-    u.checksum_type = j.value("ct", "");
-    u.storage_class = j.value("sc", "STANDARD");
-    if (j.contains("x")) u.encryption = j["x"];
-  });
-}
-
-json PartRecord::ToJson() const {
-  json j = SegmentToJson(segment);
-  j["p"] = number;
-  j["t"] = mtime;
-  return j;
-}
-
-Result<PartRecord> PartRecord::FromJson(const std::string& text) {
-  return ParseRecord<PartRecord>(text, [](const json& j, PartRecord& p) {
-    p.number = j.at("p").get<int>();
-    p.mtime = j.value("t", 0.0);
-    p.segment = SegmentFromJson(j);
-  });
-}
+Document ToDocument(const ObjectTag& in) { return Document::array({in.key, in.value}); }
 
 std::string ObjectKey(const std::string& bucket, const std::string& key) {
   std::string k = storage::KeyPart(bucket);
@@ -195,8 +175,6 @@ std::string VersionKey(const std::string& bucket, const std::string& key, uint64
   return k;
 }
 
-std::string VersionsOfKey(const std::string& bucket, const std::string& key) { return ObjectKey(bucket, key); }
-
 std::string UploadKey(const std::string& bucket, const std::string& key, const std::string& upload_id) {
   std::string k = ObjectKey(bucket, key);
   storage::AppendKeyPart(&k, upload_id);
@@ -211,6 +189,12 @@ std::string PartKey(const std::string& upload_id, int part_number) {
 
 std::string PartsPrefix(const std::string& upload_id) { return storage::KeyPart(upload_id); }
 
+std::string OwnerIndexKey(const std::string& account, const std::string& bucket) {
+  std::string k = storage::KeyPart(account);
+  storage::AppendKeyPart(&k, bucket);
+  return k;
+}
+
 bool DecodeObjectKey(const std::string& table_key, std::string* key, uint64_t* seq, std::string* upload_id) {
   storage::KeyReader r(table_key);
   std::string bucket;
@@ -222,12 +206,11 @@ bool DecodeObjectKey(const std::string& table_key, std::string* key, uint64_t* s
 
 std::string NewVersionId(uint64_t seq) {
   // Letters and digits only, like AWS's ids; the random half keeps ids unguessable.
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._";
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(seq));
   std::string id = buf;
-  std::string rnd = crypto::RandomBytes(16);
-  for (unsigned char c : rnd) id.push_back(kAlphabet[c % 62]);
+  for (unsigned char c : ids::SystemRandom().Bytes(16)) id.push_back(kAlphabet[c % 62]);
   return id;
 }
 

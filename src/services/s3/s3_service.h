@@ -1,18 +1,30 @@
 // S3Service: the S3 REST API over the MetadataStore (records, listings) and
 // the BlobStore (object bytes), as a StreamingService behind the gateway.
 //
-// A request is routed by the botocore model (virtual-hosted names rewritten
-// to path style first), decoded by the rest-xml codec and handled in one of
-// three ways: immediately (GET/HEAD/DELETE/copies: the answer is ready before
-// any body), after buffering a small XML body (configuration PUTs, Complete,
-// DeleteObjects), or streamed (PutObject, UploadPart: ObjectWriter, see
-// object_io.h). Every operation is authorized by the PolicyAuthorizer with
-// the bucket's policy and owner; denials read as AWS's AccessDenied.
+// A request goes through three stages, each one place in the code:
+//   1. the router (router.h) turns the head into an endpoint, the bucket and
+//      key, and the model's operation (virtual-hosted names read as path
+//      style; OPTIONS is a CORS preflight);
+//   2. the endpoint table (operations.h) says what the endpoint is (IAM
+//      action, whether it reads a body) and runs its operation: the rest-xml
+//      codec decodes the request into a Document, which becomes the
+//      operation's typed input (api/s3.h); the typed output becomes the
+//      response. An endpoint is answered immediately (GET/HEAD/DELETE/copies:
+//      the answer is ready before any body), after buffering a small XML
+//      body (configuration PUTs, Complete, DeleteObjects), or streamed
+//      (PutObject, UploadPart: ObjectWriter, see object_io.h);
+//   3. the operation (ops/*.cpp) authorizes with the PolicyAuthorizer (the
+//      bucket's policy and owner; denials read as AWS's AccessDenied) and
+//      works on the ObjectStore (object_store.h), which owns the records and
+//      blobs. Bucket sub-resources (tagging, CORS, policy, ...) are rows of a
+//      table with three generic handlers (ops/subresources.cpp).
 //
-// Durability: object metadata commits only after its blob is committed;
-// blobs that an overwrite or delete releases are deleted after the metadata
-// commit (a crash in between leaves an unreferenced blob, never a dangling
-// record). Concurrent writers of one key resolve by compare-and-swap on the
+// Durability and commit ordering (ObjectStore applies them): object metadata
+// commits only after its blob is committed; blobs that an overwrite or delete
+// releases are deleted after the metadata commit (a crash in between leaves
+// an unreferenced blob, never a dangling record); CompleteMultipartUpload
+// writes the object and removes the upload and its parts in one atomic
+// batch. Concurrent writers of one key resolve by compare-and-swap on the
 // key's record; there is no lock on the hot path.
 //
 // Thread safety: Begin may be called from every server thread at once.
@@ -23,9 +35,7 @@
 
 #include "base/clock.h"
 #include "services/authorizer.h"
-#include "services/s3/bucket_cache.h"
-#include "services/s3/object_io.h"
-#include "services/s3/records.h"
+#include "services/s3/object_store.h"
 #include "services/s3/sse_keys.h"
 #include "services/service.h"
 #include "storage/blob_store.h"
@@ -41,33 +51,29 @@ struct S3Options {
   SseOptions sse;
 };
 
-struct Call;
-
 class S3Service final : public StreamingService {
  public:
-  S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer,
-            const Clock& clock, S3Options options);
+  S3Service(storage::MetadataStore& meta, storage::BlobStore& blobs, PolicyAuthorizer& authorizer, const Clock& clock,
+            S3Options options);
 
   std::unique_ptr<http::BodySink> Begin(RequestContext ctx, std::string* operation = nullptr) override;
+  // Start-up check: every endpoint names an operation of the S3 model, with
+  // the body handling the model implies.
+  Status CheckModel() const;
 
-  // Internals shared by the operation files (bucket_ops.cpp, object_ops.cpp,
-  // list_ops.cpp, multipart_ops.cpp). Not for other callers.
-  storage::MetadataStore& meta() { return meta_; }
-  storage::BlobStore& blobs() { return blobs_; }
+  // What the operations (ops/*.cpp) work with. Not for other callers.
+  ObjectStore& store() { return store_; }
   SseKeys& sse() { return sse_; }
-  BucketCache& buckets() { return buckets_; }
   PolicyAuthorizer& authorizer() { return authorizer_; }
   const Clock& clock() const { return clock_; }
   const S3Options& options() const { return options_; }
 
  private:
-  storage::MetadataStore& meta_;
-  storage::BlobStore& blobs_;
   PolicyAuthorizer& authorizer_;
   const Clock& clock_;
   S3Options options_;
   SseKeys sse_;
-  BucketCache buckets_;
+  ObjectStore store_;
 };
 
 }  // namespace ck::services::s3

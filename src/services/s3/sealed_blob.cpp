@@ -35,7 +35,7 @@ class Sealer final : public SegmentSealer {
     sealer_.Finish(&buf_);
     return out.Append(buf_);
   }
-  nlohmann::json Parameters() const override { return {{"v", 1}, {"s", Base64Encode(salt_)}, {"d", derive_}}; }
+  SegmentSealing Parameters() const override { return SegmentSealing{1, Base64Encode(salt_), derive_}; }
 
  private:
   std::string salt_;
@@ -87,18 +87,18 @@ std::unique_ptr<SegmentSealer> MakeSealer(ObjectKeysPtr keys) {
   return std::make_unique<Sealer>(std::move(keys));
 }
 
-Result<std::unique_ptr<SegmentOpener>> MakeOpener(const ObjectKeysPtr& keys, const nlohmann::json& sealing,
+Result<std::unique_ptr<SegmentOpener>> MakeOpener(const ObjectKeysPtr& keys,
+                                                  const std::optional<SegmentSealing>& sealing,
                                                   uint64_t plaintext_size) {
-  if (sealing.is_null()) {
+  if (!sealing) {
     if (keys) return DataLoss("object data is not sealed but its record says it is encrypted");
     return std::unique_ptr<SegmentOpener>();
   }
   if (!keys) return DataLoss("object data is sealed but no keys were supplied");
-  if (sealing.value("v", 0) != 1) return DataLoss("unknown sealing format version");
-  auto salt = Base64Decode(sealing.value("s", ""));
+  if (sealing->v != 1) return DataLoss("unknown sealing format version");
+  auto salt = Base64Decode(sealing->s);
   if (!salt || salt->size() != 32) return DataLoss("sealing parameters are corrupt");
-  return std::unique_ptr<SegmentOpener>(
-      std::make_unique<Opener>(KeysFor(*keys, sealing.value("d", false), *salt), plaintext_size));
+  return std::unique_ptr<SegmentOpener>(std::make_unique<Opener>(KeysFor(*keys, sealing->d, *salt), plaintext_size));
 }
 
 }  // namespace ck::services::s3

@@ -15,8 +15,6 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "base/status.h"
 #include "services/s3/object_io.h"
 
@@ -24,15 +22,16 @@ namespace ck::services::s3 {
 
 // Plaintext key material of one object or upload. Memory only, never stored or logged.
 struct ObjectKeys {
-  std::string key;    // DK (DSSE: the inner layer's DK2), or the bucket key
-  std::string outer;  // DSSE only: DK1, the outer layer
+  std::string key;      // DK (DSSE: the inner layer's DK2), or the bucket key
+  std::string outer;    // DSSE only: DK1, the outer layer
   bool derive = false;  // every blob derives its keys (bucket keys, multipart uploads)
 };
 using ObjectKeysPtr = std::shared_ptr<const ObjectKeys>;
 
 std::unique_ptr<SegmentSealer> MakeSealer(ObjectKeysPtr keys);
 // `plaintext_size` is the segment's recorded size.
-Result<std::unique_ptr<SegmentOpener>> MakeOpener(const ObjectKeysPtr& keys, const nlohmann::json& sealing,
+Result<std::unique_ptr<SegmentOpener>> MakeOpener(const ObjectKeysPtr& keys,
+                                                  const std::optional<SegmentSealing>& sealing,
                                                   uint64_t plaintext_size);
 
 }  // namespace ck::services::s3

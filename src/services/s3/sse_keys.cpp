@@ -5,52 +5,32 @@
 #include "base/codec.h"
 #include "crypto/hash.h"
 #include "crypto/segment_cipher.h"
+#include "services/s3/errors.h"
 
 namespace ck::services::s3 {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr char kSseS3Purpose[] = "crosskey/sse-s3/v1";
 constexpr char kSseCWrapPurpose[] = "crosskey/sse-c/v1/wrap";
 constexpr char kSseCMacLabel[] = "crosskey/sse-c/v1";
 
-json ContextJson(const KmsEncryptionContext& ctx) {
-  json j = json::object();
-  for (const auto& [k, v] : ctx) j[k] = v;
-  return j;
-}
-
-KmsEncryptionContext ContextFrom(const json& j) {
-  KmsEncryptionContext ctx;
-  if (j.is_object())
-    for (const auto& [k, v] : j.items())
-      if (v.is_string()) ctx[k] = v.get<std::string>();
-  return ctx;
-}
-
-Result<std::string> B64(const json& stored, const char* field) {
-  auto v = Base64Decode(stored.value(field, ""));
-  if (!v || v->empty()) return DataLoss(std::string("object encryption record is missing ") + field);
+// A base64 member of the stored description (`name` for the message).
+Result<std::string> B64(const std::optional<std::string>& member, const char* name) {
+  auto v = Base64Decode(member.value_or(""));
+  if (!v || v->empty()) return DataLoss(std::string("object encryption record is missing ") + name);
   return *v;
 }
 
-}  // namespace
+std::string ContextText(const KmsEncryptionContext& ctx) { return fields::EncodeValue(ctx).dump(); }
 
-Status KmsToS3(const Status& kms) {
-  if (kms.ok() || kms.aws_code().empty()) return kms;
-  if (kms.aws_code() == "AccessDeniedException") return AwsError("AccessDenied", 403, kms.message());
-  return AwsError("KMS." + kms.aws_code(), 400, kms.message());
-}
+}  // namespace
 
 SseKeys::SseKeys(SseOptions options, const Clock& clock) : options_(std::move(options)), clock_(clock) {
   if (options_.master_key.size() != 32) options_.master_key = crypto::RandomBytes(32);
 }
 
-KmsCaller SseKeys::CallerFor(const SseCaller& c) const {
-  return ForwardAccessCaller(*c.ctx, "s3", c.bucket_region);
-}
+KmsCaller SseKeys::CallerFor(const SseCaller& c) const { return ForwardAccessCaller(*c.ctx, "s3", c.bucket_region); }
 
 Result<KmsDataKey> SseKeys::GenerateBucketKey(const std::string& cache_key, const std::string& ref,
                                               const KmsEncryptionContext& context, const KmsCaller& caller) {
@@ -69,169 +49,184 @@ Result<KmsDataKey> SseKeys::GenerateBucketKey(const std::string& cache_key, cons
   CK_ASSIGN_OR_RETURN(auto dk, options_.kms->GenerateDataKey(ref, context, caller));
   std::lock_guard<std::mutex> lock(mu_);
   if (bucket_keys_.size() > 4096) bucket_keys_.clear();  // bound memory; entries are cheap to recreate
-  bucket_keys_[cache_key] = BucketKeyEntry{dk.plaintext, dk.ciphertext_blob, dk.key_arn,
-                                           now + options_.bucket_key_ttl, 1};
+  bucket_keys_[cache_key] =
+      BucketKeyEntry{dk.plaintext, dk.ciphertext_blob, dk.key_arn, now + options_.bucket_key_ttl, 1};
   return dk;
 }
 
-Result<SseWrite> SseKeys::ForWrite(const SseChoice& choice, const BucketRecord& b, const std::string& key,
-                                   const SseCaller& caller, std::string* warning) {
+SseWrite SseKeys::ForWriteLocal(const SseChoice& choice) const {
   SseWrite w;
   auto keys = std::make_shared<ObjectKeys>();
+  keys->key = crypto::RandomBytes(32);
+  w.stored.v = 1;
+  w.stored.sse = choice.algorithm;
   if (choice.algorithm == kSseS3) {
-    keys->key = crypto::RandomBytes(32);
-    w.stored = {{"v", 1}, {"sse", kSseS3}, {"wk", Base64Encode(crypto::WrapKey(options_.master_key, kSseS3Purpose, keys->key))}};
-    w.keys = std::move(keys);
-    return w;
-  }
-  if (choice.algorithm == kSseC) {
-    const CustomerKey& ck = *choice.customer;
-    keys->key = crypto::RandomBytes(32);
-    w.stored = {{"v", 1},
-                {"sse", kSseC},
-                {"wk", Base64Encode(crypto::WrapKey(ck.key, kSseCWrapPurpose, keys->key))},
-                {"mac", Base64Encode(crypto::HmacSha256(ck.key, kSseCMacLabel))},
-                {"md5", ck.key_md5}};
-    w.keys = std::move(keys);
-    return w;
-  }
-  if (choice.algorithm != kSseKms && choice.algorithm != kSseDsse)
-    return InvalidArgument("unsupported server-side encryption " + choice.algorithm);
-  if (!options_.kms) return Internal("KMS is not available to S3");
-
-  const Principal& p = caller.ctx->principal;
-  // The seed case: an unqualified reference resolves in the requester's account.
-  std::string warn;
-  if (IsUnqualifiedKeyRef(choice.key_ref) && !p.account.empty() && p.account != b.owner) {
-    warn = "key reference '" + choice.key_ref + "' for s3://" + b.name + "/" + key + " resolves in the requester's account " +
-           p.account + " (" + p.arn + "), not the bucket owner's account " + b.owner +
-           "; use a key ARN to name the bucket owner's key";
-    if (options_.foreign_key_resolutions) options_.foreign_key_resolutions->fetch_add(1, std::memory_order_relaxed);
-    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved in account {} (bucket owner {})", b.name,
-                 key, p.arn, choice.key_ref, p.account, b.owner);
-    if (warning) *warning = warn;
-  }
-
-  KmsCaller kc = CallerFor(caller);
-  KmsEncryptionContext ctx = choice.user_context;
-  bool bucket_key = choice.bucket_key && choice.algorithm == kSseKms;
-  ctx["aws:s3:arn"] = bucket_key ? "arn:aws:s3:::" + b.name : "arn:aws:s3:::" + b.name + "/" + key;
-
-  w.stored = {{"v", 1}, {"sse", choice.algorithm}, {"ref", choice.key_ref}, {"ctx", ContextJson(ctx)}, {"bk", bucket_key}};
-  if (!choice.user_context.empty()) w.stored["uctx"] = true;
-  if (bucket_key) {
-    std::string cache_key = b.name + '\n' + choice.key_ref + '\n' + p.arn + '\n' + p.access_key_id + '\n' +
-                            ContextJson(ctx).dump();
-    auto dk = GenerateBucketKey(cache_key, choice.key_ref, ctx, kc);
-    if (!dk.ok()) return KmsToS3(dk.status());
-    keys->key = dk->plaintext;
-    keys->derive = true;
-    w.stored["arn"] = dk->key_arn;
-    w.stored["blob"] = Base64Encode(dk->ciphertext_blob);
+    w.stored.wk = Base64Encode(crypto::WrapKey(options_.master_key, kSseS3Purpose, keys->key));
   } else {
-    auto dk = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
-    if (!dk.ok()) return KmsToS3(dk.status());
-    w.stored["arn"] = dk->key_arn;
-    w.stored["blob"] = Base64Encode(dk->ciphertext_blob);
-    if (choice.algorithm == kSseDsse) {
-      // Two independent layers: DK1 (outer) above, DK2 (inner) here.
-      auto dk2 = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
-      if (!dk2.ok()) return KmsToS3(dk2.status());
-      w.stored["blob2"] = Base64Encode(dk2->ciphertext_blob);
-      keys->key = dk2->plaintext;
-      keys->outer = dk->plaintext;
-    } else {
-      keys->key = dk->plaintext;
-    }
-  }
-  if (!warn.empty()) {
-    std::string arn = w.stored["arn"];
-    w.warning = warn + " (it resolved to " + arn + ")";
-    if (warning) *warning = w.warning;
-    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved to {}", b.name, key, p.arn,
-                 choice.key_ref, arn);
+    const CustomerKey& ck = *choice.customer;
+    w.stored.wk = Base64Encode(crypto::WrapKey(ck.key, kSseCWrapPurpose, keys->key));
+    w.stored.mac = Base64Encode(crypto::HmacSha256(ck.key, kSseCMacLabel));
+    w.stored.md5 = ck.key_md5;
   }
   w.keys = std::move(keys);
   return w;
 }
 
-Status SseKeys::CheckCustomer(const json& stored, const std::optional<CustomerKey>& customer) {
-  bool is_c = !stored.is_null() && stored.value("sse", "") == kSseC;
-  if (!is_c) {
-    if (customer) return AwsError("InvalidRequest", 400, "The encryption parameters are not applicable to this object.");
+std::string SseKeys::ForeignKeyWarning(const SseChoice& choice, const BucketRecord& b, const std::string& key,
+                                       const Principal& p) const {
+  // The seed case: an unqualified reference resolves in the requester's account.
+  if (!IsUnqualifiedKeyRef(choice.key_ref) || p.account.empty() || p.account == b.owner) return "";
+  if (options_.foreign_key_resolutions) options_.foreign_key_resolutions->fetch_add(1, std::memory_order_relaxed);
+  spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved in account {} (bucket owner {})", b.name,
+               key, p.arn, choice.key_ref, p.account, b.owner);
+  return "key reference '" + choice.key_ref + "' for s3://" + b.name + "/" + key +
+         " resolves in the requester's account " + p.account + " (" + p.arn + "), not the bucket owner's account " +
+         b.owner + "; use a key ARN to name the bucket owner's key";
+}
+
+Status SseKeys::GenerateKmsKeys(const SseChoice& choice, const BucketRecord& b, const KmsEncryptionContext& ctx,
+                                bool bucket_key, const SseCaller& caller, SseWrite* w, ObjectKeys* keys) {
+  KmsCaller kc = CallerFor(caller);
+  if (bucket_key) {
+    const Principal& p = caller.ctx->principal;
+    std::string cache_key =
+        b.name + '\n' + choice.key_ref + '\n' + p.arn + '\n' + p.access_key_id + '\n' + ContextText(ctx);
+    auto dk = GenerateBucketKey(cache_key, choice.key_ref, ctx, kc);
+    if (!dk.ok()) return errors::FromKms(dk.status());
+    keys->key = dk->plaintext;
+    keys->derive = true;
+    w->stored.arn = dk->key_arn;
+    w->stored.blob = Base64Encode(dk->ciphertext_blob);
     return Status::Ok();
   }
-  if (!customer)
-    return AwsError("InvalidRequest", 400,
-                    "The object was stored using a form of Server Side Encryption. The correct parameters must be "
-                    "provided to retrieve the object.");
-  auto mac = Base64Decode(stored.value("mac", ""));
-  // INFERRED: a wrong customer key reads as S3's plain 403.
-  if (!mac || *mac != crypto::HmacSha256(customer->key, kSseCMacLabel)) return AwsError("AccessDenied", 403, "Access Denied");
+  auto dk = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
+  if (!dk.ok()) return errors::FromKms(dk.status());
+  w->stored.arn = dk->key_arn;
+  w->stored.blob = Base64Encode(dk->ciphertext_blob);
+  keys->key = dk->plaintext;
+  if (choice.algorithm == kSseDsse) {
+    // Two independent layers: DK1 (outer) above, DK2 (inner) here.
+    auto dk2 = options_.kms->GenerateDataKey(choice.key_ref, ctx, kc);
+    if (!dk2.ok()) return errors::FromKms(dk2.status());
+    w->stored.blob2 = Base64Encode(dk2->ciphertext_blob);
+    keys->key = dk2->plaintext;
+    keys->outer = dk->plaintext;
+  }
   return Status::Ok();
 }
 
-Result<ObjectKeysPtr> SseKeys::ForRead(const json& stored, const SseCaller& caller,
+Result<SseWrite> SseKeys::ForWrite(const SseChoice& choice, const BucketRecord& b, const std::string& key,
+                                   const SseCaller& caller, std::string* warning) {
+  if (choice.algorithm == kSseS3 || choice.algorithm == kSseC) return ForWriteLocal(choice);
+  if (choice.algorithm != kSseKms && choice.algorithm != kSseDsse)
+    return ck::InvalidArgument("unsupported server-side encryption " + choice.algorithm);
+  if (!options_.kms) return Internal("KMS is not available to S3");
+
+  const Principal& p = caller.ctx->principal;
+  std::string warn = ForeignKeyWarning(choice, b, key, p);
+  if (warning) *warning = warn;
+  KmsEncryptionContext ctx = choice.user_context;
+  bool bucket_key = choice.bucket_key && choice.algorithm == kSseKms;
+  ctx["aws:s3:arn"] = bucket_key ? "arn:aws:s3:::" + b.name : "arn:aws:s3:::" + b.name + "/" + key;
+
+  SseWrite w;
+  w.stored.v = 1;
+  w.stored.sse = choice.algorithm;
+  w.stored.ref = choice.key_ref;
+  w.stored.ctx = ctx;
+  w.stored.bk = bucket_key;
+  if (!choice.user_context.empty()) w.stored.uctx = true;
+  auto keys = std::make_shared<ObjectKeys>();
+  CK_RETURN_IF_ERROR(GenerateKmsKeys(choice, b, ctx, bucket_key, caller, &w, keys.get()));
+  if (!warn.empty()) {
+    std::string arn = w.stored.arn.value_or("");
+    w.warning = warn + " (it resolved to " + arn + ")";
+    if (warning) *warning = w.warning;
+    spdlog::warn("s3: bucket={} object={} requester={} key_ref='{}' resolved to {}", b.name, key, p.arn, choice.key_ref,
+                 arn);
+  }
+  w.keys = std::move(keys);
+  return w;
+}
+
+Status SseKeys::CheckCustomer(const std::optional<StoredSse>& stored, const std::optional<CustomerKey>& customer) {
+  bool is_c = stored && stored->sse == kSseC;
+  if (!is_c) {
+    if (customer) return errors::InvalidRequest("The encryption parameters are not applicable to this object.");
+    return Status::Ok();
+  }
+  if (!customer)
+    return errors::InvalidRequest(
+        "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to "
+        "retrieve the object.");
+  auto mac = Base64Decode(stored->mac.value_or(""));
+  // INFERRED: a wrong customer key reads as S3's plain 403.
+  if (!mac || *mac != crypto::HmacSha256(customer->key, kSseCMacLabel)) return errors::PlainAccessDenied();
+  return Status::Ok();
+}
+
+Result<ObjectKeysPtr> SseKeys::ForRead(const std::optional<StoredSse>& stored, const SseCaller& caller,
                                        const std::optional<CustomerKey>& customer) {
   CK_RETURN_IF_ERROR(CheckCustomer(stored, customer));
-  if (stored.is_null()) return ObjectKeysPtr();
-  if (stored.value("v", 0) != 1) return DataLoss("unknown object encryption format");
-  std::string sse = stored.value("sse", "");
+  if (!stored) return ObjectKeysPtr();
+  if (stored->v != 1) return DataLoss("unknown object encryption format");
+  const std::string& sse = stored->sse;
   auto keys = std::make_shared<ObjectKeys>();
   if (sse == kSseS3) {
-    CK_ASSIGN_OR_RETURN(auto wk, B64(stored, "wk"));
+    CK_ASSIGN_OR_RETURN(auto wk, B64(stored->wk, "wk"));
     CK_ASSIGN_OR_RETURN(keys->key, crypto::UnwrapKey(options_.master_key, kSseS3Purpose, wk));
     return ObjectKeysPtr(keys);
   }
   if (sse == kSseC) {
-    CK_ASSIGN_OR_RETURN(auto wk, B64(stored, "wk"));
+    CK_ASSIGN_OR_RETURN(auto wk, B64(stored->wk, "wk"));
     CK_ASSIGN_OR_RETURN(keys->key, crypto::UnwrapKey(customer->key, kSseCWrapPurpose, wk));
     return ObjectKeysPtr(keys);
   }
   if (sse != kSseKms && sse != kSseDsse) return DataLoss("unknown object encryption " + sse);
   if (!options_.kms) return Internal("KMS is not available to S3");
   KmsCaller kc = CallerFor(caller);
-  KmsEncryptionContext ctx = ContextFrom(stored.value("ctx", json::object()));
-  CK_ASSIGN_OR_RETURN(auto blob, B64(stored, "blob"));
+  KmsEncryptionContext ctx = stored->ctx.value_or(KmsEncryptionContext{});
+  CK_ASSIGN_OR_RETURN(auto blob, B64(stored->blob, "blob"));
   auto dk = options_.kms->Decrypt(blob, ctx, kc);
-  if (!dk.ok()) return KmsToS3(dk.status());
+  if (!dk.ok()) return errors::FromKms(dk.status());
   if (sse == kSseDsse) {
-    CK_ASSIGN_OR_RETURN(auto blob2, B64(stored, "blob2"));
+    CK_ASSIGN_OR_RETURN(auto blob2, B64(stored->blob2, "blob2"));
     auto dk2 = options_.kms->Decrypt(blob2, ctx, kc);
-    if (!dk2.ok()) return KmsToS3(dk2.status());
+    if (!dk2.ok()) return errors::FromKms(dk2.status());
     keys->key = dk2->plaintext;
     keys->outer = dk->plaintext;
   } else {
     keys->key = dk->plaintext;
   }
-  keys->derive = stored.value("bk", false);
+  keys->derive = stored->bk.value_or(false);
   return ObjectKeysPtr(keys);
 }
 
-void DescribeSse(const json& stored, json* out, bool write) {
-  json& d = *out;
-  if (stored.is_null()) {
-    d["ServerSideEncryption"] = kSseS3;  // S3's default since 2023
-    return;
+SseDescription DescribeSse(const std::optional<StoredSse>& stored, bool write) {
+  SseDescription d;
+  if (!stored) {
+    d.server_side_encryption = api::s3::ServerSideEncryption::kAes256;  // S3's default since 2023
+    return d;
   }
-  std::string sse = stored.value("sse", "");
+  const std::string& sse = stored->sse;
   if (sse == kSseC) {
-    d["SSECustomerAlgorithm"] = "AES256";
-    d["SSECustomerKeyMD5"] = stored.value("md5", "");
-    return;
+    d.customer_algorithm = "AES256";
+    d.customer_key_md5 = stored->md5.value_or("");
+    return d;
   }
-  d["ServerSideEncryption"] = sse;
+  d.server_side_encryption = EnumValue<api::s3::ServerSideEncryption>::Parse(sse);
   if (sse == kSseKms || sse == kSseDsse) {
-    d["SSEKMSKeyId"] = stored.value("arn", "");
-    if (stored.value("bk", false)) d["BucketKeyEnabled"] = true;
-    if (write && stored.value("uctx", false)) d["SSEKMSEncryptionContext"] = Base64Encode(stored["ctx"].dump());
+    d.kms_key_id = stored->arn.value_or("");
+    if (stored->bk.value_or(false)) d.bucket_key_enabled = true;
+    if (write && stored->uctx.value_or(false))
+      d.encryption_context = Base64Encode(ContextText(stored->ctx.value_or(KmsEncryptionContext{})));
   }
+  return d;
 }
 
-bool EtagIsNotMd5(const json& stored) {
-  if (stored.is_null()) return false;
-  std::string sse = stored.value("sse", "");
-  return sse == kSseKms || sse == kSseDsse || sse == kSseC;
+bool EtagIsNotMd5(const std::optional<StoredSse>& stored) {
+  if (!stored) return false;
+  return stored->sse == kSseKms || stored->sse == kSseDsse || stored->sse == kSseC;
 }
 
 }  // namespace ck::services::s3

@@ -12,8 +12,8 @@
 //   DSSE-KMS  two data keys, two layers;
 //   SSE-C     a random DK wrapped under the customer's key (never stored),
 //             with an HMAC of that key to tell a wrong key apart.
-// KMS errors become S3's: "KMS." + exception name (400) with KMS's message,
-// AccessDeniedException → 403 AccessDenied with KMS's text.
+// KMS errors become S3's (errors::FromKms): "KMS." + exception name (400)
+// with KMS's message, a denial → 403 AccessDenied with KMS's text.
 //
 // Also the seed case's warning: an unqualified key reference (key id or
 // alias name) used by a requester from another account than the bucket
@@ -32,8 +32,6 @@
 #include <string>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
 #include "base/clock.h"
 #include "base/status.h"
 #include "services/kms/kms_client.h"
@@ -45,8 +43,8 @@
 namespace ck::services::s3 {
 
 struct SseOptions {
-  KmsClient* kms = nullptr;       // null: SSE-KMS requests fail with an internal error
-  std::string master_key;         // 32 bytes wrapping SSE-S3 data keys; empty = random per process
+  KmsClient* kms = nullptr;         // null: SSE-KMS requests fail with an internal error
+  std::string master_key;           // 32 bytes wrapping SSE-S3 data keys; empty = random per process
   bool diagnostic_headers = false;  // add x-crosskey-warning to responses
   bool require_key_arns = false;    // refuse key ids and alias names
   std::atomic<uint64_t>* foreign_key_resolutions = nullptr;  // warning counter (/_crosskey/health)
@@ -61,9 +59,9 @@ struct SseCaller {
 };
 
 struct SseWrite {
-  nlohmann::json stored;  // ObjectRecord::encryption / UploadRecord::encryption
-  ObjectKeysPtr keys;     // null only for a record without encryption
-  std::string warning;    // non-empty: an unqualified key reference resolved in a foreign account
+  StoredSse stored;     // ObjectRecord::encryption / UploadRecord::encryption
+  ObjectKeysPtr keys;   // null only for a record without encryption
+  std::string warning;  // non-empty: an unqualified key reference resolved in a foreign account
 };
 
 class SseKeys {
@@ -78,10 +76,10 @@ class SseKeys {
                             const SseCaller& caller, std::string* warning = nullptr);
   // The keys of a stored object or upload (KMS Decrypt as the reader).
   // `customer`: the request's SSE-C key (required for SSE-C objects, refused for others).
-  Result<ObjectKeysPtr> ForRead(const nlohmann::json& stored, const SseCaller& caller,
+  Result<ObjectKeysPtr> ForRead(const std::optional<StoredSse>& stored, const SseCaller& caller,
                                 const std::optional<CustomerKey>& customer);
   // SSE-C checks without unwrapping (HEAD): the key must be present and right.
-  static Status CheckCustomer(const nlohmann::json& stored, const std::optional<CustomerKey>& customer);
+  static Status CheckCustomer(const std::optional<StoredSse>& stored, const std::optional<CustomerKey>& customer);
 
  private:
   struct BucketKeyEntry {
@@ -92,6 +90,13 @@ class SseKeys {
   Result<KmsDataKey> GenerateBucketKey(const std::string& cache_key, const std::string& ref,
                                        const KmsEncryptionContext& context, const KmsCaller& caller);
   KmsCaller CallerFor(const SseCaller& c) const;
+  // SSE-S3 and SSE-C: a random data key wrapped under the master or the customer's key.
+  SseWrite ForWriteLocal(const SseChoice& choice) const;
+  // The seed case's warning (logged and counted), or "".
+  std::string ForeignKeyWarning(const SseChoice& choice, const BucketRecord& b, const std::string& key,
+                                const Principal& p) const;
+  Status GenerateKmsKeys(const SseChoice& choice, const BucketRecord& b, const KmsEncryptionContext& ctx,
+                         bool bucket_key, const SseCaller& caller, SseWrite* w, ObjectKeys* keys);
 
   SseOptions options_;
   const Clock& clock_;
@@ -99,14 +104,28 @@ class SseKeys {
   std::unordered_map<std::string, BucketKeyEntry> bucket_keys_;
 };
 
-// S3's error for a KMS failure.
-Status KmsToS3(const Status& kms);
-
-// Adds the SSE members an object response shows (ServerSideEncryption,
-// SSEKMSKeyId, BucketKeyEnabled, SSECustomerAlgorithm/KeyMD5).
-// `write`: a write response, which also echoes the encryption context.
-void DescribeSse(const nlohmann::json& stored, nlohmann::json* out, bool write = false);
+// The SSE members an object response shows (ServerSideEncryption,
+// SSEKMSKeyId, BucketKeyEnabled, SSECustomerAlgorithm/KeyMD5, and on a write
+// response that has it the request's encryption context).
+struct SseDescription {
+  std::optional<EnumValue<api::s3::ServerSideEncryption>> server_side_encryption;
+  std::optional<std::string> customer_algorithm, customer_key_md5, kms_key_id, encryption_context;
+  std::optional<bool> bucket_key_enabled;
+};
+SseDescription DescribeSse(const std::optional<StoredSse>& stored, bool write = false);
+// Sets those members on an output shape (PutObjectOutput, GetObjectOutput, ...).
+template <class Out>
+void SetSse(const SseDescription& d, Out* out) {
+  out->server_side_encryption = d.server_side_encryption;
+  if constexpr (requires { out->sse_customer_algorithm; }) {
+    out->sse_customer_algorithm = d.customer_algorithm;
+    out->sse_customer_key_md5 = d.customer_key_md5;
+  }
+  out->ssekms_key_id = d.kms_key_id;
+  out->bucket_key_enabled = d.bucket_key_enabled;
+  if constexpr (requires { out->ssekms_encryption_context; }) out->ssekms_encryption_context = d.encryption_context;
+}
 // Whether the stored encryption makes the ETag something other than the MD5 (SSE-KMS, DSSE, SSE-C).
-bool EtagIsNotMd5(const nlohmann::json& stored);
+bool EtagIsNotMd5(const std::optional<StoredSse>& stored);
 
 }  // namespace ck::services::s3

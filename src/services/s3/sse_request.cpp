@@ -2,7 +2,7 @@
 
 #include "base/codec.h"
 #include "crypto/hash.h"
-#include "wire/rest_xml_codec.h"
+#include "services/s3/errors.h"
 
 namespace ck::services::s3 {
 
@@ -12,94 +12,99 @@ constexpr char kHdrSse[] = "x-amz-server-side-encryption";
 constexpr char kHdrKey[] = "x-amz-server-side-encryption-aws-kms-key-id";
 constexpr char kHdrCtx[] = "x-amz-server-side-encryption-context";
 constexpr char kHdrBucketKey[] = "x-amz-server-side-encryption-bucket-key-enabled";
-constexpr char kCustomerPrefix[] = "x-amz-server-side-encryption-customer-";
-
-Status Argument(const std::string& message, const std::string& name, const std::string& value) {
-  return AwsError("InvalidArgument", 400, message).WithField("ArgumentName", name).WithField("ArgumentValue", value);
-}
 
 Status RequireArn(const std::string& ref, const std::string& argument) {
-  return Argument("The KMS key reference '" + ref +
-                      "' is a key ID or alias name, which KMS resolves in the requester's account, not the bucket "
-                      "owner's. This server runs with --require-key-arns: use a key ARN "
-                      "(arn:aws:kms:REGION:ACCOUNT:key/ID) or an alias ARN (arn:aws:kms:REGION:ACCOUNT:alias/NAME).",
-                  argument, ref);
+  return errors::BadArgument(
+      "The KMS key reference '" + ref +
+          "' is a key ID or alias name, which KMS resolves in the requester's account, not the bucket "
+          "owner's. This server runs with --require-key-arns: use a key ARN "
+          "(arn:aws:kms:REGION:ACCOUNT:key/ID) or an alias ARN (arn:aws:kms:REGION:ACCOUNT:alias/NAME).",
+      argument, ref);
 }
 
-bool IsKms(const std::string& alg) { return alg == kSseKms || alg == kSseDsse; }
+bool IsKms(std::string_view alg) { return alg == kSseKms || alg == kSseDsse; }
+
+// The decoded x-amz-server-side-encryption-context: a JSON object of strings.
+Result<std::map<std::string, std::string>> ParseContext(const std::string& header) {
+  static const std::string kBad =
+      "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which "
+      "represents a string-string map";
+  auto text = Base64Decode(Trim(header));
+  if (!text) return errors::BadArgument(kBad, kHdrCtx, header);
+  Document j = Document::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return errors::BadArgument(kBad, kHdrCtx, header);
+  std::map<std::string, std::string> ctx;
+  for (const auto& [k, val] : j.items()) {
+    if (!val.is_string()) return errors::BadArgument(kBad, kHdrCtx, header);
+    ctx[k] = val.get<std::string>();
+  }
+  return ctx;
+}
+
+std::vector<EnumValue<api::s3::EncryptionType>> BlockedTypes(const api::s3::ServerSideEncryptionRule& rule) {
+  if (!rule.blocked_encryption_types) return {};
+  return rule.blocked_encryption_types->encryption_type.value_or(std::vector<EnumValue<api::s3::EncryptionType>>{});
+}
 
 }  // namespace
 
 bool IsUnqualifiedKeyRef(const std::string& ref) { return !StartsWith(ref, "arn:"); }
 
-Result<std::optional<CustomerKey>> ParseCustomerKey(const http::Headers& h, const std::string& prefix) {
-  auto alg = h.Get(prefix + "algorithm");
-  auto key = h.Get(prefix + "key");
-  auto md5 = h.Get(prefix + "key-md5");
-  if (!alg && !key && !md5) return std::optional<CustomerKey>();
-  if (!alg)
-    return Argument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid "
-                    "encryption algorithm.",
-                    prefix + "algorithm", "null");
-  if (*alg != "AES256")
-    return AwsError("InvalidEncryptionAlgorithmError", 400,
-                    "The encryption request that you specified is not valid. The valid value is AES256.")
+Result<std::optional<CustomerKey>> ParseCustomerKey(const CustomerKeyMembers& m) {
+  const std::string& prefix = m.prefix;
+  if (!m.algorithm && !m.key && !m.key_md5) return std::optional<CustomerKey>();
+  if (!m.algorithm)
+    return errors::BadArgument(
+        "Requests specifying Server Side Encryption with Customer provided keys must provide a valid "
+        "encryption algorithm.",
+        prefix + "algorithm", "null");
+  if (*m.algorithm != "AES256")
+    return errors::InvalidEncryptionAlgorithmError(
+               "The encryption request that you specified is not valid. The valid value is AES256.")
         .WithField("ArgumentName", prefix + "algorithm")
-        .WithField("ArgumentValue", std::string(*alg));
-  if (!key)
-    return Argument("Requests specifying Server Side Encryption with Customer provided keys must provide an "
-                    "appropriate secret key.",
-                    prefix + "key", "null");
-  auto raw = Base64Decode(Trim(*key));
+        .WithField("ArgumentValue", *m.algorithm);
+  if (!m.key)
+    return errors::BadArgument(
+        "Requests specifying Server Side Encryption with Customer provided keys must provide an "
+        "appropriate secret key.",
+        prefix + "key", "null");
+  auto raw = Base64Decode(Trim(*m.key));
   if (!raw || raw->size() != 32)
-    return Argument("The secret key was invalid for the specified algorithm.", prefix + "key", "null");
-  if (!md5)
-    return Argument("Requests specifying Server Side Encryption with Customer provided keys must provide the "
-                    "client calculated MD5 of the secret key.",
-                    prefix + "key-MD5", "null");
+    return errors::BadArgument("The secret key was invalid for the specified algorithm.", prefix + "key", "null");
+  if (!m.key_md5)
+    return errors::BadArgument(
+        "Requests specifying Server Side Encryption with Customer provided keys must provide the "
+        "client calculated MD5 of the secret key.",
+        prefix + "key-MD5", "null");
   std::string expected = Base64Encode(crypto::Md5(*raw));
-  if (Trim(*md5) != expected)
-    return Argument("The calculated MD5 hash of the key did not match the hash that was provided.", prefix + "key-MD5",
-                    "null");
+  if (Trim(*m.key_md5) != expected)
+    return errors::BadArgument("The calculated MD5 hash of the key did not match the hash that was provided.",
+                               prefix + "key-MD5", "null");
   return std::optional<CustomerKey>(CustomerKey{std::move(*raw), expected});
 }
 
-Result<SseRequestHeaders> ParseWriteSse(const http::Headers& h, bool require_key_arns) {
+Result<SseRequestHeaders> ParseWriteSse(const SseWriteMembers& m, bool require_key_arns) {
   SseRequestHeaders r;
-  if (auto v = h.Get(kHdrSse)) r.algorithm = std::string(Trim(*v));
+  if (m.algorithm) r.algorithm = std::string(Trim(m.algorithm->str()));
   if (!r.algorithm.empty() && r.algorithm != kSseS3 && !IsKms(r.algorithm))
-    return Argument("The encryption method specified is not supported", kHdrSse, r.algorithm);
-  if (auto v = h.Get(kHdrKey)) r.key_ref = std::string(Trim(*v));
-  if (auto v = h.Get(kHdrBucketKey)) {
-    std::string b = ToLower(Trim(*v));
-    if (b != "true" && b != "false") return Argument("Invalid value for bucket key enabled", kHdrBucketKey, b);
-    r.bucket_key = b == "true";
+    return errors::BadArgument("The encryption method specified is not supported", kHdrSse, r.algorithm);
+  if (m.key_id) r.key_ref = std::string(Trim(*m.key_id));
+  r.bucket_key = m.bucket_key;
+  if (m.context) {
+    CK_ASSIGN_OR_RETURN(r.context, ParseContext(*m.context));
   }
-  if (auto v = h.Get(kHdrCtx)) {
-    static const std::string kBad =
-        "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which "
-        "represents a string-string map";
-    auto text = Base64Decode(Trim(*v));
-    if (!text) return Argument(kBad, kHdrCtx, std::string(*v));
-    nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Argument(kBad, kHdrCtx, std::string(*v));
-    std::map<std::string, std::string> ctx;
-    for (const auto& [k, val] : j.items()) {
-      if (!val.is_string()) return Argument(kBad, kHdrCtx, std::string(*v));
-      ctx[k] = val.get<std::string>();
-    }
-    r.context = std::move(ctx);
-  }
-  CK_ASSIGN_OR_RETURN(r.customer, ParseCustomerKey(h, kCustomerPrefix));
+  CK_ASSIGN_OR_RETURN(r.customer, ParseCustomerKey(CustomerKeyMembers{m.customer_algorithm, m.customer_key,
+                                                                      m.customer_key_md5, kCustomerKeyPrefix}));
   if (r.customer && !r.algorithm.empty())
-    return Argument("Server Side Encryption with Customer provided key is incompatible with the encryption method "
-                    "specified",
-                    kHdrSse, r.algorithm);
+    return errors::BadArgument(
+        "Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
+        kHdrSse, r.algorithm);
   if ((r.key_ref || r.context) && !IsKms(r.algorithm))
-    return Argument("Server Side Encryption with AWS KMS managed key requires HTTP header "
-                    "x-amz-server-side-encryption : aws:kms",
-                    kHdrSse, r.algorithm.empty() ? "null" : r.algorithm);
-  if (r.key_ref && r.key_ref->empty()) return Argument("KMS key ID must not be empty", kHdrKey, "");
+    return errors::BadArgument(
+        "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : "
+        "aws:kms",
+        kHdrSse, r.algorithm.empty() ? "null" : r.algorithm);
+  if (r.key_ref && r.key_ref->empty()) return errors::BadArgument("KMS key ID must not be empty", kHdrKey, "");
   if (require_key_arns && r.key_ref && IsUnqualifiedKeyRef(*r.key_ref)) return RequireArn(*r.key_ref, kHdrKey);
   return r;
 }
@@ -107,58 +112,43 @@ Result<SseRequestHeaders> ParseWriteSse(const http::Headers& h, bool require_key
 Status RejectSseOnRead(const http::Headers& h) {
   for (const char* name : {kHdrSse, kHdrKey, kHdrCtx, kHdrBucketKey}) {
     if (auto v = h.Get(name))
-      return Argument(std::string(name) + " header is not supported for this operation.", name, std::string(*v));
+      return errors::BadArgument(std::string(name) + " header is not supported for this operation.", name,
+                                 std::string(*v));
   }
   return Status::Ok();
 }
 
-BucketDefault ReadBucketDefault(const std::optional<nlohmann::json>& config) {
+BucketDefault ReadBucketDefault(const std::optional<api::s3::ServerSideEncryptionConfiguration>& config) {
   BucketDefault d;
-  if (!config) return d;
-  const nlohmann::json rules = config->value("Rules", nlohmann::json::array());
-  if (!rules.is_array() || rules.empty()) return d;
-  const nlohmann::json& rule = rules[0];
-  if (rule.contains("ApplyServerSideEncryptionByDefault")) {
-    const auto& by_default = rule["ApplyServerSideEncryptionByDefault"];
-    d.algorithm = by_default.value("SSEAlgorithm", std::string(kSseS3));
-    if (by_default.contains("KMSMasterKeyID") && by_default["KMSMasterKeyID"].is_string())
-      d.key_ref = by_default["KMSMasterKeyID"].get<std::string>();
+  if (!config || config->rules.empty()) return d;
+  const api::s3::ServerSideEncryptionRule& rule = config->rules[0];
+  if (const auto& by_default = rule.apply_server_side_encryption_by_default) {
+    if (!by_default->sse_algorithm.str().empty()) d.algorithm = std::string(by_default->sse_algorithm.str());
+    d.key_ref = by_default->kms_master_key_id;
   }
-  if (rule.contains("BucketKeyEnabled") && rule["BucketKeyEnabled"].is_boolean())
-    d.bucket_key = rule["BucketKeyEnabled"].get<bool>();
-  if (rule.contains("BlockedEncryptionTypes")) {
-    nlohmann::json types = rule["BlockedEncryptionTypes"].value("EncryptionType", nlohmann::json::array());
-    if (types.is_string()) types = nlohmann::json::array({types});
-    for (const auto& t : types)
-      if (t == "SSE-C") d.sse_c_blocked = true;
-  }
+  d.bucket_key = rule.bucket_key_enabled.value_or(false);
+  for (const auto& t : BlockedTypes(rule))
+    if (t == api::s3::EncryptionType::kSseC) d.sse_c_blocked = true;
   return d;
 }
 
-Status ValidateBucketEncryption(const nlohmann::json& config, bool require_key_arns) {
-  if (!config.is_object() || !config.contains("Rules") || !config["Rules"].is_array() || config["Rules"].size() != 1)
-    return wire::MalformedXml();
-  const nlohmann::json& rule = config["Rules"][0];
-  if (rule.contains("ApplyServerSideEncryptionByDefault")) {
-    const auto& d = rule["ApplyServerSideEncryptionByDefault"];
-    if (!d.is_object() || !d.contains("SSEAlgorithm") || !d["SSEAlgorithm"].is_string()) return wire::MalformedXml();
-    std::string alg = d["SSEAlgorithm"].get<std::string>();
-    if (alg != kSseS3 && !IsKms(alg)) return wire::MalformedXml();
-    if (d.contains("KMSMasterKeyID")) {
+Status ValidateBucketEncryption(const api::s3::ServerSideEncryptionConfiguration& config, bool require_key_arns) {
+  if (config.rules.size() != 1) return errors::Malformed();
+  const api::s3::ServerSideEncryptionRule& rule = config.rules[0];
+  if (const auto& d = rule.apply_server_side_encryption_by_default) {
+    std::string_view alg = d->sse_algorithm.str();
+    if (alg != kSseS3 && !IsKms(alg)) return errors::Malformed();
+    if (d->kms_master_key_id) {
       if (!IsKms(alg))
-        return AwsError("InvalidArgument", 400,
-                        "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
+        return errors::InvalidArgument(
+                   "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
             .WithField("ArgumentName", "ApplyServerSideEncryptionByDefault");
-      std::string ref = d["KMSMasterKeyID"].is_string() ? d["KMSMasterKeyID"].get<std::string>() : "";
-      if (require_key_arns && IsUnqualifiedKeyRef(ref)) return RequireArn(ref, "KMSMasterKeyID");
+      if (require_key_arns && IsUnqualifiedKeyRef(*d->kms_master_key_id))
+        return RequireArn(*d->kms_master_key_id, "KMSMasterKeyID");
     }
   }
-  if (rule.contains("BlockedEncryptionTypes")) {
-    nlohmann::json types = rule["BlockedEncryptionTypes"].value("EncryptionType", nlohmann::json::array());
-    if (types.is_string()) types = nlohmann::json::array({types});
-    for (const auto& t : types)
-      if (t != "SSE-C" && t != "NONE") return wire::MalformedXml();
-  }
+  for (const auto& t : BlockedTypes(rule))
+    if (!t.known()) return errors::Malformed();
   return Status::Ok();
 }
 
@@ -167,9 +157,8 @@ Result<SseChoice> ChooseSse(const SseRequestHeaders& req, const BucketDefault& b
   if (req.customer) {
     if (bucket.sse_c_blocked)
       // UNVERIFIED wording; AWS documents a 403 for blocked SSE-C writes.
-      return AwsError("AccessDenied", 403,
-                      "Requests specifying Server Side Encryption with Customer provided keys are blocked for this "
-                      "bucket.");
+      return errors::AccessDenied(
+          "Requests specifying Server Side Encryption with Customer provided keys are blocked for this bucket.");
     c.algorithm = kSseC;
     c.customer = req.customer;
     return c;

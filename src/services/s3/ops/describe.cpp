@@ -1,0 +1,135 @@
+// Object descriptions and the request headers writes share.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include "base/codec.h"
+#include "services/s3/ops/common.h"
+
+namespace ck::services::s3 {
+
+std::string Quoted(const std::string& etag) { return "\"" + etag + "\""; }
+
+std::string Unquoted(std::string_view etag) {
+  etag = Trim(etag);
+  if (StartsWith(etag, "W/")) etag.remove_prefix(2);
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+  return std::string(etag);
+}
+
+api::s3::Owner OwnerOf(const std::string& account) {
+  api::s3::Owner o;
+  o.id = CanonicalId(account);
+  return o;
+}
+
+api::s3::Grant FullControlGrant(const std::string& account) {
+  api::s3::Grant g;
+  g.grantee.emplace();
+  g.grantee->id = CanonicalId(account);
+  g.grantee->type = api::s3::Type::kCanonicalUser;
+  g.permission = api::s3::Permission::kFullControl;
+  return g;
+}
+
+double NowMillis(S3Service& s) { return std::floor(ToEpochSeconds(s.clock().Now()) * 1000.0) / 1000.0; }
+
+std::optional<std::string> WithoutAwsChunked(const std::optional<std::string>& content_encoding) {
+  // aws-chunked is transfer framing, not the object's encoding.
+  if (!content_encoding) return std::nullopt;
+  const std::string& value = *content_encoding;
+  std::string kept;
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    size_t comma = value.find(',', pos);
+    std::string part(Trim(value.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos)));
+    if (!part.empty() && part != "aws-chunked") kept += (kept.empty() ? "" : ",") + part;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (kept.empty()) return std::nullopt;
+  return kept;
+}
+
+Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::string>& header) {
+  std::vector<ObjectTag> out;
+  if (!header || header->empty()) return out;
+  const std::string& text = *header;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t amp = text.find('&', pos);
+    std::string pair = text.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    if (!pair.empty()) {
+      size_t eq = pair.find('=');
+      auto k = UriDecode(pair.substr(0, eq), true);
+      auto v = UriDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
+      if (!k || !v || !IsValidUtf8(*k) || !IsValidUtf8(*v))
+        return errors::BadArgument(
+            "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag "
+            "name duplicates.",
+            "x-amz-tagging", text);
+      out.push_back(ObjectTag{*k, *v});
+    }
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  CK_RETURN_IF_ERROR(CheckObjectTags(out));
+  return out;
+}
+
+Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>& metadata) {
+  constexpr size_t kMaxUserMetadata = 2048;
+  if (!metadata) return Status::Ok();
+  size_t size = 0;
+  for (const auto& [name, value] : *metadata) size += name.size() + value.size();
+  if (size > kMaxUserMetadata)
+    return errors::MetadataTooLarge("Your metadata headers exceed the maximum allowed metadata size.");
+  return Status::Ok();
+}
+
+namespace {
+
+// Letters, digits and spaces (any non-ASCII character is taken for one) and _.:/=+-@.
+bool IsTagText(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || std::isalnum(c) || c == ' ') continue;
+    if (std::string_view("_.:/=+-@").find(static_cast<char>(c)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status CheckObjectTags(const std::vector<ObjectTag>& tags) {
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (!seen.insert(k).second)
+      return errors::InvalidTag("Cannot provide multiple Tags with the same key").WithField("TagKey", k);
+    size_t klen = Utf8Length(k);
+    if (klen == 0 || klen > 128 || !IsTagText(k))
+      return errors::InvalidTag("The TagKey you have provided is invalid").WithField("TagKey", k);
+    if (StartsWith(k, "aws:"))
+      return errors::InvalidTag("Your TagKey cannot be prefixed with aws:").WithField("TagKey", k);
+    if (Utf8Length(v) > 256 || !IsTagText(v))
+      return errors::InvalidTag("The TagValue you have provided is invalid")
+          .WithField("TagKey", k)
+          .WithField("TagValue", v);
+  }
+  if (tags.size() > 10) return errors::BadRequest("Object tags cannot be greater than 10");
+  return Status::Ok();
+}
+
+Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc) {
+  // The storage classes crosskey accepts on a write.
+  static constexpr std::string_view kClasses[] = {
+      "STANDARD",     "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+      "DEEP_ARCHIVE", "OUTPOSTS",           "GLACIER_IR",  "SNOW",       "EXPRESS_ONEZONE"};
+  if (sc && !sc->str().empty() && std::find(std::begin(kClasses), std::end(kClasses), sc->str()) == std::end(kClasses))
+    return errors::InvalidStorageClass("The storage class you specified is not valid")
+        .WithField("StorageClassRequested", std::string(sc->str()));
+  return Status::Ok();
+}
+
+}  // namespace ck::services::s3

@@ -1,0 +1,459 @@
+// Multipart uploads. Each part is its own blob; completing an upload writes
+// one object record that lists the chosen parts' blobs in order (no copy),
+// and removes the upload and its part records in the same atomic batch
+// (ObjectStore::Commit).
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "base/cancel.h"
+#include "base/codec.h"
+#include "core/ids.h"
+#include "crypto/hash.h"
+#include "services/s3/ops/ops.h"
+
+namespace ck::services::s3 {
+
+namespace {
+
+constexpr uint64_t kMinPartSize = 5ull * 1024 * 1024;
+constexpr uint64_t kMaxPartSize = 5ull * 1024 * 1024 * 1024;
+
+Status CheckPartNumber(int n) {
+  if (n < 1 || n > 10000)
+    return errors::BadArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber",
+                               std::to_string(n));
+  return Status::Ok();
+}
+
+// The keys a part is sealed with: the upload's data key (Decrypt as the
+// requester, with the request's SSE-C key), each part deriving its own.
+template <class In>
+Result<ObjectKeysPtr> PartKeys(S3Service& s, const Call& c, const BucketRecord& b, const UploadRecord& u,
+                               const In& in) {
+  CK_ASSIGN_OR_RETURN(auto keys, SseReadKeys(s, c, b, u.encryption, CustomerKeyOf(in)));
+  if (!keys) return keys;
+  auto derived = std::make_shared<ObjectKeys>(*keys);
+  derived->derive = true;
+  return ObjectKeysPtr(std::move(derived));
+}
+
+std::string DefaultChecksumType(const std::string& alg) { return alg == "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE"; }
+
+constexpr char kUnsupportedAlgorithm[] =
+    "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, "
+    "CRC64NVME, SHA1, SHA256]";
+
+// The upload's checksum algorithm and type, as CreateMultipartUpload asks.
+Status SetUploadChecksum(const api_s3::CreateMultipartUploadRequest& in, UploadRecord* u) {
+  std::string_view alg = in.checksum_algorithm ? in.checksum_algorithm->str() : std::string_view();
+  if (alg.empty()) return Status::Ok();
+  auto a = crypto::ParseChecksumAlgorithm(alg);
+  if (!a) return errors::InvalidRequest(kUnsupportedAlgorithm);
+  u->checksum_algorithm = crypto::ChecksumAlgorithmName(*a);
+  std::string_view type = in.checksum_type ? in.checksum_type->str() : std::string_view();
+  u->checksum_type = type.empty() ? DefaultChecksumType(u->checksum_algorithm) : std::string(type);
+  if (u->checksum_type == "FULL_OBJECT" && !crypto::IsCrc(*a))
+    return errors::InvalidRequest("The FULL_OBJECT checksum type cannot be used with the " +
+                                  ToLower(u->checksum_algorithm) + " checksum algorithm.");
+  return Status::Ok();
+}
+
+// The algorithm parts are checksummed with: the request's, which must be the upload's.
+Result<std::optional<crypto::ChecksumAlgorithm>> PartChecksum(const Call& c, const UploadRecord& u) {
+  CK_ASSIGN_OR_RETURN(auto alg, RequestedChecksum(c));
+  if (!alg && !u.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(u.checksum_algorithm);
+  if (alg && !u.checksum_algorithm.empty() && crypto::ChecksumAlgorithmName(*alg) != u.checksum_algorithm)
+    return errors::InvalidRequest(
+        "Checksum Type mismatch occurred, expected checksum Type: " + ToLower(u.checksum_algorithm) +
+        ", actual checksum Type: " + ToLower(crypto::ChecksumAlgorithmName(*alg)));
+  return alg;
+}
+
+// --- Completion ---
+
+Status InvalidPart(const std::string& upload_id, int n, const std::string& etag) {
+  return errors::InvalidPart(
+             "One or more of the specified parts could not be found.  The part may not have been uploaded, or the "
+             "specified entity tag may not match the part's entity tag.")
+      .WithField("UploadId", upload_id)
+      .WithField("PartNumber", std::to_string(n))
+      .WithField("ETag", etag);
+}
+
+Status InvalidPartOrder(const std::string& upload_id) {
+  return errors::InvalidPartOrder("The list of parts was not in ascending order. Parts must be ordered by part number.")
+      .WithField("UploadId", upload_id);
+}
+
+using PartsByNumber = std::map<int, const PartRecord*>;
+
+// Order and existence first, as S3 reports them.
+Status CheckRequestedParts(const std::vector<api_s3::CompletedPart>& requested, const PartsByNumber& parts,
+                           const std::string& upload_id) {
+  int prev = 0;
+  for (const auto& r : requested) {
+    int n = r.part_number.value_or(0);
+    if (n <= prev) return InvalidPartOrder(upload_id);
+    prev = n;
+    auto it = parts.find(n);
+    std::string etag = Unquoted(r.e_tag.value_or(""));
+    if (it == parts.end() || it->second->segment.md5_hex != etag) return InvalidPart(upload_id, n, etag);
+  }
+  return Status::Ok();
+}
+
+// Sizes and checksums of the requested parts, which become the object's segments.
+struct Assembly {
+  std::string md5s, sums;  // concatenated part MD5s; composite checksum input
+  std::optional<std::string> full_crc;
+  bool checksums_complete = true;
+};
+
+Status AddPart(const api_s3::CompletedPart& r, const Segment& seg, bool last, const UploadRecord& u,
+               std::optional<crypto::ChecksumAlgorithm> alg, Assembly* a, ObjectRecord* rec) {
+  int n = r.part_number.value_or(0);
+  std::string etag = Unquoted(r.e_tag.value_or(""));
+  if (!last && seg.size < kMinPartSize)
+    return errors::EntityTooSmall("Your proposed upload is smaller than the minimum allowed size")
+        .WithField("ProposedSize", std::to_string(seg.size))
+        .WithField("MinSizeAllowed", std::to_string(kMinPartSize))
+        .WithField("PartNumber", std::to_string(n))
+        .WithField("ETag", etag);
+  if (alg) {
+    const auto* sent = ChecksumMember(r, u.checksum_algorithm);
+    if (sent && *sent && **sent != seg.checksum) return InvalidPart(u.upload_id, n, etag);
+  }
+  a->md5s += HexDecode(seg.md5_hex).value_or("");
+  if (alg && !seg.checksum.empty()) {
+    std::string raw = Base64Decode(seg.checksum).value_or("");
+    if (u.checksum_type == "FULL_OBJECT")
+      a->full_crc = a->full_crc ? crypto::CombineCrc(*alg, *a->full_crc, raw, seg.size) : std::optional(raw);
+    else
+      a->sums += raw;
+  } else {
+    a->checksums_complete = false;
+  }
+  rec->segments.push_back(seg);
+  rec->size += seg.size;
+  return Status::Ok();
+}
+
+// The completed object's record (without version, time and commit).
+Result<ObjectRecord> Assemble(const std::vector<api_s3::CompletedPart>& requested, const PartsByNumber& parts,
+                              const UploadRecord& u) {
+  ObjectRecord rec;
+  rec.key = u.key;
+  rec.owner = u.owner;
+  rec.headers = u.headers;
+  rec.metadata = u.metadata;
+  rec.tags = u.tags;
+  rec.storage_class = u.storage_class;
+  rec.encryption = u.encryption;
+  auto alg = crypto::ParseChecksumAlgorithm(u.checksum_algorithm);
+  Assembly a;
+  a.checksums_complete = alg.has_value();
+  for (size_t i = 0; i < requested.size(); ++i) {
+    const Segment& seg = parts.at(requested[i].part_number.value_or(0))->segment;
+    CK_RETURN_IF_ERROR(AddPart(requested[i], seg, i + 1 == requested.size(), u, alg, &a, &rec));
+  }
+  rec.parts_count = static_cast<int32_t>(requested.size());
+  rec.etag = HexEncode(crypto::Md5(a.md5s)) + "-" + std::to_string(rec.parts_count);
+  if (alg && a.checksums_complete) {
+    rec.checksum_algorithm = u.checksum_algorithm;
+    rec.checksum_type = u.checksum_type;
+    if (u.checksum_type == "FULL_OBJECT" && a.full_crc) {
+      rec.checksum = Base64Encode(*a.full_crc);
+    } else {
+      crypto::Checksummer sum(*alg);
+      sum.Update(a.sums);
+      rec.checksum = sum.FinalBase64() + "-" + std::to_string(rec.parts_count);
+    }
+  }
+  return rec;
+}
+
+api_s3::MultipartUpload UploadEntry(const std::string& key, const std::string& id, const UploadRecord& u) {
+  api_s3::MultipartUpload m;
+  m.upload_id = id;
+  m.key = key;
+  m.initiated = FromEpochSeconds(u.initiated);
+  m.storage_class = EnumValue<api_s3::StorageClass>::Parse(u.storage_class);
+  m.owner = OwnerOf(u.owner);
+  m.initiator = api_s3::Initiator{u.initiator_arn, u.initiator_account};
+  if (!u.checksum_algorithm.empty()) {
+    m.checksum_algorithm = EnumValue<api_s3::ChecksumAlgorithm>::Parse(u.checksum_algorithm);
+    m.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(u.checksum_type);
+  }
+  return m;
+}
+
+// The bucket (the endpoint's action authorized on the key) and the upload a request names.
+struct OpenedUpload {
+  std::shared_ptr<const BucketRecord> bucket;
+  OpenUpload upload;
+};
+Result<OpenedUpload> UploadTarget(S3Service& s, const Call& c, const std::string& bucket, const std::string& key,
+                                  const std::string& upload_id) {
+  CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, bucket, key));
+  CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, key, upload_id));
+  return OpenedUpload{std::move(b), std::move(u)};
+}
+
+}  // namespace
+
+Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
+                                                                  const api_s3::CreateMultipartUploadRequest& in,
+                                                                  Call& c) {
+  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
+  CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
+  CK_RETURN_IF_ERROR(CheckAclHeaders(c, *b, in.acl));
+  if (in.key.size() > 1024) return errors::KeyTooLongError("Your key is too long");
+  UploadRecord u;
+  u.upload_id = ids::Hex(24);
+  u.key = in.key;
+  u.initiator_arn = c.principal().arn;
+  u.initiator_account = c.principal().account;
+  const std::string& writer = c.principal().account;
+  u.owner = b->ownership == api_s3::ObjectOwnership::kObjectWriter && !writer.empty() ? writer : b->owner;
+  u.initiated = NowMillis(s);
+  u.headers = StandardHeaders(in, c);
+  u.metadata = in.metadata.value_or(std::map<std::string, std::string>{});
+  CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));
+  CK_ASSIGN_OR_RETURN(u.tags, ParseTaggingHeader(in.tagging));
+  if (in.storage_class && !in.storage_class->str().empty()) u.storage_class = std::string(in.storage_class->str());
+  CK_RETURN_IF_ERROR(SetUploadChecksum(in, &u));
+  // One data key per upload (GenerateDataKey as the requester now); every part
+  // derives its own key from it with a fresh salt (sealed_blob.h).
+  CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, c, *b, in.key, SseMembersOf(in)));
+  u.encryption = sse.stored;
+  CK_RETURN_IF_ERROR(s.store().CreateUpload(b->name, u));
+  api_s3::CreateMultipartUploadOutput out;
+  out.bucket = b->name;
+  out.key = in.key;
+  out.upload_id = u.upload_id;
+  SetSse(DescribeSse(u.encryption, /*write=*/true), &out);
+  if (!u.checksum_algorithm.empty()) {
+    out.checksum_algorithm = EnumValue<api_s3::ChecksumAlgorithm>::Parse(u.checksum_algorithm);
+    out.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(u.checksum_type);
+  }
+  return out;
+}
+
+Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::UploadPartRequest& in, Call& c) {
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
+  CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
+  CK_RETURN_IF_ERROR(CheckContentLength(c, kMaxPartSize));
+  CK_ASSIGN_OR_RETURN(auto alg, PartChecksum(c, u.rec));
+  // UploadPart needs the upload's data key: kms:Decrypt as the requester.
+  CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, c, *b, u.rec, in));
+  Upload<api_s3::UploadPartOutput> upload;
+  CK_ASSIGN_OR_RETURN(upload.writer, s.store().NewWriter(alg, std::move(keys)));
+  S3Service* sp = &s;
+  int number = in.part_number;
+  upload.commit = [sp, &c, up = target.upload, number, alg](WrittenSegment& w) -> Result<api_s3::UploadPartOutput> {
+    CK_RETURN_IF_ERROR(VerifyDigests(c, w));
+    CK_RETURN_IF_ERROR(sp->store().StorePart(up, PartRecord{number, w.segment, NowMillis(*sp)}));
+    api_s3::UploadPartOutput out;
+    out.e_tag = Quoted(w.segment.md5_hex);
+    SetSse(DescribeSse(up.rec.encryption), &out);
+    if (alg) SetChecksum(&out, crypto::ChecksumAlgorithmName(*alg), w.segment.checksum);
+    return out;
+  };
+  return upload;
+}
+
+Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::UploadPartCopyRequest& in, Call& c) {
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
+  CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
+  CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));
+  uint64_t start = 0, end = src.rec.size;
+  std::string range = in.copy_source_range.value_or("");
+  if (!range.empty()) {
+    unsigned long long a = 0, z = 0;
+    char extra = 0;
+    if (sscanf(range.c_str(), "bytes=%llu-%llu%c", &a, &z, &extra) != 2 || a > z || z >= src.rec.size)
+      return errors::BadArgument(
+          "Range specified is not valid for source object of size: " + std::to_string(src.rec.size),
+          "x-amz-copy-source-range", range);
+    start = a;
+    end = z + 1;
+  }
+  if (end - start > kMaxPartSize)
+    return errors::InvalidRequest(
+        "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120");
+  std::optional<crypto::ChecksumAlgorithm> alg;
+  if (!u.rec.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(u.rec.checksum_algorithm);
+  CK_ASSIGN_OR_RETURN(auto src_keys, SseReadKeys(s, c, *src.bucket, src.rec.encryption, CopySourceCustomerKeyOf(in)));
+  CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, c, *b, u.rec, in));
+  CK_ASSIGN_OR_RETURN(auto w, s.store().Copy(src.rec, src_keys, start, end, alg, std::move(keys)));
+  PartRecord part{in.part_number, w.segment, NowMillis(s)};
+  if (Status st = s.store().StorePart(u, part); !st.ok()) {
+    s.store().Release({w.segment});
+    return st;
+  }
+  api_s3::UploadPartCopyOutput out;
+  auto& result = out.copy_part_result.emplace();
+  result.e_tag = Quoted(w.segment.md5_hex);
+  result.last_modified = FromEpochSeconds(part.mtime);
+  if (alg) SetChecksum(&result, crypto::ChecksumAlgorithmName(*alg), w.segment.checksum);
+  SetSse(DescribeSse(u.rec.encryption), &out);
+  if (!src.version_id.empty()) out.copy_source_version_id = src.version_id;
+  return out;
+}
+
+Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service& s,
+                                                                      const api_s3::CompleteMultipartUploadRequest& in,
+                                                                      Call& c) {
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
+  std::vector<api_s3::CompletedPart> requested;
+  if (in.multipart_upload && in.multipart_upload->parts) requested = *in.multipart_upload->parts;
+  if (requested.empty()) return errors::InvalidRequest("You must specify at least one part");
+  CK_ASSIGN_OR_RETURN(auto parts, s.store().Parts(u.rec.upload_id));
+  PartsByNumber by_number;
+  for (const auto& p : parts) by_number[p.number] = &p;
+  CK_RETURN_IF_ERROR(CheckRequestedParts(requested, by_number, u.rec.upload_id));
+  CK_ASSIGN_OR_RETURN(auto rec, Assemble(requested, by_number, u.rec));
+  rec.mtime = NowMillis(s);
+  CommitConditions cond;
+  cond.if_none_match_star = in.if_none_match && Trim(*in.if_none_match) == "*";
+  cond.if_match = in.if_match.value_or("");
+  cond.completes = &u;
+  cond.parts = &parts;
+  CK_RETURN_IF_ERROR(s.store().Commit(*b, rec, cond));
+  std::set<int> used;
+  for (const auto& r : requested) used.insert(r.part_number.value_or(0));
+  std::vector<Segment> unused;
+  for (const auto& p : parts)
+    if (!used.count(p.number)) unused.push_back(p.segment);
+  s.store().Release(unused);
+  std::string host(c.RawHeader("host").value_or(""));
+  api_s3::CompleteMultipartUploadOutput out;
+  std::string scheme = c.ctx.secure_transport ? "https://" : "http://";  // the request's, as S3's Location
+  out.location =
+      scheme + (host.empty() ? std::string("localhost") : host) + "/" + b->name + "/" + UriEncode(in.key, false);
+  out.bucket = b->name;
+  out.key = in.key;
+  out.e_tag = Quoted(rec.etag);
+  SetSse(DescribeSse(rec.encryption), &out);
+  if (rec.version_id != "null") out.version_id = rec.version_id;
+  if (!rec.checksum_algorithm.empty()) {
+    SetChecksum(&out, rec.checksum_algorithm, rec.checksum);
+    out.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(rec.checksum_type);
+  }
+  return out;
+}
+
+Result<api_s3::AbortMultipartUploadOutput> AbortMultipartUpload(S3Service& s,
+                                                                const api_s3::AbortMultipartUploadRequest& in,
+                                                                Call& c) {
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
+  CK_RETURN_IF_ERROR(s.store().AbortUpload(u));
+  return api_s3::AbortMultipartUploadOutput{};
+}
+
+Result<api_s3::ListPartsOutput> ListParts(S3Service& s, const api_s3::ListPartsRequest& in, Call& c) {
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  auto& [b, u] = target;
+  int max = std::clamp(in.max_parts.value_or(1000), 0, 1000);
+  int marker = in.part_number_marker.value_or(0);
+  CK_ASSIGN_OR_RETURN(auto rows, s.store().PartsAfter(u.rec.upload_id, marker, static_cast<size_t>(max) + 1));
+  bool truncated = rows.size() > static_cast<size_t>(max);
+  api_s3::ListPartsOutput out;
+  std::vector<api_s3::Part> parts;
+  int last = marker;
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(max); ++i) {
+    const PartRecord& p = rows[i];
+    api_s3::Part part;
+    part.part_number = p.number;
+    part.last_modified = FromEpochSeconds(p.mtime);
+    part.e_tag = Quoted(p.segment.md5_hex);
+    part.size = static_cast<int64_t>(p.segment.size);
+    if (!p.segment.checksum.empty() && !u.rec.checksum_algorithm.empty())
+      SetChecksum(&part, u.rec.checksum_algorithm, p.segment.checksum);
+    parts.push_back(std::move(part));
+    last = p.number;
+  }
+  out.bucket = b->name;
+  out.key = in.key;
+  out.upload_id = u.rec.upload_id;
+  out.part_number_marker = marker;
+  out.max_parts = max;
+  out.is_truncated = truncated;
+  out.initiator = api_s3::Initiator{u.rec.initiator_arn, u.rec.initiator_account};
+  out.owner = OwnerOf(u.rec.owner);
+  out.storage_class = EnumValue<api_s3::StorageClass>::Parse(u.rec.storage_class);
+  if (!parts.empty()) out.parts = std::move(parts);
+  if (truncated) out.next_part_number_marker = last;
+  if (!u.rec.checksum_algorithm.empty()) {
+    out.checksum_algorithm = EnumValue<api_s3::ChecksumAlgorithm>::Parse(u.rec.checksum_algorithm);
+    out.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(u.rec.checksum_type);
+  }
+  return out;
+}
+
+Result<api_s3::ListMultipartUploadsOutput> ListMultipartUploads(S3Service& s,
+                                                                const api_s3::ListMultipartUploadsRequest& in,
+                                                                Call& c) {
+  CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket));
+  std::string prefix = in.prefix.value_or(""), delimiter = in.delimiter.value_or("");
+  std::string key_marker = in.key_marker.value_or(""), id_marker = in.upload_id_marker.value_or("");
+  int max = std::clamp(in.max_uploads.value_or(1000), 0, 1000);
+  ListFrom from = key_marker.empty()   ? ListFrom::Start()
+                  : !id_marker.empty() ? ListFrom::AfterUpload(b->name, key_marker, id_marker)
+                                       : ListFrom::PastKey(b->name, key_marker);
+  std::vector<api_s3::MultipartUpload> uploads;
+  std::vector<api_s3::CommonPrefix> prefixes;
+  std::set<std::string> seen_prefixes;
+  int count = 0;
+  bool truncated = false, done = max == 0;
+  std::string next_key, next_id;
+  while (!done) {
+    CK_RETURN_IF_ERROR(CheckCancelled());  // shutting down: stop between pages
+    CK_ASSIGN_OR_RETURN(auto rows, s.store().ListUploads(b->name, prefix, from, 1000));
+    if (rows.empty()) break;
+    for (const auto& row : rows) {
+      from = row.After();
+      std::string cp;
+      if (!delimiter.empty()) {
+        size_t pos = row.key.find(delimiter, prefix.size());
+        if (pos != std::string::npos) cp = row.key.substr(0, pos + delimiter.size());
+      }
+      if (!cp.empty() && seen_prefixes.count(cp)) continue;
+      if (count == max) {
+        truncated = done = true;
+        break;
+      }
+      ++count;
+      if (!cp.empty()) {
+        seen_prefixes.insert(cp);
+        prefixes.push_back(api_s3::CommonPrefix{cp});
+        continue;
+      }
+      CK_ASSIGN_OR_RETURN(auto u, s.store().DecodeUpload(row));
+      uploads.push_back(UploadEntry(row.key, row.upload_id, u));
+      next_key = row.key;
+      next_id = row.upload_id;
+    }
+    if (!done && rows.size() < 1000) break;
+  }
+  api_s3::ListMultipartUploadsOutput out;
+  out.bucket = b->name;
+  out.key_marker = key_marker;
+  out.upload_id_marker = id_marker;
+  out.max_uploads = max;
+  out.is_truncated = truncated;
+  out.prefix = prefix;
+  if (!uploads.empty()) out.uploads = std::move(uploads);
+  if (!prefixes.empty()) out.common_prefixes = std::move(prefixes);
+  if (!delimiter.empty()) out.delimiter = delimiter;
+  if (truncated) out.next_key_marker = next_key, out.next_upload_id_marker = next_id;
+  return out;
+}
+
+}  // namespace ck::services::s3

@@ -1,0 +1,347 @@
+// The bucket sub-resource descriptors (subresources.h): one row each.
+#include "services/s3/ops/subresources.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/json_depth.h"
+#include "core/iam/policy_document.h"
+#include "core/iam/wildcard.h"
+#include "services/authorizer.h"
+
+namespace ck::services::s3::sub {
+
+namespace {
+
+namespace s3api = api::s3;
+
+// --- Policy ---
+
+// Whether a policy grants anything to everyone without conditions.
+bool IsPublic(const core::iam::Policy& policy) {
+  for (const auto& st : policy.statements)
+    if (st.effect == core::iam::Effect::kAllow && st.has_principal && !st.not_principal && st.conditions.empty() &&
+        st.principals.any)
+      return true;
+  return false;
+}
+
+// S3's checks of a bucket policy: JSON, a valid resource policy, and every
+// resource in this bucket.
+Result<std::shared_ptr<const core::iam::Policy>> ValidatePolicy(S3Service& s, const std::string& bucket,
+                                                                const std::string& text) {
+  std::string_view t = Trim(text);
+  if (t.empty() || t.front() != '{')
+    return errors::MalformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+  // Deeper than any policy: refused as the policy parser refuses it, before
+  // a tree is built (megabytes of brackets take hundreds of megabytes).
+  if (JsonNestingDepth(text, 32) > 32) return errors::MalformedPolicy("Syntax errors in policy.");
+  if (!Document::accept(text)) return errors::MalformedPolicy("This policy contains invalid Json");
+  auto parsed = s.authorizer().Parse(text, core::iam::PolicyKind::kResource);
+  if (!parsed.ok()) return errors::MalformedPolicy(parsed.status().message());
+  static constexpr std::string_view kPrefix = "arn:aws:s3:::";
+  for (const auto& st : (*parsed)->statements) {
+    for (const auto& r : st.resources) {
+      const std::string& v = r.source.raw();
+      if (v == "*") continue;
+      std::string rest = StartsWith(v, kPrefix) ? v.substr(kPrefix.size()) : "";
+      if (rest.empty() || !core::iam::GlobMatch(rest.substr(0, rest.find('/')), bucket))
+        return errors::MalformedPolicy("Policy has invalid resource");
+    }
+  }
+  return *parsed;
+}
+
+Result<std::optional<std::string>> TakePolicy(S3Service& s, const Call& c, const BucketRecord& b,
+                                              const s3api::PutBucketPolicyRequest& in) {
+  CK_ASSIGN_OR_RETURN(auto policy, ValidatePolicy(s, b.name, in.policy));
+  if (b.blocks_public_policy() && IsPublic(*policy))
+    return errors::AccessDenied(
+        "User: " + c.principal().arn +
+        " is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::" + b.name +
+        "\" because public policies are blocked by the BlockPublicPolicy block public access "
+        "setting.");
+  return std::optional<std::string>(in.policy);
+}
+
+// --- Tagging, CORS, public access block ---
+
+Result<std::optional<std::vector<s3api::Tag>>> TakeTags(S3Service&, const Call&, const BucketRecord&,
+                                                        const s3api::PutBucketTaggingRequest& in) {
+  const auto& tags = in.tagging.tag_set;
+  std::set<std::string> seen;
+  for (const auto& t : tags)
+    if (!seen.insert(t.key).second) return errors::InvalidRequest("Cannot provide multiple Tags with the same key");
+  if (tags.size() > 50) return errors::BadRequest("Bucket tag count cannot be greater than 50");
+  return std::optional<std::vector<s3api::Tag>>(tags);
+}
+
+Result<std::optional<std::vector<s3api::CORSRule>>> TakeCors(S3Service&, const Call&, const BucketRecord&,
+                                                             const s3api::PutBucketCorsRequest& in) {
+  const auto& rules = in.cors_configuration.cors_rules;
+  if (rules.empty()) return errors::Malformed();
+  for (const auto& rule : rules)
+    for (const auto& method : rule.allowed_methods)
+      if (method != "GET" && method != "PUT" && method != "POST" && method != "DELETE" && method != "HEAD")
+        return errors::InvalidRequest("Found unsupported HTTP method in CORS config. Unsupported method is " + method);
+  return std::optional<std::vector<s3api::CORSRule>>(rules);
+}
+
+Result<std::optional<s3api::PublicAccessBlockConfiguration>> TakePublicAccessBlock(
+    S3Service&, const Call&, const BucketRecord&, const s3api::PutPublicAccessBlockRequest& in) {
+  const auto& cfg = in.public_access_block_configuration;
+  s3api::PublicAccessBlockConfiguration norm;  // every setting stored, false when not given
+  norm.block_public_acls = cfg.block_public_acls.value_or(false);
+  norm.ignore_public_acls = cfg.ignore_public_acls.value_or(false);
+  norm.block_public_policy = cfg.block_public_policy.value_or(false);
+  norm.restrict_public_buckets = cfg.restrict_public_buckets.value_or(false);
+  return std::optional<s3api::PublicAccessBlockConfiguration>(norm);
+}
+
+// --- Ownership controls, versioning ---
+
+std::optional<EnumValue<s3api::ObjectOwnership>> ReadOwnership(const BucketRecord& b) {
+  if (b.ownership.str().empty()) return std::nullopt;
+  return b.ownership;
+}
+
+Result<std::optional<EnumValue<s3api::ObjectOwnership>>> TakeOwnership(
+    S3Service&, const Call&, const BucketRecord&, const s3api::PutBucketOwnershipControlsRequest& in) {
+  const auto& rules = in.ownership_controls.rules;
+  if (rules.size() != 1 || !rules[0].object_ownership.known()) return errors::Malformed();
+  return std::optional<EnumValue<s3api::ObjectOwnership>>(rules[0].object_ownership);
+}
+
+s3api::GetBucketOwnershipControlsOutput ShowOwnership(const EnumValue<s3api::ObjectOwnership>& v) {
+  s3api::GetBucketOwnershipControlsOutput out;
+  out.ownership_controls.emplace().rules.push_back(s3api::OwnershipControlsRule{v});
+  return out;
+}
+
+Result<std::optional<EnumValue<s3api::BucketVersioningStatus>>> TakeVersioning(
+    S3Service&, const Call&, const BucketRecord&, const s3api::PutBucketVersioningRequest& in) {
+  const auto& status = in.versioning_configuration.status;
+  if (!status || !status->known()) return errors::Malformed();
+  return std::optional<EnumValue<s3api::BucketVersioningStatus>>(*status);
+}
+
+// --- ACL ---
+
+s3api::Grant AllUsers(s3api::Permission permission) {
+  s3api::Grant g;
+  g.grantee.emplace();
+  g.grantee->type = s3api::Type::kGroup;
+  g.grantee->uri = "http://acs.amazonaws.com/groups/global/AllUsers";
+  g.permission = permission;
+  return g;
+}
+
+s3api::AccessControlPolicy CannedAcl(const BucketRecord& b, std::string_view acl) {
+  s3api::AccessControlPolicy p;
+  p.owner = OwnerOf(b.owner);
+  p.grants.emplace().push_back(FullControlGrant(b.owner));
+  if (acl == "public-read" || acl == "public-read-write") p.grants->push_back(AllUsers(s3api::Permission::kRead));
+  if (acl == "public-read-write") p.grants->push_back(AllUsers(s3api::Permission::kWrite));
+  return p;
+}
+
+// BucketOwnerEnforced buckets accept only an ACL that gives the owner full
+// control and nothing else, and store nothing.
+Status CheckOwnerOnlyAcl(const BucketRecord& b, std::string_view acl,
+                         const std::optional<s3api::AccessControlPolicy>& policy) {
+  bool owner_only = acl.empty() || acl == "private" || acl == "bucket-owner-full-control";
+  if (policy)
+    for (const auto& g : policy->grants.value_or(std::vector<s3api::Grant>{}))
+      if (!(g.permission && *g.permission == s3api::Permission::kFullControl) ||
+          !(g.grantee && g.grantee->id == CanonicalId(b.owner)))
+        owner_only = false;
+  return owner_only ? Status::Ok() : errors::BucketAclsDisabled();
+}
+
+Result<std::optional<s3api::AccessControlPolicy>> TakeAcl(S3Service&, const Call&, const BucketRecord& b,
+                                                          const s3api::PutBucketAclRequest& in) {
+  using Stored = std::optional<s3api::AccessControlPolicy>;
+  std::string_view acl = in.acl ? in.acl->str() : std::string_view();
+  if (b.ownership == s3api::ObjectOwnership::kBucketOwnerEnforced) {
+    CK_RETURN_IF_ERROR(CheckOwnerOnlyAcl(b, acl, in.access_control_policy));
+    return Stored();
+  }
+  if (in.access_control_policy && in.access_control_policy->grants) {
+    s3api::AccessControlPolicy p = *in.access_control_policy;
+    if (!p.owner) p.owner = OwnerOf(b.owner);
+    return Stored(std::move(p));
+  }
+  return Stored(CannedAcl(b, acl));
+}
+
+// --- Default encryption ---
+
+s3api::ServerSideEncryptionConfiguration DefaultEncryption() {
+  s3api::ServerSideEncryptionRule rule;
+  rule.apply_server_side_encryption_by_default.emplace().sse_algorithm = s3api::ServerSideEncryption::kAes256;
+  rule.bucket_key_enabled = false;
+  s3api::ServerSideEncryptionConfiguration cfg;
+  cfg.rules.push_back(std::move(rule));
+  return cfg;
+}
+
+Result<std::optional<s3api::ServerSideEncryptionConfiguration>> TakeEncryption(
+    S3Service& s, const Call&, const BucketRecord&, const s3api::PutBucketEncryptionRequest& in) {
+  // Validated, then stored and echoed verbatim. The key is not checked:
+  // S3 resolves it on every write, as the requester (AWS-SEMANTICS §2.1).
+  CK_RETURN_IF_ERROR(
+      ValidateBucketEncryption(in.server_side_encryption_configuration, s.sse().options().require_key_arns));
+  return std::optional<s3api::ServerSideEncryptionConfiguration>(in.server_side_encryption_configuration);
+}
+
+template <class Out>
+Out Nothing(const BucketRecord&) {
+  return Out{};
+}
+
+}  // namespace
+
+const Subresource<std::string, ops::GetBucketPolicy, ops::PutBucketPolicy, ops::DeleteBucketPolicy> kPolicy{
+    .read = [](const BucketRecord& b) { return b.policy; },
+    .write = [](BucketRecord& b, std::optional<std::string> v) { b.policy = std::move(v); },
+    .show = [](const std::string& v) { return s3api::GetBucketPolicyOutput{v}; },
+    .not_found = &errors::kNoSuchBucketPolicy,
+    .not_found_message = "The bucket policy does not exist",
+    .take = TakePolicy,
+    .put_status = 204,
+};
+
+// A second view of the policy: whether it is public.
+const Subresource<std::string, ops::GetBucketPolicyStatus> kPolicyStatus{
+    .read = [](const BucketRecord& b) { return b.policy; },
+    .show =
+        [](const std::string& v) {
+          auto parsed = core::iam::ParsePolicy(v, core::iam::PolicyKind::kResource);
+          s3api::GetBucketPolicyStatusOutput out;
+          out.policy_status.emplace().is_public = parsed.ok() && IsPublic(*parsed);
+          return out;
+        },
+    .not_found = &errors::kNoSuchBucketPolicy,
+    .not_found_message = "The bucket policy does not exist",
+};
+
+const Subresource<std::vector<Tag>, ops::GetBucketTagging, ops::PutBucketTagging, ops::DeleteBucketTagging> kTagging{
+    .read = [](const BucketRecord& b) { return b.tags; },
+    .write = [](BucketRecord& b, std::optional<std::vector<Tag>> v) { b.tags = std::move(v); },
+    .show = [](const std::vector<Tag>& v) { return s3api::GetBucketTaggingOutput{v}; },
+    .not_found = &errors::kNoSuchTagSet,
+    .not_found_message = "The TagSet does not exist",
+    .take = TakeTags,
+    .put_status = 204,
+};
+
+const Subresource<std::vector<CORSRule>, ops::GetBucketCors, ops::PutBucketCors, ops::DeleteBucketCors> kCors{
+    .read = [](const BucketRecord& b) { return b.cors; },
+    .write = [](BucketRecord& b, std::optional<std::vector<CORSRule>> v) { b.cors = std::move(v); },
+    .show = [](const std::vector<CORSRule>& v) { return s3api::GetBucketCorsOutput{v}; },
+    .not_found = &errors::kNoSuchCORSConfiguration,
+    .not_found_message = "The CORS configuration does not exist",
+    .take = TakeCors,
+};
+
+const Subresource<PublicAccessBlockConfiguration, ops::GetPublicAccessBlock, ops::PutPublicAccessBlock,
+                  ops::DeletePublicAccessBlock>
+    kPublicAccessBlock{
+        .read = [](const BucketRecord& b) { return b.public_access_block; },
+        .write = [](BucketRecord& b,
+                    std::optional<PublicAccessBlockConfiguration> v) { b.public_access_block = std::move(v); },
+        .show = [](const PublicAccessBlockConfiguration& v) { return s3api::GetPublicAccessBlockOutput{v}; },
+        .not_found = &errors::kNoSuchPublicAccessBlockConfiguration,
+        .not_found_message = "The public access block configuration was not found",
+        .take = TakePublicAccessBlock,
+    };
+
+const Subresource<EnumValue<ObjectOwnership>, ops::GetBucketOwnershipControls, ops::PutBucketOwnershipControls,
+                  ops::DeleteBucketOwnershipControls>
+    kOwnershipControls{
+        .read = ReadOwnership,
+        .write =
+            [](BucketRecord& b, std::optional<EnumValue<ObjectOwnership>> v) {
+              b.ownership = v.value_or(EnumValue<ObjectOwnership>());
+            },
+        .show = ShowOwnership,
+        .not_found = &errors::kOwnershipControlsNotFoundError,
+        .not_found_message = "The bucket ownership controls were not found",
+        .take = TakeOwnership,
+    };
+
+const Subresource<EnumValue<s3api::BucketVersioningStatus>, ops::GetBucketVersioning, ops::PutBucketVersioning>
+    kVersioning{
+        .read = [](const BucketRecord& b) { return b.versioned() ? std::optional(b.versioning) : std::nullopt; },
+        .write =
+            [](BucketRecord& b, std::optional<EnumValue<s3api::BucketVersioningStatus>> v) {
+              b.versioning = v.value_or(EnumValue<s3api::BucketVersioningStatus>());
+            },
+        .show =
+            [](const EnumValue<s3api::BucketVersioningStatus>& v) {
+              s3api::GetBucketVersioningOutput out;
+              out.status = v;
+              return out;
+            },
+        .unset = Nothing<s3api::GetBucketVersioningOutput>,
+        .take = TakeVersioning,
+    };
+
+const Subresource<AccessControlPolicy, ops::GetBucketAcl, ops::PutBucketAcl> kAcl{
+    .read = [](const BucketRecord& b) { return b.acl; },
+    .write = [](BucketRecord& b, std::optional<AccessControlPolicy> v) { b.acl = std::move(v); },
+    .show =
+        [](const AccessControlPolicy& v) {
+          return s3api::GetBucketAclOutput{v.owner, v.grants};
+        },
+    .unset =
+        [](const BucketRecord& b) {
+          s3api::GetBucketAclOutput out;
+          out.owner = OwnerOf(b.owner);
+          out.grants.emplace().push_back(FullControlGrant(b.owner));
+          return out;
+        },
+    .take = TakeAcl,
+};
+
+const Subresource<ServerSideEncryptionConfiguration, ops::GetBucketEncryption, ops::PutBucketEncryption,
+                  ops::DeleteBucketEncryption>
+    kEncryption{
+        .read = [](const BucketRecord& b) { return b.encryption; },
+        .write = [](BucketRecord& b,
+                    std::optional<ServerSideEncryptionConfiguration> v) { b.encryption = std::move(v); },
+        .show = [](const ServerSideEncryptionConfiguration& v) { return s3api::GetBucketEncryptionOutput{v}; },
+        .unset = [](const BucketRecord&) { return s3api::GetBucketEncryptionOutput{DefaultEncryption()}; },
+        .take = TakeEncryption,
+    };
+
+// Error texts: the S3 error-code list of the S3 API reference.
+const Subresource<api::Empty, ops::GetBucketLifecycleConfiguration, NoOperation, ops::DeleteBucketLifecycle> kLifecycle{
+    .not_found = &errors::kNoSuchLifecycleConfiguration,
+    .not_found_message = "The lifecycle configuration does not exist",
+};
+const Subresource<api::Empty, ops::GetBucketLifecycle> kLifecycleLegacy{
+    .not_found = &errors::kNoSuchLifecycleConfiguration,
+    .not_found_message = "The lifecycle configuration does not exist",
+};
+const Subresource<api::Empty, ops::GetBucketWebsite, NoOperation, ops::DeleteBucketWebsite> kWebsite{
+    .not_found = &errors::kNoSuchWebsiteConfiguration,
+    .not_found_message = "The specified bucket does not have a website configuration",
+};
+const Subresource<api::Empty, ops::GetBucketReplication, NoOperation, ops::DeleteBucketReplication> kReplication{
+    .not_found = &errors::kReplicationConfigurationNotFoundError,
+    .not_found_message = "The replication configuration was not found",
+};
+const Subresource<api::Empty, ops::GetObjectLockConfiguration> kObjectLock{
+    .not_found = &errors::kObjectLockConfigurationNotFoundError,
+    .not_found_message = "Object Lock configuration does not exist for this bucket",
+};
+const Subresource<api::Empty, ops::GetBucketLogging> kLogging{.unset = Nothing<s3api::GetBucketLoggingOutput>};
+const Subresource<api::Empty, ops::GetBucketAccelerateConfiguration> kAccelerate{
+    .unset = Nothing<s3api::GetBucketAccelerateConfigurationOutput>};
+const Subresource<api::Empty, ops::GetBucketRequestPayment> kRequestPayment{
+    .unset = [](const BucketRecord&) { return s3api::GetBucketRequestPaymentOutput{s3api::Payer::kBucketOwner}; }};
+const Subresource<api::Empty, ops::GetBucketNotificationConfiguration> kNotifications{
+    .unset = Nothing<s3api::NotificationConfiguration>};
+
+}  // namespace ck::services::s3::sub
