@@ -74,6 +74,8 @@ class ExplainSeedCase(unittest.TestCase):
         self.assertIn("s3:PutObject", actions)
         put = next(d for d in rec["decisions"] if d["action"] == "s3:PutObject")
         self.assertEqual(put["decision"], "allow")
+        bucket_policy = [p for p in put["policies"] if p["kind"] == "bucket policy"]
+        self.assertEqual([p["summary"] for p in bucket_policy], ["allows"], put["policies"])
         self.assertFalse([d for d in rec["decisions"] if d["action"].startswith("kms:")], rec["decisions"])
         self.assertFalse([d for d in rec["decisions"] if ":key/" in d["resource"]], rec["decisions"])
         for d in rec["decisions"]:
@@ -129,6 +131,15 @@ class ExplainSeedCase(unittest.TestCase):
                            capture_output=True, text=True, timeout=30)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("0000000000000000", r.stderr)
+
+
+class NoRecordsKept(unittest.TestCase):
+    def test_decision_records_zero_keeps_none(self):
+        with Server("--decision-records", "0") as server:
+            r = server.client("s3").create_bucket(Bucket="no-records")
+            rid = r["ResponseMetadata"]["RequestId"]
+            status, _, body = server.get("/_crosskey/explain/" + rid)
+            self.assertEqual(status, 404, body)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,8 @@ class RecordLog {
   void Add(std::shared_ptr<const Record> record);
   std::shared_ptr<const Record> Find(const std::string& request_id) const;
   size_t capacity() const { return capacity_; }
+  // Whether records are kept at all (else requests build none).
+  bool enabled() const { return capacity_ > 0 || file_.is_open(); }
 
  private:
   size_t capacity_;

@@ -97,7 +97,8 @@ class Gateway final : public http::Handler {
 class RequestTrace {
  public:
   RequestTrace(core::explain::RecordLog& log, const http::RequestHead& head, const Route& route);
-  core::explain::Record* record() { return record_.get(); }
+  // Null when records are not kept: the layers then trace nothing.
+  core::explain::Record* record() { return log_.enabled() ? record_.get() : nullptr; }
   void SetCaller(const RequestContext& ctx);
   void SetOperation(const std::string& operation) { operation_ = operation; }
   // The access line: request id, principal, service, operation, status,

@@ -92,6 +92,7 @@ Result<api::sts::AssumeRoleResponse> StsService::AssumeRole(const api::sts::Assu
   req.resource_account = role->account;
   req.resource_policy = trust->get();
   req.resource_policy_required = true;
+  req.resource_policy_kind = "trust policy";
   req.keys["sts:RoleSessionName"] = {in.role_session_name};
   if (in.external_id) req.keys["sts:ExternalId"] = {*in.external_id};
   if (in.source_identity) req.keys["sts:SourceIdentity"] = {*in.source_identity};

@@ -19,6 +19,7 @@ Status Authorize(S3Service& s, const Call& c, const BucketRecord& b, std::string
       AuthzRequest::For(c.ctx, std::string(action), "arn:aws:s3:::" + b.name + (key.empty() ? "" : "/" + key));
   r.resource_account = b.owner;
   r.resource_policy = policy.get();
+  r.resource_policy_kind = "bucket policy";
   r.keys = std::move(keys);
   CK_ASSIGN_OR_RETURN(auto result, s.authorizer().Authorize(r));
   if (result.allowed()) return Status::Ok();
