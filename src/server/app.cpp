@@ -47,16 +47,6 @@
 
 namespace ck::server {
 
-namespace {
-// Registers a JSON/query service; false (after saying why) when its operation
-// table does not match its model.
-bool Registered(services::Gateway& gateway, services::Service* service) {
-  Status s = gateway.Register(service);
-  if (!s.ok()) std::cerr << "crosskey: " << s.message() << "\n";
-  return s.ok();
-}
-}  // namespace
-
 const char kVersion[] = "0.1.0";
 
 bool IsLoopback(const std::string& host) {
@@ -160,166 +150,126 @@ void SetUpLogging(const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
-}  // namespace
 
-int Serve(const ServeOptions& o) {
-  auto t0 = std::chrono::steady_clock::now();
-  SetUpLogging(o.log_level);
-  if (!IsLoopback(o.host) && !o.strict && !o.allow_insecure) {
-    std::cerr << "crosskey: refusing to listen on non-loopback address " << o.host
-              << " without --strict: dev mode accepts any access key without checking its signature.\n"
-                 "Use --strict, or --allow-insecure if you really mean it.\n";
-    return 2;
-  }
-
-  // Load and validate the whole config before touching any state.
-  Config config;
-  if (!o.config_file.empty()) {
-    auto loaded = LoadConfigFile(o.config_file);
-    if (!loaded.ok()) {
-      std::cerr << "crosskey: " << loaded.status().message() << "\n";
-      return 2;
-    }
-    config = std::move(*loaded);
-  }
-  std::string region = config.region.value_or(o.region);
-  std::string self_signed_pem;
-  auto tls = MakeTls(o, &self_signed_pem);
-  if (!tls.ok()) {
-    std::cerr << "crosskey: " << tls.status().message() << "\n";
-    return 2;
-  }
-
+// Where the state lives: --memory, or the data directory (locked first).
+struct Storage {
+  std::unique_ptr<DataDirLock> lock;  // held until the process ends
   std::unique_ptr<storage::MetadataStore> meta;
   std::unique_ptr<storage::BlobStore> blobs;
-  std::unique_ptr<DataDirLock> lock;  // held until the process ends
+};
+
+Result<Storage> OpenStorage(const ServeOptions& o) {
+  Storage st;
   if (o.memory) {
-    meta = storage::NewMemoryMetadataStore();
-    blobs = storage::NewMemoryBlobStore();
+    st.meta = storage::NewMemoryMetadataStore();
+    st.blobs = storage::NewMemoryBlobStore();
   } else {
     // Before anything in the directory is touched: a second instance stops here.
-    auto locked = DataDirLock::Acquire(o.data_dir);
-    if (!locked.ok()) {
-      std::cerr << "crosskey: " << locked.status().message() << "\n";
-      return 2;
-    }
-    lock = std::move(*locked);
-    auto m = storage::OpenSqliteMetadataStore(o.data_dir + "/metadata.db", {.fsync = o.fsync});
-    if (!m.ok()) {
-      std::cerr << "crosskey: " << m.status().message() << "\n";
-      return 2;
-    }
-    meta = std::move(*m);
-    auto b = storage::OpenFsBlobStore(o.data_dir + "/blobs", {.fsync = o.fsync});
-    if (!b.ok()) {
-      std::cerr << "crosskey: " << b.status().message() << "\n";
-      return 2;
-    }
-    blobs = std::move(*b);
-  }
-  // The generated certificate, for clients to trust (--ca-bundle, AWS_CA_BUNDLE).
-  std::string cert_path;
-  RemoveDirAtExit cert_tmp_dir;
-  if (!self_signed_pem.empty()) {
-    std::filesystem::path dir = std::filesystem::path(o.data_dir) / "tls";
-    if (o.memory) {
-      const char* tmpdir = std::getenv("TMPDIR");
-      std::string templ = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/crosskey-tls-XXXXXX";
-      if (!::mkdtemp(templ.data())) {
-        std::cerr << "crosskey: --tls-self-signed: cannot create a directory " << templ << ": " << std::strerror(errno)
-                  << "\n";
-        return 2;
-      }
-      dir = cert_tmp_dir.dir = templ;
-    }
-    auto written = WriteCertificate(dir, self_signed_pem);
-    if (!written.ok()) {
-      std::cerr << "crosskey: --tls-self-signed: " << written.status().message() << "\n";
-      return 2;
-    }
-    cert_path = *written;
+    CK_ASSIGN_OR_RETURN(st.lock, DataDirLock::Acquire(o.data_dir));
+    CK_ASSIGN_OR_RETURN(st.meta, storage::OpenSqliteMetadataStore(o.data_dir + "/metadata.db", {.fsync = o.fsync}));
+    CK_ASSIGN_OR_RETURN(st.blobs, storage::OpenFsBlobStore(o.data_dir + "/blobs", {.fsync = o.fsync}));
   }
   if (const char* delay = std::getenv("CROSSKEY_TEST_SCAN_DELAY_MS"); delay && std::atoi(delay) > 0) {
     spdlog::warn("CROSSKEY_TEST_SCAN_DELAY_MS={}: every scan of DynamoDB items is slowed down (a test setting)", delay);
-    meta = std::make_unique<SlowScanStore>(std::move(meta), std::atoi(delay));
+    st.meta = std::make_unique<SlowScanStore>(std::move(st.meta), std::atoi(delay));
+  }
+  return st;
+}
+
+// Writes the generated certificate for clients to trust (--ca-bundle,
+// AWS_CA_BUNDLE): under the data directory, or with --memory in a temporary
+// directory removed at exit. Returns its path.
+Result<std::string> PublishCertificate(const ServeOptions& o, const std::string& pem, RemoveDirAtExit* tmp) {
+  std::filesystem::path dir = std::filesystem::path(o.data_dir) / "tls";
+  if (o.memory) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string templ = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/crosskey-tls-XXXXXX";
+    if (!::mkdtemp(templ.data()))
+      return InvalidArgument("cannot create a directory " + templ + ": " + std::strerror(errno));
+    dir = tmp->dir = templ;
+  }
+  return WriteCertificate(dir, pem);
+}
+
+// The services and what they share, in dependency order (destroyed in
+// reverse). Constructing them has no effect on the state; Start() does.
+class ServiceStack {
+ public:
+  ServiceStack(const ServeOptions& o, const std::string& region, Storage& st, const std::string& master)
+      : identities(*st.meta),
+        credentials(identities, clock, o.strict, "000000000000"),
+        // Orphan blobs: swept once before serving, then on a timer (see orphan_sweeper.h).
+        sweeper(
+            *st.blobs,
+            [meta = st.meta.get()](const std::function<void(const std::string&)>& fn) {
+              return services::s3::ForEachBlobReference(*meta, fn);
+            },
+            {.interval = std::chrono::seconds(o.sweep_interval_seconds), .grace = std::chrono::seconds(600)}),
+        gateway({.default_region = region, .decision_records = o.decision_records, .decision_file = o.decision_file},
+                credentials, wall_clock),
+        admin({.version = kVersion,
+               .region = region,
+               .strict = o.strict,
+               .store_description = st.meta->Describe(),
+               .blob_description = st.blobs->Describe(),
+               .health_extra = [this](nlohmann::json& body) { body["orphans"] = sweeper.Health(); }},
+              gateway, o.enable_time_travel ? &clock : nullptr),
+        authorizer(identities, clock),
+        iam(identities, authorizer, clock),
+        sts(identities, clock, authorizer),
+        events(*st.meta),
+        kms(*st.meta, authorizer, events, clock, master),
+        kms_api(kms),
+        cloudtrail(events, authorizer),
+        // DynamoDB's "AWS owned key" derives from the master key.
+        dynamodb(*st.meta, authorizer, kms, clock, master),
+        secretsmanager(*st.meta, authorizer, kms, clock),
+        s3(*st.meta, *st.blobs, authorizer, clock, S3Options(o, region, master)) {}
+
+  // Loads KMS's keys and registers every service with the gateway (each
+  // JSON/query service's operation table is checked against its model).
+  Status Start() {
+    gateway.RegisterAdmin(&admin);
+    if (Status started = kms.Start(); !started.ok()) return Status(started.code(), "kms: " + started.message());
+    for (services::Service* service : std::initializer_list<services::Service*>{
+             &iam, &sts, &kms_api, &cloudtrail, &dynamodb, &secretsmanager})
+      CK_RETURN_IF_ERROR(gateway.Register(service));
+    gateway.RegisterS3(&s3);
+    return Status::Ok();
   }
 
   SystemClock wall_clock;
   OffsetClock clock;  // the logical clock services use; advanced only with --enable-time-travel
-  services::IdentityStore identities(*meta);
-  // Without --config the state is used as the last run left it (nothing is
-  // applied, nothing withdrawn); with one, the config is the baseline.
-  Status seeded = o.config_file.empty() ? Status::Ok() : ApplyConfig(config, identities, clock);
-  if (!seeded.ok()) {
-    std::cerr << "crosskey: " << ConfigError(o.config_file, seeded) << "\n";
-    return 2;
-  }
-  services::CredentialResolver credentials(identities, clock, o.strict, "000000000000");
-  // Orphan blobs: swept once before serving, then on a timer (see orphan_sweeper.h).
-  OrphanSweeper sweeper(
-      *blobs,
-      [&meta](const std::function<void(const std::string&)>& fn) {
-        return services::s3::ForEachBlobReference(*meta, fn);
-      },
-      {.interval = std::chrono::seconds(o.sweep_interval_seconds), .grace = std::chrono::seconds(600)});
-  services::Gateway gateway({.default_region = region,
-                             .decision_records = o.decision_records,
-                             .decision_file = o.decision_file},
-                            credentials, wall_clock);
-  services::AdminService admin({.version = kVersion,
-                                .region = region,
-                                .strict = o.strict,
-                                .store_description = meta->Describe(),
-                                .blob_description = blobs->Describe(),
-                                .health_extra = [&sweeper](nlohmann::json& body) { body["orphans"] = sweeper.Health(); }},
-                               gateway, o.enable_time_travel ? &clock : nullptr);
-  gateway.RegisterAdmin(&admin);
-  services::PolicyAuthorizer authorizer(identities, clock);
-  services::iam::IamService iam(identities, authorizer, clock);
-  if (!Registered(gateway, &iam)) return 2;
-  services::StsService sts(identities, clock, authorizer);
-  if (!Registered(gateway, &sts)) return 2;
-  auto master_key = services::kms::LoadMasterKey(std::getenv("CROSSKEY_MASTER_KEY"), o.data_dir, o.memory);
-  if (!master_key.ok()) {
-    std::cerr << "crosskey: " << master_key.status().message() << "\n";
-    return 2;
-  }
-  services::cloudtrail::EventRecorder events(*meta);
-  // One master key for the process (in --memory mode it is random per process,
-  // so every service must share this copy).
-  const std::string master = *master_key;
-  services::kms::KmsEngine kms(*meta, authorizer, events, clock, master);
-  if (Status started = kms.Start(); !started.ok()) {
-    std::cerr << "crosskey: kms: " << started.message() << "\n";
-    return 2;
-  }
-  services::kms::KmsApi kms_api(kms);
-  if (!Registered(gateway, &kms_api)) return 2;
-  services::cloudtrail::CloudTrailService cloudtrail(events, authorizer);
-  if (!Registered(gateway, &cloudtrail)) return 2;
-  // DynamoDB's "AWS owned key" derives from the master key.
-  services::dynamodb::DynamoDbService dynamodb(*meta, authorizer, kms, clock, master);
-  if (!Registered(gateway, &dynamodb)) return 2;
-  services::sm::SecretsManagerService secretsmanager(*meta, authorizer, kms, clock);
-  if (!Registered(gateway, &secretsmanager)) return 2;
-  // S3 seals objects at rest (SSE-S3 keys wrapped under the master key) and calls KMS as the requester.
-  services::s3::S3Options s3_options{.region = region};
-  s3_options.sse.kms = &kms;
-  s3_options.sse.master_key = master;
-  s3_options.sse.diagnostic_headers = o.diagnostic_headers;
-  s3_options.sse.require_key_arns = o.require_key_arns;
-  s3_options.sse.foreign_key_resolutions = &gateway.stats().foreign_key_resolutions;
-  services::s3::S3Service s3(*meta, *blobs, authorizer, clock, std::move(s3_options));
-  gateway.RegisterS3(&s3);
-  if (Status s = SeedKeysAndBuckets(config, region, kms, s3); !s.ok()) {
-    std::cerr << "crosskey: " << ConfigError(o.config_file, s) << "\n";
-    return 2;
-  }
-  // Nothing is in flight yet: every unreferenced blob is an orphan.
-  if (Status swept = sweeper.SweepOnce(std::chrono::seconds(0)); !swept.ok()) {
-    spdlog::warn("orphan sweep at start-up failed (serving anyway): {}", swept.message());
-  }
+  services::IdentityStore identities;
+  services::CredentialResolver credentials;
+  OrphanSweeper sweeper;
+  services::Gateway gateway;
+  services::AdminService admin;
+  services::PolicyAuthorizer authorizer;
+  services::iam::IamService iam;
+  services::StsService sts;
+  services::cloudtrail::EventRecorder events;
+  services::kms::KmsEngine kms;
+  services::kms::KmsApi kms_api;
+  services::cloudtrail::CloudTrailService cloudtrail;
+  services::dynamodb::DynamoDbService dynamodb;
+  services::sm::SecretsManagerService secretsmanager;
+  services::s3::S3Service s3;
 
+ private:
+  // S3 seals objects at rest (SSE-S3 keys wrapped under the master key) and calls KMS as the requester.
+  services::s3::S3Options S3Options(const ServeOptions& o, const std::string& region, const std::string& master) {
+    services::s3::S3Options s3_options{.region = region};
+    s3_options.sse.kms = &kms;
+    s3_options.sse.master_key = master;
+    s3_options.sse.diagnostic_headers = o.diagnostic_headers;
+    s3_options.sse.require_key_arns = o.require_key_arns;
+    s3_options.sse.foreign_key_resolutions = &gateway.stats().foreign_key_resolutions;
+    return s3_options;
+  }
+};
+
+http::ServerOptions HttpOptions(const ServeOptions& o, std::shared_ptr<http::TlsContext> tls) {
   http::ServerOptions http_options;
   http_options.host = o.host;
   http_options.port = static_cast<uint16_t>(o.port);
@@ -327,35 +277,95 @@ int Serve(const ServeOptions& o) {
   http_options.header_limit = o.max_header_bytes;
   http_options.idle_timeout = std::chrono::seconds(o.idle_timeout_seconds);
   http_options.max_connections = o.max_connections;
-  http_options.tls = *tls;
-  http::Server server(http_options, gateway, services::Gateway::LimitError);
-  Status listening = server.Listen();
-  if (!listening.ok()) {
-    std::cerr << "crosskey: " << listening.message() << "\n";
-    return 2;
+  http_options.tls = std::move(tls);
+  return http_options;
+}
+
+// The start-up lines: where crosskey listens, and the TLS certificate to trust.
+void AnnounceReady(const ServeOptions& o, const std::string& region, const Storage& st, const http::Server& server,
+                   const std::shared_ptr<http::TlsContext>& tls, const std::string& cert_path, double ms) {
+  std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+  std::string https = tls ? fmt::format(" and https://{}:{}", host, server.bound_port()) : std::string();
+  spdlog::info("crosskey {} listening on http://{}:{}{} region={} store={} blobs={} mode={} ({:.1f} ms)", kVersion,
+               host, server.bound_port(), https, region, st.meta->Describe(), st.blobs->Describe(),
+               o.strict ? "strict" : "dev", ms);
+  if (tls) {
+    spdlog::info("TLS certificate: {}{}", tls->description(),
+                 cert_path.empty() ? std::string()
+                                   : fmt::format(" (self-signed, new at each start; clients trust it with "
+                                                 "--ca-bundle {} or AWS_CA_BUNDLE={})",
+                                                 cert_path, cert_path));
   }
+  if (!cert_path.empty()) std::cout << "crosskey self-signed certificate: " << cert_path << std::endl;
+  if (o.print_ready) std::cout << "crosskey ready on port " << server.bound_port() << std::endl;
+}
+
+// Prints why start-up failed; the exit status.
+int StartFailed(const std::string& message) {
+  std::cerr << "crosskey: " << message << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int Serve(const ServeOptions& o) {
+  auto t0 = std::chrono::steady_clock::now();
+  SetUpLogging(o.log_level);
+  if (!IsLoopback(o.host) && !o.strict && !o.allow_insecure) {
+    return StartFailed("refusing to listen on non-loopback address " + o.host +
+                       " without --strict: dev mode accepts any access key without checking its signature.\n"
+                       "Use --strict, or --allow-insecure if you really mean it.");
+  }
+  // Load and validate the whole config before touching any state.
+  Config config;
+  if (!o.config_file.empty()) {
+    auto loaded = LoadConfigFile(o.config_file);
+    if (!loaded.ok()) return StartFailed(loaded.status().message());
+    config = std::move(*loaded);
+  }
+  std::string region = config.region.value_or(o.region);
+  std::string self_signed_pem;
+  auto tls = MakeTls(o, &self_signed_pem);
+  if (!tls.ok()) return StartFailed(tls.status().message());
+  auto opened = OpenStorage(o);
+  if (!opened.ok()) return StartFailed(opened.status().message());
+  Storage& st = *opened;
+  std::string cert_path;
+  RemoveDirAtExit cert_tmp_dir;
+  if (!self_signed_pem.empty()) {
+    auto published = PublishCertificate(o, self_signed_pem, &cert_tmp_dir);
+    if (!published.ok()) return StartFailed("--tls-self-signed: " + published.status().message());
+    cert_path = *published;
+  }
+  // One master key for the process (in --memory mode it is random per process,
+  // so every service must share this copy).
+  auto master = services::kms::LoadMasterKey(std::getenv("CROSSKEY_MASTER_KEY"), o.data_dir, o.memory);
+  if (!master.ok()) return StartFailed(master.status().message());
+
+  ServiceStack stack(o, region, st, *master);
+  // Without --config the state is used as the last run left it (nothing is
+  // applied, nothing withdrawn); with one, the config is the baseline.
+  if (!o.config_file.empty())
+    if (Status seeded = ApplyConfig(config, stack.identities, stack.clock); !seeded.ok())
+      return StartFailed(ConfigError(o.config_file, seeded));
+  if (Status started = stack.Start(); !started.ok()) return StartFailed(started.message());
+  if (Status s = SeedKeysAndBuckets(config, region, stack.kms, stack.s3); !s.ok())
+    return StartFailed(ConfigError(o.config_file, s));
+  // Nothing is in flight yet: every unreferenced blob is an orphan.
+  if (Status swept = stack.sweeper.SweepOnce(std::chrono::seconds(0)); !swept.ok())
+    spdlog::warn("orphan sweep at start-up failed (serving anyway): {}", swept.message());
+
+  http::Server server(HttpOptions(o, *tls), stack.gateway, services::Gateway::LimitError);
+  if (Status listening = server.Listen(); !listening.ok()) return StartFailed(listening.message());
   server.OnReady([&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
-    std::string https = *tls ? fmt::format(" and https://{}:{}", host, server.bound_port()) : std::string();
-    spdlog::info("crosskey {} listening on http://{}:{}{} region={} store={} blobs={} mode={} ({:.1f} ms)", kVersion,
-                 host, server.bound_port(), https, region, meta->Describe(), blobs->Describe(),
-                 o.strict ? "strict" : "dev", ms);
-    if (*tls) {
-      spdlog::info("TLS certificate: {}{}", (*tls)->description(),
-                   cert_path.empty() ? std::string()
-                                     : fmt::format(" (self-signed, new at each start; clients trust it with "
-                                                   "--ca-bundle {} or AWS_CA_BUNDLE={})",
-                                                   cert_path, cert_path));
-    }
-    if (!cert_path.empty()) std::cout << "crosskey self-signed certificate: " << cert_path << std::endl;
-    if (o.print_ready) std::cout << "crosskey ready on port " << server.bound_port() << std::endl;
+    AnnounceReady(o, region, st, server, *tls, cert_path, ms);
   });
-  sweeper.Start();
+  stack.sweeper.Start();
   server.Run();
-  sweeper.Stop();
+  stack.sweeper.Stop();
   spdlog::info("crosskey stopping: closing the store");
-  Status closed = meta->Close();
+  Status closed = st.meta->Close();
   if (!closed.ok()) spdlog::error("closing metadata store: {}", closed.message());
   return 0;
 }

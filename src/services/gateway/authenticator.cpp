@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/gateway/auth_errors.h"
+#include "services/gateway/errors.h"
 
 namespace ck::services {
 
@@ -22,7 +23,7 @@ Result<Authenticated> Authenticator::Authenticate(const Route& route, const http
   Authenticated who;
   if (parsed->kind == auth::AuthKind::kNone) {
     if (route.protocol != Protocol::kRestXml)
-      return AuthErrorFor(route.protocol, AwsError("MissingAuthenticationToken", 403, ""));
+      return AuthErrorFor(route.protocol, gateway::errors::MissingAuthenticationToken(""));
     who.principal = Principal::Anonymous();
     return who;
   }

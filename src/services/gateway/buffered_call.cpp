@@ -12,6 +12,7 @@
 #include "wire/errors.h"
 #include "wire/json_codec.h"
 #include "wire/query_codec.h"
+#include "services/gateway/errors.h"
 
 namespace ck::services {
 
@@ -33,7 +34,7 @@ Result<Decoded> DecodeJson(const wire::ServiceModel& model, const Route& route, 
 Result<Decoded> DecodeQuery(const wire::ServiceModel& model, const http::RequestHead& head, std::string_view body,
                             std::string* action) {
   auto form = wire::ParseForm(head.method == "GET" ? std::string_view(head.raw_query) : body);
-  if (!form) return AwsError("MalformedQueryString", 400, "Malformed form body");
+  if (!form) return gateway::errors::MalformedQueryString("Malformed form body");
   for (const auto& [k, v] : *form)
     if (k == "Action") *action = v;
   Decoded d;
@@ -45,8 +46,7 @@ Result<Decoded> DecodeQuery(const wire::ServiceModel& model, const http::Request
 }
 
 Status NotImplementedFor(const Route& route, std::string message) {
-  return Unimplemented(std::move(message))
-      .WithAws(route.protocol == Protocol::kJson ? "NotImplementedException" : "NotImplemented", 501);
+  return gateway::errors::NotImplementedFor(route.protocol, std::move(message));
 }
 
 class BufferedCall final : public http::BodySink {
@@ -57,7 +57,7 @@ class BufferedCall final : public http::BodySink {
   Status Write(std::string_view chunk) override {
     if (body_.size() + chunk.size() > gw_.options().max_buffered_body) {
       too_large_ = true;
-      return AwsError("RequestEntityTooLarge", 413, "Request body too large");
+      return gateway::errors::RequestEntityTooLarge("Request body too large");
     }
     body_.append(chunk);
     return Status::Ok();
@@ -75,9 +75,9 @@ class BufferedCall final : public http::BodySink {
     const http::RequestHead& head = *ctx_.head;
     if (too_large_)
       return gw_.Error(route_, head,
-                       AwsError(route_.protocol == Protocol::kJson ? "SerializationException" : "ValidationError", 413,
-                                "Request body exceeds the maximum size of " +
-                                    std::to_string(gw_.options().max_buffered_body) + " bytes"));
+                       gateway::errors::BodyTooLarge(route_.protocol, "Request body exceeds the maximum size of " +
+                                                                          std::to_string(gw_.options().max_buffered_body) +
+                                                                          " bytes"));
     Status verified = gw_.authenticator().VerifyBody(route_, head, who_, HexEncode(crypto::Sha256(body_)));
     if (!verified.ok()) return gw_.Error(route_, head, verified);
     return Guarded(*trace_, [&] { return Invoke(); }, [&](const std::string& what) {

@@ -44,7 +44,9 @@ std::vector<std::string> Gateway::ServiceNames() const {
 
 http::Response Gateway::LimitError(int status, const std::string& code, const std::string& message) {
   http::Response r;
-  wire::RenderS3Error(AwsError(code, status, message), NewS3RequestId(), NewHostId(), &r);
+  // The code and status come from the HTTP layer's own limits (http/server.h).
+  wire::RenderS3Error(Status(Code::kResourceExhausted, message).WithAws(code, status), NewS3RequestId(), NewHostId(),
+                      &r);
   return r;
 }
 
