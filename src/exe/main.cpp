@@ -9,13 +9,30 @@
 #include "tools/explain/explain_command.h"
 #include "tools/lint/command.h"
 
-int main(int argc, char** argv) {
-  CLI::App app{"crosskey: a faithful local AWS for encryption work across accounts.\n"
-               "Point AWS clients at it with AWS_ENDPOINT_URL=http://127.0.0.1:4566; an access key id of\n"
-               "12 digits acts as that account's root (dev mode)."};
-  app.require_subcommand(1);
-  ck::server::ServeOptions o;
+namespace {
 
+// Decision records (`crosskey explain`) and HTTPS.
+void AddRecordAndTlsOptions(CLI::App* serve, ck::server::ServeOptions& o) {
+  serve->add_option("--decision-records", o.decision_records,
+                    "How many requests' decision records to keep for `crosskey explain` (0: none)")
+      ->capture_default_str();
+  serve->add_option("--decision-log", o.decision_file, "Also append every decision record to this JSON-lines file");
+  auto* tls_cert =
+      serve->add_option("--tls-cert", o.tls_cert_file, "PEM certificate chain: the port serves HTTPS as well as HTTP")
+          ->check(CLI::ExistingFile);
+  auto* tls_key =
+      serve->add_option("--tls-key", o.tls_key_file, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  auto* tls_self_signed = serve->add_flag(
+      "--tls-self-signed", o.tls_self_signed,
+      "Serve HTTPS as well, with a certificate for localhost, 127.0.0.1 and ::1 made at start and written to "
+      "<data-dir>/tls/cert.pem (with --memory: a temporary file; its path is printed)");
+  tls_self_signed->excludes(tls_cert)->excludes(tls_key);
+}
+
+// `crosskey serve` and its options: the listener, the state, security and logging.
+void AddServeCommand(CLI::App& app, ck::server::ServeOptions& o) {
   auto* serve = app.add_subcommand("serve", "Run the emulator on one port for every service");
   serve->add_option("--host", o.host, "Address to listen on (loopback unless --strict)")->capture_default_str();
   serve->add_option("--port", o.port, "Port to listen on (0 picks a free one)")->capture_default_str()->check(
@@ -56,26 +73,20 @@ int main(int argc, char** argv) {
                   "Add x-crosskey-warning headers to responses that hit a known pitfall");
   serve->add_flag("--require-key-arns", o.require_key_arns,
                   "Refuse S3 encryption settings that name a KMS key by id or alias instead of ARN");
-
-  serve->add_option("--decision-records", o.decision_records,
-                    "How many requests' decision records to keep for `crosskey explain` (0: none)")
-      ->capture_default_str();
-  serve->add_option("--decision-log", o.decision_file, "Also append every decision record to this JSON-lines file");
-  auto* tls_cert =
-      serve->add_option("--tls-cert", o.tls_cert_file, "PEM certificate chain: the port serves HTTPS as well as HTTP")
-          ->check(CLI::ExistingFile);
-  auto* tls_key =
-      serve->add_option("--tls-key", o.tls_key_file, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
-  tls_cert->needs(tls_key);
-  tls_key->needs(tls_cert);
-  auto* tls_self_signed = serve->add_flag(
-      "--tls-self-signed", o.tls_self_signed,
-      "Serve HTTPS as well, with a certificate for localhost, 127.0.0.1 and ::1 made at start and written to "
-      "<data-dir>/tls/cert.pem (with --memory: a temporary file; its path is printed)");
-  tls_self_signed->excludes(tls_cert)->excludes(tls_key);
   serve->add_flag("--enable-time-travel", o.enable_time_travel,
                   "Allow POST /_crosskey/time?advance=SECONDS to move crosskey's clock forward (for tests)");
+  AddRecordAndTlsOptions(serve, o);
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"crosskey: a faithful local AWS for encryption work across accounts.\n"
+               "Point AWS clients at it with AWS_ENDPOINT_URL=http://127.0.0.1:4566; an access key id of\n"
+               "12 digits acts as that account's root (dev mode)."};
+  app.require_subcommand(1);
+  ck::server::ServeOptions o;
+  AddServeCommand(app, o);
   app.add_subcommand("version", "Print the version");
   ck::tools::audit::CommandLine audit_cl;
   auto [audit_cmd, fix_cmd] = ck::tools::audit::AddCommands(app, audit_cl);

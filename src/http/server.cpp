@@ -92,6 +92,25 @@ struct Server::Impl {
   // (TlsStream) connection. `buffer` may already hold the first bytes.
   template <typename Stream>
   asio::awaitable<void> Serve(Stream& stream, beast::flat_buffer& buffer, const std::string& remote_ip, bool secure);
+  using Parser = bhttp::request_parser<bhttp::buffer_body>;
+  // What the connection does after a stage of a request.
+  enum class Next {
+    kGoOn,   // the stage is done; the request continues
+    kClose,  // close the connection (half-close, then the socket)
+    kDone,   // the connection is already answered and closed
+  };
+  // Reads a request head into `parser`, answering what cannot be one.
+  template <typename Stream>
+  asio::awaitable<Next> ReadHead(Stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                 const std::string& remote_ip, bool secure);
+  // Feeds the body to `sink` (after 100 Continue when asked). On a failed
+  // Write the rest of the body stays unread (*body_unread); on an exception
+  // the sink's state is unknown (*sink_threw).
+  template <typename Stream>
+  asio::awaitable<Next> ReadBody(Stream& stream, beast::flat_buffer& buffer, Parser& parser, const RequestHead& head,
+                                 std::unique_ptr<BodySink>& sink, std::vector<char>& chunk, bool* body_unread,
+                                 bool* sink_threw);
+  Response InternalError() const;
   template <typename Stream>
   asio::awaitable<bool> WriteResponse(Stream& stream, Response& resp, bool head_request, bool keep_alive);
   // Answers with `resp` and closes without resetting: what the client sent
@@ -383,69 +402,168 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   co_await Serve(tls, buffer, remote_ip, true);
 }
 
+namespace {
+
+// Names a request in log lines (never the query: it may hold a presigned signature).
+std::string Describe(const RequestHead& head) {
+  return (head.request_id.empty() ? std::string("-") : head.request_id) + " " + head.method + " " + head.raw_path;
+}
+
+// The request head crosskey's layers see, from the parsed one.
+RequestHead MakeHead(const bhttp::request_parser<bhttp::buffer_body>& parser, const std::string& remote_ip,
+                     bool secure) {
+  const auto& req = parser.get();
+  RequestHead head;
+  head.method = std::string(req.method_string());
+  head.remote_ip = remote_ip;
+  head.secure = secure;
+  for (const auto& field : req) head.headers.Add(std::string(field.name_string()), std::string(field.value()));
+  if (parser.content_length()) {
+    head.content_length = *parser.content_length();
+  } else if (!parser.chunked()) {
+    head.content_length = 0;
+  }
+  return head;
+}
+
+}  // namespace
+
+Response Server::Impl::InternalError() const {
+  Response r = limit_error(500, "InternalError", "We encountered an internal error. Please try again.");
+  r.close_connection = true;
+  return r;
+}
+
+template <typename Stream>
+asio::awaitable<Server::Impl::Next> Server::Impl::ReadHead(Stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                                           const std::string& remote_ip, bool secure) {
+  beast::error_code ec;
+  parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // sinks enforce their own size limits
+  beast::get_lowest_layer(stream).expires_after(opt.idle_timeout);
+  co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) co_return Next::kGoOn;
+  if (ec == bhttp::error::header_limit) {
+    Response r = limit_error(400, "RequestHeaderSectionTooLarge",
+                             "Your request header section exceeds the maximum allowed size.");
+    LogHttp(remote_ip, 400, "RequestHeaderSectionTooLarge",
+            "request line and headers exceed --max-header-bytes " + std::to_string(opt.header_limit));
+    co_await AnswerAndClose(stream, buffer, r);
+    co_return Next::kDone;
+  }
+  if (ec == beast::error::timeout && buffer.size() > 0) {
+    Response r = limit_error(400, "RequestTimeout",
+                             "Your socket connection to the server was not read from or written to within "
+                             "the timeout period. Idle connections will be closed.");
+    r.close_connection = true;
+    LogHttp(remote_ip, 400, "RequestTimeout", "request head incomplete after --idle-timeout");
+    co_await WriteResponse(stream, r, false, false);
+  } else if (buffer.size() > 0 && IsConnectionEnd(ec)) {
+    LogHttp(remote_ip, 0, "-", "connection dropped in the middle of a request head (" + ec.message() + ")");
+  } else if (!IsConnectionEnd(ec) && ec != beast::error::timeout && ec != asio::error::operation_aborted &&
+             buffer.size() > 0) {
+    Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " + ec.message());
+    // A TLS ClientHello reaching a port without TLS: say so, since the
+    // client will only report a protocol error.
+    bool tls_hello = !secure && *static_cast<const unsigned char*>(buffer.data().data()) == 0x16;
+    LogHttp(remote_ip, 400, "BadRequest",
+            tls_hello ? "a TLS handshake on a port that serves plain HTTP only (HTTPS needs --tls-self-signed "
+                        "or --tls-cert)"
+                      : "unparsable request: " + ec.message());
+    co_await AnswerAndClose(stream, buffer, r);
+    co_return Next::kDone;
+  }
+  co_return Next::kClose;
+}
+
+template <typename Stream>
+asio::awaitable<Server::Impl::Next> Server::Impl::ReadBody(Stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                                           const RequestHead& head, std::unique_ptr<BodySink>& sink,
+                                                           std::vector<char>& chunk, bool* body_unread,
+                                                           bool* sink_threw) {
+  beast::error_code ec;
+  const std::string& remote_ip = head.remote_ip;
+  if (EqualsIgnoreCase(head.headers.GetOr("expect"), "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      spdlog::info("{} aborted: connection from {} dropped before the body ({})", Describe(head), remote_ip,
+                   ec.message());
+      co_return Next::kClose;
+    }
+  }
+  auto& req = parser.get();
+  uint64_t body_bytes = 0;
+  while (!parser.is_done()) {
+    req.body().data = chunk.data();
+    req.body().size = chunk.size();
+    beast::get_lowest_layer(stream).expires_after(opt.idle_timeout);
+    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) {
+      body_bytes += chunk.size() - req.body().size;  // what arrived before the end
+      // The sink is destroyed unfinished: it discards what it wrote.
+      std::string got = std::to_string(body_bytes) + " of " +
+                        (head.content_length ? std::to_string(*head.content_length) : std::string("?")) +
+                        " body bytes";
+      if (ec == beast::error::timeout) {
+        spdlog::info("{} 400 error=RequestTimeout remote={}: no body bytes for --idle-timeout after {}",
+                     Describe(head), remote_ip, got);
+        sink.reset();
+        Response r = limit_error(400, "RequestTimeout",
+                                 "Your socket connection to the server was not read from or written to "
+                                 "within the timeout period. Idle connections will be closed.");
+        r.close_connection = true;
+        co_await WriteResponse(stream, r, false, false);
+      } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+                 ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
+        // A body the parser refuses (chunk framing) is answered; a
+        // connection closed mid-body is the client going away.
+        spdlog::info("{} 400 error=BadRequest remote={}: body refused after {} ({})", Describe(head), remote_ip, got,
+                     ec.message());
+        sink.reset();
+        Response r =
+            limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " + ec.message());
+        r.close_connection = true;
+        co_await WriteResponse(stream, r, false, false);
+      } else {
+        spdlog::info("{} aborted: connection from {} closed after {} ({})", Describe(head), remote_ip, got,
+                     ec.message());
+      }
+      co_return Next::kDone;
+    }
+    size_t n = chunk.size() - req.body().size;
+    body_bytes += n;
+    if (n == 0) continue;
+    Status written = Guarded<Status>(
+        "the request body stage", head.request_id, [&] { return sink->Write(std::string_view(chunk.data(), n)); },
+        Internal("exception"), sink_threw);
+    if (!written.ok()) {
+      *body_unread = !parser.is_done();
+      break;
+    }
+  }
+  co_return Next::kGoOn;
+}
+
 template <typename Stream>
 asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& buffer, const std::string& remote_ip,
                                           bool secure) {
-  beast::error_code ec;
-  auto& lowest = beast::get_lowest_layer(stream);
   std::vector<char> chunk(opt.read_chunk);
-
   if (uint64_t open = connections.load(); open > opt.max_connections) {
     Response r = limit_error(503, "SlowDown", "Please reduce your request rate.");
-    r.close_connection = true;
     LogHttp(
         remote_ip, 503, "SlowDown",
         std::to_string(open) + " open connections, more than --max-connections " + std::to_string(opt.max_connections));
     co_await AnswerAndClose(stream, buffer, r);
     co_return;
   }
-
-  auto internal_error = [this] {
-    Response r = limit_error(500, "InternalError", "We encountered an internal error. Please try again.");
-    r.close_connection = true;
-    return r;
-  };
-
   for (;;) {
-    bhttp::request_parser<bhttp::buffer_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
-    parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // sinks enforce their own size limits
-    lowest.expires_after(opt.idle_timeout);
-    co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (ec == bhttp::error::header_limit) {
-        Response r = limit_error(400, "RequestHeaderSectionTooLarge",
-                                 "Your request header section exceeds the maximum allowed size.");
-        r.close_connection = true;
-        LogHttp(remote_ip, 400, "RequestHeaderSectionTooLarge",
-                "request line and headers exceed --max-header-bytes " + std::to_string(opt.header_limit));
-        co_await AnswerAndClose(stream, buffer, r);
-        co_return;
-      } else if (ec == beast::error::timeout && buffer.size() > 0) {
-        Response r = limit_error(400, "RequestTimeout",
-                                 "Your socket connection to the server was not read from or written to within "
-                                 "the timeout period. Idle connections will be closed.");
-        r.close_connection = true;
-        LogHttp(remote_ip, 400, "RequestTimeout", "request head incomplete after --idle-timeout");
-        co_await WriteResponse(stream, r, false, false);
-      } else if (buffer.size() > 0 && IsConnectionEnd(ec)) {
-        LogHttp(remote_ip, 0, "-", "connection dropped in the middle of a request head (" + ec.message() + ")");
-      } else if (!IsConnectionEnd(ec) && ec != beast::error::timeout && ec != asio::error::operation_aborted &&
-                 buffer.size() > 0) {
-        Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " + ec.message());
-        r.close_connection = true;
-        // A TLS ClientHello reaching a port without TLS: say so, since the
-        // client will only report a protocol error.
-        bool tls_hello = !secure && *static_cast<const unsigned char*>(buffer.data().data()) == 0x16;
-        LogHttp(remote_ip, 400, "BadRequest",
-                tls_hello ? "a TLS handshake on a port that serves plain HTTP only (HTTPS needs --tls-self-signed "
-                            "or --tls-cert)"
-                          : "unparsable request: " + ec.message());
-        co_await AnswerAndClose(stream, buffer, r);
-        co_return;
-      }
-      break;
-    }
+    Parser parser;
+    Next next = co_await ReadHead(stream, buffer, parser, remote_ip, secure);
+    if (next == Next::kDone) co_return;
+    if (next == Next::kClose) break;
     ++in_flight;
     struct InFlight {
       std::atomic<uint64_t>& n;
@@ -453,16 +571,7 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
     } in_flight_guard{in_flight};
 
     auto& req = parser.get();
-    RequestHead head;
-    head.method = std::string(req.method_string());
-    head.remote_ip = remote_ip;
-    head.secure = secure;
-    for (const auto& field : req) head.headers.Add(std::string(field.name_string()), std::string(field.value()));
-    if (parser.content_length()) {
-      head.content_length = *parser.content_length();
-    } else if (!parser.chunked()) {
-      head.content_length = 0;
-    }
+    RequestHead head = MakeHead(parser, remote_ip, secure);
     bool keep_alive = req.keep_alive() && !stopping.load();
     std::unique_ptr<BodySink> sink;
     if (!ParseTarget(std::string_view(req.target().data(), req.target().size()), &head)) {
@@ -472,89 +581,26 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
     } else {
       sink = Guarded<std::unique_ptr<BodySink>>(
           "the request head stage", head.request_id, [&] { return handler.Begin(head); },
-          std::make_unique<FixedResponseSink>(internal_error()));
+          std::make_unique<FixedResponseSink>(InternalError()));
     }
-    // Names the request in the lines below (never the query: it may hold a presigned signature).
-    auto what = [&] {
-      return (head.request_id.empty() ? std::string("-") : head.request_id) + " " + head.method + " " + head.raw_path;
-    };
 
     bool body_unread = false;
     bool sink_threw = false;  // its state is unknown: never Finish it (it might commit half a body)
-    uint64_t body_bytes = 0;
     if (!parser.is_done()) {
       bool expect_continue = EqualsIgnoreCase(head.headers.GetOr("expect"), "100-continue");
       bool small = head.content_length && *head.content_length <= kDrainLimit;
       if (!sink->wants_body() && (expect_continue || !small)) {
         body_unread = true;
       } else {
-        if (expect_continue) {
-          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
-                                     asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) {
-            spdlog::info("{} aborted: connection from {} dropped before the body ({})", what(), remote_ip,
-                         ec.message());
-            break;
-          }
-        }
-        bool sink_failed = false;
-        while (!parser.is_done()) {
-          req.body().data = chunk.data();
-          req.body().size = chunk.size();
-          lowest.expires_after(opt.idle_timeout);
-          co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-          if (ec == bhttp::error::need_buffer) ec = {};
-          if (ec) {
-            body_bytes += chunk.size() - req.body().size;  // what arrived before the end
-            // The sink is destroyed unfinished: it discards what it wrote.
-            std::string got = std::to_string(body_bytes) + " of " +
-                              (head.content_length ? std::to_string(*head.content_length) : std::string("?")) +
-                              " body bytes";
-            if (ec == beast::error::timeout) {
-              spdlog::info("{} 400 error=RequestTimeout remote={}: no body bytes for --idle-timeout after {}", what(),
-                           remote_ip, got);
-              sink.reset();
-              Response r = limit_error(400, "RequestTimeout",
-                                       "Your socket connection to the server was not read from or written to "
-                                       "within the timeout period. Idle connections will be closed.");
-              r.close_connection = true;
-              co_await WriteResponse(stream, r, false, false);
-            } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
-                       ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
-              // A body the parser refuses (chunk framing) is answered; a
-              // connection closed mid-body is the client going away.
-              spdlog::info("{} 400 error=BadRequest remote={}: body refused after {} ({})", what(), remote_ip, got,
-                           ec.message());
-              sink.reset();
-              Response r = limit_error(400, "BadRequest", "An error occurred when parsing the HTTP request: " +
-                                                              ec.message());
-              r.close_connection = true;
-              co_await WriteResponse(stream, r, false, false);
-            } else {
-              spdlog::info("{} aborted: connection from {} closed after {} ({})", what(), remote_ip, got, ec.message());
-            }
-            co_return;
-          }
-          size_t n = chunk.size() - req.body().size;
-          body_bytes += n;
-          if (n > 0 && !sink_failed) {
-            Status written = Guarded<Status>(
-                "the request body stage", head.request_id,
-                [&] { return sink->Write(std::string_view(chunk.data(), n)); }, Internal("exception"), &sink_threw);
-            if (!written.ok()) {
-              sink_failed = true;
-              body_unread = !parser.is_done();
-              break;
-            }
-          }
-        }
+        next = co_await ReadBody(stream, buffer, parser, head, sink, chunk, &body_unread, &sink_threw);
+        if (next == Next::kDone) co_return;
+        if (next == Next::kClose) break;
       }
     }
-    Response resp = sink_threw
-                        ? internal_error()
-                        : Guarded<Response>(
-                              "the response stage", head.request_id, [&] { return sink->Finish(); }, internal_error());
+    Response resp = sink_threw ? InternalError()
+                               : Guarded<Response>(
+                                     "the response stage", head.request_id, [&] { return sink->Finish(); },
+                                     InternalError());
     Guarded<bool>(
         "the request cleanup", head.request_id,
         [&] {
@@ -566,8 +612,8 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
     keep_alive = keep_alive && !resp.close_connection && !stopping.load();
     bool ok = co_await WriteResponse(stream, resp, head.method == "HEAD", keep_alive);
     if (!ok) {
-      spdlog::info("{} dropped: the {} response could not be sent whole to {} (connection closed or timed out)", what(),
-                   resp.status, remote_ip);
+      spdlog::info("{} dropped: the {} response could not be sent whole to {} (connection closed or timed out)",
+                   Describe(head), resp.status, remote_ip);
       break;
     }
     if (!keep_alive) break;

@@ -97,67 +97,63 @@ void ResetPolicies(const std::vector<InlinePolicy>& declared, const std::string&
   }
 }
 
-}  // namespace
-
-Status ApplyConfig(const Config& config, services::IdentityStore& identities, const Clock& clock) {
-  services::RecordTable<AppliedRecord> applied(identities.store(), kConfigTable);
-  CK_ASSIGN_OR_RETURN(Applied before, LoadApplied(applied));
-  Applied now;
-
-  for (const auto& a : config.accounts) {
-    if (a.access_key_id.empty()) continue;
-    CK_RETURN_IF_ERROR(
-        PutDeclaredKey(identities, before, a.origin, a.access_key_id, a.secret_access_key, a.id, "", clock));
-    now.access_keys.insert(a.access_key_id);
+// A configured user: created, or reset to the config's path and policies
+// (what the API added beside them is kept).
+Status ApplyUser(const UserConfig& u, const Applied& before, services::IdentityStore& identities, const Clock& clock,
+                 Applied* now) {
+  CK_ASSIGN_OR_RETURN(auto existing, identities.GetUser(u.account, u.name));
+  services::IamUser user;
+  if (existing) {
+    user = *existing;  // keeps what the API added: other policies, attachments, tags
+    if (user.path != u.path) spdlog::info("config: user {}: path reset to {}", user.arn, u.path);
+  } else {
+    user.account = u.account;
+    user.name = u.name;
+    user.user_id = services::NewIamId("AIDA");
+    user.created = clock.Now();
   }
-  for (const auto& u : config.users) {
-    CK_ASSIGN_OR_RETURN(auto existing, identities.GetUser(u.account, u.name));
-    services::IamUser user;
-    if (existing) {
-      user = *existing;  // keeps what the API added: other policies, attachments, tags
-      if (user.path != u.path) spdlog::info("config: user {}: path reset to {}", user.arn, u.path);
-    } else {
-      user.account = u.account;
-      user.name = u.name;
-      user.user_id = services::NewIamId("AIDA");
-      user.created = clock.Now();
-    }
-    user.path = u.path.empty() ? "/" : u.path;
-    user.arn = "arn:aws:iam::" + u.account + ":user" + user.path + user.name;
-    ResetPolicies(u.policies, "user " + user.arn, &user.inline_policies);
-    for (const auto& p : u.policies) now.user_policies.emplace(u.account, ToLower(u.name), p.name);
-    CK_RETURN_IF_ERROR(identities.PutUser(user, false));
-    if (!u.access_key_id.empty()) {
-      CK_RETURN_IF_ERROR(PutDeclaredKey(identities, before, u.origin, u.access_key_id, u.secret_access_key, u.account,
-                                        user.name, clock));
-      now.access_keys.insert(u.access_key_id);
-    }
+  user.path = u.path.empty() ? "/" : u.path;
+  user.arn = "arn:aws:iam::" + u.account + ":user" + user.path + user.name;
+  ResetPolicies(u.policies, "user " + user.arn, &user.inline_policies);
+  for (const auto& p : u.policies) now->user_policies.emplace(u.account, ToLower(u.name), p.name);
+  CK_RETURN_IF_ERROR(identities.PutUser(user, false));
+  if (!u.access_key_id.empty()) {
+    CK_RETURN_IF_ERROR(PutDeclaredKey(identities, before, u.origin, u.access_key_id, u.secret_access_key, u.account,
+                                      user.name, clock));
+    now->access_keys.insert(u.access_key_id);
   }
-  for (const auto& r : config.roles) {
-    CK_ASSIGN_OR_RETURN(auto existing, identities.GetRole(r.account, r.name));
-    services::IamRole role;
-    if (existing) {
-      role = *existing;
-      if (role.trust_policy != r.trust_policy)
-        spdlog::info("config: role {}: trust policy reset to the config's document", role.arn);
-      if (role.max_session_duration != r.max_session_duration)
-        spdlog::info("config: role {}: maximum session duration reset to {} s", role.arn, r.max_session_duration);
-    } else {
-      role.account = r.account;
-      role.name = r.name;
-      role.role_id = services::NewIamId("AROA");
-      role.created = clock.Now();
-    }
-    role.path = r.path.empty() ? "/" : r.path;
-    role.arn = "arn:aws:iam::" + r.account + ":role" + role.path + role.name;
-    role.trust_policy = r.trust_policy;
-    role.max_session_duration = r.max_session_duration;
-    ResetPolicies(r.policies, "role " + role.arn, &role.inline_policies);
-    for (const auto& p : r.policies) now.role_policies.emplace(r.account, ToLower(r.name), p.name);
-    CK_RETURN_IF_ERROR(identities.PutRole(role, false));
-  }
+  return Status::Ok();
+}
 
-  // Withdraw what an earlier config applied and this one no longer declares.
+// A configured role: created, or reset to the config's trust policy, session
+// duration, path and policies.
+Status ApplyRole(const RoleConfig& r, services::IdentityStore& identities, const Clock& clock, Applied* now) {
+  CK_ASSIGN_OR_RETURN(auto existing, identities.GetRole(r.account, r.name));
+  services::IamRole role;
+  if (existing) {
+    role = *existing;
+    if (role.trust_policy != r.trust_policy)
+      spdlog::info("config: role {}: trust policy reset to the config's document", role.arn);
+    if (role.max_session_duration != r.max_session_duration)
+      spdlog::info("config: role {}: maximum session duration reset to {} s", role.arn, r.max_session_duration);
+  } else {
+    role.account = r.account;
+    role.name = r.name;
+    role.role_id = services::NewIamId("AROA");
+    role.created = clock.Now();
+  }
+  role.path = r.path.empty() ? "/" : r.path;
+  role.arn = "arn:aws:iam::" + r.account + ":role" + role.path + role.name;
+  role.trust_policy = r.trust_policy;
+  role.max_session_duration = r.max_session_duration;
+  ResetPolicies(r.policies, "role " + role.arn, &role.inline_policies);
+  for (const auto& p : r.policies) now->role_policies.emplace(r.account, ToLower(r.name), p.name);
+  CK_RETURN_IF_ERROR(identities.PutRole(role, false));
+  return Status::Ok();
+}
+
+// Withdraws what an earlier config applied and this one no longer declares.
+Status Withdraw(const Applied& before, const Applied& now, services::IdentityStore& identities) {
   for (const auto& id : before.access_keys) {
     if (now.access_keys.count(id)) continue;
     CK_ASSIGN_OR_RETURN(auto key, identities.GetAccessKey(id));
@@ -181,6 +177,24 @@ Status ApplyConfig(const Config& config, services::IdentityStore& identities, co
     CK_RETURN_IF_ERROR(identities.PutRole(*role, false));
     spdlog::info("config: role {}: inline policy '{}' is no longer in the config: deleted", role->arn, policy);
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplyConfig(const Config& config, services::IdentityStore& identities, const Clock& clock) {
+  services::RecordTable<AppliedRecord> applied(identities.store(), kConfigTable);
+  CK_ASSIGN_OR_RETURN(Applied before, LoadApplied(applied));
+  Applied now;
+  for (const auto& a : config.accounts) {
+    if (a.access_key_id.empty()) continue;
+    CK_RETURN_IF_ERROR(
+        PutDeclaredKey(identities, before, a.origin, a.access_key_id, a.secret_access_key, a.id, "", clock));
+    now.access_keys.insert(a.access_key_id);
+  }
+  for (const auto& u : config.users) CK_RETURN_IF_ERROR(ApplyUser(u, before, identities, clock, &now));
+  for (const auto& r : config.roles) CK_RETURN_IF_ERROR(ApplyRole(r, identities, clock, &now));
+  CK_RETURN_IF_ERROR(Withdraw(before, now, identities));
   return applied.Put(kAppliedKey, now.ToRecord());
 }
 
