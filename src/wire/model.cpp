@@ -81,6 +81,134 @@ void ParseNamespace(const json& j, std::string* uri, std::string* prefix) {
 
 }  // namespace
 
+namespace {
+
+using ShapeMap = std::unordered_map<std::string, Shape>;
+
+// A member/list/map/operation reference to a shape of the same model.
+bool ParseRef(const json& j, ShapeMap& shapes, MemberRef* ref, std::string* error) {
+  std::string target = Str(j, "shape");
+  auto found = shapes.find(target);
+  if (found == shapes.end()) {
+    *error = "unknown shape " + target;
+    return false;
+  }
+  ref->shape = &found->second;
+  ref->location = LocationOf(Str(j, "location"));
+  ref->location_name = Str(j, "locationName");
+  ParseNamespace(j, &ref->xml_namespace, &ref->xml_prefix);
+  ref->query_name = Str(j, "queryName");
+  ref->result_wrapper = Str(j, "resultWrapper");
+  ref->xml_attribute = Bool(j, "xmlAttribute");
+  ref->flattened = Bool(j, "flattened");
+  ref->jsonvalue = Bool(j, "jsonvalue");
+  ref->host_label = Bool(j, "hostLabel");
+  ref->streaming = Bool(j, "streaming");
+  ref->event_payload = Bool(j, "eventpayload");
+  ref->idempotency_token = Bool(j, "idempotencyToken");
+  return true;
+}
+
+// One shape's traits, constraints and member references.
+bool ParseShape(const json& j, ShapeMap& shapes, Shape& s, std::string* error) {
+  bool type_ok = true;
+  s.type = TypeOf(Str(j, "type"), &type_ok);
+  if (!type_ok) {
+    *error = "shape " + s.name + " has unknown type " + Str(j, "type");
+    return false;
+  }
+  if (auto r = j.find("required"); r != j.end()) s.required = r->get<std::vector<std::string>>();
+  if (auto v = j.find("min"); v != j.end() && v->is_number()) s.min = v->get<double>();
+  if (auto v = j.find("max"); v != j.end() && v->is_number()) s.max = v->get<double>();
+  s.pattern = Str(j, "pattern");
+  if (!s.pattern.empty()) s.compiled_pattern = Pattern::Compile(s.pattern);
+  if (auto e = j.find("enum"); e != j.end()) s.enum_values = e->get<std::vector<std::string>>();
+  s.timestamp_format = Str(j, "timestampFormat");
+  s.payload = Str(j, "payload");
+  ParseNamespace(j, &s.xml_namespace, &s.xml_prefix);
+  s.location_name = Str(j, "locationName");
+  s.flattened = Bool(j, "flattened");
+  s.exception = Bool(j, "exception");
+  s.fault = Bool(j, "fault");
+  s.sensitive = Bool(j, "sensitive");
+  s.eventstream = Bool(j, "eventstream");
+  s.is_union = Bool(j, "union");
+  if (auto e = j.find("error"); e != j.end() && e->is_object()) {
+    s.error_code = Str(*e, "code");
+    if (auto h = e->find("httpStatusCode"); h != e->end() && h->is_number()) s.error_http_status = h->get<int>();
+    s.sender_fault = Bool(*e, "senderFault");
+  }
+  if (auto mem = j.find("members"); mem != j.end()) {
+    s.members.reserve(mem->size());
+    for (const json& pair : *mem) {
+      MemberRef ref;
+      ref.name = pair[0].get<std::string>();
+      if (!ParseRef(pair[1], shapes, &ref, error)) return false;
+      s.members.push_back(std::move(ref));
+    }
+  }
+  for (auto [name, ref] : {std::pair{"member", &s.member}, std::pair{"key", &s.key}, std::pair{"value", &s.value}})
+    if (auto v = j.find(name); v != j.end() && !ParseRef(*v, shapes, ref, error)) return false;
+  return true;
+}
+
+// requestUri: "/{Bucket}/{Key+}?uploads" → path segments + literal query.
+void ParseRequestUri(std::string_view uri, Operation* op) {
+  std::string_view path = uri.substr(0, uri.find('?'));
+  std::string_view query = uri.size() > path.size() ? uri.substr(path.size() + 1) : std::string_view();
+  size_t pos = 1;
+  while (pos <= path.size() && path.size() > 1) {
+    size_t end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view seg = path.substr(pos, end - pos);
+    UriSegment s;
+    if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
+      seg = seg.substr(1, seg.size() - 2);
+      if (!seg.empty() && seg.back() == '+') {
+        s.greedy = true;
+        seg.remove_suffix(1);
+      }
+      s.label = std::string(seg);
+    } else {
+      s.literal = std::string(seg);
+    }
+    op->path.push_back(std::move(s));
+    pos = end + 1;
+  }
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view part = query.substr(0, amp);
+    size_t eq = part.find('=');
+    op->uri_query.emplace_back(std::string(part.substr(0, eq)),
+                               eq == std::string_view::npos ? std::string() : std::string(part.substr(eq + 1)));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+}
+
+bool ParseOperation(const json& j, ShapeMap& shapes, const ServiceModel& m, Operation& op, std::string* error) {
+  if (auto h = j.find("http"); h != j.end()) {
+    op.http_method = Str(*h, "method");
+    op.request_uri = Str(*h, "requestUri");
+    if (auto rc = h->find("responseCode"); rc != h->end() && rc->is_number()) op.response_code = rc->get<int>();
+  }
+  if (auto v = j.find("input"); v != j.end() && !ParseRef(*v, shapes, &op.input, error)) return false;
+  if (auto v = j.find("output"); v != j.end() && !ParseRef(*v, shapes, &op.output, error)) return false;
+  if (auto e = j.find("errors"); e != j.end()) {
+    for (const json& name : *e)
+      if (const Shape* s = m.FindShape(name.get<std::string>())) op.errors.push_back(s);
+  }
+  op.deprecated = Bool(j, "deprecated");
+  if (auto hc = j.find("httpChecksum"); hc != j.end()) {
+    op.request_checksum_required = Bool(*hc, "requestChecksumRequired");
+    op.request_algorithm_member = Str(*hc, "requestAlgorithmMember");
+  }
+  ParseRequestUri(op.request_uri, &op);
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<ServiceModel> ServiceModel::Parse(std::string_view service, std::string_view text,
                                                   std::string* error) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -110,135 +238,20 @@ std::unique_ptr<ServiceModel> ServiceModel::Parse(std::string_view service, std:
     return nullptr;
   }
 
+  // Every shape exists before any is parsed: references point into the map.
   const json& shapes = doc["shapes"];
   m.shapes_.reserve(shapes.size());
   for (auto it = shapes.begin(); it != shapes.end(); ++it) m.shapes_[it.key()].name = it.key();
-
-  bool ok = true;
-  auto parse_ref = [&](const json& j, MemberRef* ref) {
-    std::string target = Str(j, "shape");
-    auto found = m.shapes_.find(target);
-    if (found == m.shapes_.end()) {
-      *error = "unknown shape " + target;
-      ok = false;
-      return;
-    }
-    ref->shape = &found->second;
-    ref->location = LocationOf(Str(j, "location"));
-    ref->location_name = Str(j, "locationName");
-    ParseNamespace(j, &ref->xml_namespace, &ref->xml_prefix);
-    ref->query_name = Str(j, "queryName");
-    ref->result_wrapper = Str(j, "resultWrapper");
-    ref->xml_attribute = Bool(j, "xmlAttribute");
-    ref->flattened = Bool(j, "flattened");
-    ref->jsonvalue = Bool(j, "jsonvalue");
-    ref->host_label = Bool(j, "hostLabel");
-    ref->streaming = Bool(j, "streaming");
-    ref->event_payload = Bool(j, "eventpayload");
-    ref->idempotency_token = Bool(j, "idempotencyToken");
-  };
-
-  for (auto it = shapes.begin(); it != shapes.end() && ok; ++it) {
-    const json& j = it.value();
-    Shape& s = m.shapes_[it.key()];
-    bool type_ok = true;
-    s.type = TypeOf(Str(j, "type"), &type_ok);
-    if (!type_ok) {
-      *error = "shape " + s.name + " has unknown type " + Str(j, "type");
-      return nullptr;
-    }
-    if (auto r = j.find("required"); r != j.end()) s.required = r->get<std::vector<std::string>>();
-    if (auto v = j.find("min"); v != j.end() && v->is_number()) s.min = v->get<double>();
-    if (auto v = j.find("max"); v != j.end() && v->is_number()) s.max = v->get<double>();
-    s.pattern = Str(j, "pattern");
-    if (!s.pattern.empty()) s.compiled_pattern = Pattern::Compile(s.pattern);
-    if (auto e = j.find("enum"); e != j.end()) s.enum_values = e->get<std::vector<std::string>>();
-    s.timestamp_format = Str(j, "timestampFormat");
-    s.payload = Str(j, "payload");
-    ParseNamespace(j, &s.xml_namespace, &s.xml_prefix);
-    s.location_name = Str(j, "locationName");
-    s.flattened = Bool(j, "flattened");
-    s.exception = Bool(j, "exception");
-    s.fault = Bool(j, "fault");
-    s.sensitive = Bool(j, "sensitive");
-    s.eventstream = Bool(j, "eventstream");
-    s.is_union = Bool(j, "union");
-    if (auto e = j.find("error"); e != j.end() && e->is_object()) {
-      s.error_code = Str(*e, "code");
-      if (auto h = e->find("httpStatusCode"); h != e->end() && h->is_number()) s.error_http_status = h->get<int>();
-      s.sender_fault = Bool(*e, "senderFault");
-    }
-    if (auto mem = j.find("members"); mem != j.end()) {
-      s.members.reserve(mem->size());
-      for (const json& pair : *mem) {
-        MemberRef ref;
-        ref.name = pair[0].get<std::string>();
-        parse_ref(pair[1], &ref);
-        s.members.push_back(std::move(ref));
-      }
-    }
-    if (auto v = j.find("member"); v != j.end()) parse_ref(*v, &s.member);
-    if (auto v = j.find("key"); v != j.end()) parse_ref(*v, &s.key);
-    if (auto v = j.find("value"); v != j.end()) parse_ref(*v, &s.value);
-  }
-  if (!ok) return nullptr;
+  for (auto it = shapes.begin(); it != shapes.end(); ++it)
+    if (!ParseShape(it.value(), m.shapes_, m.shapes_[it.key()], error)) return nullptr;
 
   const json& ops = doc["operations"];
   m.operations_.reserve(ops.size());
-  for (auto it = ops.begin(); it != ops.end() && ok; ++it) {
-    const json& j = it.value();
+  for (auto it = ops.begin(); it != ops.end(); ++it) {
     Operation& op = m.operations_[it.key()];
     op.name = it.key();
-    if (auto h = j.find("http"); h != j.end()) {
-      op.http_method = Str(*h, "method");
-      op.request_uri = Str(*h, "requestUri");
-      if (auto rc = h->find("responseCode"); rc != h->end() && rc->is_number()) op.response_code = rc->get<int>();
-    }
-    if (auto v = j.find("input"); v != j.end()) parse_ref(*v, &op.input);
-    if (auto v = j.find("output"); v != j.end()) parse_ref(*v, &op.output);
-    if (auto e = j.find("errors"); e != j.end()) {
-      for (const json& name : *e)
-        if (const Shape* s = m.FindShape(name.get<std::string>())) op.errors.push_back(s);
-    }
-    op.deprecated = Bool(j, "deprecated");
-    if (auto hc = j.find("httpChecksum"); hc != j.end()) {
-      op.request_checksum_required = Bool(*hc, "requestChecksumRequired");
-      op.request_algorithm_member = Str(*hc, "requestAlgorithmMember");
-    }
-    // requestUri: "/{Bucket}/{Key+}?uploads" → segments + literal query.
-    std::string_view uri = op.request_uri;
-    std::string_view path = uri.substr(0, uri.find('?'));
-    std::string_view query = uri.size() > path.size() ? uri.substr(path.size() + 1) : std::string_view();
-    size_t pos = 1;
-    while (pos <= path.size() && path.size() > 1) {
-      size_t end = path.find('/', pos);
-      if (end == std::string_view::npos) end = path.size();
-      std::string_view seg = path.substr(pos, end - pos);
-      UriSegment s;
-      if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
-        seg = seg.substr(1, seg.size() - 2);
-        if (!seg.empty() && seg.back() == '+') {
-          s.greedy = true;
-          seg.remove_suffix(1);
-        }
-        s.label = std::string(seg);
-      } else {
-        s.literal = std::string(seg);
-      }
-      op.path.push_back(std::move(s));
-      pos = end + 1;
-    }
-    while (!query.empty()) {
-      size_t amp = query.find('&');
-      std::string_view part = query.substr(0, amp);
-      size_t eq = part.find('=');
-      op.uri_query.emplace_back(std::string(part.substr(0, eq)),
-                                eq == std::string_view::npos ? std::string() : std::string(part.substr(eq + 1)));
-      if (amp == std::string_view::npos) break;
-      query.remove_prefix(amp + 1);
-    }
+    if (!ParseOperation(it.value(), m.shapes_, m, op, error)) return nullptr;
   }
-  if (!ok) return nullptr;
   if (m.protocol_ == Protocol::kRestXml || m.protocol_ == Protocol::kRestJson) m.BuildRestIndex();
   return model;
 }

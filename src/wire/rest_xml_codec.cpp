@@ -97,97 +97,166 @@ Status MalformedXml() {
                   "The XML you provided was not well-formed or did not validate against our published schema");
 }
 
-Result<json> DecodeRestXmlRequest(const ServiceModel& model, const Operation& op, const http::RequestHead& head,
-                                  const std::map<std::string, std::string>& labels, std::string_view body) {
-  json doc = json::object();
-  if (!op.input.shape) return doc;
-  const Shape& in = *op.input.shape;
-  for (const MemberRef& m : in.members) {
-    const Shape& s = *m.shape;
-    switch (m.location) {
-      case Location::kUri: {
-        auto it = labels.find(m.WireName());
-        if (it == labels.end()) break;
-        auto v = ScalarFromText(s, it->second, TimestampFormat::kIso8601);
-        if (!v) return BadValue(m, it->second);
-        doc[m.name] = std::move(*v);
-        break;
-      }
-      case Location::kQuerystring: {
-        if (s.type == ShapeType::kMap) {
-          // A querystring map takes every parameter not bound to another member.
-          json obj = json::object();
-          for (const auto& q : head.query) {
-            bool bound = false;
-            for (const MemberRef& o : in.members)
-              bound = bound || (o.location == Location::kQuerystring && &o != &m && o.WireName() == q.name);
-            if (!bound) obj[q.name] = q.value;
-          }
-          if (!obj.empty()) doc[m.name] = std::move(obj);
-          break;
-        }
-        json arr = json::array();
-        for (const auto& q : head.query) {
-          if (q.name != m.WireName()) continue;
-          const Shape& item = s.type == ShapeType::kList ? *s.member.shape : s;
-          auto v = ScalarFromText(item, q.value, TimestampFormat::kIso8601);
-          if (!v) return BadValue(m, q.value);
-          if (s.type != ShapeType::kList) {
-            doc[m.name] = std::move(*v);
-            break;
-          }
-          arr.push_back(std::move(*v));
-        }
-        if (s.type == ShapeType::kList && !arr.empty()) doc[m.name] = std::move(arr);
-        break;
-      }
-      case Location::kHeader: {
-        auto h = head.headers.Get(ToLower(m.WireName()));
-        if (!h) break;
-        auto v = HeaderValue(s, *h);
-        // S3 ignores a date header it cannot read (If-Modified-Since: garbage).
-        if (!v && s.type == ShapeType::kTimestamp) break;
-        if (!v) return BadValue(m, *h);
-        doc[m.name] = std::move(*v);
-        break;
-      }
-      case Location::kHeaders: {
-        std::string prefix = ToLower(m.WireName());
-        json obj = json::object();
-        for (const auto& [name, value] : head.headers.all())
-          if (StartsWith(name, prefix) && name.size() > prefix.size()) obj[name.substr(prefix.size())] = value;
-        if (!obj.empty()) doc[m.name] = std::move(obj);
-        break;
-      }
-      default:
-        break;
-    }
-  }
+namespace {
 
+// A querystring map takes every parameter not bound to another member.
+json UnboundQuery(const Shape& in, const MemberRef& m, const http::RequestHead& head) {
+  json obj = json::object();
+  for (const auto& q : head.query) {
+    bool bound = false;
+    for (const MemberRef& o : in.members)
+      bound = bound || (o.location == Location::kQuerystring && &o != &m && o.WireName() == q.name);
+    if (!bound) obj[q.name] = q.value;
+  }
+  return obj;
+}
+
+// One input member bound to the URI, the query string or headers.
+Status DecodeBoundMember(const Shape& in, const MemberRef& m, const http::RequestHead& head,
+                         const std::map<std::string, std::string>& labels, json* doc) {
+  const Shape& s = *m.shape;
+  switch (m.location) {
+    case Location::kUri: {
+      auto it = labels.find(m.WireName());
+      if (it == labels.end()) return Status::Ok();
+      auto v = ScalarFromText(s, it->second, TimestampFormat::kIso8601);
+      if (!v) return BadValue(m, it->second);
+      (*doc)[m.name] = std::move(*v);
+      return Status::Ok();
+    }
+    case Location::kQuerystring: {
+      if (s.type == ShapeType::kMap) {
+        json obj = UnboundQuery(in, m, head);
+        if (!obj.empty()) (*doc)[m.name] = std::move(obj);
+        return Status::Ok();
+      }
+      json arr = json::array();
+      for (const auto& q : head.query) {
+        if (q.name != m.WireName()) continue;
+        const Shape& item = s.type == ShapeType::kList ? *s.member.shape : s;
+        auto v = ScalarFromText(item, q.value, TimestampFormat::kIso8601);
+        if (!v) return BadValue(m, q.value);
+        if (s.type != ShapeType::kList) {
+          (*doc)[m.name] = std::move(*v);
+          return Status::Ok();
+        }
+        arr.push_back(std::move(*v));
+      }
+      if (!arr.empty()) (*doc)[m.name] = std::move(arr);
+      return Status::Ok();
+    }
+    case Location::kHeader: {
+      auto h = head.headers.Get(ToLower(m.WireName()));
+      if (!h) return Status::Ok();
+      auto v = HeaderValue(s, *h);
+      // S3 ignores a date header it cannot read (If-Modified-Since: garbage).
+      if (!v && s.type == ShapeType::kTimestamp) return Status::Ok();
+      if (!v) return BadValue(m, *h);
+      (*doc)[m.name] = std::move(*v);
+      return Status::Ok();
+    }
+    case Location::kHeaders: {
+      std::string prefix = ToLower(m.WireName());
+      json obj = json::object();
+      for (const auto& [name, value] : head.headers.all())
+        if (StartsWith(name, prefix) && name.size() > prefix.size()) obj[name.substr(prefix.size())] = value;
+      if (!obj.empty()) (*doc)[m.name] = std::move(obj);
+      return Status::Ok();
+    }
+    default:
+      return Status::Ok();
+  }
+}
+
+// The XML (or string) payload, or the body members.
+Status DecodeRequestBody(const Shape& in, std::string_view body, json* doc) {
   const MemberRef* payload = in.PayloadMember();
   if (payload) {
     const Shape& ps = *payload->shape;
     if (ps.type == ShapeType::kStructure) {
-      if (Trim(body).empty()) {
-        if (in.IsRequired(payload->name)) return MalformedXml();
-        return doc;
-      }
+      if (Trim(body).empty()) return in.IsRequired(payload->name) ? MalformedXml() : Status::Ok();
       pugi::xml_document xml;
       CK_RETURN_IF_ERROR(LoadXml(body, &xml));
       pugi::xml_node root = xml.document_element();
       if (!root || LocalName(root.name()) != RootName(payload, ps)) return MalformedXml();
       CK_ASSIGN_OR_RETURN(json v, ReadXmlValue(root, ps, XmlStyle{}, MalformedXml()));
-      doc[payload->name] = std::move(v);
+      (*doc)[payload->name] = std::move(v);
     } else if (ps.type == ShapeType::kString && !payload->streaming) {
-      if (!body.empty()) doc[payload->name] = std::string(body);
+      if (!body.empty()) (*doc)[payload->name] = std::string(body);
     }
     // blob / streaming payloads stay with the caller.
   } else if (HasBodyMembers(in) && !Trim(body).empty()) {
     pugi::xml_document xml;
     CK_RETURN_IF_ERROR(LoadXml(body, &xml));
     CK_ASSIGN_OR_RETURN(json v, ReadXmlValue(xml.document_element(), in, XmlStyle{}, MalformedXml()));
-    for (auto it = v.begin(); it != v.end(); ++it) doc[it.key()] = std::move(it.value());
+    for (auto it = v.begin(); it != v.end(); ++it) (*doc)[it.key()] = std::move(it.value());
   }
+  return Status::Ok();
+}
+
+// An output member carried in headers or the status code.
+void EncodeBoundMember(const MemberRef& m, const json& value, http::Response* out) {
+  const Shape& s = *m.shape;
+  switch (m.location) {
+    case Location::kHeader: {
+      std::string text;
+      if (s.type == ShapeType::kList && value.is_array()) {
+        for (const json& e : value) {
+          if (!text.empty()) text += ",";
+          text += ScalarToText(*s.member.shape, e, TimestampFormat::kRfc822, false);
+        }
+      } else {
+        text = ScalarToText(s, value, TimestampFormat::kRfc822, false);
+      }
+      out->headers.Set(ToLower(m.WireName()), std::move(text));
+      break;
+    }
+    case Location::kHeaders:
+      if (value.is_object())
+        for (auto kv = value.begin(); kv != value.end(); ++kv)
+          out->headers.Set(ToLower(m.WireName()) + kv.key(),
+                           ScalarToText(*s.value.shape, kv.value(), TimestampFormat::kRfc822, false));
+      break;
+    case Location::kStatusCode:
+      if (value.is_number()) out->status = value.get<int>();
+      break;
+    default:
+      break;
+  }
+}
+
+// Body members without a payload member. GetBucketLocation: the root
+// element is the value itself.
+void WriteBodyMembers(const ServiceModel& model, const Shape& shape, const json& output, const XmlStyle& style,
+                      XmlWriter* w) {
+  w->Declaration();
+  std::string root = RootName(nullptr, shape);
+  std::string ns = RootNamespace(model, nullptr, shape);
+  if (shape.members.size() == 1 && shape.members[0].name == root && IsScalar(*shape.members[0].shape)) {
+    auto it = output.find(root);
+    w->BeginOpen(root);
+    w->Attribute("xmlns", ns);
+    if (it == output.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
+      w->EndEmpty();
+    } else {
+      w->EndOpen();
+      w->Text(ScalarToText(*shape.members[0].shape, *it, style.timestamps, true));
+      w->Close(root);
+    }
+  } else {
+    WriteXmlValue(w, root, shape, output.is_object() ? output : json::object(), style, ns);
+  }
+}
+
+}  // namespace
+
+Result<json> DecodeRestXmlRequest(const ServiceModel& model, const Operation& op, const http::RequestHead& head,
+                                  const std::map<std::string, std::string>& labels, std::string_view body) {
+  json doc = json::object();
+  if (!op.input.shape) return doc;
+  const Shape& in = *op.input.shape;
+  for (const MemberRef& m : in.members) CK_RETURN_IF_ERROR(DecodeBoundMember(in, m, head, labels, &doc));
+  CK_RETURN_IF_ERROR(DecodeRequestBody(in, body, &doc));
   return doc;
 }
 
@@ -197,34 +266,7 @@ void EncodeRestXmlResponse(const ServiceModel& model, const Operation& op, const
   const Shape& shape = *op.output.shape;
   for (const MemberRef& m : shape.members) {
     auto it = output.find(m.name);
-    if (it == output.end() || it->is_null()) continue;
-    const Shape& s = *m.shape;
-    switch (m.location) {
-      case Location::kHeader: {
-        std::string text;
-        if (s.type == ShapeType::kList && it->is_array()) {
-          for (const json& e : *it) {
-            if (!text.empty()) text += ",";
-            text += ScalarToText(*s.member.shape, e, TimestampFormat::kRfc822, false);
-          }
-        } else {
-          text = ScalarToText(s, *it, TimestampFormat::kRfc822, false);
-        }
-        out->headers.Set(ToLower(m.WireName()), std::move(text));
-        break;
-      }
-      case Location::kHeaders:
-        if (it->is_object())
-          for (auto kv = it->begin(); kv != it->end(); ++kv)
-            out->headers.Set(ToLower(m.WireName()) + kv.key(),
-                             ScalarToText(*s.value.shape, kv.value(), TimestampFormat::kRfc822, false));
-        break;
-      case Location::kStatusCode:
-        if (it->is_number()) out->status = it->get<int>();
-        break;
-      default:
-        break;
-    }
+    if (it != output.end() && !it->is_null()) EncodeBoundMember(m, *it, out);
   }
 
   XmlStyle style;
@@ -249,24 +291,7 @@ void EncodeRestXmlResponse(const ServiceModel& model, const Operation& op, const
       return;
     }
   } else if (HasBodyMembers(shape)) {
-    w.Declaration();
-    std::string root = RootName(nullptr, shape);
-    std::string ns = RootNamespace(model, nullptr, shape);
-    // GetBucketLocation: the root element is the value itself.
-    if (shape.members.size() == 1 && shape.members[0].name == root && IsScalar(*shape.members[0].shape)) {
-      auto it = output.find(root);
-      w.BeginOpen(root);
-      w.Attribute("xmlns", ns);
-      if (it == output.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
-        w.EndEmpty();
-      } else {
-        w.EndOpen();
-        w.Text(ScalarToText(*shape.members[0].shape, *it, style.timestamps, true));
-        w.Close(root);
-      }
-    } else {
-      WriteXmlValue(&w, root, shape, output.is_object() ? output : json::object(), style, ns);
-    }
+    WriteBodyMembers(model, shape, output, style, &w);
   } else {
     return;
   }

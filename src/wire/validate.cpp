@@ -94,6 +94,19 @@ void Violation(const Shape& shape, const json* v, const std::string& path, const
   out->push_back(std::move(msg));
 }
 
+// A string's pattern and enum constraints (its length is checked by the caller).
+void StringViolations(const Shape& shape, const json& value, const std::string& path, std::vector<std::string>* out) {
+  const std::string& s = value.get_ref<const std::string&>();
+  if (shape.compiled_pattern && !shape.compiled_pattern->Matches(s))
+    Violation(shape, &value, path, "Member must satisfy regular expression pattern: " + shape.pattern, out);
+  if (shape.enum_values.empty()) return;
+  for (const std::string& e : shape.enum_values)
+    if (e == s) return;
+  std::string set = "[";
+  for (size_t i = 0; i < shape.enum_values.size(); ++i) set += (i ? ", " : "") + shape.enum_values[i];
+  Violation(shape, &value, path, "Member must satisfy enum value set: " + set + "]", out);
+}
+
 }  // namespace
 
 void CollectViolations(const Shape& shape, const json& value, const std::string& path,
@@ -139,19 +152,8 @@ void CollectViolations(const Shape& shape, const json& value, const std::string&
     }
     case ShapeType::kString: {
       if (!value.is_string()) return;
-      const std::string& s = value.get_ref<const std::string&>();
-      length_checks(Utf16Length(s));
-      if (shape.compiled_pattern && !shape.compiled_pattern->Matches(s))
-        Violation(shape, &value, path, "Member must satisfy regular expression pattern: " + shape.pattern, out);
-      if (!shape.enum_values.empty()) {
-        bool found = false;
-        for (const std::string& e : shape.enum_values) found = found || e == s;
-        if (!found) {
-          std::string set = "[";
-          for (size_t i = 0; i < shape.enum_values.size(); ++i) set += (i ? ", " : "") + shape.enum_values[i];
-          Violation(shape, &value, path, "Member must satisfy enum value set: " + set + "]", out);
-        }
-      }
+      length_checks(Utf16Length(value.get_ref<const std::string&>()));
+      StringViolations(shape, value, path, out);
       return;
     }
     case ShapeType::kBlob: {
