@@ -251,94 +251,106 @@ class Builder {
     ref.span = v->span;
     ref.written = v->text;
     if (v->is_string()) {
-      LiteralRef lit = ClassifyLiteral(v->text);
-      ref.form = lit.form;
-      ref.managed = lit.managed;
-      if (lit.form == RefForm::kAliasName ||
-          (lit.form == RefForm::kAliasArn && (in_->owner_account.empty() || lit.account == in_->owner_account)))
-        ref.key = AliasByName(lit.alias_name);
-      if (!IsUnqualified(lit.form) || lit.managed || lit.form == RefForm::kInvalid) return ref;
-      ref.arn = QualifiedArn(lit, in_->owner_account, in_->region);
-      if (v->replaceable)
-        ref.replacement = !ref.arn.empty()
-                              ? Quoted(*v, ref.arn)
-                              : SubArn(lit.form == RefForm::kAliasName ? lit.alias_name : "key/" + lit.key_id);
+      DescribeLiteral(*v, &ref);
       return ref;
     }
     ref.form = RefForm::kUnknown;
     if (!v->is_expr()) return ref;
-    if (v->fn == "Ref" && v->refs.size() == 1) {
-      const std::string& logical = v->refs[0];
-      std::string_view type = TypeOf(logical);
-      if (type == "AWS::KMS::Key" || type == "AWS::KMS::ReplicaKey") {
-        ref.form = RefForm::kKeyId;
-        ref.key = KeyByEntity(logical);
-        ref.replacement = GetAttArn(logical);
-      } else if (type == "AWS::KMS::Alias") {
-        ref.form = RefForm::kAliasName;
-        ref.key = KeyByEntity(logical);
-        ref.replacement = SubArn("${" + logical + "}");
-        const Node* r = resources_.Get(logical);
-        const Node* p = r ? r->Get("Properties") : nullptr;
-        std::string_view name = p ? p->Str("AliasName") : std::string_view();
-        if (!name.empty()) {
-          LiteralRef lit = ClassifyLiteral(name);
-          ref.managed = lit.managed;
-          ref.arn = QualifiedArn(lit, in_->owner_account, in_->region);
-        }
-      }
-      return ref;
-    }
-    if (v->fn == "Fn::GetAtt" && v->refs.size() == 1) {
-      std::string logical = LogicalId(v->refs[0]);
-      std::string attr = v->refs[0].size() > logical.size() ? v->refs[0].substr(logical.size() + 1) : "";
-      std::string_view type = TypeOf(logical);
-      if (type == "AWS::KMS::Key" || type == "AWS::KMS::ReplicaKey") {
-        ref.key = KeyByEntity(logical);
-        if (attr == "Arn") ref.form = RefForm::kKeyArn;
-        if (attr == "KeyId") {
-          ref.form = RefForm::kKeyId;
-          ref.replacement = GetAttArn(logical);
-        }
-      }
-      return ref;
-    }
-    if (v->fn == "Fn::If" && v->items.size() == 3) {
-      // An unqualified branch decides; qualified (or absent) branches make it qualified.
-      KeyRef a = Describe(&v->items[1], anchor), b = Describe(&v->items[2], anchor);
-      for (const KeyRef* branch : {&a, &b}) {
-        if (IsUnqualified(branch->form)) {
-          ref.form = branch->form;
-          ref.managed = branch->managed;
-          ref.key = branch->key;
-          return ref;
-        }
-      }
-      bool a_ok = IsQualified(a.form) || a.form == RefForm::kAbsent;
-      bool b_ok = IsQualified(b.form) || b.form == RefForm::kAbsent;
-      if (a_ok && b_ok && (IsQualified(a.form) || IsQualified(b.form))) {
-        const KeyRef& named = IsQualified(a.form) ? a : b;
-        ref.form = named.form;
-        ref.managed = (IsQualified(a.form) && a.managed) || (IsQualified(b.form) && b.managed);
-        ref.key = named.key;
-      }
-      return ref;
-    }
-    if ((v->fn == "Fn::Sub" || v->fn == "Fn::Join") && !v->literal.empty()) {
-      std::string_view prefix = TemplatePrefix(*v);
-      if (prefix.starts_with("arn:") || v->literal.starts_with("arn:")) {
-        ref.form = v->literal.find(":alias/") != std::string::npos ? RefForm::kAliasArn : RefForm::kKeyArn;
-        ref.managed = v->literal.find(":alias/aws/") != std::string::npos;
-        size_t alias = v->literal.rfind(":alias/");
-        if (alias != std::string::npos && v->literal.find(kHoleBegin, alias) == std::string::npos)
-          ref.key = AliasByName(v->literal.substr(alias + 1));
-      } else if (prefix.starts_with("alias/")) {
-        ref.form = RefForm::kAliasName;
-        ref.managed = prefix.starts_with("alias/aws/");
-        if (v->literal.find(kHoleBegin) == std::string::npos) ref.key = AliasByName(v->literal);
-      }
-    }
+    if (v->fn == "Ref" && v->refs.size() == 1) DescribeRef(v->refs[0], &ref);
+    else if (v->fn == "Fn::GetAtt" && v->refs.size() == 1) DescribeGetAtt(v->refs[0], &ref);
+    else if (v->fn == "Fn::If" && v->items.size() == 3) DescribeIf(*v, anchor, &ref);
+    else if ((v->fn == "Fn::Sub" || v->fn == "Fn::Join") && !v->literal.empty()) DescribeTemplate(*v, &ref);
     return ref;
+  }
+
+  // A literal key reference: its form, the key when the template defines it,
+  // and the ARN to write instead when it is unqualified.
+  void DescribeLiteral(const Node& v, KeyRef* ref) const {
+    LiteralRef lit = ClassifyLiteral(v.text);
+    ref->form = lit.form;
+    ref->managed = lit.managed;
+    if (lit.form == RefForm::kAliasName ||
+        (lit.form == RefForm::kAliasArn && (in_->owner_account.empty() || lit.account == in_->owner_account)))
+      ref->key = AliasByName(lit.alias_name);
+    if (!IsUnqualified(lit.form) || lit.managed || lit.form == RefForm::kInvalid) return;
+    ref->arn = QualifiedArn(lit, in_->owner_account, in_->region);
+    if (v.replaceable)
+      ref->replacement = !ref->arn.empty()
+                             ? Quoted(v, ref->arn)
+                             : SubArn(lit.form == RefForm::kAliasName ? lit.alias_name : "key/" + lit.key_id);
+  }
+
+  // !Ref of a key (its id) or of an alias (its name): both unqualified.
+  void DescribeRef(const std::string& logical, KeyRef* ref) const {
+    std::string_view type = TypeOf(logical);
+    if (type == "AWS::KMS::Key" || type == "AWS::KMS::ReplicaKey") {
+      ref->form = RefForm::kKeyId;
+      ref->key = KeyByEntity(logical);
+      ref->replacement = GetAttArn(logical);
+    } else if (type == "AWS::KMS::Alias") {
+      ref->form = RefForm::kAliasName;
+      ref->key = KeyByEntity(logical);
+      ref->replacement = SubArn("${" + logical + "}");
+      const Node* r = resources_.Get(logical);
+      const Node* p = r ? r->Get("Properties") : nullptr;
+      std::string_view name = p ? p->Str("AliasName") : std::string_view();
+      if (!name.empty()) {
+        LiteralRef lit = ClassifyLiteral(name);
+        ref->managed = lit.managed;
+        ref->arn = QualifiedArn(lit, in_->owner_account, in_->region);
+      }
+    }
+  }
+
+  // !GetAtt Key.Arn is qualified; !GetAtt Key.KeyId is not.
+  void DescribeGetAtt(const std::string& target, KeyRef* ref) const {
+    std::string logical = LogicalId(target);
+    std::string attr = target.size() > logical.size() ? target.substr(logical.size() + 1) : "";
+    std::string_view type = TypeOf(logical);
+    if (type != "AWS::KMS::Key" && type != "AWS::KMS::ReplicaKey") return;
+    ref->key = KeyByEntity(logical);
+    if (attr == "Arn") ref->form = RefForm::kKeyArn;
+    if (attr == "KeyId") {
+      ref->form = RefForm::kKeyId;
+      ref->replacement = GetAttArn(logical);
+    }
+  }
+
+  // An unqualified branch decides; qualified (or absent) branches make it qualified.
+  void DescribeIf(const Node& v, Span anchor, KeyRef* ref) const {
+    KeyRef a = Describe(&v.items[1], anchor), b = Describe(&v.items[2], anchor);
+    for (const KeyRef* branch : {&a, &b}) {
+      if (IsUnqualified(branch->form)) {
+        ref->form = branch->form;
+        ref->managed = branch->managed;
+        ref->key = branch->key;
+        return;
+      }
+    }
+    bool a_ok = IsQualified(a.form) || a.form == RefForm::kAbsent;
+    bool b_ok = IsQualified(b.form) || b.form == RefForm::kAbsent;
+    if (a_ok && b_ok && (IsQualified(a.form) || IsQualified(b.form))) {
+      const KeyRef& named = IsQualified(a.form) ? a : b;
+      ref->form = named.form;
+      ref->managed = (IsQualified(a.form) && a.managed) || (IsQualified(b.form) && b.managed);
+      ref->key = named.key;
+    }
+  }
+
+  // !Sub / !Join: judged by the literal text around the substitutions.
+  void DescribeTemplate(const Node& v, KeyRef* ref) const {
+    std::string_view prefix = TemplatePrefix(v);
+    if (prefix.starts_with("arn:") || v.literal.starts_with("arn:")) {
+      ref->form = v.literal.find(":alias/") != std::string::npos ? RefForm::kAliasArn : RefForm::kKeyArn;
+      ref->managed = v.literal.find(":alias/aws/") != std::string::npos;
+      size_t alias = v.literal.rfind(":alias/");
+      if (alias != std::string::npos && v.literal.find(kHoleBegin, alias) == std::string::npos)
+        ref->key = AliasByName(v.literal.substr(alias + 1));
+    } else if (prefix.starts_with("alias/")) {
+      ref->form = RefForm::kAliasName;
+      ref->managed = prefix.starts_with("alias/aws/");
+      if (v.literal.find(kHoleBegin) == std::string::npos) ref->key = AliasByName(v.literal);
+    }
   }
 
   void AddUse(Surface surface, const Field& r, std::string attribute, const Node* value, Span anchor, int target) {

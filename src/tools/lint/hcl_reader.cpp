@@ -479,6 +479,89 @@ class Parser {
     return true;
   }
 
+  // An escape in a quoted string (at the backslash); appends what it stands for.
+  bool Escape(std::string* lit) {
+    char e = Peek(1);
+    pos_ += 2;
+    switch (e) {
+      case 'n':
+        *lit += '\n';
+        return true;
+      case 'r':
+        *lit += '\r';
+        return true;
+      case 't':
+        *lit += '\t';
+        return true;
+      case '"':
+        *lit += '"';
+        return true;
+      case '\\':
+        *lit += '\\';
+        return true;
+      case 'u':
+      case 'U': {
+        size_t digits = e == 'u' ? 4 : 8;
+        uint32_t cp = 0;
+        for (size_t i = 0; i < digits; ++i) {
+          char h = Peek();
+          if (!std::isxdigit(static_cast<unsigned char>(h))) return Fail("bad unicode escape");
+          cp = cp * 16 + (IsDigit(h) ? h - '0' : (std::tolower(h) - 'a' + 10));
+          ++pos_;
+        }
+        AppendUtf8(lit, cp);
+        return true;
+      }
+      default:
+        return FailAt(pos_ - 2, std::string("bad escape '\\") + e + "' in a string");
+    }
+  }
+
+  // An interpolation of a template: kept as an item, marked in the literal text.
+  static void AddHole(Node hole, Node* tmpl, std::string* lit) {
+    MergeRefs(tmpl, hole);
+    *lit += kHoleBegin;
+    *lit += std::to_string(tmpl->items.size());
+    *lit += kHoleEnd;
+    tmpl->items.push_back(std::move(hole));
+  }
+
+  // A heredoc's lines up to the one holding only the marker; with <<- the
+  // smallest indentation of non-blank lines is removed.
+  bool HeredocContent(size_t start, const std::string& marker, bool indented, std::string* content) {
+    std::vector<std::string_view> lines;
+    for (;;) {
+      if (AtEnd()) return FailAt(start, "heredoc <<" + marker + " has no closing " + marker);
+      size_t eol = s_.find('\n', pos_);
+      if (eol == std::string_view::npos) eol = s_.size();
+      std::string_view line = s_.substr(pos_, eol - pos_);
+      std::string_view trimmed = line;
+      while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+      while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t' || trimmed.back() == '\r'))
+        trimmed.remove_suffix(1);
+      if (trimmed == marker) {
+        pos_ += line.find(marker) + marker.size();
+        break;
+      }
+      lines.push_back(line);
+      pos_ = eol < s_.size() ? eol + 1 : eol;
+    }
+    size_t strip = 0;
+    if (indented) {
+      strip = std::string_view::npos;
+      for (std::string_view l : lines) {
+        size_t n = l.find_first_not_of(" \t");
+        if (n != std::string_view::npos) strip = std::min(strip, n);
+      }
+      if (strip == std::string_view::npos) strip = 0;
+    }
+    for (std::string_view l : lines) {
+      *content += l.substr(std::min(strip, l.size()));
+      *content += '\n';
+    }
+    return true;
+  }
+
   bool Quoted(Node* out, int depth) {
     size_t start = pos_++;
     std::string lit;
@@ -493,40 +576,7 @@ class Parser {
       }
       if (c == '\n') return FailAt(start, "unterminated string (a quoted string cannot span lines)");
       if (c == '\\') {
-        char e = Peek(1);
-        pos_ += 2;
-        switch (e) {
-          case 'n':
-            lit += '\n';
-            break;
-          case 'r':
-            lit += '\r';
-            break;
-          case 't':
-            lit += '\t';
-            break;
-          case '"':
-            lit += '"';
-            break;
-          case '\\':
-            lit += '\\';
-            break;
-          case 'u':
-          case 'U': {
-            size_t digits = e == 'u' ? 4 : 8;
-            uint32_t cp = 0;
-            for (size_t i = 0; i < digits; ++i) {
-              char h = Peek();
-              if (!std::isxdigit(static_cast<unsigned char>(h))) return Fail("bad unicode escape");
-              cp = cp * 16 + (IsDigit(h) ? h - '0' : (std::tolower(h) - 'a' + 10));
-              ++pos_;
-            }
-            AppendUtf8(&lit, cp);
-            break;
-          }
-          default:
-            return FailAt(pos_ - 2, std::string("bad escape '\\") + e + "' in a string");
-        }
+        if (!Escape(&lit)) return false;
         continue;
       }
       if ((c == '$' || c == '%') && Peek(1) == c && Peek(2) == '{') {
@@ -540,11 +590,7 @@ class Parser {
         Node hole;
         if (!Interpolation(c == '%', &hole, depth)) return false;
         is_template = true;
-        MergeRefs(&tmpl, hole);
-        lit += kHoleBegin;
-        lit += std::to_string(tmpl.items.size());
-        lit += kHoleEnd;
-        tmpl.items.push_back(std::move(hole));
+        AddHole(std::move(hole), &tmpl, &lit);
         continue;
       }
       lit += c;
@@ -577,39 +623,8 @@ class Parser {
     if (Peek() != '\n') return Fail("expected a newline after the heredoc marker");
     ++pos_;
     size_t content_start = pos_;
-    // Lines up to the one holding only the marker.
-    std::vector<std::string_view> lines;
-    for (;;) {
-      if (AtEnd()) return FailAt(start, "heredoc <<" + marker + " has no closing " + marker);
-      size_t eol = s_.find('\n', pos_);
-      if (eol == std::string_view::npos) eol = s_.size();
-      std::string_view line = s_.substr(pos_, eol - pos_);
-      std::string_view trimmed = line;
-      while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
-      while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t' || trimmed.back() == '\r'))
-        trimmed.remove_suffix(1);
-      if (trimmed == marker) {
-        pos_ += line.find(marker) + marker.size();
-        break;
-      }
-      lines.push_back(line);
-      pos_ = eol < s_.size() ? eol + 1 : eol;
-    }
-    // With <<-, the smallest indentation of non-blank lines is removed.
-    size_t strip = 0;
-    if (indented) {
-      strip = std::string_view::npos;
-      for (std::string_view l : lines) {
-        size_t n = l.find_first_not_of(" \t");
-        if (n != std::string_view::npos) strip = std::min(strip, n);
-      }
-      if (strip == std::string_view::npos) strip = 0;
-    }
     std::string content;
-    for (std::string_view l : lines) {
-      content += l.substr(std::min(strip, l.size()));
-      content += '\n';
-    }
+    if (!HeredocContent(start, marker, indented, &content)) return false;
     // Interpolations, as in quoted strings (no escapes other than $${ and %%{).
     std::string lit;
     Node tmpl = MakeExpr("", "template", {});
@@ -630,11 +645,7 @@ class Parser {
         }
         i = inner.pos_;
         is_template = true;
-        MergeRefs(&tmpl, hole);
-        lit += kHoleBegin;
-        lit += std::to_string(tmpl.items.size());
-        lit += kHoleEnd;
-        tmpl.items.push_back(std::move(hole));
+        AddHole(std::move(hole), &tmpl, &lit);
       } else {
         lit += c;
         ++i;

@@ -127,8 +127,7 @@ void LintRun::LoadFile(const Candidate& c, const ReadOptions& options,
                       "a bucket encryption configuration (aws s3api get-bucket-encryption)");
 }
 
-void LintRun::Load(const std::vector<std::string>& paths, const ReadOptions& options,
-                   const std::map<std::string, std::string>* overrides) {
+std::vector<LintRun::Candidate> LintRun::Collect(const std::vector<std::string>& paths) {
   std::vector<Candidate> candidates;
   std::set<std::string> seen;
   auto add = [&](const std::string& p, bool explicit_path) {
@@ -163,44 +162,36 @@ void LintRun::Load(const std::vector<std::string>& paths, const ReadOptions& opt
     std::sort(found.begin(), found.end());
     for (const std::string& f : found) add(f, false);
   }
+  return candidates;
+}
 
-  // A module is the .tf files of one directory; everything else is read file by file.
-  std::vector<std::string> module_order;
-  std::map<std::string, std::vector<Candidate>> modules;
+void LintRun::LoadModule(const std::string& dir, const std::vector<Candidate>& candidates, const ReadOptions& options,
+                         const std::map<std::string, std::string>* overrides) {
+  std::vector<HclFile> files;
+  bool ok = true;
   for (const Candidate& c : candidates) {
-    if (Extension(c.path) == ".tf") {
-      std::string dir = fs::path(c.path).parent_path().string();
-      if (!modules.count(dir)) module_order.push_back(dir);
-      modules[dir].push_back(c);
-    } else {
-      LoadFile(c, options, overrides);
+    std::string text;
+    if (!Read(c, overrides, &text)) {
+      ok = false;
+      continue;
     }
-  }
-  for (const std::string& dir : module_order) {
-    std::vector<HclFile> files;
-    bool ok = true;
-    for (const Candidate& c : modules[dir]) {
-      std::string text;
-      if (!Read(c, overrides, &text)) {
-        ok = false;
-        continue;
-      }
-      const SourceFile& file = sources_.Add(c.path, std::move(text));
-      HclFile f;
-      f.file = file.id();
-      ParseError error;
-      if (!ParseHcl(file.text(), file.id(), &f.body, &error)) {
-        Error(file.id(), error.offset, "error: " + error.message);
-        ok = false;
-        continue;
-      }
-      files.push_back(std::move(f));
+    const SourceFile& file = sources_.Add(c.path, std::move(text));
+    HclFile f;
+    f.file = file.id();
+    ParseError error;
+    if (!ParseHcl(file.text(), file.id(), &f.body, &error)) {
+      Error(file.id(), error.offset, "error: " + error.message);
+      ok = false;
+      continue;
     }
-    if (!ok && files.empty()) continue;
-    files_ += files.size();
-    inputs_.push_back(ReadTerraformModule(dir.empty() ? "." : dir, files, options));
+    files.push_back(std::move(f));
   }
+  if (!ok && files.empty()) return;
+  files_ += files.size();
+  inputs_.push_back(ReadTerraformModule(dir.empty() ? "." : dir, files, options));
+}
 
+void LintRun::CheckInputs() {
   for (const Input& in : inputs_) {
     std::vector<Finding> found = Check(in);
     findings_.insert(findings_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
@@ -215,6 +206,24 @@ void LintRun::Load(const std::vector<std::string>& paths, const ReadOptions& opt
   for (Finding& f : findings_)
     if (unique.insert({f.rule->id, f.span.file, f.span.begin, f.span.end}).second) kept.push_back(std::move(f));
   findings_ = std::move(kept);
+}
+
+void LintRun::Load(const std::vector<std::string>& paths, const ReadOptions& options,
+                   const std::map<std::string, std::string>* overrides) {
+  // A module is the .tf files of one directory; everything else is read file by file.
+  std::vector<std::string> module_order;
+  std::map<std::string, std::vector<Candidate>> modules;
+  for (const Candidate& c : Collect(paths)) {
+    if (Extension(c.path) == ".tf") {
+      std::string dir = fs::path(c.path).parent_path().string();
+      if (!modules.count(dir)) module_order.push_back(dir);
+      modules[dir].push_back(c);
+    } else {
+      LoadFile(c, options, overrides);
+    }
+  }
+  for (const std::string& dir : module_order) LoadModule(dir, modules[dir], options, overrides);
+  CheckInputs();
 }
 
 }  // namespace ck::tools::lint

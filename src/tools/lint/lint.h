@@ -36,6 +36,13 @@ class LintRun {
   };
   bool Read(const Candidate& c, const std::map<std::string, std::string>* overrides, std::string* text);
   void LoadFile(const Candidate& c, const ReadOptions& options, const std::map<std::string, std::string>* overrides);
+  // The files named, and the lintable files under the directories named (sorted, each once).
+  std::vector<Candidate> Collect(const std::vector<std::string>& paths);
+  // The .tf files of one directory, read as one Terraform module.
+  void LoadModule(const std::string& dir, const std::vector<Candidate>& files, const ReadOptions& options,
+                  const std::map<std::string, std::string>* overrides);
+  // Runs the rules over every input; findings sorted by place, each once.
+  void CheckInputs();
   void Error(uint32_t file, uint32_t offset, const std::string& message);
 
   Sources sources_;
