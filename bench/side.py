@@ -103,10 +103,12 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
     return p, "http://127.0.0.1:%d" % port
 
 
-def start_crosskey(binary, tmp, fsync):
+def start_crosskey(binary, tmp, fsync, perf=None):
     args = [binary, "serve", "--port", "0", "--data-dir", os.path.join(tmp, "ck"), "--log-level", "warn"]
     if fsync:
         args.append("--fsync")
+    if perf:  # perf must start the server to record it here (attaching with -p records nothing)
+        args = ["perf", "record", "-e", "cpu-clock", "-g", "-o", perf, "--"] + args
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     line = p.stdout.readline().decode()
     if not line.startswith("crosskey ready on port"):
@@ -154,6 +156,8 @@ def main():
     ap.add_argument("--conns", default="1,8,64")
     ap.add_argument("--only", default="get4k,put4k,get1m,put1m,kms")
     ap.add_argument("--fsync", action="store_true", help="crosskey --fsync (group commit)")
+    ap.add_argument("--perf", metavar="FILE", help="record crosskey with perf into FILE (perf report -i FILE)")
+    ap.add_argument("--no-nginx", action="store_true", help="skip the nginx runs (profiling)")
     a = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
@@ -161,7 +165,7 @@ def main():
     conns = [int(c) for c in a.conns.split(",")]
     tmp = tempfile.mkdtemp(prefix="ck-side-")
     nginx, nginx_url = start_nginx(tmp)
-    ck, endpoint = start_crosskey(os.path.abspath(a.bin), tmp, a.fsync)
+    ck, endpoint = start_crosskey(os.path.abspath(a.bin), tmp, a.fsync, a.perf)
     try:
         cfg = Config(s3={"addressing_style": "path"}, signature_version="s3v4")
         mk = lambda svc: boto3.client(svc, endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=ACCOUNT,
@@ -176,12 +180,12 @@ def main():
                                                      "CPU us/req", "errors"))
         nginx_rates = {}
         write_requests(req_file, [("GET", "/4k.bin", {}, None)])
-        for c in conns:
+        for c in ([] if a.no_nginx else conns):
             pids = children(nginx.pid)
             before = cpu_seconds(pids)
             r = wrk(nginx_url, req_file, c, a.duration)
             nginx_rates[c] = row("nginx 4k static", c, r, cpu_seconds(pids) - before)
-        ck_pids = [ck.pid]
+        ck_pids = children(ck.pid) if a.perf else [ck.pid]
         for w in a.only.split(","):
             size = {"get4k": 4096, "put4k": 4096, "get1m": 1 << 20, "put1m": 1 << 20}.get(w, 0)
             if w.startswith("get"):
@@ -209,7 +213,7 @@ def main():
                 if size >= 1 << 20:
                     print("%-16s %5d %10.2f GB/s" % ("", c, rate * size / 1e9))
     finally:
-        ck.terminate()
+        ck.send_signal(2) if a.perf else ck.terminate()
         nginx.terminate()
         ck.wait()
         nginx.wait()
