@@ -30,7 +30,8 @@ def doc(*statements):
 class AuditFix(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = s = Server().start()
+        # HTTP and HTTPS on one port; the HTTPS tests trust the generated certificate with --ca-bundle.
+        cls.server = s = Server("--tls-self-signed").start()
         kms1 = s.client("kms", account=ACCOUNT1)
         cls.k1 = kms1.create_key()["KeyMetadata"]["Arn"]
         kms1.create_alias(AliasName="alias/my-key", TargetKeyId=cls.k1)
@@ -94,14 +95,14 @@ class AuditFix(unittest.TestCase):
             {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/my-key"}}]})
         return s3
 
-    def run_tool(self, *args, env_extra=None):
+    def run_tool(self, *args, env_extra=None, endpoint=None):
         env = dict(os.environ)
         env.update({"AWS_ACCESS_KEY_ID": self.auditor1["AccessKeyId"],
                     "AWS_SECRET_ACCESS_KEY": self.auditor1["SecretAccessKey"], "AWS_REGION": REGION,
                     "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"})
         env.pop("AWS_PROFILE", None)
         env.update(env_extra or {})
-        return subprocess.run([BIN, *args, "--endpoint-url", self.server.endpoint, "--no-progress"],
+        return subprocess.run([BIN, *args, "--endpoint-url", endpoint or self.server.endpoint, "--no-progress"],
                               env=env, capture_output=True, text=True, timeout=300)
 
     def test_audit_finds_the_writers_keys_and_fix_repairs_them(self):
@@ -198,12 +199,9 @@ class AuditFix(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("1 versions checked, 0 finding(s)", out.stdout)
 
-    def test_profiles_and_a_role_chain_from_the_config_files(self):
-        s3_2 = self.server.client("s3", account=ACCOUNT2)
-        s3_2.create_bucket(Bucket="bucket-of-2")
-        s3_2.put_bucket_encryption(Bucket="bucket-of-2", ServerSideEncryptionConfiguration={"Rules": [
-            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": self.k2}}]})
-        s3_2.put_object(Bucket="bucket-of-2", Key="k", Body=b"x")
+    def profiles(self):
+        """An ~/.aws/config and credentials file: owner (account 1's auditor), hop1 (account 2's auditor
+        role, from owner) and hop2 (reader2, from hop1): a two-hop role chain. Returns the environment."""
         home = tempfile.mkdtemp(dir=self.server.tmp)
         with open(os.path.join(home, "credentials"), "w") as f:
             f.write("[owner]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
@@ -213,9 +211,20 @@ class AuditFix(unittest.TestCase):
                     "[profile hop1]\nrole_arn = %s\nsource_profile = owner\nrole_session_name = hop1\n"
                     "[profile hop2]\nrole_arn = arn:aws:iam::%s:role/reader2\nsource_profile = hop1\n"
                     % (REGION, AUDITOR2, ACCOUNT2))
-        env = {"AWS_CONFIG_FILE": os.path.join(home, "config"),
-               "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials"),
-               "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
+        return {"AWS_CONFIG_FILE": os.path.join(home, "config"),
+                "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials"),
+                "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
+
+    def bucket_of_2(self, name):
+        s3_2 = self.server.client("s3", account=ACCOUNT2)
+        s3_2.create_bucket(Bucket=name)
+        s3_2.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": self.k2}}]})
+        s3_2.put_object(Bucket=name, Key="k", Body=b"x")
+
+    def test_profiles_and_a_role_chain_from_the_config_files(self):
+        self.bucket_of_2("bucket-of-2")
+        env = self.profiles()
         out = self.run_tool("audit", "--profile", "hop2", "--bucket", "bucket-of-2", "--format", "json", env_extra=env)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         report = json.loads(out.stdout)["buckets"][0]
@@ -226,6 +235,30 @@ class AuditFix(unittest.TestCase):
         bad = self.run_tool("audit", "--profile", "nope", env_extra=env)
         self.assertEqual(bad.returncode, 2)
         self.assertIn("profile nope has no credentials", bad.stderr)
+
+    def test_over_https_with_a_ca_bundle_and_a_role_chain(self):
+        self.assertTrue(self.server.tls_cert)
+        https = self.server.https_endpoint
+        # The seed's situation over HTTPS: account 2 writes under its own alias/my-key.
+        self.make_bucket("bucket-tls")
+        self.role2("s3").put_object(Bucket="bucket-tls", Key="alias-write.txt", Body=b"a")
+        out = self.run_tool("audit", "--bucket", "bucket-tls", "--assume", AUDITOR2, "--format", "json",
+                            "--ca-bundle", self.server.tls_cert, endpoint=https)
+        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)  # findings
+        report = json.loads(out.stdout)["buckets"][0]
+        self.assertEqual([(f["key"], f["key_arn"]) for f in report["findings"]], [("alias-write.txt", self.k2)])
+        # Profiles with a two-hop role chain, over HTTPS, the bundle from the environment (AWS_CA_BUNDLE).
+        self.bucket_of_2("bucket-of-2-tls")
+        env = dict(self.profiles(), AWS_CA_BUNDLE=self.server.tls_cert)
+        out = self.run_tool("audit", "--profile", "hop2", "--bucket", "bucket-of-2-tls", "--format", "json",
+                            env_extra=env, endpoint=https)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertEqual(json.loads(out.stdout)["buckets"][0]["versions_scanned"], 1)
+        # Without the bundle the certificate is not trusted: a clear error, no report.
+        out = self.run_tool("audit", "--bucket", "bucket-tls", endpoint=https)
+        self.assertEqual(out.returncode, 2, out.stdout + out.stderr)
+        self.assertIn("certificate", out.stderr.lower())
+        self.assertEqual(out.stdout, "")
 
 
 if __name__ == "__main__":
