@@ -1,5 +1,7 @@
 #include "tools/lint/hcl_reader.h"
 
+#include "tools/lint/json_reader.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -686,30 +688,10 @@ void AppendHclString(std::string* out, std::string_view s) {
   out->push_back('"');
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '$':
-      case '%':
-        out->push_back(c);
-        if (i + 1 < s.size() && s[i + 1] == '{') out->push_back(c);
-        break;
-      default:
-        out->push_back(c);
-    }
+    if (AppendShortEscape(out, c)) continue;
+    out->push_back(c);
+    // "${" and "%{" would start a template: doubled, they stand for themselves.
+    if ((c == '$' || c == '%') && i + 1 < s.size() && s[i + 1] == '{') out->push_back(c);
   }
   out->push_back('"');
 }

@@ -28,6 +28,9 @@ bool ParseJson(std::string_view text, uint32_t file, uint32_t base, bool exact, 
                ParseError* error);
 
 // Appends `s` as a JSON string literal (quotes included).
+// Appends the two-character escape of ", \\, newline, CR or tab (the escapes
+// JSON and HCL strings share); false for any other character.
+bool AppendShortEscape(std::string* out, char c);
 void AppendJsonString(std::string* out, std::string_view s);
 
 }  // namespace ck::tools::lint

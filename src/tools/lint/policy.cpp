@@ -88,6 +88,23 @@ PolicyPrincipal PrincipalOf(const Node& value) {
   return p;
 }
 
+namespace {
+
+// A statement's Action (or NotAction) list, lower-cased; `name`/`not_name`
+// are the document's spelling (JSON policies or Terraform policy blocks).
+void ReadActions(const Node& st, const char* name, const char* not_name, PolicyStatement* s) {
+  const Node* actions = st.Get(name);
+  if (!actions) {
+    actions = st.Get(not_name);
+    s->not_action = actions != nullptr;
+  }
+  if (!actions) return;
+  for (const Node* a : actions->Each())
+    if (a->is_string()) s->actions.push_back(Lower(a->text));
+}
+
+}  // namespace
+
 Policy ReadPolicyTree(const Node& document) {
   Policy out;
   out.span = document.span;
@@ -113,14 +130,7 @@ Policy ReadPolicyTree(const Node& document) {
         AddPrincipals(*principal, &s);
       }
     }
-    const Node* actions = st->Get("Action");
-    if (!actions) {
-      actions = st->Get("NotAction");
-      s.not_action = actions != nullptr;
-    }
-    if (actions)
-      for (const Node* a : actions->Each())
-        if (a->is_string()) s.actions.push_back(Lower(a->text));
+    ReadActions(*st, "Action", "NotAction", &s);
     out.statements.push_back(std::move(s));
   }
   return out;
@@ -177,14 +187,7 @@ Policy ReadPolicyDocumentBlocks(const Node& body) {
         AddPrincipals(*ids, &s);
       }
     }
-    const Node* actions = st->Get("actions");
-    if (!actions) {
-      actions = st->Get("not_actions");
-      s.not_action = actions != nullptr;
-    }
-    if (actions)
-      for (const Node* a : actions->Each())
-        if (a->is_string()) s.actions.push_back(Lower(a->text));
+    ReadActions(*st, "actions", "not_actions", &s);
     out.statements.push_back(std::move(s));
   }
   return out;

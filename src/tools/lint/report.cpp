@@ -73,18 +73,6 @@ Json Region(const Where& w) {
               {"endColumn", std::max(w.end.column, w.begin.line == w.end.line ? w.begin.column + 1 : 1u)}};
 }
 
-const char* SarifLevel(Severity s) {
-  switch (s) {
-    case Severity::kError:
-      return "error";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kNote:
-      return "note";
-  }
-  return "note";
-}
-
 }  // namespace
 
 std::string PathToUri(const std::string& path) {
@@ -170,7 +158,7 @@ std::string RenderSarif(const Report& report, const std::string& version) {
                          {"shortDescription", {{"text", r.title}}},
                          {"fullDescription", {{"text", r.behaviour}}},
                          {"help", {{"text", help}, {"markdown", help}}},
-                         {"defaultConfiguration", {{"level", SarifLevel(r.severity)}}},
+                         {"defaultConfiguration", {{"level", SeverityName(r.severity)}}},
                          {"properties", {{"tags", {"security", "kms", "encryption"}}}}});
   }
   Json results = Json::array();
@@ -180,7 +168,7 @@ std::string RenderSarif(const Report& report, const std::string& version) {
     Json location{{"physicalLocation", {{"artifactLocation", {{"uri", PathToUri(w.path)}}}, {"region", Region(w)}}}};
     Json result{{"ruleId", f.rule->id},
                 {"ruleIndex", index},
-                {"level", SarifLevel(f.rule->severity)},
+                {"level", SeverityName(f.rule->severity)},
                 {"message", {{"text", f.message + ". Fix: " + Fix(f)}}},
                 {"locations", Json::array({location})}};
     if (!f.related.empty()) {
