@@ -165,11 +165,7 @@ class Builder {
     }
   }
 
-  int KeyByEntity(const std::string& entity) const {
-    for (size_t i = 0; i < in_->keys.size(); ++i)
-      if (in_->keys[i].entity == entity) return static_cast<int>(i);
-    return -1;
-  }
+  int KeyByEntity(const std::string& entity) const { return in_->KeyIndex(entity); }
 
   int AliasByName(std::string_view name) const {
     for (size_t i = 0; i < in_->keys.size(); ++i)

@@ -28,6 +28,8 @@ bool ParseJson(std::string_view text, uint32_t file, uint32_t base, bool exact, 
                ParseError* error);
 
 // Appends `s` as a JSON string literal (quotes included).
+// Appends code point `cp` in UTF-8.
+void AppendUtf8(std::string* out, uint32_t cp);
 // Appends the two-character escape of ", \\, newline, CR or tab (the escapes
 // JSON and HCL strings share); false for any other character.
 bool AppendShortEscape(std::string* out, char c);

@@ -136,6 +136,13 @@ struct Input {
   std::vector<PolicyAttachment> policies;
   std::vector<KeyDef> keys;
   std::vector<Grant> grants;
+
+  // The index in `keys` of the key or alias defined as `entity`, or -1.
+  int KeyIndex(const std::string& entity) const {
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (keys[i].entity == entity) return static_cast<int>(i);
+    return -1;
+  }
 };
 
 struct ReadOptions {

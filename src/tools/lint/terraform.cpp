@@ -249,11 +249,7 @@ class Builder {
     }
   }
 
-  int KeyByEntity(const std::string& entity) const {
-    for (size_t i = 0; i < in_->keys.size(); ++i)
-      if (in_->keys[i].entity == entity) return static_cast<int>(i);
-    return -1;
-  }
+  int KeyByEntity(const std::string& entity) const { return in_->KeyIndex(entity); }
 
   // The key or alias a literal reference names, when the input defines it.
   int KeyByLiteral(const LiteralRef& lit, const std::string& text) const {
