@@ -32,6 +32,37 @@ std::string TypeOf(const Json& av) {
   return found;
 }
 
+// The first member that is not null (TypeOf ignores null members too).
+const Json& ContentOf(const Json& av) {
+  for (auto it = av.begin(); it != av.end(); ++it)
+    if (!it->is_null()) return *it;
+  return av;
+}
+Json& ContentOf(Json& av) { return const_cast<Json&>(ContentOf(static_cast<const Json&>(av))); }
+const std::string& TextOf(const Json& av) { return ContentOf(av).get_ref<const std::string&>(); }
+std::string BytesOf(const Json& av) { return av.contains("B") ? Decoded(av["B"]) : TextOf(av); }
+
+const Json* ListOf(const Json& av) {
+  auto it = av.find("L");
+  return it == av.end() ? nullptr : &*it;
+}
+Json* ListOf(Json* av) {
+  auto it = av->find("L");
+  return it == av->end() ? nullptr : &*it;
+}
+const Json* MapOf(const Json& av) {
+  auto it = av.find("M");
+  return it == av.end() ? nullptr : &*it;
+}
+Json* MapOf(Json* av) {
+  auto it = av->find("M");
+  return it == av->end() ? nullptr : &*it;
+}
+
+Json NumberValue(std::string text) { return Json{{"N", std::move(text)}}; }
+Json ListValue(Json elements) { return Json{{"L", std::move(elements)}}; }
+Json MapValue(Json members) { return Json{{"M", std::move(members)}}; }
+
 namespace {
 
 // `level` is the value's nesting level, the attribute itself being 1: deeper
@@ -152,13 +183,12 @@ std::optional<int> CompareScalars(const Json& a, const Json& b) {
   std::string ta = TypeOf(a), tb = TypeOf(b);
   if (ta != tb) return std::nullopt;
   if (ta == "N") {
-    auto x = Decimal::Parse(a["N"].get<std::string>()), y = Decimal::Parse(b["N"].get<std::string>());
+    auto x = Decimal::Parse(TextOf(a)), y = Decimal::Parse(TextOf(b));
     if (!x || !y) return std::nullopt;
     return Decimal::Compare(*x, *y);
   }
   if (ta == "S" || ta == "B") {
-    std::string x = ta == "S" ? a["S"].get<std::string>() : Decoded(a["B"]);
-    std::string y = ta == "S" ? b["S"].get<std::string>() : Decoded(b["B"]);
+    std::string x = BytesOf(a), y = BytesOf(b);
     int c = x.compare(y);  // UTF-8 byte order, as DynamoDB compares
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
@@ -167,23 +197,22 @@ std::optional<int> CompareScalars(const Json& a, const Json& b) {
 
 std::optional<size_t> SizeOf(const Json& av) {
   std::string t = TypeOf(av);
-  if (t == "S") return av["S"].get<std::string>().size();
-  if (t == "B") return Decoded(av["B"]).size();
-  if (t == "SS" || t == "NS" || t == "BS" || t == "L" || t == "M") return av[t].size();
+  if (t == "S") return TextOf(av).size();
+  if (t == "B") return BytesOf(av).size();
+  if (t == "SS" || t == "NS" || t == "BS" || t == "L" || t == "M") return ContentOf(av).size();
   return std::nullopt;
 }
 
 std::string KeyBytes(const Json& av) {
   std::string t = TypeOf(av);
-  if (t == "N") return Decimal::Parse(av["N"].get<std::string>())->SortableBytes();
-  if (t == "B") return Decoded(av["B"]);
-  return av["S"].get<std::string>();
+  if (t == "N") return Decimal::Parse(TextOf(av))->SortableBytes();
+  return BytesOf(av);
 }
 
 size_t AttributeValueSize(const Json& av) {
   std::string t = TypeOf(av);
   if (t.empty()) return 0;
-  const Json& v = av[t];
+  const Json& v = ContentOf(av);
   auto number = [](const Json& n) -> size_t {
     if (!n.is_string()) return 0;
     // Significant digits of the (normalized) text: no sign, point, exponent or

@@ -24,6 +24,25 @@ Status DdbValidation(const std::string& message);
 // value names no (or more than one) type.
 std::string TypeOf(const Json& av);
 
+// Typed access to a value whose type the caller knows (TypeOf): these and
+// validation are the only code that reads the type tags.
+// The value under the type tag (a string, an array for sets and L, an object for M).
+const Json& ContentOf(const Json& av);
+Json& ContentOf(Json& av);
+// The text of an S or N (a B's base64 text).
+const std::string& TextOf(const Json& av);
+// A B's bytes, decoded; an S's text.
+std::string BytesOf(const Json& av);
+// The elements of an L, the members of an M: null when `av` is not one.
+const Json* ListOf(const Json& av);
+Json* ListOf(Json* av);
+const Json* MapOf(const Json& av);
+Json* MapOf(Json* av);
+// New values.
+Json NumberValue(std::string text);
+Json ListValue(Json elements = Json::array());
+Json MapValue(Json members = Json::object());
+
 // Validates (recursively) and normalizes numbers in place. Values nested
 // deeper than DynamoDB's 32 levels are refused (limits.h) before they are
 // walked, so later recursion over a validated value is bounded.

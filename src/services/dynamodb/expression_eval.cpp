@@ -23,12 +23,12 @@ std::optional<Json> ResolvePath(const Json& item, const Path& path) {
       continue;
     }
     if (e.index >= 0) {
-      auto l = cur->find("L");
-      if (l == cur->end() || static_cast<size_t>(e.index) >= l->size()) return std::nullopt;
+      const Json* l = ListOf(*cur);
+      if (!l || static_cast<size_t>(e.index) >= l->size()) return std::nullopt;
       cur = &(*l)[static_cast<size_t>(e.index)];
     } else {
-      auto m = cur->find("M");
-      if (m == cur->end()) return std::nullopt;
+      const Json* m = MapOf(*cur);
+      if (!m) return std::nullopt;
       auto it = m->find(e.name);
       if (it == m->end()) return std::nullopt;
       cur = &*it;
@@ -51,7 +51,7 @@ std::optional<Json> EvalOperand(const Operand& o, const Json& item) {
       if (!v) return std::nullopt;
       auto n = SizeOf(*v);
       if (!n) return std::nullopt;
-      return Json{{"N", std::to_string(*n)}};
+      return NumberValue(std::to_string(*n));
     }
     default:
       return std::nullopt;
@@ -64,6 +64,70 @@ std::string OperandTypeName(const Json& v) {
       {"SS", "SS"}, {"NS", "NS"}, {"BS", "BS"}, {"L", "L"}, {"M", "M"}};
   auto it = names.find(TypeOf(v));
   return it == names.end() ? "?" : it->second;
+}
+
+// attribute_type(path, :type)
+Result<bool> EvaluateAttributeType(const Condition& c, const Json& item) {
+  auto t = EvalOperand(c.operands[1], item);
+  if (!t || TypeOf(*t) != "S")
+    return DdbValidation("Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                         "operator or function: attribute_type, operand type: " + (t ? OperandTypeName(*t) : "?"));
+  static const std::set<std::string> kValid = {"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"};
+  const std::string& want = TextOf(*t);
+  if (!kValid.count(want))
+    return DdbValidation("Invalid ConditionExpression: Invalid attribute type name found; type: " + want +
+                         ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M };");
+  auto v = ResolvePath(item, c.operands[0].path);
+  return v && TypeOf(*v) == want;
+}
+
+// begins_with(path, prefix): strings and binaries.
+Result<bool> EvaluateBeginsWith(const Condition& c, const Json& item) {
+  auto prefix = EvalOperand(c.operands[1], item);
+  if (c.operands[1].kind == Operand::kValue && prefix && TypeOf(*prefix) != "S" && TypeOf(*prefix) != "B")
+    return DdbValidation("Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                         "operator or function: begins_with, operand type: " + OperandTypeName(*prefix));
+  auto v = ResolvePath(item, c.operands[0].path);
+  if (!v || !prefix || TypeOf(*v) != TypeOf(*prefix)) return false;
+  std::string t = TypeOf(*v);
+  return (t == "S" || t == "B") && StartsWith(BytesOf(*v), BytesOf(*prefix));
+}
+
+// contains(path, operand): a substring, a set member or a list element.
+bool EvaluateContains(const Condition& c, const Json& item) {
+  auto v = ResolvePath(item, c.operands[0].path);
+  auto needle = EvalOperand(c.operands[1], item);
+  if (!v || !needle) return false;
+  std::string t = TypeOf(*v), nt = TypeOf(*needle);
+  if ((t == "S" && nt == "S") || (t == "B" && nt == "B"))
+    return BytesOf(*v).find(BytesOf(*needle)) != std::string::npos;
+  if ((t == "SS" && nt == "S") || (t == "NS" && nt == "N") || (t == "BS" && nt == "B")) {
+    for (const Json& e : ContentOf(*v))
+      if (Equal(Json{{nt, e}}, *needle)) return true;
+    return false;
+  }
+  if (const Json* list = ListOf(*v))
+    for (const Json& e : *list)
+      if (Equal(e, *needle)) return true;
+  return false;
+}
+
+// a BETWEEN lo AND hi (lo greater than hi is an error, even for a missing a).
+Result<bool> EvaluateBetween(const Condition& c, const Json& item) {
+  auto v = EvalOperand(c.operands[0], item);
+  auto lo = EvalOperand(c.operands[1], item);
+  auto hi = EvalOperand(c.operands[2], item);
+  if (lo && hi) {
+    auto order = CompareScalars(*lo, *hi);
+    if (order && *order > 0)
+      return DdbValidation("Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than "
+                           "or equal to lower bound; lower bound operand: AttributeValue: {" + TypeOf(*lo) + ":" +
+                           TextOf(*lo) + "}, upper bound operand: AttributeValue: {" + TypeOf(*hi) + ":" +
+                           TextOf(*hi) + "}");
+  }
+  if (!v || !lo || !hi) return false;
+  auto a = CompareScalars(*v, *lo), b = CompareScalars(*v, *hi);
+  return a && b && *a >= 0 && *b <= 0;
 }
 
 }  // namespace
@@ -91,56 +155,12 @@ Result<bool> Evaluate(const Condition& c, const Json& item) {
       return ResolvePath(item, c.operands[0].path).has_value();
     case Condition::kNotExists:
       return !ResolvePath(item, c.operands[0].path).has_value();
-    case Condition::kType: {
-      auto t = EvalOperand(c.operands[1], item);
-      if (!t || TypeOf(*t) != "S")
-        return DdbValidation("Invalid ConditionExpression: Incorrect operand type for operator or function; "
-                             "operator or function: attribute_type, operand type: " + (t ? OperandTypeName(*t) : "?"));
-      static const std::set<std::string> kValid = {"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"};
-      std::string want = (*t)["S"].get<std::string>();
-      if (!kValid.count(want))
-        return DdbValidation("Invalid ConditionExpression: Invalid attribute type name found; type: " + want +
-                             ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M };");
-      auto v = ResolvePath(item, c.operands[0].path);
-      return v && TypeOf(*v) == want;
-    }
-    case Condition::kBeginsWith: {
-      auto prefix = EvalOperand(c.operands[1], item);
-      if (c.operands[1].kind == Operand::kValue && prefix && TypeOf(*prefix) != "S" && TypeOf(*prefix) != "B")
-        return DdbValidation("Invalid ConditionExpression: Incorrect operand type for operator or function; "
-                             "operator or function: begins_with, operand type: " + OperandTypeName(*prefix));
-      auto v = ResolvePath(item, c.operands[0].path);
-      if (!v || !prefix || TypeOf(*v) != TypeOf(*prefix)) return false;
-      std::string t = TypeOf(*v);
-      if (t == "S") return StartsWith((*v)["S"].get<std::string>(), (*prefix)["S"].get<std::string>());
-      if (t == "B") {
-        auto a = Base64Decode((*v)["B"].get<std::string>()), b = Base64Decode((*prefix)["B"].get<std::string>());
-        return a && b && StartsWith(*a, *b);
-      }
-      return false;
-    }
-    case Condition::kContains: {
-      auto v = ResolvePath(item, c.operands[0].path);
-      auto needle = EvalOperand(c.operands[1], item);
-      if (!v || !needle) return false;
-      std::string t = TypeOf(*v), nt = TypeOf(*needle);
-      if (t == "S" && nt == "S")
-        return (*v)["S"].get<std::string>().find((*needle)["S"].get<std::string>()) != std::string::npos;
-      if (t == "B" && nt == "B") {
-        auto a = Base64Decode((*v)["B"].get<std::string>()), b = Base64Decode((*needle)["B"].get<std::string>());
-        return a && b && a->find(*b) != std::string::npos;
-      }
-      if ((t == "SS" && nt == "S") || (t == "NS" && nt == "N") || (t == "BS" && nt == "B")) {
-        for (const Json& e : (*v)[t])
-          if (Equal(Json{{nt, e}}, *needle)) return true;
-        return false;
-      }
-      if (t == "L") {
-        for (const Json& e : (*v)["L"])
-          if (Equal(e, *needle)) return true;
-      }
-      return false;
-    }
+    case Condition::kType:
+      return EvaluateAttributeType(c, item);
+    case Condition::kBeginsWith:
+      return EvaluateBeginsWith(c, item);
+    case Condition::kContains:
+      return EvaluateContains(c, item);
     case Condition::kIn: {
       auto v = EvalOperand(c.operands[0], item);
       if (!v) return false;
@@ -150,22 +170,8 @@ Result<bool> Evaluate(const Condition& c, const Json& item) {
       }
       return false;
     }
-    case Condition::kBetween: {
-      auto v = EvalOperand(c.operands[0], item);
-      auto lo = EvalOperand(c.operands[1], item);
-      auto hi = EvalOperand(c.operands[2], item);
-      if (lo && hi) {
-        auto order = CompareScalars(*lo, *hi);
-        if (order && *order > 0)
-          return DdbValidation("Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than "
-                               "or equal to lower bound; lower bound operand: AttributeValue: {" + TypeOf(*lo) + ":" +
-                               (*lo)[TypeOf(*lo)].get<std::string>() + "}, upper bound operand: AttributeValue: {" +
-                               TypeOf(*hi) + ":" + (*hi)[TypeOf(*hi)].get<std::string>() + "}");
-      }
-      if (!v || !lo || !hi) return false;
-      auto a = CompareScalars(*v, *lo), b = CompareScalars(*v, *hi);
-      return a && b && *a >= 0 && *b <= 0;
-    }
+    case Condition::kBetween:
+      return EvaluateBetween(c, item);
     case Condition::kCompare: {
       auto a = EvalOperand(c.operands[0], item);
       auto b = EvalOperand(c.operands[1], item);
@@ -202,24 +208,26 @@ void PlaceProjected(Json* root, const Path& path, const Json& value) {
         return;
       }
       bool next_list = path[i + 1].index >= 0;
-      if (!cur->contains(e.name)) (*cur)[e.name] = next_list ? Json{{"L", Json::array()}} : Json{{"M", Json::object()}};
+      if (!cur->contains(e.name)) (*cur)[e.name] = next_list ? ListValue() : MapValue();
       cur = &(*cur)[e.name];
       continue;
     }
     bool next_list = !last && path[i + 1].index >= 0;
-    Json fresh = last ? value : (next_list ? Json{{"L", Json::array()}} : Json{{"M", Json::object()}});
+    Json fresh = last ? value : (next_list ? ListValue() : MapValue());
     if (e.index >= 0) {
-      Json& list = (*cur)["L"];
-      list.push_back(fresh);
-      cur = &list.back();
+      Json* list = ListOf(cur);
+      if (!list) return;  // another projected path made it a map
+      list->push_back(fresh);
+      cur = &list->back();
     } else {
-      Json& map = (*cur)["M"];
+      Json* map = MapOf(cur);
+      if (!map) return;  // another projected path made it a list
       if (last) {
-        map[e.name] = fresh;
+        (*map)[e.name] = fresh;
         return;
       }
-      if (!map.contains(e.name)) map[e.name] = fresh;
-      cur = &map[e.name];
+      if (!map->contains(e.name)) (*map)[e.name] = fresh;
+      cur = &(*map)[e.name];
     }
   }
 }
@@ -267,7 +275,7 @@ Result<Json> EvalSetValue(const Operand& o, const Json& item) {
       if (TypeOf(a) != "L") return OperandType("list_append", a);
       if (TypeOf(b) != "L") return OperandType("list_append", b);
       Json out = a;
-      for (const Json& e : b["L"]) out["L"].push_back(e);
+      for (const Json& e : *ListOf(b)) ListOf(&out)->push_back(e);
       return out;
     }
     case Operand::kPlus:
@@ -277,11 +285,11 @@ Result<Json> EvalSetValue(const Operand& o, const Json& item) {
       const char* op = o.kind == Operand::kPlus ? "+" : "-";
       if (TypeOf(a) != "N") return OperandType(op, a);
       if (TypeOf(b) != "N") return OperandType(op, b);
-      auto x = Decimal::Parse(a["N"].get<std::string>());
-      auto y = Decimal::Parse(b["N"].get<std::string>());
+      auto x = Decimal::Parse(TextOf(a));
+      auto y = Decimal::Parse(TextOf(b));
       auto r = Decimal::Add(*x, o.kind == Operand::kPlus ? *y : y->Negated());
       if (!r) return DdbValidation("Number overflow. Attempting to store a number with magnitude larger than supported range");
-      return Json{{"N", r->ToString()}};
+      return NumberValue(r->ToString());
     }
     default:
       return InvalidPath();
@@ -296,11 +304,13 @@ Json* Parent(Json* item, const Path& path) {
   for (size_t i = 1; i + 1 < path.size(); ++i) {
     const PathElem& e = path[i];
     if (e.index >= 0) {
-      if (!cur->contains("L") || static_cast<size_t>(e.index) >= (*cur)["L"].size()) return nullptr;
-      cur = &(*cur)["L"][static_cast<size_t>(e.index)];
+      Json* list = ListOf(cur);
+      if (!list || static_cast<size_t>(e.index) >= list->size()) return nullptr;
+      cur = &(*list)[static_cast<size_t>(e.index)];
     } else {
-      if (!cur->contains("M") || !(*cur)["M"].contains(e.name)) return nullptr;
-      cur = &(*cur)["M"][e.name];
+      Json* map = MapOf(cur);
+      if (!map || !map->contains(e.name)) return nullptr;
+      cur = &(*map)[e.name];
     }
   }
   return cur;
@@ -315,13 +325,14 @@ Status Assign(Json* item, const Path& path, Json value) {
     return Status::Ok();
   }
   if (last.index >= 0) {
-    if (!parent->contains("L")) return InvalidPath();
-    Json& list = (*parent)["L"];
-    if (static_cast<size_t>(last.index) >= list.size()) list.push_back(std::move(value));
-    else list[static_cast<size_t>(last.index)] = std::move(value);
+    Json* list = ListOf(parent);
+    if (!list) return InvalidPath();
+    if (static_cast<size_t>(last.index) >= list->size()) list->push_back(std::move(value));
+    else (*list)[static_cast<size_t>(last.index)] = std::move(value);
   } else {
-    if (!parent->contains("M")) return InvalidPath();
-    (*parent)["M"][last.name] = std::move(value);
+    Json* map = MapOf(parent);
+    if (!map) return InvalidPath();
+    (*map)[last.name] = std::move(value);
   }
   return Status::Ok();
 }
@@ -333,10 +344,10 @@ void Remove(Json* item, const Path& path) {
   if (path.size() == 1) {
     item->erase(last.name);
   } else if (last.index >= 0) {
-    if (parent->contains("L") && static_cast<size_t>(last.index) < (*parent)["L"].size())
-      (*parent)["L"].erase(static_cast<size_t>(last.index));
-  } else if (parent->contains("M")) {
-    (*parent)["M"].erase(last.name);
+    if (Json* list = ListOf(parent); list && static_cast<size_t>(last.index) < list->size())
+      list->erase(static_cast<size_t>(last.index));
+  } else if (Json* map = MapOf(parent)) {
+    map->erase(last.name);
   }
 }
 
@@ -370,28 +381,28 @@ Status ApplyUpdate(const std::vector<UpdateAction>& actions, Json* item) {
     if (a.kind == UpdateAction::kAdd && vt == "N") {
       if (cur && TypeOf(*cur) != "N")
         return DdbValidation("An operand in the update expression has an incorrect data type");
-      auto base = cur ? Decimal::Parse((*cur)["N"].get<std::string>()) : Decimal::Parse("0");
-      auto r = Decimal::Add(*base, *Decimal::Parse(v["N"].get<std::string>()));
+      auto base = Decimal::Parse(cur ? TextOf(*cur) : std::string("0"));
+      auto r = Decimal::Add(*base, *Decimal::Parse(TextOf(v)));
       if (!r) return DdbValidation("Number overflow. Attempting to store a number with magnitude larger than supported range");
-      CK_RETURN_IF_ERROR(Assign(item, a.path, Json{{"N", r->ToString()}}));
+      CK_RETURN_IF_ERROR(Assign(item, a.path, NumberValue(r->ToString())));
       continue;
     }
     if (!is_set) return OperandType(op, v);
     if (cur && TypeOf(*cur) != vt) return DdbValidation("An operand in the update expression has an incorrect data type");
     Json result = cur ? *cur : Json{{vt, Json::array()}};
     if (a.kind == UpdateAction::kAdd) {
-      for (const Json& e : v[vt]) {
+      for (const Json& e : ContentOf(v)) {
         bool found = false;
-        for (const Json& x : result[vt]) found = found || Equal(Json{{vt.substr(0, 1), x}}, Json{{vt.substr(0, 1), e}});
-        if (!found) result[vt].push_back(e);
+        for (const Json& x : ContentOf(result)) found = found || Equal(Json{{vt.substr(0, 1), x}}, Json{{vt.substr(0, 1), e}});
+        if (!found) ContentOf(result).push_back(e);
       }
       CK_RETURN_IF_ERROR(Assign(item, a.path, std::move(result)));
     } else {
       if (!cur) continue;
       Json kept = Json::array();
-      for (const Json& x : result[vt]) {
+      for (const Json& x : ContentOf(result)) {
         bool drop = false;
-        for (const Json& e : v[vt]) drop = drop || Equal(Json{{vt.substr(0, 1), x}}, Json{{vt.substr(0, 1), e}});
+        for (const Json& e : ContentOf(v)) drop = drop || Equal(Json{{vt.substr(0, 1), x}}, Json{{vt.substr(0, 1), e}});
         if (!drop) kept.push_back(x);
       }
       if (kept.empty()) Remove(item, a.path);
