@@ -236,16 +236,10 @@ class Builder {
   }
 
   KeyRef Describe(const Node* v, Span anchor) const {
-    KeyRef ref;
     if (!v || v->kind == Kind::kNull || (v->is_string() && v->text.empty()) ||
-        (v->is_expr() && v->fn == "Ref" && v->refs.size() == 1 && v->refs[0] == "AWS::NoValue")) {
-      ref.form = RefForm::kAbsent;
-      ref.managed = true;
-      ref.span = anchor;
-      return ref;
-    }
-    ref.span = v->span;
-    ref.written = v->text;
+        (v->is_expr() && v->fn == "Ref" && v->refs.size() == 1 && v->refs[0] == "AWS::NoValue"))
+      return KeyRef::Absent(anchor);
+    KeyRef ref = KeyRef::WrittenAt(v->span, v->text);
     if (v->is_string()) {
       DescribeLiteral(*v, &ref);
       return ref;

@@ -53,6 +53,23 @@ struct KeyRef {
   std::string replacement;  // what --fix writes over `span`, when known
   std::string suggestion;   // otherwise, what to write in the source (a plan's configuration)
   int key = -1;             // the KeyDef it names, when the input defines it
+
+  // No key named (null, empty, or AWS::NoValue): the AWS managed default
+  // applies, pointed at by the setting at `anchor`.
+  static KeyRef Absent(Span anchor) {
+    KeyRef ref;
+    ref.form = RefForm::kAbsent;
+    ref.managed = true;
+    ref.span = anchor;
+    return ref;
+  }
+  // A reference written at `span` as `text`, its form not known yet.
+  static KeyRef WrittenAt(Span span, std::string text) {
+    KeyRef ref;
+    ref.span = span;
+    ref.written = std::move(text);
+    return ref;
+  }
 };
 
 enum class Surface { kS3Bucket, kS3Object, kSecret, kDynamoDb, kSqs, kSns };

@@ -347,16 +347,9 @@ class Builder {
 
   // What a key reference is, and what to write instead.
   KeyRef Describe(const Node* raw, Span anchor, const std::string& module) const {
-    KeyRef ref;
     const Node* v = Deref(raw, module);
-    if (!v || v->kind == Kind::kNull || (v->is_string() && v->text.empty())) {
-      ref.form = RefForm::kAbsent;
-      ref.managed = true;
-      ref.span = anchor;
-      return ref;
-    }
-    ref.span = v->span;
-    ref.written = v->text;
+    if (!v || v->kind == Kind::kNull || (v->is_string() && v->text.empty())) return KeyRef::Absent(anchor);
+    KeyRef ref = KeyRef::WrittenAt(v->span, v->text);
     if (v->is_string()) {
       LiteralRef lit = ClassifyLiteral(v->text);
       ref.form = lit.form;
