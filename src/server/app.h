@@ -32,7 +32,7 @@ struct ServeOptions {
   // POST /_crosskey/time?advance=SECONDS moves the logical clock (tests of expiry).
   bool enable_time_travel = false;
   // Decision records kept for `crosskey explain` (in memory), and a JSON-lines file of all.
-  size_t decision_records = 10000;
+  size_t decision_records = 2000;  // about 2 KB each: a few MiB at most
   std::string decision_file;
   // HTTPS on the same port as HTTP: a PEM certificate chain and its key, or
   // a certificate generated at each start (written to <data-dir>/tls/cert.pem,
