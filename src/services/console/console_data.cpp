@@ -346,7 +346,8 @@ struct BucketWithObjects {
 };
 
 Result<BucketWithObjects> Examine(ConsoleSources& src, const s3::BucketSummary& b, size_t limit) {
-  BucketWithObjects out{Analyze(src.keys, b)};
+  BucketWithObjects out;
+  out.view = Analyze(src.keys, b);
   CK_ASSIGN_OR_RETURN(out.page, s3::CurrentObjects(src.store, b.name, limit));
   std::map<std::string, KeyPtr> cache;
   for (const auto& o : out.page.objects) out.mismatches += Foreign(Judge(src.keys, out.view, o, cache).finding);

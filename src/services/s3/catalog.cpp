@@ -29,7 +29,11 @@ Result<ObjectSummaryPage> CurrentObjects(storage::MetadataStore& store, const st
         page.truncated = true;
         return page;
       }
-      ObjectSummary s{std::move(o.key), std::move(o.version_id), o.size, o.mtime};
+      ObjectSummary s;
+      s.key = std::move(o.key);
+      s.version_id = std::move(o.version_id);
+      s.size = o.size;
+      s.mtime = o.mtime;
       if (o.encryption) {
         s.sse = o.encryption->sse;
         s.kms_key_arn = o.encryption->arn.value_or("");
