@@ -57,7 +57,7 @@ async function accountsPage() {
       <h2>Account ${acct(a.id)}</h2>
       <table><tr><th>Alias</th><th>Key</th><th>Manager</th><th>State</th></tr>
       ${a.keys.map(k => `<tr data-kind="key" data-alias="${esc((k.aliases || []).join(" "))}">
-          <td>${(k.aliases || []).map(x => `<code>${esc(x)}</code>`).join("<br>") || '<span class="muted">(none)</span>'}</td>
+          <td>${(k.aliases || []).map(x => `<code class="alias">${esc(x)}</code>`).join("<br>") || '<span class="muted">(none)</span>'}</td>
           <td><code title="${esc(k.arn)}">${esc(k.key_id)}</code></td>
           <td>${esc(k.manager)}</td><td>${esc(k.state)}</td></tr>`).join("")}
       </table>
