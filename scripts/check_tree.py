@@ -49,6 +49,12 @@ SERVICE_INTERFACES = {
     "services/cloudtrail/api_event.h",
     "services/iam/identity_store.h",
     "services/gateway/gateway.h",  # the admin endpoints report the gateway's counters and records
+    # Read-only views for the web console (services/console).
+    "services/admin/admin_service.h",
+    "services/kms/key_catalog.h",
+    "services/s3/catalog.h",
+    "services/dynamodb/catalog.h",
+    "services/secretsmanager/catalog.h",
 }
 SHARED_SERVICE_FILES = re.compile(r"^services/(common/|[^/]+\.h$)")
 

@@ -40,6 +40,9 @@ function modePill(mode) {
   const [cls, text] = MODE[mode] || ["warn", mode];
   return `<span class="pill ${cls}" title="${esc(mode)}">${esc(text)}</span>`;
 }
+function decryptPill(v) {
+  return `<span class="pill ${v === "yes" ? "ok" : v === "no" ? "bad" : "warn"}">${esc(v)}</span>`;
+}
 function findingPill(f) {
   if (!f) return '<span class="pill ok">as intended</span>';
   return `<span class="pill ${f === "sse-s3-where-kms-required" ? "warn" : "bad"}">${esc(f)}</span>`;
@@ -54,7 +57,7 @@ async function accountsPage() {
       <h2>Account ${acct(a.id)}</h2>
       <table><tr><th>Alias</th><th>Key</th><th>Manager</th><th>State</th></tr>
       ${a.keys.map(k => `<tr data-kind="key" data-alias="${esc((k.aliases || []).join(" "))}">
-          <td>${(k.aliases || []).map(x => `<code>${esc(x)}</code>`).join("<br>") || '<span class="muted">(none)</span>'}</td>
+          <td>${(k.aliases || []).map(x => `<code class="alias">${esc(x)}</code>`).join("<br>") || '<span class="muted">(none)</span>'}</td>
           <td><code title="${esc(k.arn)}">${esc(k.key_id)}</code></td>
           <td>${esc(k.manager)}</td><td>${esc(k.state)}</td></tr>`).join("")}
       </table>
@@ -83,26 +86,30 @@ async function bucketsPage() {
 
 async function bucketPage(name, onlyMismatches) {
   const b = await get(API + "/buckets/" + encodeURIComponent(name));
-  const {objects} = await get(API + "/buckets/" + encodeURIComponent(name) + "/objects" + (onlyMismatches ? "?mismatch=1" : ""));
+  const {objects, truncated} = await get(API + "/buckets/" + encodeURIComponent(name) + "/objects" + (onlyMismatches ? "?mismatch=1" : ""));
   const writers = b.writers.map(w => `<li>${esc(w.principal)} (account ${acct(w.account)}): ${modePill(w.mode)}<br>
       <span class="muted">${esc(w.explanation)}</span>${w.resolves_to ? `<br>resolves there to <code>${esc(w.resolves_to)}</code>` : ""}</li>`).join("");
-  const rows = objects.map(o => `<tr class="${o.finding ? "mismatch" : ""}" data-key="${esc(o.key)}">
+  const rows = objects.map(o => `<tr class="${o.finding ? "mismatch" : ""}" data-key="${esc(o.key)}" data-finding="${esc(o.finding || "")}">
       <td><code>${esc(o.key)}</code>${o.version_id !== "null" ? `<br><span class="muted mono">${esc(o.version_id)}</span>` : ""}</td>
-      <td>${esc(o.sse)}</td><td><code>${esc(short(o.key_arn))}</code></td><td>${acct(o.key_account)}</td>
-      <td>${esc(o.writer)}</td><td>${findingPill(o.finding)}</td>
+      <td>${esc(o.sse || "none")}</td><td><code title="${esc(o.key_arn)}">${esc(short(o.key_arn))}</code></td><td>${acct(o.key_account)}</td>
+      <td>${o.writer ? `<code>${esc(o.writer)}</code>` : '<span class="muted">not recorded</span>'}</td><td>${findingPill(o.finding)}</td>
+      <td>${decryptPill(o.owner_can_decrypt)}</td>
       <td>${o.request_id ? `<a class="explain-link" href="#/explain/${encodeURIComponent(o.request_id)}">decision</a>` : ""}</td></tr>`).join("");
   main.replaceChildren(el(`<h1>Bucket ${esc(b.name)}</h1>
     <div class="card">
       <div>Owner: ${acct(b.owner)} · region ${esc(b.region)}</div>
-      <div>Default encryption as written: <b>${esc(b.default_encryption.algorithm)}</b>
+      <div>Default encryption as written: <b>${esc(b.default_encryption.algorithm)}</b>${b.default_encryption.configured ? "" : ' <span class="muted">(none configured: S3\'s default)</span>'}
         ${b.default_encryption.kms_master_key_id ? `<code>${esc(b.default_encryption.kms_master_key_id)}</code> (${esc(b.default_encryption.reference_kind)})` : ""}</div>
-      <div>Resolved for the owner: <code>${esc(b.owner_resolution.key_arn || b.owner_resolution.note)}</code></div>
+      <div>Resolved for the owner: ${b.owner_resolution.key_arn ? `<code>${esc(b.owner_resolution.key_arn)}</code> <span class="muted">(${esc(b.owner_resolution.note)})</span>`
+        : `<span class="muted">${esc(b.owner_resolution.note)}</span>`}</div>
+      ${b.mismatches ? `<div><span class="pill bad">${b.mismatches} object(s) under another account's key</span></div>` : ""}
       <h2>Writers the bucket policy admits</h2>
       ${writers ? `<ul>${writers}</ul>` : '<p class="muted">Only the owner\'s account.</p>'}
     </div>
     <div class="toolbar"><label><input type="checkbox" id="only" ${onlyMismatches ? "checked" : ""}> only mismatches</label>
-      <span class="muted">${objects.length} object(s)</span></div>
-    <table id="objects"><tr><th>Key</th><th>SSE</th><th>Key used</th><th>Key's account</th><th>Writer</th><th>Finding</th><th></th></tr>${rows}</table>`));
+      <span class="muted">${objects.length} object(s)${truncated ? " (the first " + objects.length + " in key order)" : ""}</span></div>
+    <table id="objects"><tr><th>Key</th><th>SSE</th><th>Key used</th><th>Key's account</th><th>Writer</th><th>Finding</th>
+    <th>Owner can decrypt</th><th></th></tr>${rows}</table>`));
   document.getElementById("only").addEventListener("change", e =>
     location.hash = "#/buckets/" + encodeURIComponent(name) + (e.target.checked ? "?mismatch=1" : ""));
 }
@@ -151,6 +158,7 @@ async function explainPage(id) {
     ${(r.kms_calls || []).length ? `<h2>KMS calls made for this request</h2><ul>${r.kms_calls.map(c =>
       `<li>${esc(c.operation)} as <code>${esc(c.caller)}</code> → ${esc(c.outcome)}${(c.cloudtrail_event_ids || []).length ?
         ` · CloudTrail events ${c.cloudtrail_event_ids.map(x => `<code>${esc(x)}</code>`).join(", ")}` : ""}</li>`).join("")}</ul>` : ""}
+    ${(r.notes || []).length ? `<h2>Notes</h2><ul>${r.notes.map(n => `<li>${esc(n)}</li>`).join("")}</ul>` : ""}
     <details><summary>Text</summary><pre>${esc(r.text || "")}</pre></details>`));
 }
 
@@ -159,11 +167,11 @@ async function explainPage(id) {
 // "may write" (a writer account to a bucket).
 async function mapPage() {
   const m = await get(API + "/map");
-  const W = 300, GAP = 90, ROW = 26, TOP = 56;
+  const W = 300, GAP = 170, LEFT = 60, ROW = 26, TOP = 56;
   const pos = {};
   let height = 0;
   const boxes = m.accounts.map((a, i) => {
-    const x = 20 + i * (W + GAP);
+    const x = LEFT + i * (W + GAP);
     let y = TOP;
     const items = [];
     const section = (title, list, kind, label) => {
@@ -184,7 +192,7 @@ async function mapPage() {
     section("S3 buckets", a.buckets, "bucket", b => b.name);
     section("DynamoDB tables", a.tables, "table", t => t.name);
     section("Secrets", a.secrets, "secret", s => s.name);
-    pos["account:" + a.id] = {x, y: TOP - 30, w: W};
+    pos["account:" + a.id] = {x, y: TOP - 20, w: W};  // beside the box's title
     height = Math.max(height, y + 20);
     return `<g data-kind="account" data-account="${esc(a.id)}">
       <rect x="${x}" y="20" width="${W}" height="${y - 10}" rx="8" fill="#f9fafc" stroke="${colorOf(a.id)}" stroke-width="2"/>
@@ -194,15 +202,18 @@ async function mapPage() {
     const from = pos[e.from], to = pos[e.to];
     if (!from || !to) return "";
     const fx = from.x + (to.x >= from.x ? from.w - 10 : 10), tx = to.x + (to.x >= from.x ? 10 : to.w - 10);
+    // Within one account the arrow loops on the box's left; across accounts it crosses the gap.
     const same = from.x === to.x;
-    const d = same ? `M${from.x + from.w - 10},${from.y} C${from.x + from.w + 40},${from.y} ${to.x + to.w + 40},${to.y} ${to.x + to.w - 10},${to.y}`
+    const d = same ? `M${from.x + 10},${from.y} C${from.x - 45},${from.y} ${to.x - 45},${to.y} ${to.x + 10},${to.y}`
                    : `M${fx},${from.y} C${(fx + tx) / 2},${from.y} ${(fx + tx) / 2},${to.y} ${tx},${to.y}`;
+    const text = same ? "" : e.kind === "may-write" ? "may write" : e.label;
+    const label = text ? `<text x="${(fx + tx) / 2}" y="${(from.y + to.y) / 2 - 5}" font-size="10" text-anchor="middle" fill="${e.kind === "may-write" ? "#6b7385" : e.mismatch ? "#c62828" : "#1b7f3b"}">${esc(text)}</text>` : "";
     const color = e.kind === "may-write" ? "#9aa3b5" : e.mismatch ? "#c62828" : "#1b7f3b";
-    return `<path data-edge="${esc(e.kind)}" d="${d}" fill="none" stroke="${color}" stroke-width="1.6"
+    return `<path data-edge="${esc(e.kind)}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" data-mismatch="${e.mismatch ? "true" : "false"}" d="${d}" fill="none" stroke="${color}" stroke-width="1.6"
       ${e.kind === "may-write" ? 'stroke-dasharray="5 4"' : ""} marker-end="url(#head${e.kind === "may-write" ? "w" : e.mismatch ? "m" : "e"})">
-      <title>${esc(e.label || e.kind)}</title></path>`;
+      <title>${esc(e.label || e.kind)}</title></path>${label}`;
   };
-  const width = 40 + m.accounts.length * (W + GAP);
+  const width = LEFT + m.accounts.length * (W + GAP);
   const marker = (id, c) => `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`;
   main.replaceChildren(el(`<h1>Map</h1>
     <div class="legend"><span><i style="border-color:#1b7f3b"></i>encrypts with (owner's key)</span>

@@ -27,6 +27,7 @@
 #include "services/authorizer.h"
 #include "services/cloudtrail/cloudtrail_service.h"
 #include "services/cloudtrail/event_recorder.h"
+#include "services/console/console_data.h"
 #include "services/credential_resolver.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/admin/admin_service.h"
@@ -224,12 +225,15 @@ class ServiceStack {
         // DynamoDB's "AWS owned key" derives from the master key.
         dynamodb(*st.meta, authorizer, kms, clock, master),
         secretsmanager(*st.meta, authorizer, kms, clock),
-        s3(*st.meta, *st.blobs, authorizer, clock, S3Options(o, region, master)) {}
+        s3(*st.meta, *st.blobs, authorizer, clock, S3Options(o, region, master)),
+        // The web console's data: read-only views of the state above.
+        console({kms.catalog(), identities, *st.meta, events, region}) {}
 
   // Loads KMS's keys and registers every service with the gateway (each
   // JSON/query service's operation table is checked against its model).
   Status Start() {
     gateway.RegisterAdmin(&admin);
+    admin.SetConsoleData(&console);
     if (Status started = kms.Start(); !started.ok()) return Status(started.code(), "kms: " + started.message());
     for (services::Service* service : std::initializer_list<services::Service*>{
              &iam, &sts, &kms_api, &cloudtrail, &dynamodb, &secretsmanager})
@@ -255,6 +259,7 @@ class ServiceStack {
   services::dynamodb::DynamoDbService dynamodb;
   services::sm::SecretsManagerService secretsmanager;
   services::s3::S3Service s3;
+  services::console::LiveConsoleData console;
 
  private:
   // S3 seals objects at rest (SSE-S3 keys wrapped under the master key) and calls KMS as the requester.

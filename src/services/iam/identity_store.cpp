@@ -124,7 +124,9 @@ Status IdentityStore::PutUser(const IamUser& u, bool must_not_exist) {
 Status IdentityStore::DeleteUser(const std::string& account, const std::string& name) {
   return users_.Delete(NameKey(account, name));
 }
-Result<std::vector<IamUser>> IdentityStore::ListUsers(const std::string& account) { return users_.List(account + "/"); }
+Result<std::vector<IamUser>> IdentityStore::ListUsers(const std::string& account) {
+  return users_.List(account.empty() ? "" : account + "/");
+}
 
 Result<std::optional<IamRole>> IdentityStore::GetRole(const std::string& account, const std::string& name) {
   return roles_.Get(NameKey(account, name));
@@ -135,7 +137,9 @@ Status IdentityStore::PutRole(const IamRole& r, bool must_not_exist) {
 Status IdentityStore::DeleteRole(const std::string& account, const std::string& name) {
   return roles_.Delete(NameKey(account, name));
 }
-Result<std::vector<IamRole>> IdentityStore::ListRoles(const std::string& account) { return roles_.List(account + "/"); }
+Result<std::vector<IamRole>> IdentityStore::ListRoles(const std::string& account) {
+  return roles_.List(account.empty() ? "" : account + "/");
+}
 
 Result<std::optional<AccessKey>> IdentityStore::GetAccessKey(const std::string& id) { return keys_.Get(id); }
 Status IdentityStore::PutAccessKey(const AccessKey& k) { return keys_.Put(k.access_key_id, k, false); }

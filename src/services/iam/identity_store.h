@@ -147,6 +147,7 @@ class IdentityStore {
   storage::MetadataStore& store() { return store_; }
 
   // Users: kAlreadyExists from PutUser when must_not_exist and it exists.
+  // ListUsers / ListRoles of "" list every account's.
   Result<std::optional<IamUser>> GetUser(const std::string& account, const std::string& name);
   Status PutUser(const IamUser& user, bool must_not_exist);
   Status DeleteUser(const std::string& account, const std::string& name);

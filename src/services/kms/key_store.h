@@ -8,7 +8,8 @@
 // parsed key policy, which keeps the crypto hot path free of storage reads
 // and JSON.
 //
-// It is the core::kms::KeyDirectory that resolution uses, including lazy
+// It is the core::kms::KeyDirectory that resolution uses (and the read-only
+// KeyCatalog other readers see), including lazy
 // creation of AWS managed keys, automatic rotation when a key's rotation date
 // has passed, and deletion of keys whose deletion date has passed.
 //
@@ -29,6 +30,7 @@
 #include "base/clock.h"
 #include "core/kms/key_model.h"
 #include "core/kms/resolver.h"
+#include "services/kms/key_catalog.h"
 #include "services/authorizer.h"
 #include "services/common/record_table.h"
 #include "storage/metadata_store.h"
@@ -37,7 +39,7 @@ namespace ck::services::kms {
 
 using KeyPtr = std::shared_ptr<const core::kms::KeyRecord>;
 
-class KeyStore final : public core::kms::KeyDirectory {
+class KeyStore final : public core::kms::KeyDirectory, public KeyCatalog {
  public:
   KeyStore(storage::MetadataStore& store, std::string master_key, PolicyAuthorizer& authorizer, const Clock& clock);
 
@@ -63,7 +65,7 @@ class KeyStore final : public core::kms::KeyDirectory {
   // The account's keys in the region, by key id.
   std::vector<KeyPtr> ListKeys(const std::string& account, const std::string& region);
   // Every account's keys in the region, unordered.
-  std::vector<KeyPtr> AllKeys(const std::string& region);
+  std::vector<KeyPtr> AllKeys(const std::string& region) override;
 
   std::optional<core::kms::AliasRecord> GetAlias(const std::string& account, const std::string& region,
                                                  const std::string& name);
@@ -71,7 +73,7 @@ class KeyStore final : public core::kms::KeyDirectory {
   Status PutAlias(const core::kms::AliasRecord& alias, bool must_not_exist);
   Status DeleteAlias(const std::string& account, const std::string& region, const std::string& name);
   // The account's aliases in the region, by name.
-  std::vector<core::kms::AliasRecord> ListAliases(const std::string& account, const std::string& region);
+  std::vector<core::kms::AliasRecord> ListAliases(const std::string& account, const std::string& region) override;
 
  private:
   static std::string RecordKey(const std::string& a, const std::string& r, const std::string& id) {

@@ -59,6 +59,9 @@ class KmsEngine final : public KmsClient {
   Result<KmsEncrypted> Encrypt(std::string_view key_ref, std::string_view plaintext,
                                const KmsEncryptionContext& context, const KmsCaller& caller) override;
 
+  // The keys and aliases as served, read-only (the web console).
+  KeyCatalog& catalog() { return keys_; }
+
   // Typed operations for callers inside the server (config seeding).
   Result<api::kms::CreateKeyResponse> CreateKey(const api::kms::CreateKeyRequest& in, const KmsCaller& caller);
   Result<api::Empty> CreateAlias(const api::kms::CreateAliasRequest& in, const KmsCaller& caller);

@@ -116,6 +116,8 @@ void ObjectFields(V& v, S& s) {
   SparseField(v, "pc", s.parts_count, 0);
   v("g", s.segments, false);
   DescriptionFields(v, s);
+  SparseField(v, "w", s.writer, std::string());
+  SparseField(v, "r", s.request_id, std::string());
 }
 
 template <class V, class S>
@@ -127,6 +129,7 @@ void UploadFields(V& v, S& s) {
   v("o", s.owner, false);
   v("t", s.initiated, false);
   DescriptionFields(v, s);
+  SparseField(v, "r", s.request_id, std::string());
 }
 
 template <class V, class S>

@@ -146,6 +146,10 @@ struct ObjectRecord {
   std::string checksum_type;       // "FULL_OBJECT" / "COMPOSITE"
   std::string storage_class = "STANDARD";
   std::optional<StoredSse> encryption;  // absent: none recorded
+  // The principal that wrote it (its ARN) and the request that decided its
+  // key (PutObject, CopyObject, CreateMultipartUpload): the request's decision
+  // record shows how the key reference resolved. "" in older records.
+  std::string writer, request_id;
 };
 CK_DECLARE_FIELDS(ObjectRecord);
 
@@ -163,6 +167,7 @@ struct UploadRecord {
   std::string checksum_type;
   std::string storage_class = "STANDARD";
   std::optional<StoredSse> encryption;
+  std::string request_id;  // CreateMultipartUpload's ("" in older records)
 };
 CK_DECLARE_FIELDS(UploadRecord);
 

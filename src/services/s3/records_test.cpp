@@ -202,6 +202,29 @@ TEST(S3Records, SparseMembersStayOutOfTheStoredForm) {
   EXPECT_EQ(ToDocument(o).dump(), R"({"dm":true,"k":"k","o":"","q":0,"t":0.0,"v":"null"})");
 }
 
+TEST(S3Records, WriterAndRequestIdAreKeptWhenKnown) {
+  ObjectRecord o;
+  o.key = "k";
+  o.writer = "arn:aws:sts::222222222222:assumed-role/role2/writer";
+  o.request_id = "RID1";
+  std::string text = RecordTable<ObjectRecord>::Encode(o);
+  EXPECT_NE(text.find(R"("w":"arn:aws:sts::222222222222:assumed-role/role2/writer")"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("r":"RID1")"), std::string::npos) << text;
+  auto back = Decode<ObjectRecord>(text.c_str());
+  EXPECT_EQ(back.writer, o.writer);
+  EXPECT_EQ(back.request_id, "RID1");
+  // Records written before these members existed read as unknown.
+  EXPECT_EQ(Decode<ObjectRecord>(kObjectSseKms).writer, "");
+  EXPECT_EQ(Decode<ObjectRecord>(kObjectSseKms).request_id, "");
+
+  UploadRecord u;
+  u.upload_id = "u";
+  u.key = "k";
+  u.request_id = "RID2";
+  EXPECT_EQ(Decode<UploadRecord>(RecordTable<UploadRecord>::Encode(u).c_str()).request_id, "RID2");
+  EXPECT_EQ(Decode<UploadRecord>(kUpload).request_id, "");
+}
+
 TEST(S3Records, ObjectTagMustBeAPair) {
   ObjectTag t;
   EXPECT_FALSE(FromDocument(Document::parse(R"(["k"])"), &t).ok());

@@ -3,6 +3,9 @@
 the console's browser test: account 1 owns bucket1 (default aws:kms +
 alias/my-key, policy letting account 2's role2 write); account 2 has its own
 alias/my-key; role2 writes one object, which lands under account 2's key.
+Then role2 writes a second object naming account 1's key by ARN (its key
+policy admits account 2): it lands under the owner's key, a cross-account KMS
+use that CloudTrail delivers to both accounts with one sharedEventID.
 Prints a JSON summary (keys, the mismatched object) on stdout.
 
   python3 seed_situation.py http://127.0.0.1:PORT
@@ -48,6 +51,12 @@ def main():
     s3.put_object(Bucket="bucket1", Key="from-owner.txt", Body=b"owner")
     w = c("s3", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
     put = w.put_object(Bucket="bucket1", Key="from-account2.txt", Body=b"writer")
+    c("kms", A1).put_key_policy(KeyId=k1, PolicyName="default", Policy=doc(
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % A1}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % A2},
+         "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}))
+    w.put_object(Bucket="bucket1", Key="from-account2-by-arn.txt", Body=b"writer", ServerSideEncryption="aws:kms",
+                 SSEKMSKeyId=k1)
     print(json.dumps({"k1": k1, "k2": k2, "mismatched": "from-account2.txt",
                       "request_id": put["ResponseMetadata"]["RequestId"]}))
 

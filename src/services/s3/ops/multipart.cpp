@@ -151,6 +151,8 @@ Result<ObjectRecord> Assemble(const std::vector<api_s3::CompletedPart>& requeste
   rec.tags = u.tags;
   rec.storage_class = u.storage_class;
   rec.encryption = u.encryption;
+  rec.writer = u.initiator_arn;
+  rec.request_id = u.request_id;
   auto alg = crypto::ParseChecksumAlgorithm(u.checksum_algorithm);
   Assembly a;
   a.checksums_complete = alg.has_value();
@@ -215,6 +217,7 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
   u.key = in.key;
   u.initiator_arn = c.principal().arn;
   u.initiator_account = c.principal().account;
+  u.request_id = c.ctx.request_id;
   const std::string& writer = c.principal().account;
   u.owner = b->ownership == api_s3::ObjectOwnership::kObjectWriter && !writer.empty() ? writer : b->owner;
   u.initiated = NowMillis(s);

@@ -19,6 +19,8 @@ template <class In>
 Status FillFromRequest(const In& in, const Call& c, const BucketRecord& b, ObjectRecord* rec) {
   rec->key = in.key;
   rec->owner = ObjectOwner(c, b, in.acl);
+  rec->writer = c.principal().arn;
+  rec->request_id = c.ctx.request_id;
   rec->headers = StandardHeaders(in, c);
   rec->metadata = in.metadata.value_or(std::map<std::string, std::string>{});
   CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));
