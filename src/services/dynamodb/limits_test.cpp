@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/expression.h"
@@ -115,22 +116,38 @@ TEST(DdbLimits, ParenthesesNestAsDeepAsTheLengthAllows) {
   EXPECT_FALSE(Condition_(Repeat("(", 10) + "a = :v" + Repeat(")", 11)).ok());
 }
 
+// CPU seconds this process spent in fn (not wall time: the machine may be loaded).
+template <typename F>
+double CpuSeconds(F&& fn) {
+  std::clock_t start = std::clock();
+  fn();
+  return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+}
+
 TEST(DdbLimits, ParsingIsLinear) {
-  // Without the limits: a chain of 200,000 comparisons and a million
-  // parentheses parse in well under a second each (the old parser copied the
-  // tree at every OR: quadratic, minutes for this).
+  // Without the limits: a chain of comparisons and deep parentheses. Four
+  // times the input must cost about four times the CPU, not sixteen (the old
+  // parser copied the tree at every OR: quadratic, minutes for 200,000 terms).
   ExpressionLimits none{.max_bytes = SIZE_MAX, .max_operators = 1 << 30, .max_in_operands = SIZE_MAX};
-  auto start = std::chrono::steady_clock::now();
-  auto chain = Condition_(OrChain(200000), none);
-  ASSERT_TRUE(chain.ok()) << chain.status().message();
-  EXPECT_EQ(chain->kind, Condition::kOr);
-  EXPECT_EQ(chain->children.size(), 200000u);  // flat: evaluation does not recurse per term
-  auto r = Evaluate(*chain, Json{{"b", {{"S", "x"}}}});
-  ASSERT_TRUE(r.ok());
-  EXPECT_FALSE(*r);
-  auto parens = Condition_(Repeat("(", 1000000) + "a = :v" + Repeat(")", 1000000), none);
-  EXPECT_TRUE(parens.ok());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  auto parse_chain = [&](int terms) {
+    auto chain = Condition_(OrChain(terms), none);
+    ASSERT_TRUE(chain.ok()) << chain.status().message();
+    EXPECT_EQ(chain->kind, Condition::kOr);
+    EXPECT_EQ(chain->children.size(), static_cast<size_t>(terms));  // flat: evaluation does not recurse per term
+    auto r = Evaluate(*chain, Json{{"b", {{"S", "x"}}}});
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(*r);
+  };
+  auto parse_parens = [&](size_t depth) {
+    EXPECT_TRUE(Condition_(Repeat("(", depth) + "a = :v" + Repeat(")", depth), none).ok());
+  };
+  parse_chain(1000);  // warm-up
+  double small = CpuSeconds([&] { parse_chain(50000); }) + 0.01;
+  double large = CpuSeconds([&] { parse_chain(200000); });
+  EXPECT_LT(large, 8 * small) << "50,000 terms: " << small << " s, 200,000 terms: " << large << " s";
+  small = CpuSeconds([&] { parse_parens(250000); }) + 0.01;
+  large = CpuSeconds([&] { parse_parens(1000000); });
+  EXPECT_LT(large, 8 * small) << "250,000 levels: " << small << " s, 1,000,000 levels: " << large << " s";
 }
 
 TEST(DdbLimits, AttributeValuesNestThirtyTwoLevels) {
