@@ -27,6 +27,9 @@
   X(InvalidState, "KMSInvalidStateException", 400, kFailedPrecondition)                  \
   X(InvalidKeyUsage, "InvalidKeyUsageException", 400, kInvalidArgument)                  \
   X(IncorrectKey, "IncorrectKeyException", 400, kInvalidArgument)                        \
+  X(IncorrectKeyMaterial, "IncorrectKeyMaterialException", 400, kInvalidArgument)        \
+  X(InvalidImportToken, "InvalidImportTokenException", 400, kInvalidArgument)            \
+  X(ExpiredImportToken, "ExpiredImportTokenException", 400, kInvalidArgument)            \
   X(InvalidArn, "InvalidArnException", 400, kInvalidArgument)                            \
   X(InvalidCiphertext, "InvalidCiphertextException", 400, kInvalidArgument)              \
   X(InvalidAliasName, "InvalidAliasNameException", 400, kInvalidArgument)                \

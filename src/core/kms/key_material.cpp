@@ -88,7 +88,9 @@ std::vector<std::string> AllowedUsages(std::string_view s) {
   switch (FamilyOf(s)) {
     case SpecFamily::kSymmetric: return {"ENCRYPT_DECRYPT"};
     case SpecFamily::kRsa: return {"ENCRYPT_DECRYPT", "SIGN_VERIFY"};
-    case SpecFamily::kEcc: return {"SIGN_VERIFY"};
+    case SpecFamily::kEcc:
+      if (s == "ECC_SECG_P256K1") return {"SIGN_VERIFY"};
+      return {"SIGN_VERIFY", "KEY_AGREEMENT"};
     case SpecFamily::kHmac: return {"GENERATE_VERIFY_MAC"};
     default: return {};
   }
@@ -115,6 +117,17 @@ std::vector<std::string> SigningAlgorithmsFor(std::string_view s, std::string_vi
 std::vector<std::string> MacAlgorithmsFor(std::string_view s) {
   if (FamilyOf(s) != SpecFamily::kHmac) return {};
   return {"HMAC_SHA_" + std::string(s.substr(5))};
+}
+
+std::vector<std::string> KeyAgreementAlgorithmsFor(std::string_view s, std::string_view usage) {
+  if (usage != "KEY_AGREEMENT" || FamilyOf(s) != SpecFamily::kEcc) return {};
+  return {"ECDH"};
+}
+
+size_t MaxPlaintextSize(std::string_view s, std::string_view algorithm) {
+  size_t k = static_cast<size_t>(RsaBits(s) / 8);
+  size_t h = algorithm == "RSAES_OAEP_SHA_1" ? 20 : 32;
+  return k > 2 * h + 2 ? k - 2 * h - 2 : 0;
 }
 
 Result<std::string> GenerateMaterial(std::string_view spec) {
@@ -253,6 +266,30 @@ Result<bool> AsymmetricKey::Verify(std::string_view alg, std::string_view messag
   bool ok = EVP_PKEY_verify(ctx, U(signature), signature.size(), U(digest), digest.size()) == 1;
   EVP_PKEY_CTX_free(ctx);
   return ok;
+}
+
+Result<std::string> AsymmetricKey::DeriveSharedSecret(std::string_view peer_der) const {
+  const unsigned char* p = U(peer_der);
+  EVP_PKEY* peer = d2i_PUBKEY(nullptr, &p, static_cast<long>(peer_der.size()));
+  if (!peer || p != U(peer_der) + peer_der.size()) {
+    EVP_PKEY_free(peer);
+    return errors::Validation("");
+  }
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(P(pkey_), nullptr);
+  std::string secret;
+  size_t n = 0;
+  bool ok = ctx && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer(ctx, peer) == 1 &&
+            EVP_PKEY_derive(ctx, nullptr, &n) == 1;
+  if (ok) {
+    secret.resize(n);
+    ok = EVP_PKEY_derive(ctx, reinterpret_cast<unsigned char*>(secret.data()), &n) == 1;
+    secret.resize(n);
+  }
+  EVP_PKEY_CTX_free(ctx);
+  EVP_PKEY_free(peer);
+  // INFERRED: a key on another curve gets the same answer as one that does not parse.
+  if (!ok) return errors::Validation("");
+  return secret;
 }
 
 std::string Hmac(std::string_view alg, std::string_view key, std::string_view message) {

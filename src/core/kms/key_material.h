@@ -27,6 +27,10 @@ std::vector<std::string> AllowedUsages(std::string_view key_spec);
 std::vector<std::string> EncryptionAlgorithmsFor(std::string_view key_spec, std::string_view usage);
 std::vector<std::string> SigningAlgorithmsFor(std::string_view key_spec, std::string_view usage);
 std::vector<std::string> MacAlgorithmsFor(std::string_view key_spec);
+std::vector<std::string> KeyAgreementAlgorithmsFor(std::string_view key_spec, std::string_view usage);
+// The largest plaintext RSAES_OAEP_SHA_1/_SHA_256 encrypts under an RSA key
+// spec: the modulus size less twice the digest size less 2 (RFC 8017 §7.1.1).
+size_t MaxPlaintextSize(std::string_view key_spec, std::string_view algorithm);
 
 // New private material for a spec: raw bytes (symmetric, HMAC) or PKCS#8 DER.
 Result<std::string> GenerateMaterial(std::string_view key_spec);
@@ -47,6 +51,10 @@ class AsymmetricKey {
   Result<std::string> Sign(std::string_view algorithm, std::string_view message, bool message_is_digest) const;
   Result<bool> Verify(std::string_view algorithm, std::string_view message, bool message_is_digest,
                       std::string_view signature) const;
+  // ECDH with the peer's public key (DER SubjectPublicKeyInfo on the same
+  // curve): the raw shared secret. ValidationException (empty message, as
+  // AWS answers) when the peer key is not one.
+  Result<std::string> DeriveSharedSecret(std::string_view peer_public_key_der) const;
 
  private:
   AsymmetricKey() = default;

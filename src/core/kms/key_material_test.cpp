@@ -43,11 +43,43 @@ TEST(KeyMaterialTest, EccCurvesIncludingSecp256k1) {
 }
 
 TEST(KeyMaterialTest, UsagesPerSpec) {
-  EXPECT_EQ(AllowedUsages("ECC_NIST_P256"), std::vector<std::string>{"SIGN_VERIFY"});
+  EXPECT_EQ(AllowedUsages("ECC_NIST_P256"), (std::vector<std::string>{"SIGN_VERIFY", "KEY_AGREEMENT"}));
+  EXPECT_EQ(AllowedUsages("ECC_SECG_P256K1"), std::vector<std::string>{"SIGN_VERIFY"});
   EXPECT_EQ(AllowedUsages("HMAC_256"), std::vector<std::string>{"GENERATE_VERIFY_MAC"});
   EXPECT_TRUE(AllowedUsages("SM2").empty());
   EXPECT_EQ(GenerateMaterial("HMAC_384")->size(), 48u);
   EXPECT_EQ(Hmac("HMAC_SHA_256", "k", "m").size(), 32u);
+}
+
+TEST(KeyMaterialTest, EcdhDerivesOneSecretForBothPeers) {
+  for (const char* spec : {"ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521"}) {
+    auto a = AsymmetricKey::Load(*GenerateMaterial(spec));
+    auto b = AsymmetricKey::Load(*GenerateMaterial(spec));
+    ASSERT_TRUE(a.ok() && b.ok());
+    auto ab = (*a)->DeriveSharedSecret((*b)->public_key_der());
+    auto ba = (*b)->DeriveSharedSecret((*a)->public_key_der());
+    ASSERT_TRUE(ab.ok() && ba.ok()) << spec;
+    EXPECT_EQ(*ab, *ba) << spec;
+    EXPECT_EQ(ab->size(), spec == std::string("ECC_NIST_P521") ? 66u : spec == std::string("ECC_NIST_P384") ? 48u : 32u);
+  }
+  auto p256 = AsymmetricKey::Load(*GenerateMaterial("ECC_NIST_P256"));
+  auto p384 = AsymmetricKey::Load(*GenerateMaterial("ECC_NIST_P384"));
+  // A peer key that does not parse, or is on another curve: ValidationException with no text (recorded).
+  auto garbage = (*p256)->DeriveSharedSecret("InvalidPublicKey");
+  EXPECT_EQ(garbage.status().aws_code(), "ValidationException");
+  EXPECT_EQ(garbage.status().message(), "");
+  EXPECT_EQ((*p256)->DeriveSharedSecret((*p384)->public_key_der()).status().aws_code(), "ValidationException");
+}
+
+// Recorded: "Algorithm RSAES_OAEP_SHA_1 and key spec RSA_2048 cannot encrypt data larger than 214 bytes."
+TEST(KeyMaterialTest, RsaOaepPlaintextLimits) {
+  const std::tuple<const char*, const char*, size_t> limits[] = {
+      {"RSA_2048", "RSAES_OAEP_SHA_1", 214}, {"RSA_2048", "RSAES_OAEP_SHA_256", 190},
+      {"RSA_3072", "RSAES_OAEP_SHA_1", 342}, {"RSA_3072", "RSAES_OAEP_SHA_256", 318},
+      {"RSA_4096", "RSAES_OAEP_SHA_1", 470}, {"RSA_4096", "RSAES_OAEP_SHA_256", 446}};
+  for (const auto& [spec, alg, max] : limits) EXPECT_EQ(MaxPlaintextSize(spec, alg), max) << spec << alg;
+  auto key = AsymmetricKey::Load(*GenerateMaterial("RSA_2048"));
+  EXPECT_TRUE((*key)->Encrypt("RSAES_OAEP_SHA_1", std::string(214, 'x')).ok());
 }
 
 TEST(KeyMaterialTest, WrappedMaterialIsBoundToKeyAndVersion) {

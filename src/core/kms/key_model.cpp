@@ -28,6 +28,9 @@ void MaterialFields(V& v, S& s) {
   v("created", s.created, false);
   v("rotation_type", s.rotation_type, false);
   v("wrapped", s.wrapped, false);
+  v("expiration_model", s.expiration_model, false);
+  v("valid_to", s.valid_to, false);
+  v("description", s.description, false);
 }
 
 template <class V, class S>
@@ -65,6 +68,7 @@ void KeyFields(V& v, S& s) {
   v("next_rotation", s.next_rotation, false);
   v("on_demand_started", s.on_demand_rotation_started, false);
   v("materials", s.materials, false);
+  v("pending_material", s.pending_material, false);
   v("grants", s.grants, false);
 }
 
@@ -127,6 +131,23 @@ const MaterialVersion* KeyRecord::Material(uint32_t version) const {
   for (const auto& m : materials)
     if (m.version == version) return &m;
   return nullptr;
+}
+
+bool KeyRecord::AllMaterialImported() const {
+  if (materials.empty()) return false;
+  for (const auto& m : materials)
+    if (!m.imported()) return false;
+  return !pending_material || pending_material->imported();
+}
+
+std::optional<TimePoint> KeyRecord::NextExpiry() const {
+  std::optional<TimePoint> out;
+  auto consider = [&](const MaterialVersion& m) {
+    if (m.imported() && m.valid_to && (!out || *m.valid_to < *out)) out = m.valid_to;
+  };
+  for (const auto& m : materials) consider(m);
+  if (pending_material) consider(*pending_material);
+  return out;
 }
 
 std::string KeyArn(const std::string& region, const std::string& account, const std::string& id) {

@@ -10,13 +10,15 @@
 //   key:      account region id description state spec usage origin manager
 //             created deletion_date pending_window_days policy tags
 //             rotation_enabled rotation_period_days next_rotation
-//             on_demand_started materials grants
+//             on_demand_started materials pending_material grants
 //   material: version id created rotation_type wrapped (base64)
+//             expiration_model valid_to description (imported material)
 //   grant:    id name grantee retiring issuing_account token operations
 //             equals subset created
 //   alias:    account region name target created updated
 // Timestamps are epoch seconds, tags [[key, value], ...], state its KeyState
-// name. Renaming a field is a format change (key_model_test.cpp holds records
+// name. Members added later are optional, left out when absent, so records
+// of keys that do not use them are written as before. Renaming a field is a format change (key_model_test.cpp holds records
 // as written before the field tables).
 //
 // Thread safety: value types; a published const KeyRecord is safe to share.
@@ -46,6 +48,14 @@ struct MaterialVersion {
   std::string rotation_type;  // "" for the original material, AUTOMATIC, ON_DEMAND
   Bytes wrapped;              // AES-GCM under the master key; the only stored form
   std::string plain;          // in memory only
+  // Imported material (origin EXTERNAL). Material that was deleted
+  // (DeleteImportedKeyMaterial) or expired keeps its record without `wrapped`:
+  // it is still the key's, to be imported again (ImportState PENDING_IMPORT).
+  std::optional<std::string> expiration_model;  // KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE
+  std::optional<TimePoint> valid_to;
+  std::optional<std::string> description;  // KeyMaterialDescription
+
+  bool imported() const { return !wrapped.empty(); }
 };
 
 struct GrantConstraints {
@@ -85,12 +95,23 @@ struct KeyRecord {
   std::optional<TimePoint> next_rotation;
   std::optional<TimePoint> on_demand_rotation_started;
   std::vector<MaterialVersion> materials;  // ascending version; back() is current
+  // Imported material waiting for RotateKeyOnDemand to become current
+  // (KeyMaterialState PENDING_ROTATION; symmetric EXTERNAL keys, at most one).
+  std::optional<MaterialVersion> pending_material;
   std::vector<Grant> grants;
   std::shared_ptr<const AsymmetricKey> asymmetric;  // memory only
 
   const MaterialVersion* Material(uint32_t version) const;
   const MaterialVersion& Current() const { return materials.back(); }
   bool symmetric() const { return spec == "SYMMETRIC_DEFAULT"; }
+  bool external() const { return origin == "EXTERNAL"; }
+  // A multi-Region (primary) key: AWS gives those, and only those, ids "mrk-...".
+  bool multi_region() const { return id.starts_with("mrk-"); }
+  // Whether every material of the key (the pending one included) is imported:
+  // what an EXTERNAL key needs to leave PendingImport.
+  bool AllMaterialImported() const;
+  // The earliest ValidTo of the key's imported material, if any expires.
+  std::optional<TimePoint> NextExpiry() const;
 };
 
 struct AliasRecord {

@@ -68,6 +68,12 @@ Status CheckState(const KeyRecord& k, StateRule rule) {
     case StateRule::kRotatable:
       if (!k.symmetric() || k.origin != "AWS_KMS") return NotRotatable(k);
       return NotEnabled(k);
+    case StateRule::kRotateOnDemand:
+      // Recorded (2025): a disabled asymmetric key is DisabledException, an
+      // enabled one UnsupportedOperationException with an empty message.
+      CK_RETURN_IF_ERROR(NotEnabled(k));
+      if (!k.symmetric()) return errors::UnsupportedOperation("");
+      return Status::Ok();
   }
   return Status::Ok();
 }
@@ -82,6 +88,7 @@ Status CheckUsage(const KeyRecord& k, UsageRule rule, std::string_view operation
     case UsageRule::kSignVerify: return k.usage == "SIGN_VERIFY" ? Status::Ok() : WrongUsage(k, operation);
     case UsageRule::kGenerateVerifyMac:
       return k.usage == "GENERATE_VERIFY_MAC" ? Status::Ok() : WrongUsage(k, operation);
+    case UsageRule::kKeyAgreement: return k.usage == "KEY_AGREEMENT" ? Status::Ok() : WrongUsage(k, operation);
     case UsageRule::kPublicKey:
       if (FamilyOf(k.spec) == SpecFamily::kRsa || FamilyOf(k.spec) == SpecFamily::kEcc) return Status::Ok();
       return errors::UnsupportedOperation(k.arn + " key usage is " + k.usage + " which is not valid for " +
@@ -118,12 +125,13 @@ Status Unsupported(std::string_view what) {
 Status CheckNewKey(std::string_view spec, std::string_view usage, std::string_view origin) {
   if (origin == "AWS_CLOUDHSM" || origin == "EXTERNAL_KEY_STORE") return Unsupported("Custom key stores");
   if (FamilyOf(spec) == SpecFamily::kUnsupported) return Unsupported("KeySpec " + std::string(spec));
-  if (usage == "KEY_AGREEMENT") return Unsupported("KeyUsage KEY_AGREEMENT");
+  if (usage.empty()) {
+    if (spec == "SYMMETRIC_DEFAULT") return Status::Ok();
+    return errors::Validation("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
+  }
   if (!Contains(AllowedUsages(spec), usage))
-    // INFERRED wording; AWS answers ValidationException for an impossible spec/usage pair.
     return errors::Validation("KeyUsage " + std::string(usage) + " is not compatible with KeySpec " +
-                              std::string(spec) + ".");
-  if (origin == "EXTERNAL" && spec != "SYMMETRIC_DEFAULT") return Unsupported("Importing asymmetric key material");
+                              std::string(spec));
   return Status::Ok();
 }
 

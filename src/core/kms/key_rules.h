@@ -32,7 +32,9 @@ enum class StateRule : uint8_t {
   kNotPendingDeletion,  // edits: UpdateKeyDescription, TagResource, CreateGrant, an alias target, ...
   kEnableDisable,       // EnableKey, DisableKey: not PendingDeletion, not PendingImport
   kPendingDeletion,     // CancelKeyDeletion
-  kRotatable,           // rotation: symmetric AWS_KMS keys only (UnsupportedOperation), then Enabled
+  kRotatable,           // rotation settings: symmetric AWS_KMS keys only (UnsupportedOperation), then Enabled
+  kRotateOnDemand,      // RotateKeyOnDemand: Enabled, then symmetric keys only (UnsupportedOperation, empty
+                        // message); imported material is the operation's own check
 };
 
 // What a key must be used for.
@@ -42,6 +44,7 @@ enum class UsageRule : uint8_t {
   kSymmetricEncryptDecrypt,  // data keys and data key pairs: SYMMETRIC_DEFAULT keys
   kSignVerify,               // Sign, Verify
   kGenerateVerifyMac,        // GenerateMac, VerifyMac
+  kKeyAgreement,             // DeriveSharedSecret
   kPublicKey,                // GetPublicKey: asymmetric keys (UnsupportedOperation)
   kRotationHistory,          // ListKeyRotations: symmetric keys (UnsupportedOperation)
 };
@@ -61,8 +64,9 @@ Status CheckUsage(const KeyRecord& key, UsageRule rule, std::string_view operati
 Status CheckAlgorithm(const KeyRecord& key, AlgorithmRule rule, std::string_view algorithm);
 
 // CreateKey's rules for a spec, usage and origin: what crosskey does not
-// support (UnsupportedOperationException) and the usages AWS allows per spec
-// (ValidationException).
+// support (UnsupportedOperationException), a KeyUsage every spec but
+// SYMMETRIC_DEFAULT needs (`usage` empty: the request has none), and the
+// usages AWS allows per spec (ValidationException).
 Status CheckNewKey(std::string_view spec, std::string_view usage, std::string_view origin);
 
 // AliasName rules (AWS-SEMANTICS §1.1): "alias/" prefix, 1–256 characters of

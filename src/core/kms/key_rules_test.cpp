@@ -61,7 +61,7 @@ TEST(KeyStateMachine, WhichOperationsEachStateAllows) {
       {"PutKeyPolicy", any}, {"ListKeyPolicies", any}, {"ListGrants", any}, {"ListRetirableGrants", any},
       {"RetireGrant", any}, {"RevokeGrant", any}, {"CreateCustomKeyStore", any}, {"ConnectCustomKeyStore", any},
       {"DisconnectCustomKeyStore", any}, {"UpdateCustomKeyStore", any}, {"DeleteCustomKeyStore", any},
-      {"GetParametersForImport", any}, {"ImportKeyMaterial", any}, {"DeleteImportedKeyMaterial", any},
+      {"GetParametersForImport", edit}, {"ImportKeyMaterial", edit}, {"DeleteImportedKeyMaterial", any},
       {"ReplicateKey", any}, {"UpdatePrimaryRegion", any}, {"GetKeyLastUsage", any},
       {"UpdateKeyDescription", edit}, {"ScheduleKeyDeletion", edit}, {"TagResource", edit},
       {"UntagResource", edit}, {"CreateAlias", edit}, {"UpdateAlias", edit}, {"CreateGrant", edit},
@@ -98,6 +98,39 @@ TEST(KeyStateMachine, RotationIsForSymmetricAwsKmsKeys) {
                                UsageRule::kRotationHistory, "ListKeyRotations")),
             kOk);
   EXPECT_EQ(Outcome(CheckUsage(Key("RSA_2048"), UsageRule::kRotationHistory, "ListKeyRotations")), kRsa);
+}
+
+// RotateKeyOnDemand checks the state before the spec (recorded, 2025): a
+// disabled RSA key is DisabledException, an enabled one
+// UnsupportedOperationException with an empty message; a symmetric key
+// pending import is KMSInvalidStateException.
+TEST(KeyStateMachine, OnDemandRotationChecksStateFirst) {
+  EXPECT_EQ(Outcome(CheckState(Key("RSA_4096", "ENCRYPT_DECRYPT", KeyState::kDisabled), StateRule::kRotateOnDemand)),
+            kDisabled);
+  EXPECT_EQ(Outcome(CheckState(Key("RSA_4096", "ENCRYPT_DECRYPT"), StateRule::kRotateOnDemand)),
+            "UnsupportedOperationException: ");
+  EXPECT_EQ(Outcome(CheckState(Key("HMAC_256", "GENERATE_VERIFY_MAC"), StateRule::kRotateOnDemand)),
+            "UnsupportedOperationException: ");
+  EXPECT_EQ(Outcome(CheckState(Key("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", KeyState::kPendingImport, "EXTERNAL"),
+                               StateRule::kRotateOnDemand)),
+            kPendingImport);
+  EXPECT_EQ(Outcome(CheckState(Key("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", KeyState::kEnabled, "EXTERNAL"),
+                               StateRule::kRotateOnDemand)),
+            kOk);
+}
+
+// DeriveSharedSecret needs a KEY_AGREEMENT key (recorded message).
+TEST(KeyUsage, KeyAgreementKeysDeriveSharedSecrets) {
+  EXPECT_EQ(Outcome(CheckUsage(Key("ECC_NIST_P256", "KEY_AGREEMENT"), spec::kDeriveSharedSecret.usage,
+                               spec::kDeriveSharedSecret.name)),
+            kOk);
+  EXPECT_EQ(Outcome(CheckUsage(Key("ECC_NIST_P256", "SIGN_VERIFY"), spec::kDeriveSharedSecret.usage,
+                               spec::kDeriveSharedSecret.name)),
+            "InvalidKeyUsageException: ARN key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.");
+  EXPECT_EQ(Outcome(CheckUsage(Key("ECC_NIST_P256", "KEY_AGREEMENT"), spec::kSign.usage, spec::kSign.name)),
+            "InvalidKeyUsageException: ARN key usage is KEY_AGREEMENT which is not valid for Sign.");
+  EXPECT_EQ(KeyAgreementAlgorithmsFor("ECC_NIST_P521", "KEY_AGREEMENT"), std::vector<std::string>{"ECDH"});
+  EXPECT_TRUE(KeyAgreementAlgorithmsFor("ECC_NIST_P521", "SIGN_VERIFY").empty());
 }
 
 // Key spec × usage → which operations' usage the key satisfies (InvalidKeyUsageException otherwise).
@@ -218,17 +251,30 @@ TEST(NewKeys, SpecUsageAndOriginRules) {
       {{"RSA_2048", "SIGN_VERIFY", "AWS_KMS"}, kOk},
       {{"ECC_NIST_P521", "SIGN_VERIFY", "AWS_KMS"}, kOk},
       {{"HMAC_224", "GENERATE_VERIFY_MAC", "AWS_KMS"}, kOk},
+      {{"SYMMETRIC_DEFAULT", "", "AWS_KMS"}, kOk},  // no KeyUsage: ENCRYPT_DECRYPT
       {{"SYMMETRIC_DEFAULT", "SIGN_VERIFY", "AWS_KMS"},
-       "ValidationException: KeyUsage SIGN_VERIFY is not compatible with KeySpec SYMMETRIC_DEFAULT."},
+       "ValidationException: KeyUsage SIGN_VERIFY is not compatible with KeySpec SYMMETRIC_DEFAULT"},
       {{"ECC_NIST_P256", "ENCRYPT_DECRYPT", "AWS_KMS"},
-       "ValidationException: KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256."},
+       "ValidationException: KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256"},
+      // Recorded (2024): the pair's message has no final period.
+      {{"RSA_2048", "KEY_AGREEMENT", "AWS_KMS"},
+       "ValidationException: KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048"},
+      {{"ECC_SECG_P256K1", "KEY_AGREEMENT", "AWS_KMS"},
+       "ValidationException: KeyUsage KEY_AGREEMENT is not compatible with KeySpec ECC_SECG_P256K1"},
+      {{"ECC_NIST_P384", "KEY_AGREEMENT", "AWS_KMS"}, kOk},
+      // Recorded (2023): every spec but SYMMETRIC_DEFAULT needs a KeyUsage.
+      {{"HMAC_256", "", "AWS_KMS"},
+       "ValidationException: You must specify a KeyUsage value for all KMS keys except for symmetric encryption "
+       "keys."},
+      {{"RSA_2048", "", "AWS_KMS"},
+       "ValidationException: You must specify a KeyUsage value for all KMS keys except for symmetric encryption "
+       "keys."},
       {{"SM2", "SIGN_VERIFY", "AWS_KMS"}, "UnsupportedOperationException: KeySpec SM2 is not supported by crosskey."},
-      {{"ECC_NIST_P256", "KEY_AGREEMENT", "AWS_KMS"},
-       "UnsupportedOperationException: KeyUsage KEY_AGREEMENT is not supported by crosskey."},
       {{"SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "AWS_CLOUDHSM"},
        "UnsupportedOperationException: Custom key stores is not supported by crosskey."},
-      {{"RSA_2048", "ENCRYPT_DECRYPT", "EXTERNAL"},
-       "UnsupportedOperationException: Importing asymmetric key material is not supported by crosskey."},
+      {{"RSA_2048", "ENCRYPT_DECRYPT", "EXTERNAL"}, kOk},
+      {{"ECC_NIST_P256", "SIGN_VERIFY", "EXTERNAL"}, kOk},
+      {{"HMAC_512", "GENERATE_VERIFY_MAC", "EXTERNAL"}, kOk},
   };
   for (const auto& [in, want] : cases) EXPECT_EQ(Outcome(CheckNewKey(in[0], in[1], in[2])), want) << in[0] << in[1];
 }

@@ -119,7 +119,7 @@ inline constexpr OperationSpec kEnableKeyRotation =
 inline constexpr OperationSpec kDisableKeyRotation =
     Manage("DisableKeyRotation", "kms:DisableKeyRotation", StateRule::kRotatable, false);
 inline constexpr OperationSpec kRotateKeyOnDemand =
-    Manage("RotateKeyOnDemand", "kms:RotateKeyOnDemand", StateRule::kRotatable, false);
+    Manage("RotateKeyOnDemand", "kms:RotateKeyOnDemand", StateRule::kRotateOnDemand, false);
 inline constexpr OperationSpec kGetKeyRotationStatus =
     Shared("GetKeyRotationStatus", "kms:GetKeyRotationStatus", StateRule::kAny, false, true);
 inline constexpr OperationSpec kListKeyRotations =
@@ -151,6 +151,18 @@ inline constexpr OperationSpec kListRetirableGrants = Keyless("ListRetirableGran
 inline constexpr OperationSpec kRetireGrant = Shared("RetireGrant", "kms:RetireGrant", StateRule::kAny, true, false);
 inline constexpr OperationSpec kRevokeGrant = Shared("RevokeGrant", "kms:RevokeGrant", StateRule::kAny, true, false);
 
+// Imported key material (origin EXTERNAL; the operations check the origin).
+inline constexpr OperationSpec kGetParametersForImport =
+    Manage("GetParametersForImport", "kms:GetParametersForImport", StateRule::kNotPendingDeletion, true);
+inline constexpr OperationSpec kImportKeyMaterial =
+    Manage("ImportKeyMaterial", "kms:ImportKeyMaterial", StateRule::kNotPendingDeletion, false);
+inline constexpr OperationSpec kDeleteImportedKeyMaterial =
+    Manage("DeleteImportedKeyMaterial", "kms:DeleteImportedKeyMaterial", StateRule::kAny, false);
+
+// Key agreement.
+inline constexpr OperationSpec kDeriveSharedSecret =
+    Crypto("DeriveSharedSecret", "kms:DeriveSharedSecret", U::kKeyAgreement);
+
 // Features crosskey does not have (UnsupportedOperationException).
 inline constexpr OperationSpec kCreateCustomKeyStore =
     Keyless("CreateCustomKeyStore", "kms:CreateCustomKeyStore", false);
@@ -162,16 +174,9 @@ inline constexpr OperationSpec kUpdateCustomKeyStore =
     Keyless("UpdateCustomKeyStore", "kms:UpdateCustomKeyStore", false);
 inline constexpr OperationSpec kDeleteCustomKeyStore =
     Keyless("DeleteCustomKeyStore", "kms:DeleteCustomKeyStore", false);
-inline constexpr OperationSpec kGetParametersForImport =
-    Manage("GetParametersForImport", "kms:GetParametersForImport", StateRule::kAny, true);
-inline constexpr OperationSpec kImportKeyMaterial =
-    Manage("ImportKeyMaterial", "kms:ImportKeyMaterial", StateRule::kAny, false);
-inline constexpr OperationSpec kDeleteImportedKeyMaterial =
-    Manage("DeleteImportedKeyMaterial", "kms:DeleteImportedKeyMaterial", StateRule::kAny, false);
 inline constexpr OperationSpec kReplicateKey = Manage("ReplicateKey", "kms:ReplicateKey", StateRule::kAny, false);
 inline constexpr OperationSpec kUpdatePrimaryRegion =
     Manage("UpdatePrimaryRegion", "kms:UpdatePrimaryRegion", StateRule::kAny, false);
-inline constexpr OperationSpec kDeriveSharedSecret = Crypto("DeriveSharedSecret", "kms:DeriveSharedSecret", U::kAny);
 inline constexpr OperationSpec kGetKeyLastUsage =
     Manage("GetKeyLastUsage", "kms:GetKeyLastUsage", StateRule::kAny, true);
 

@@ -30,6 +30,10 @@ Result<std::string> Seal(const KeyRecord& k, std::string_view algorithm, std::st
     return core::kms::SealBlob({k.account, k.region, k.id, static_cast<uint32_t>(m.version)}, m.plain, plaintext,
                                context);
   }
+  size_t max = core::kms::MaxPlaintextSize(k.spec, algorithm);
+  if (plaintext.size() > max)
+    return errors::Validation("Algorithm " + std::string(algorithm) + " and key spec " + k.spec +
+                              " cannot encrypt data larger than " + std::to_string(max) + " bytes.");
   return k.asymmetric->Encrypt(algorithm, plaintext);
 }
 
@@ -67,7 +71,8 @@ Result<KmsDecrypted> CryptoOps::OpenAsymmetric(KmsCall& c, const core::kms::Oper
 }
 
 // Decrypt and ReEncrypt's source: a symmetric blob names its key (a key id in
-// the request must be that key); an asymmetric key must be named.
+// the request must be that key: IncorrectKeyException otherwise, also for an
+// HMAC key, as recorded); an asymmetric key must be named.
 Result<KmsDecrypted> CryptoOps::Open(KmsCall& c, const core::kms::OperationSpec& spec, std::string_view blob,
                                      const EncryptionContext& context, std::string_view key_ref,
                                      std::string_view algorithm, bool dry_run) {
@@ -75,7 +80,11 @@ Result<KmsDecrypted> CryptoOps::Open(KmsCall& c, const core::kms::OperationSpec&
   if (!key_ref.empty()) {
     CK_ASSIGN_OR_RETURN(given, access_.Resolve(c, spec, key_ref));
   }
-  if (given.key && !given.key->symmetric()) return OpenAsymmetric(c, spec, given, blob, algorithm, dry_run);
+  if (given.key) {
+    auto family = core::kms::FamilyOf(given.key->spec);
+    if (family == core::kms::SpecFamily::kRsa || family == core::kms::SpecFamily::kEcc)
+      return OpenAsymmetric(c, spec, given, blob, algorithm, dry_run);
+  }
   CK_ASSIGN_OR_RETURN(auto header, core::kms::ParseBlobHeader(blob));
   // INFERRED: a blob of another region's key cannot be found in this region.
   if (header.region != c.caller.region) return core::kms::InvalidCiphertext();
@@ -208,8 +217,7 @@ Result<ak::GenerateDataKeyPairWithoutPlaintextResponse> CryptoOps::GenerateDataK
 Result<ak::GenerateRandomResponse> CryptoOps::GenerateRandom(const ak::GenerateRandomRequest& in, KmsCall& c) {
   if (in.custom_key_store_id)
     return errors::CustomKeyStoreNotFound("Custom key stores are not supported by crosskey.");
-  // INFERRED: AWS rejects a missing NumberOfBytes; the wording is ours.
-  if (!in.number_of_bytes) return errors::Validation("Please specify number of bytes.");
+  if (!in.number_of_bytes) return errors::Validation("NumberOfBytes is required.");
   CK_RETURN_IF_ERROR(access_.AuthorizeIdentity(c, spec::kGenerateRandom, "*"));
   if (in.recipient) return core::kms::Unsupported("Recipient (Nitro Enclaves)");
   ak::GenerateRandomResponse out;

@@ -28,10 +28,24 @@ Status KeyStore::Hydrate(core::kms::KeyRecord& k) {
     if (!m.plain.empty() || m.wrapped.empty()) continue;
     CK_ASSIGN_OR_RETURN(m.plain, core::kms::UnwrapMaterial(master_key_, k.arn, m.version, m.wrapped.view()));
   }
+  if (k.pending_material && k.pending_material->plain.empty() && !k.pending_material->wrapped.empty()) {
+    auto& m = *k.pending_material;
+    CK_ASSIGN_OR_RETURN(m.plain, core::kms::UnwrapMaterial(master_key_, k.arn, m.version, m.wrapped.view()));
+  }
   auto parsed = authorizer_.Parse(k.policy, core::iam::PolicyKind::kKeyPolicy);
   if (!parsed.ok()) return parsed.status();
   k.parsed_policy = *parsed;
-  if (!k.symmetric() && core::kms::FamilyOf(k.spec) != core::kms::SpecFamily::kHmac && !k.materials.empty()) {
+  return LoadAsymmetric(k);
+}
+
+Status KeyStore::LoadAsymmetric(core::kms::KeyRecord& k) {
+  auto family = core::kms::FamilyOf(k.spec);
+  if (family != core::kms::SpecFamily::kRsa && family != core::kms::SpecFamily::kEcc) return Status::Ok();
+  if (k.materials.empty() || k.Current().plain.empty()) {
+    k.asymmetric.reset();
+    return Status::Ok();
+  }
+  if (!k.asymmetric) {
     CK_ASSIGN_OR_RETURN(k.asymmetric, core::kms::AsymmetricKey::Load(k.Current().plain));
   }
   return Status::Ok();
@@ -98,15 +112,65 @@ KeyPtr KeyStore::Rotate(const KeyPtr& key, TimePoint now) {
   return published;
 }
 
+// Imported material whose ValidTo has passed is deleted, as
+// DeleteImportedKeyMaterial would: the key is PendingImport until it is
+// imported again (unless it is pending deletion).
+KeyPtr KeyStore::ExpireMaterial(const KeyPtr& key, TimePoint now) {
+  core::kms::KeyRecord copy = *key;
+  auto expire = [&](core::kms::MaterialVersion& m) {
+    if (!m.imported() || !m.valid_to || now < *m.valid_to) return;
+    m.wrapped = Bytes();
+    m.plain.clear();
+    m.expiration_model.reset();
+    m.valid_to.reset();
+  };
+  for (auto& m : copy.materials) expire(m);
+  if (copy.pending_material) expire(*copy.pending_material);
+  if (copy.state != core::kms::KeyState::kPendingDeletion) copy.state = core::kms::KeyState::kPendingImport;
+  if (!LoadAsymmetric(copy).ok() || !Persist(copy, false).ok()) return key;
+  auto published = std::make_shared<const core::kms::KeyRecord>(std::move(copy));
+  Publish(published);
+  spdlog::info("kms: imported key material of {} expired", published->arn);
+  return published;
+}
+
+namespace {
+
+// What time has done to a key since it was last written.
+enum class Due { kNothing, kDeletion, kRotation, kMaterialExpiry };
+
+Due DueFor(const core::kms::KeyRecord& k, TimePoint now) {
+  if (k.state == core::kms::KeyState::kPendingDeletion && k.deletion_date && now >= *k.deletion_date)
+    return Due::kDeletion;
+  if (k.rotation_enabled && k.next_rotation && now >= *k.next_rotation && k.state == core::kms::KeyState::kEnabled)
+    return Due::kRotation;
+  if (k.external()) {
+    auto expiry = k.NextExpiry();
+    if (expiry && now >= *expiry) return Due::kMaterialExpiry;
+  }
+  return Due::kNothing;
+}
+
+}  // namespace
+
 KeyPtr KeyStore::Maintain(KeyPtr key) {
   if (!key) return key;
   TimePoint now = clock_.Now();
-  bool expired = key->state == core::kms::KeyState::kPendingDeletion && key->deletion_date && now >= *key->deletion_date;
-  bool rotate = key->rotation_enabled && key->next_rotation && now >= *key->next_rotation &&
-                key->state == core::kms::KeyState::kEnabled;
-  if (!expired && !rotate) return key;
+  if (DueFor(*key, now) == Due::kNothing) return key;
   std::lock_guard wl(write_mu_);
-  return expired ? Expire(key) : Rotate(key, now);
+  {  // the record as it is now: another writer may have changed it meanwhile
+    std::shared_lock lock(mu_);
+    auto it = keys_.find(RecordKey(key->account, key->region, key->id));
+    if (it == keys_.end()) return nullptr;
+    key = it->second;
+  }
+  switch (DueFor(*key, now)) {
+    case Due::kNothing: return key;
+    case Due::kDeletion: return Expire(key);
+    case Due::kRotation: return Rotate(key, now);
+    case Due::kMaterialExpiry: return ExpireMaterial(key, now);
+  }
+  return key;
 }
 
 KeyPtr KeyStore::FindKey(const std::string& account, const std::string& region, const std::string& key_id) {
@@ -139,6 +203,19 @@ Status KeyStore::AddMaterial(core::kms::KeyRecord& k, const std::string& rotatio
   v.plain = std::move(material);
   k.materials.push_back(std::move(v));
   return Status::Ok();
+}
+
+void KeyStore::SetMaterial(const core::kms::KeyRecord& k, core::kms::MaterialVersion& m, std::string plain) {
+  m.wrapped = core::kms::WrapMaterial(master_key_, k.arn, m.version, plain);
+  m.plain = std::move(plain);
+}
+
+std::string KeyStore::SealImportToken(const std::string& key_arn, const core::kms::ImportParameters& p) {
+  return core::kms::SealImportToken(master_key_, key_arn, p);
+}
+
+Result<core::kms::ImportParameters> KeyStore::OpenImportToken(const std::string& key_arn, std::string_view token) {
+  return core::kms::OpenImportToken(master_key_, key_arn, token, clock_.Now());
 }
 
 Result<KeyPtr> KeyStore::CreateKey(core::kms::KeyRecord k) {
@@ -216,6 +293,7 @@ Result<KeyPtr> KeyStore::Update(const std::string& account, const std::string& r
     if (!parsed.ok()) return parsed.status();
     copy.parsed_policy = *parsed;
   }
+  CK_RETURN_IF_ERROR(LoadAsymmetric(copy));
   CK_RETURN_IF_ERROR(Persist(copy, false));
   auto published = std::make_shared<const core::kms::KeyRecord>(std::move(copy));
   Publish(published);

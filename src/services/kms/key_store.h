@@ -11,7 +11,9 @@
 // It is the core::kms::KeyDirectory that resolution uses (and the read-only
 // KeyCatalog other readers see), including lazy
 // creation of AWS managed keys, automatic rotation when a key's rotation date
-// has passed, and deletion of keys whose deletion date has passed.
+// has passed, deletion of keys whose deletion date has passed, and deletion
+// of imported key material whose ValidTo has passed (the key goes back to
+// PendingImport).
 //
 // Thread safety: safe for concurrent use. Readers take a shared lock; writers
 // are serialized by a separate mutex so read-modify-write is atomic.
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "core/kms/key_import.h"
 #include "core/kms/key_model.h"
 #include "core/kms/resolver.h"
 #include "services/kms/key_catalog.h"
@@ -61,6 +64,13 @@ class KeyStore final : public core::kms::KeyDirectory, public KeyCatalog {
                         const std::function<Status(core::kms::KeyRecord&)>& fn);
   // Adds a new material version to a key being edited in Update.
   Status AddMaterial(core::kms::KeyRecord& key, const std::string& rotation_type);
+  // Gives `m`, a material of the key being edited in Update, the key
+  // material `plain` (wrapped under the master key for storage).
+  void SetMaterial(const core::kms::KeyRecord& key, core::kms::MaterialVersion& m, std::string plain);
+
+  // Import tokens (core/kms/key_import.h), sealed under the master key.
+  std::string SealImportToken(const std::string& key_arn, const core::kms::ImportParameters& p);
+  Result<core::kms::ImportParameters> OpenImportToken(const std::string& key_arn, std::string_view token);
 
   // The account's keys in the region, by key id.
   std::vector<KeyPtr> ListKeys(const std::string& account, const std::string& region);
@@ -84,11 +94,15 @@ class KeyStore final : public core::kms::KeyDirectory, public KeyCatalog {
   }
   // Unwraps material, parses the policy, loads asymmetric keys.
   Status Hydrate(core::kms::KeyRecord& key);
+  // Loads the asymmetric key of the current material (none while its
+  // imported material is deleted).
+  static Status LoadAsymmetric(core::kms::KeyRecord& key);
   Status Persist(const core::kms::KeyRecord& key, bool must_not_exist);
   // Applies time-based transitions (rotation, deletion) under write_mu_.
   KeyPtr Maintain(KeyPtr key);
   KeyPtr Expire(const KeyPtr& key);
   KeyPtr Rotate(const KeyPtr& key, TimePoint now);
+  KeyPtr ExpireMaterial(const KeyPtr& key, TimePoint now);
   void Publish(KeyPtr key);
 
   storage::MetadataStore& store_;

@@ -42,6 +42,7 @@ const OperationTable<KmsApi>& KmsApi::Operations() {
     Add<ops::GetPublicKey, &SigningOps::GetPublicKey>(*t);
     Add<ops::GenerateMac, &SigningOps::GenerateMac>(*t);
     Add<ops::VerifyMac, &SigningOps::VerifyMac>(*t);
+    Add<ops::DeriveSharedSecret, &SigningOps::DeriveSharedSecret>(*t);
     // Keys.
     Add<ops::CreateKey, &KeyOps::CreateKey>(*t);
     Add<ops::DescribeKey, &KeyOps::DescribeKey>(*t);
@@ -60,6 +61,9 @@ const OperationTable<KmsApi>& KmsApi::Operations() {
     Add<ops::GetKeyRotationStatus, &RotationOps::GetKeyRotationStatus>(*t);
     Add<ops::RotateKeyOnDemand, &RotationOps::RotateKeyOnDemand>(*t);
     Add<ops::ListKeyRotations, &RotationOps::ListKeyRotations>(*t);
+    Add<ops::GetParametersForImport, &ImportOps::GetParametersForImport>(*t);
+    Add<ops::ImportKeyMaterial, &ImportOps::ImportKeyMaterial>(*t);
+    Add<ops::DeleteImportedKeyMaterial, &ImportOps::DeleteImportedKeyMaterial>(*t);
     // Aliases, key policies, grants.
     Add<ops::CreateAlias, &AliasOps::CreateAlias>(*t);
     Add<ops::UpdateAlias, &AliasOps::UpdateAlias>(*t);
@@ -79,12 +83,8 @@ const OperationTable<KmsApi>& KmsApi::Operations() {
     AddRefused<ops::DisconnectCustomKeyStore>(*t);
     AddRefused<ops::UpdateCustomKeyStore>(*t);
     AddRefused<ops::DeleteCustomKeyStore>(*t);
-    AddRefused<ops::GetParametersForImport>(*t);
-    AddRefused<ops::ImportKeyMaterial>(*t);
-    AddRefused<ops::DeleteImportedKeyMaterial>(*t);
     AddRefused<ops::ReplicateKey>(*t);
     AddRefused<ops::UpdatePrimaryRegion>(*t);
-    AddRefused<ops::DeriveSharedSecret>(*t);
     AddRefused<ops::GetKeyLastUsage>(*t);
     return t;
   }();

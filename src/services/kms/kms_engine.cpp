@@ -20,7 +20,7 @@ KmsEngine::KmsEngine(storage::MetadataStore& store, PolicyAuthorizer& authorizer
     : keys_(store, std::move(master_key), authorizer, clock),
       access_(keys_, authorizer),
       recorder_(events, clock),
-      ops_(access_, access_, access_, access_, access_, access_, access_) {}
+      ops_(access_, access_, access_, access_, access_, access_, access_, access_) {}
 
 Status KmsEngine::Start() { return keys_.Load(); }
 

@@ -93,7 +93,7 @@ class KmsEngine final : public KmsClient {
   KeyStore keys_;
   KeyAccess access_;
   CallRecorder recorder_;
-  std::tuple<CryptoOps, SigningOps, KeyOps, RotationOps, AliasOps, PolicyOps, GrantOps> ops_;
+  std::tuple<CryptoOps, SigningOps, KeyOps, RotationOps, ImportOps, AliasOps, PolicyOps, GrantOps> ops_;
 };
 
 }  // namespace ck::services::kms

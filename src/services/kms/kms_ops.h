@@ -5,9 +5,12 @@
 // operation table (kms_api.cpp).
 //
 //   CryptoOps    Encrypt, Decrypt, ReEncrypt, data keys, GenerateRandom   crypto_ops.cpp
-//   SigningOps   Sign, Verify, GetPublicKey, GenerateMac, VerifyMac       signing_ops.cpp
+//   SigningOps   Sign, Verify, GetPublicKey, GenerateMac, VerifyMac,
+//                DeriveSharedSecret                                        signing_ops.cpp
 //   KeyOps       CreateKey, DescribeKey, ListKeys, key state, tags        key_ops.cpp
 //   RotationOps  rotation settings, on-demand rotation, history           rotation_ops.cpp
+//   ImportOps    GetParametersForImport, ImportKeyMaterial,
+//                DeleteImportedKeyMaterial                                 import_ops.cpp
 //   AliasOps     CreateAlias, UpdateAlias, DeleteAlias, ListAliases       alias_ops.cpp
 //   PolicyOps    GetKeyPolicy, PutKeyPolicy, ListKeyPolicies              policy_ops.cpp
 //   GrantOps     CreateGrant, ListGrants, ListRetirableGrants, Retire/Revoke  grant_ops.cpp
@@ -73,6 +76,8 @@ class SigningOps {
   Result<api::kms::GetPublicKeyResponse> GetPublicKey(const api::kms::GetPublicKeyRequest& in, KmsCall& c);
   Result<api::kms::GenerateMacResponse> GenerateMac(const api::kms::GenerateMacRequest& in, KmsCall& c);
   Result<api::kms::VerifyMacResponse> VerifyMac(const api::kms::VerifyMacRequest& in, KmsCall& c);
+  Result<api::kms::DeriveSharedSecretResponse> DeriveSharedSecret(const api::kms::DeriveSharedSecretRequest& in,
+                                                                  KmsCall& c);
 
  private:
   KeyAccess& access_;
@@ -119,6 +124,25 @@ class RotationOps {
                                                                 KmsCall& c);
   Result<api::kms::ListKeyRotationsResponse> ListKeyRotations(const api::kms::ListKeyRotationsRequest& in,
                                                               KmsCall& c);
+
+ private:
+  KeyAccess& access_;
+};
+
+// Imported key material (core/kms/key_import.h): keys of origin EXTERNAL get
+// their material from ImportKeyMaterial, lose it to DeleteImportedKeyMaterial
+// or its ValidTo (back to PendingImport), and symmetric ones take new
+// material for RotateKeyOnDemand (ImportType NEW_KEY_MATERIAL).
+class ImportOps {
+ public:
+  explicit ImportOps(KeyAccess& access) : access_(access) {}
+
+  Result<api::kms::GetParametersForImportResponse> GetParametersForImport(
+      const api::kms::GetParametersForImportRequest& in, KmsCall& c);
+  Result<api::kms::ImportKeyMaterialResponse> ImportKeyMaterial(const api::kms::ImportKeyMaterialRequest& in,
+                                                                KmsCall& c);
+  Result<api::kms::DeleteImportedKeyMaterialResponse> DeleteImportedKeyMaterial(
+      const api::kms::DeleteImportedKeyMaterialRequest& in, KmsCall& c);
 
  private:
   KeyAccess& access_;

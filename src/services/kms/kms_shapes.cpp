@@ -18,14 +18,26 @@ ak::KeyMetadata MetadataOf(const core::kms::KeyRecord& k) {
   m.key_manager = EnumOf<ak::KeyManagerType>(k.manager);
   m.customer_master_key_spec = EnumOf<ak::CustomerMasterKeySpec>(k.spec);
   m.key_spec = EnumOf<ak::KeySpec>(k.spec);
-  m.multi_region = false;
+  m.multi_region = k.multi_region();
+  if (k.multi_region()) {
+    ak::MultiRegionConfiguration mr;
+    mr.multi_region_key_type = EnumOf<ak::MultiRegionKeyType>("PRIMARY");
+    mr.primary_key = ak::MultiRegionKey{.arn = k.arn, .region = k.region};
+    mr.replica_keys.emplace();
+    m.multi_region_configuration = std::move(mr);
+  }
   m.deletion_date = k.deletion_date;
   if (k.state == core::kms::KeyState::kPendingDeletion) m.pending_deletion_window_in_days = k.pending_window_days;
-  if (k.origin == "EXTERNAL") m.expiration_model = EnumOf<ak::ExpirationModelType>("KEY_MATERIAL_DOES_NOT_EXPIRE");
+  // An EXTERNAL key shows the expiration of its current material while it is imported.
+  if (k.external() && !k.materials.empty() && k.Current().imported() && k.Current().expiration_model)
+    m.expiration_model = EnumOf<ak::ExpirationModelType>(*k.Current().expiration_model);
+  if (k.external()) m.valid_to = k.NextExpiry();
   auto enc = core::kms::EncryptionAlgorithmsFor(k.spec, k.usage);
   if (!enc.empty()) m.encryption_algorithms = EnumsOf<ak::EncryptionAlgorithmSpec>(enc);
   auto sig = core::kms::SigningAlgorithmsFor(k.spec, k.usage);
   if (!sig.empty()) m.signing_algorithms = EnumsOf<ak::SigningAlgorithmSpec>(sig);
+  auto agreement = core::kms::KeyAgreementAlgorithmsFor(k.spec, k.usage);
+  if (!agreement.empty()) m.key_agreement_algorithms = EnumsOf<ak::KeyAgreementAlgorithmSpec>(agreement);
   auto mac = core::kms::MacAlgorithmsFor(k.spec);
   if (!mac.empty()) m.mac_algorithms = EnumsOf<ak::MacAlgorithmSpec>(mac);
   if (!k.materials.empty() && k.symmetric()) m.current_key_material_id = k.Current().material_id;

@@ -1,4 +1,4 @@
-// Sign, Verify, GetPublicKey, GenerateMac, VerifyMac.
+// Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DeriveSharedSecret.
 #include <openssl/crypto.h>
 
 #include "services/kms/errors.h"
@@ -70,6 +70,8 @@ Result<ak::GetPublicKeyResponse> SigningOps::GetPublicKey(const ak::GetPublicKey
     if (!enc.empty()) out.encryption_algorithms = EnumsOf<ak::EncryptionAlgorithmSpec>(enc);
     auto sig = core::kms::SigningAlgorithmsFor(k.spec, k.usage);
     if (!sig.empty()) out.signing_algorithms = EnumsOf<ak::SigningAlgorithmSpec>(sig);
+    auto agreement = core::kms::KeyAgreementAlgorithmsFor(k.spec, k.usage);
+    if (!agreement.empty()) out.key_agreement_algorithms = EnumsOf<ak::KeyAgreementAlgorithmSpec>(agreement);
     return out;
   });
 }
@@ -101,6 +103,22 @@ Result<ak::VerifyMacResponse> SigningOps::VerifyMac(const ak::VerifyMacRequest& 
                            out.key_id = k.arn;
                            out.mac_valid = true;
                            out.mac_algorithm = in.mac_algorithm;
+                           return out;
+                         });
+}
+
+Result<ak::DeriveSharedSecretResponse> SigningOps::DeriveSharedSecret(const ak::DeriveSharedSecretRequest& in,
+                                                                      KmsCall& c) {
+  KeyUse use{.dry_run = in.dry_run.value_or(false)};
+  return access_.WithKey(c, spec::kDeriveSharedSecret, in.key_id, std::move(use),
+                         [&](const KeyRecord& k) -> Result<ak::DeriveSharedSecretResponse> {
+                           if (in.recipient) return core::kms::Unsupported("Recipient (Nitro Enclaves)");
+                           CK_ASSIGN_OR_RETURN(auto secret, k.asymmetric->DeriveSharedSecret(in.public_key.view()));
+                           ak::DeriveSharedSecretResponse out;
+                           out.key_id = k.arn;
+                           out.shared_secret = std::move(secret);
+                           out.key_agreement_algorithm = in.key_agreement_algorithm;
+                           out.key_origin = EnumOf<ak::OriginType>(k.origin);
                            return out;
                          });
 }
