@@ -330,12 +330,9 @@ class StatesAndContextTest(KmsTestBase):
                          AliasName="alias/moving")
 
     def test_unsupported_features_fail_instead_of_faking(self):
-        self.assertError(self.kms1.create_key, "UnsupportedOperationException", MultiRegion=True)
         self.assertError(self.kms1.create_key, "UnsupportedOperationException", CustomKeyStoreId="cks-1234567890abcdef0")
         k = self.new_key(Origin="EXTERNAL")
         self.assertEqual(k["KeyState"], "PendingImport")
-        self.assertError(self.kms1.get_parameters_for_import, "UnsupportedOperationException", KeyId=k["KeyId"],
-                         WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048")
         self.assertError(self.kms1.encrypt, "KMSInvalidStateException", "%s is pending import." % k["Arn"],
                          KeyId=k["KeyId"], Plaintext=b"x")
         self.assertError(self.kms1.replicate_key, "UnsupportedOperationException", KeyId=k["KeyId"],
