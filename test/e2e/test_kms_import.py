@@ -160,6 +160,19 @@ class SymmetricImportTest(KmsImportBase):
                              WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048")
         self.assertTrue(m.endswith(REDACTED_TAIL), m)
 
+    def test_cancelled_deletion_of_a_key_without_material_leaves_it_pending_import(self):
+        key = self.external_key()
+        self.kms1.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+        self.kms1.cancel_key_deletion(KeyId=key["KeyId"])
+        self.assertEqual(self.describe(key)["KeyState"], "PendingImport")
+        self.import_material(key, os.urandom(32))
+        self.kms1.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+        # Material deleted while the key is pending deletion leaves the state alone.
+        self.kms1.delete_imported_key_material(KeyId=key["KeyId"])
+        self.assertEqual(self.describe(key)["KeyState"], "PendingDeletion")
+        self.kms1.cancel_key_deletion(KeyId=key["KeyId"])
+        self.assertEqual(self.describe(key)["KeyState"], "PendingImport")
+
     def test_material_expires_at_valid_to(self):
         key = self.external_key()
         valid_to = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)
@@ -183,7 +196,8 @@ class SymmetricImportTest(KmsImportBase):
         self.assertError(self.kms1.rotate_key_on_demand, "KMSInvalidStateException",
                          "No available key material pending rotation for the key: %s." % key["Arn"],
                          KeyId=key["KeyId"])
-        second = self.import_material(key, os.urandom(32), ImportType="NEW_KEY_MATERIAL",
+        second_material = os.urandom(32)
+        second = self.import_material(key, second_material, ImportType="NEW_KEY_MATERIAL",
                                       KeyMaterialDescription="second")["KeyMaterialId"]
         self.assertNotEqual(first, second)
         self.assertEqual(self.describe(key)["CurrentKeyMaterialId"], first)
@@ -203,6 +217,11 @@ class SymmetricImportTest(KmsImportBase):
         self.assertEqual(all_material["Rotations"][1]["KeyMaterialDescription"], "second")
         self.assertNotIn("RotationDate", all_material["Rotations"][1])
         self.assertEqual(self.kms1.list_key_rotations(KeyId=key["KeyId"])["Rotations"], [])
+        # Material pending rotation can go and come back without touching the key's state.
+        self.kms1.delete_imported_key_material(KeyId=key["KeyId"], KeyMaterialId=second)
+        self.assertEqual(self.describe(key)["KeyState"], "Enabled")
+        self.assertError(self.kms1.rotate_key_on_demand, "KMSInvalidStateException", KeyId=key["KeyId"])
+        self.assertEqual(self.import_material(key, second_material, KeyMaterialId=second)["KeyMaterialId"], second)
 
         self.assertEqual(self.kms1.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"], key["Arn"])
         self.assertEqual(self.describe(key)["CurrentKeyMaterialId"], second)

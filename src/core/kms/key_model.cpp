@@ -137,7 +137,7 @@ bool KeyRecord::AllMaterialImported() const {
   if (materials.empty()) return false;
   for (const auto& m : materials)
     if (!m.imported()) return false;
-  return !pending_material || pending_material->imported();
+  return true;
 }
 
 std::optional<TimePoint> KeyRecord::NextExpiry() const {

@@ -107,8 +107,9 @@ struct KeyRecord {
   bool external() const { return origin == "EXTERNAL"; }
   // A multi-Region (primary) key: AWS gives those, and only those, ids "mrk-...".
   bool multi_region() const { return id.starts_with("mrk-"); }
-  // Whether every material of the key (the pending one included) is imported:
-  // what an EXTERNAL key needs to leave PendingImport.
+  // Whether every material of the key is imported: what an EXTERNAL key needs
+  // to leave PendingImport. Material pending rotation does not count (AWS:
+  // deleting or expiring it leaves the key's state as it is).
   bool AllMaterialImported() const;
   // The earliest ValidTo of the key's imported material, if any expires.
   std::optional<TimePoint> NextExpiry() const;

@@ -161,12 +161,14 @@ Result<ak::DeleteImportedKeyMaterialResponse> ImportOps::DeleteImportedKeyMateri
             target = &k.materials.back();
           }
           deleted = target->material_id;
+          bool pending_rotation = k.pending_material && target == &*k.pending_material;
           target->wrapped = Bytes();
           target->plain.clear();
           target->expiration_model.reset();
           target->valid_to.reset();
-          // AWS: a key pending deletion stays so; any other becomes PendingImport.
-          if (k.state != KeyState::kPendingDeletion) k.state = KeyState::kPendingImport;
+          // AWS: a key pending deletion stays so, and so does a key whose
+          // material pending rotation goes; any other becomes PendingImport.
+          if (!pending_rotation && k.state != KeyState::kPendingDeletion) k.state = KeyState::kPendingImport;
           return Status::Ok();
         }));
         ak::DeleteImportedKeyMaterialResponse out;

@@ -172,7 +172,10 @@ Result<ak::CancelKeyDeletionResponse> KeyOps::CancelKeyDeletion(const ak::Cancel
   return access_.WithKey(c, spec::kCancelKeyDeletion, in.key_id, {},
                          [&](const KeyRecord& key) -> Result<ak::CancelKeyDeletionResponse> {
                            CK_ASSIGN_OR_RETURN(auto k, access_.Update(c, spec::kCancelKeyDeletion, key, [](KeyRecord& k) {
-                             k.state = KeyState::kDisabled;
+                             // INFERRED: a key without its (imported) material cannot be
+                             // enabled, so it returns to PendingImport rather than Disabled.
+                             bool usable = !k.external() || k.AllMaterialImported();
+                             k.state = usable ? KeyState::kDisabled : KeyState::kPendingImport;
                              k.deletion_date.reset();
                              k.pending_window_days = 0;
                              return Status::Ok();

@@ -118,15 +118,17 @@ KeyPtr KeyStore::Rotate(const KeyPtr& key, TimePoint now) {
 KeyPtr KeyStore::ExpireMaterial(const KeyPtr& key, TimePoint now) {
   core::kms::KeyRecord copy = *key;
   auto expire = [&](core::kms::MaterialVersion& m) {
-    if (!m.imported() || !m.valid_to || now < *m.valid_to) return;
+    if (!m.imported() || !m.valid_to || now < *m.valid_to) return false;
     m.wrapped = Bytes();
     m.plain.clear();
     m.expiration_model.reset();
     m.valid_to.reset();
+    return true;
   };
-  for (auto& m : copy.materials) expire(m);
+  bool in_use = false;  // material pending rotation expires without changing the key's state
+  for (auto& m : copy.materials) in_use = expire(m) || in_use;
   if (copy.pending_material) expire(*copy.pending_material);
-  if (copy.state != core::kms::KeyState::kPendingDeletion) copy.state = core::kms::KeyState::kPendingImport;
+  if (in_use && copy.state != core::kms::KeyState::kPendingDeletion) copy.state = core::kms::KeyState::kPendingImport;
   if (!LoadAsymmetric(copy).ok() || !Persist(copy, false).ok()) return key;
   auto published = std::make_shared<const core::kms::KeyRecord>(std::move(copy));
   Publish(published);

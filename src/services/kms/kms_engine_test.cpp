@@ -3,6 +3,10 @@
 // typed entry points config seeding uses, and the operation table.
 #include "services/kms/kms_engine.h"
 
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
 #include <gtest/gtest.h>
 
 #include "services/authorizer.h"
@@ -21,7 +25,7 @@ constexpr char kA1[] = "111111111111";
 constexpr char kA2[] = "222222222222";
 
 struct World {
-  SystemClock clock;
+  FakeClock clock{std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())};
   std::unique_ptr<storage::MetadataStore> meta = storage::NewMemoryMetadataStore();
   IdentityStore identities{*meta};
   PolicyAuthorizer authorizer{identities, clock};
@@ -65,6 +69,115 @@ std::string Outcome(const Status& s, const std::string& arn = "") {
   if (!arn.empty())
     for (size_t at; (at = m.find(arn)) != std::string::npos;) m.replace(at, arn.size(), "ARN");
   return s.aws_code() + ": " + m;
+}
+
+// The client side of key import: RSAES_OAEP_SHA_256 under the wrapping public key (SPKI DER).
+std::string WrapForImport(std::string_view spki, std::string_view material) {
+  const auto* p = reinterpret_cast<const unsigned char*>(spki.data());
+  EVP_PKEY* pub = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size()));
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(pub, nullptr);
+  size_t n = 0;
+  const auto* in = reinterpret_cast<const unsigned char*>(material.data());
+  EXPECT_EQ(EVP_PKEY_encrypt_init(ctx), 1);
+  EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING);
+  EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha256());
+  EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256());
+  EXPECT_EQ(EVP_PKEY_encrypt(ctx, nullptr, &n, in, material.size()), 1);
+  std::string out(n, '\0');
+  EXPECT_EQ(EVP_PKEY_encrypt(ctx, reinterpret_cast<unsigned char*>(out.data()), &n, in, material.size()), 1);
+  out.resize(n);
+  EVP_PKEY_CTX_free(ctx);
+  EVP_PKEY_free(pub);
+  return out;
+}
+
+struct Importer {
+  World& w;
+  std::string key;
+
+  ak::GetParametersForImportResponse Parameters() {
+    ak::GetParametersForImportRequest in;
+    in.key_id = key;
+    in.wrapping_algorithm = ak::AlgorithmSpec::kRsaesOaepSha256;
+    in.wrapping_key_spec = ak::WrappingKeySpec::kRsa2048;
+    auto out = w.kms.Run<ops::GetParametersForImport, &ImportOps::GetParametersForImport>(in, World::Root(kA1));
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    return *out;
+  }
+  Result<ak::ImportKeyMaterialResponse> Import(const ak::GetParametersForImportResponse& params,
+                                               const std::string& material, TimePoint valid_to, bool new_material) {
+    ak::ImportKeyMaterialRequest in;
+    in.key_id = key;
+    in.import_token = *params.import_token;
+    in.encrypted_key_material = WrapForImport(params.public_key->view(), material);
+    in.expiration_model = ak::ExpirationModelType::kKeyMaterialExpires;
+    in.valid_to = valid_to;
+    if (new_material) in.import_type = ak::ImportType::kNewKeyMaterial;
+    return w.kms.Run<ops::ImportKeyMaterial, &ImportOps::ImportKeyMaterial>(in, World::Root(kA1));
+  }
+  ak::KeyMetadata Describe() {
+    ak::DescribeKeyRequest in;
+    in.key_id = key;
+    auto out = w.kms.Run<ops::DescribeKey, &KeyOps::DescribeKey>(in, World::Root(kA1));
+    EXPECT_TRUE(out.ok());
+    return *out->key_metadata;
+  }
+};
+
+std::string NewExternalKey(World& w) {
+  ak::CreateKeyRequest in;
+  in.origin = ak::OriginType::kExternal;
+  auto out = w.kms.CreateKey(in, World::Root(kA1));
+  EXPECT_TRUE(out.ok()) << out.status().ToString();
+  return *out->key_metadata->arn;
+}
+
+// Imported material goes at its ValidTo: material in use takes the key back to
+// PendingImport, material pending rotation goes alone.
+TEST(KmsEngine, ImportedMaterialExpiresAtItsValidTo) {
+  World w;
+  Importer imp{w, NewExternalKey(w)};
+  TimePoint t0 = w.clock.Now();
+  auto params = imp.Parameters();
+  ASSERT_TRUE(imp.Import(params, std::string(32, 'a'), t0 + std::chrono::hours(2), false).ok());
+  auto pending = imp.Import(params, std::string(32, 'b'), t0 + std::chrono::hours(1), true);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  EXPECT_EQ(imp.Describe().key_state->str(), "Enabled");
+  EXPECT_EQ(*imp.Describe().valid_to, t0 + std::chrono::hours(1));  // the earliest
+
+  w.clock.Advance(std::chrono::minutes(61));
+  EXPECT_EQ(imp.Describe().key_state->str(), "Enabled");
+  EXPECT_EQ(*imp.Describe().valid_to, t0 + std::chrono::hours(2));
+  ak::ListKeyRotationsRequest list;
+  list.key_id = imp.key;
+  list.include_key_material = ak::IncludeKeyMaterial::kAllKeyMaterial;
+  auto rotations = w.kms.Run<ops::ListKeyRotations, &RotationOps::ListKeyRotations>(list, World::Root(kA1));
+  ASSERT_TRUE(rotations.ok());
+  ASSERT_EQ(rotations->rotations->size(), 2u);
+  EXPECT_EQ((*rotations->rotations)[1].key_material_id, pending->key_material_id);
+  EXPECT_EQ((*rotations->rotations)[1].import_state->str(), "PENDING_IMPORT");
+  EXPECT_EQ((*rotations->rotations)[0].import_state->str(), "IMPORTED");
+
+  w.clock.Advance(std::chrono::minutes(60));
+  EXPECT_EQ(imp.Describe().key_state->str(), "PendingImport");
+  EXPECT_FALSE(imp.Describe().valid_to.has_value());
+  EXPECT_EQ(Outcome(w.Encrypt(imp.key, false), imp.key), "KMSInvalidStateException: ARN is pending import.");
+}
+
+// Import tokens last 24 hours and belong to one key.
+TEST(KmsEngine, ImportTokensExpire) {
+  World w;
+  Importer imp{w, NewExternalKey(w)};
+  auto params = imp.Parameters();
+  EXPECT_EQ(*params.parameters_valid_to, w.clock.Now() + std::chrono::hours(24));
+  w.clock.Advance(std::chrono::hours(24));
+  auto late = imp.Import(params, std::string(32, 'a'), w.clock.Now() + std::chrono::hours(1), false);
+  EXPECT_EQ(late.status().aws_code(), "ExpiredImportTokenException");
+  Importer other{w, NewExternalKey(w)};
+  auto params2 = imp.Parameters();
+  EXPECT_EQ(other.Import(params2, std::string(32, 'a'), w.clock.Now() + std::chrono::hours(1), false).status().aws_code(),
+            "InvalidImportTokenException");
+  EXPECT_TRUE(imp.Import(params2, std::string(32, 'a'), w.clock.Now() + std::chrono::hours(1), false).ok());
 }
 
 // DryRun is answered after authorization and before the key's state; state

@@ -62,7 +62,7 @@ Result<ak::RotateKeyOnDemandResponse> RotationOps::RotateKeyOnDemand(const ak::R
         CK_ASSIGN_OR_RETURN(auto k, access_.Update(c, spec::kRotateKeyOnDemand, key, [&](KeyRecord& k) -> Status {
                               // Imported material rotates to the material imported for it (ImportType
                               // NEW_KEY_MATERIAL); recorded message.
-                              if (k.external() && !k.pending_material)
+                              if (k.external() && !(k.pending_material && k.pending_material->imported()))
                                 return errors::InvalidState("No available key material pending rotation for the key: " +
                                                             k.arn + ".");
                               int on_demand = 0;
