@@ -25,6 +25,13 @@ api::iam::User UserOf(const IamUser& u);
 api::iam::Role RoleOf(const IamRole& r);
 api::iam::Policy PolicyOf(const ManagedPolicy& p);
 
+// UnmodifiableEntity for a service-linked role (only AWS may change it).
+Status CheckModifiable(const IamRole& r);
+template <typename Entity>
+Status CheckModifiable(const Entity&) {
+  return Status::Ok();
+}
+
 // "user" or "role", as IAM's messages name the kind.
 template <typename Entity>
 constexpr const char* KindOf() {

@@ -1,5 +1,7 @@
 #include "services/iam/iam_service.h"
 
+#include <nlohmann/json.hpp>
+
 #include "base/codec.h"
 #include "core/iam/policy_document.h"
 #include "services/authorizer.h"
@@ -35,6 +37,10 @@ const OperationTable<IamService>& IamService::Operations() {
         .Add<ops::TagRole, &S::TagRole>(write("iam:TagRole", "role"))
         .Add<ops::UntagRole, &S::UntagRole>(write("iam:UntagRole", "role"))
         .Add<ops::ListRoleTags, &S::ListRoleTags>(read("iam:ListRoleTags", "role"))
+        .Add<ops::CreateServiceLinkedRole, &S::CreateServiceLinkedRole>(write("iam:CreateServiceLinkedRole", "role"))
+        .Add<ops::DeleteServiceLinkedRole, &S::DeleteServiceLinkedRole>(write("iam:DeleteServiceLinkedRole", "role"))
+        .Add<ops::GetServiceLinkedRoleDeletionStatus, &S::GetServiceLinkedRoleDeletionStatus>(
+            read("iam:GetServiceLinkedRoleDeletionStatus", "role"))
         .Add<ops::PutUserPolicy, &S::PutUserPolicy>(write("iam:PutUserPolicy", "user"))
         .Add<ops::GetUserPolicy, &S::GetUserPolicy>(read("iam:GetUserPolicy", "user"))
         .Add<ops::DeleteUserPolicy, &S::DeleteUserPolicy>(write("iam:DeleteUserPolicy", "user"))
@@ -78,6 +84,9 @@ Status IamService::Authorize(RequestContext& ctx, std::string_view operation, co
 }
 
 Status IamService::ValidateDocument(const std::string& doc, bool trust, bool managed) {
+  // A trust policy that is not JSON (AWS recording,
+  // test_create_role_with_malformed_assume_role_policy_document).
+  if (trust && !nlohmann::json::accept(doc)) return errors::MalformedPolicyDocument("This policy contains invalid Json");
   core::iam::ParseOptions opt;
   opt.require_2012_version = managed;
   auto parsed =

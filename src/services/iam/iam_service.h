@@ -7,8 +7,12 @@
 // Each operation is a typed function over the generated shapes (api/iam.h),
 // registered in the service's OperationTable; model operations not in the
 // table answer NotImplemented. The operations live in iam_users.cpp (users and
-// access keys), iam_roles.cpp (roles), iam_policies.cpp (inline and managed
-// policies, attachments).
+// access keys), iam_roles.cpp (roles, service-linked roles), iam_policies.cpp
+// (inline and managed policies, attachments).
+//
+// A service-linked role (path /aws-service-role/SERVICE/) belongs to AWS:
+// changing it (DeleteRole, UpdateAssumeRolePolicy, inline policies,
+// attachments) answers UnmodifiableEntity; DeleteServiceLinkedRole removes it.
 //
 // Thread safety: safe for concurrent use (IdentityStore and the authorizer are).
 #pragma once
@@ -20,6 +24,7 @@
 #include "base/clock.h"
 #include "services/common/operation_table.h"
 #include "services/iam/identity_store.h"
+#include "services/iam/service_linked_roles.h"
 #include "services/service.h"
 
 namespace ck::services {
@@ -31,7 +36,7 @@ namespace ck::services::iam {
 class IamService final : public Service {
  public:
   IamService(IdentityStore& identities, PolicyAuthorizer& authorizer, const Clock& clock)
-      : ids_(identities), authz_(authorizer), clock_(clock) {}
+      : ids_(identities), authz_(authorizer), clock_(clock), slr_deletions_(identities.store(), kSlrDeletions) {}
   std::string_view name() const override { return "iam"; }
   Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
   Status CheckModel() const override;
@@ -57,6 +62,14 @@ class IamService final : public Service {
   Result<api::Empty> TagRole(const api::iam::TagRoleRequest& in, RequestContext& ctx);
   Result<api::Empty> UntagRole(const api::iam::UntagRoleRequest& in, RequestContext& ctx);
   Result<api::iam::ListRoleTagsResponse> ListRoleTags(const api::iam::ListRoleTagsRequest& in, RequestContext& ctx);
+
+  // Service-linked roles (iam_roles.cpp, service_linked_roles.h).
+  Result<api::iam::CreateServiceLinkedRoleResponse> CreateServiceLinkedRole(
+      const api::iam::CreateServiceLinkedRoleRequest& in, RequestContext& ctx);
+  Result<api::iam::DeleteServiceLinkedRoleResponse> DeleteServiceLinkedRole(
+      const api::iam::DeleteServiceLinkedRoleRequest& in, RequestContext& ctx);
+  Result<api::iam::GetServiceLinkedRoleDeletionStatusResponse> GetServiceLinkedRoleDeletionStatus(
+      const api::iam::GetServiceLinkedRoleDeletionStatusRequest& in, RequestContext& ctx);
 
   // Inline policies of users and roles (iam_policies.cpp).
   Result<api::Empty> PutUserPolicy(const api::iam::PutUserPolicyRequest& in, RequestContext& ctx);
@@ -137,6 +150,7 @@ class IamService final : public Service {
   IdentityStore& ids_;
   PolicyAuthorizer& authz_;
   const Clock& clock_;
+  RecordTable<SlrDeletionTask> slr_deletions_;
 };
 
 }  // namespace ck::services::iam
