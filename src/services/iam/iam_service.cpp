@@ -41,6 +41,16 @@ const OperationTable<IamService>& IamService::Operations() {
         .Add<ops::DeleteServiceLinkedRole, &S::DeleteServiceLinkedRole>(write("iam:DeleteServiceLinkedRole", "role"))
         .Add<ops::GetServiceLinkedRoleDeletionStatus, &S::GetServiceLinkedRoleDeletionStatus>(
             read("iam:GetServiceLinkedRoleDeletionStatus", "role"))
+        .Add<ops::CreateServiceSpecificCredential, &S::CreateServiceSpecificCredential>(
+            write("iam:CreateServiceSpecificCredential", "user"))
+        .Add<ops::ListServiceSpecificCredentials, &S::ListServiceSpecificCredentials>(
+            read("iam:ListServiceSpecificCredentials", "user"))
+        .Add<ops::UpdateServiceSpecificCredential, &S::UpdateServiceSpecificCredential>(
+            write("iam:UpdateServiceSpecificCredential", "user"))
+        .Add<ops::ResetServiceSpecificCredential, &S::ResetServiceSpecificCredential>(
+            write("iam:ResetServiceSpecificCredential", "user"))
+        .Add<ops::DeleteServiceSpecificCredential, &S::DeleteServiceSpecificCredential>(
+            write("iam:DeleteServiceSpecificCredential", "user"))
         .Add<ops::PutUserPolicy, &S::PutUserPolicy>(write("iam:PutUserPolicy", "user"))
         .Add<ops::GetUserPolicy, &S::GetUserPolicy>(read("iam:GetUserPolicy", "user"))
         .Add<ops::DeleteUserPolicy, &S::DeleteUserPolicy>(write("iam:DeleteUserPolicy", "user"))

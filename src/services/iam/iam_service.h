@@ -8,7 +8,8 @@
 // registered in the service's OperationTable; model operations not in the
 // table answer NotImplemented. The operations live in iam_users.cpp (users and
 // access keys), iam_roles.cpp (roles, service-linked roles), iam_policies.cpp
-// (inline and managed policies, attachments).
+// (inline and managed policies, attachments), iam_service_credentials.cpp
+// (service-specific credentials).
 //
 // A service-linked role (path /aws-service-role/SERVICE/) belongs to AWS:
 // changing it (DeleteRole, UpdateAssumeRolePolicy, inline policies,
@@ -33,10 +34,22 @@ class PolicyAuthorizer;
 
 namespace ck::services::iam {
 
+// A service-specific credential (iam_service_credentials.cpp).
+struct ServiceCredential {
+  std::string account, user_name, id, service_name, service_user_name, password;
+  bool active = true;
+  TimePoint created;
+};
+CK_DECLARE_FIELDS(ServiceCredential);
+
 class IamService final : public Service {
  public:
   IamService(IdentityStore& identities, PolicyAuthorizer& authorizer, const Clock& clock)
-      : ids_(identities), authz_(authorizer), clock_(clock), slr_deletions_(identities.store(), kSlrDeletions) {}
+      : ids_(identities),
+        authz_(authorizer),
+        clock_(clock),
+        slr_deletions_(identities.store(), kSlrDeletions),
+        service_credentials_(identities.store(), "iam.service_credentials") {}
   std::string_view name() const override { return "iam"; }
   Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
   Status CheckModel() const override;
@@ -70,6 +83,18 @@ class IamService final : public Service {
       const api::iam::DeleteServiceLinkedRoleRequest& in, RequestContext& ctx);
   Result<api::iam::GetServiceLinkedRoleDeletionStatusResponse> GetServiceLinkedRoleDeletionStatus(
       const api::iam::GetServiceLinkedRoleDeletionStatusRequest& in, RequestContext& ctx);
+
+  // Service-specific credentials (iam_service_credentials.cpp).
+  Result<api::iam::CreateServiceSpecificCredentialResponse> CreateServiceSpecificCredential(
+      const api::iam::CreateServiceSpecificCredentialRequest& in, RequestContext& ctx);
+  Result<api::iam::ListServiceSpecificCredentialsResponse> ListServiceSpecificCredentials(
+      const api::iam::ListServiceSpecificCredentialsRequest& in, RequestContext& ctx);
+  Result<api::Empty> UpdateServiceSpecificCredential(const api::iam::UpdateServiceSpecificCredentialRequest& in,
+                                                     RequestContext& ctx);
+  Result<api::iam::ResetServiceSpecificCredentialResponse> ResetServiceSpecificCredential(
+      const api::iam::ResetServiceSpecificCredentialRequest& in, RequestContext& ctx);
+  Result<api::Empty> DeleteServiceSpecificCredential(const api::iam::DeleteServiceSpecificCredentialRequest& in,
+                                                     RequestContext& ctx);
 
   // Inline policies of users and roles (iam_policies.cpp).
   Result<api::Empty> PutUserPolicy(const api::iam::PutUserPolicyRequest& in, RequestContext& ctx);
@@ -142,6 +167,13 @@ class IamService final : public Service {
   template <typename Entity>
   Result<std::vector<api::iam::AttachedPolicy>> Attached(RequestContext& ctx, std::string_view operation,
                                                          const std::string& name);
+  // The user an operation names, or the calling user when it names none
+  // ("" for a caller that is not a user).
+  std::string CallerUserName(const RequestContext& ctx, const std::optional<std::string>& given) const;
+  // The user's service-specific credential `id` (validated; NoSuchEntity).
+  Result<ServiceCredential> LoadCredential(RequestContext& ctx, std::string_view operation,
+                                           const std::optional<std::string>& user_name, const std::string& id);
+  Result<bool> HasServiceCredentials(const IamUser& u);
   // A customer managed policy, or an AWS managed one; NoSuchEntity otherwise.
   Result<ManagedPolicy> LoadManagedPolicy(const std::string& arn);
   // A customer managed policy of the caller's account (for changes).
@@ -151,6 +183,7 @@ class IamService final : public Service {
   PolicyAuthorizer& authz_;
   const Clock& clock_;
   RecordTable<SlrDeletionTask> slr_deletions_;
+  RecordTable<ServiceCredential> service_credentials_;
 };
 
 }  // namespace ck::services::iam
