@@ -23,6 +23,10 @@ std::vector<IamTag> TagsOf(const std::optional<std::vector<api::iam::Tag>>& tags
 std::vector<api::iam::Tag> ApiTags(const std::vector<IamTag>& tags);
 api::iam::User UserOf(const IamUser& u);
 api::iam::Role RoleOf(const IamRole& r);
+// What ListUsers / ListRoles show: no tags, no permissions boundary (AWS
+// documents and records it so).
+api::iam::User ListedUserOf(const IamUser& u);
+api::iam::Role ListedRoleOf(const IamRole& r);
 api::iam::Policy PolicyOf(const ManagedPolicy& p);
 
 // UnmodifiableEntity for a service-linked role (only AWS may change it).
@@ -47,6 +51,27 @@ Result<Entity> IamService::LoadAuthorized(RequestContext& ctx, std::string_view 
   if (!e.ok()) return e.status();
   CK_RETURN_IF_ERROR(Authorize(ctx, operation, e->arn));
   return e;
+}
+
+template <typename Entity>
+Status IamService::SetBoundary(RequestContext& ctx, std::string_view operation, const std::string& name,
+                               const std::optional<std::string>& arn) {
+  std::optional<ManagedPolicy> policy;
+  if (arn) {
+    CK_ASSIGN_OR_RETURN(ManagedPolicy p, LoadBoundaryPolicy(*arn));
+    policy = std::move(p);
+  }
+  std::optional<std::string> old;
+  CK_RETURN_IF_ERROR(UpdateEntity<Entity>(ctx, operation, name, [&](Entity& e) {
+    CK_RETURN_IF_ERROR(CheckModifiable(e));
+    old = e.permissions_boundary;
+    e.permissions_boundary = arn;
+    return Status::Ok();
+  }));
+  if (old == arn) return Status::Ok();
+  if (old) CK_RETURN_IF_ERROR(CountBoundaryUse(*old, -1));
+  if (arn) CK_RETURN_IF_ERROR(CountBoundaryUse(*arn, +1));
+  return Status::Ok();
 }
 
 template <typename Entity, typename Change>

@@ -24,10 +24,15 @@ Result<api::iam::CreateRoleResponse> IamService::CreateRole(const api::iam::Crea
   r.role_id = NewIamId("AROA");
   r.created = clock_.Now();
   r.tags = TagsOf(in.tags);
+  if (in.permissions_boundary) {
+    CK_RETURN_IF_ERROR(LoadBoundaryPolicy(*in.permissions_boundary).status());
+    r.permissions_boundary = in.permissions_boundary;
+  }
   Status s = ids_.PutRole(r, true);
   if (s.code() == Code::kAlreadyExists)
     return errors::EntityAlreadyExists("Role with name " + r.name + " already exists.");
   CK_RETURN_IF_ERROR(s);
+  if (r.permissions_boundary) CK_RETURN_IF_ERROR(CountBoundaryUse(*r.permissions_boundary, +1));
   return api::iam::CreateRoleResponse{RoleOf(r)};
 }
 
@@ -46,6 +51,7 @@ Result<api::Empty> IamService::DeleteRole(const api::iam::DeleteRoleRequest& in,
   if (!r.attached_policies.empty())
     return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
   CK_RETURN_IF_ERROR(ids_.DeleteRole(r.account, r.name));
+  if (r.permissions_boundary) CK_RETURN_IF_ERROR(CountBoundaryUse(*r.permissions_boundary, -1));
   return api::Empty{};
 }
 
@@ -55,7 +61,7 @@ Result<api::iam::ListRolesResponse> IamService::ListRoles(const api::iam::ListRo
   std::string prefix = in.path_prefix.value_or("/");
   api::iam::ListRolesResponse out;
   for (const auto& r : roles)
-    if (StartsWith(r.path, prefix)) out.roles.push_back(RoleOf(r));
+    if (StartsWith(r.path, prefix)) out.roles.push_back(ListedRoleOf(r));
   out.is_truncated = false;
   return out;
 }

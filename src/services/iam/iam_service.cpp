@@ -41,6 +41,14 @@ const OperationTable<IamService>& IamService::Operations() {
         .Add<ops::DeleteServiceLinkedRole, &S::DeleteServiceLinkedRole>(write("iam:DeleteServiceLinkedRole", "role"))
         .Add<ops::GetServiceLinkedRoleDeletionStatus, &S::GetServiceLinkedRoleDeletionStatus>(
             read("iam:GetServiceLinkedRoleDeletionStatus", "role"))
+        .Add<ops::PutRolePermissionsBoundary, &S::PutRolePermissionsBoundary>(
+            write("iam:PutRolePermissionsBoundary", "role"))
+        .Add<ops::DeleteRolePermissionsBoundary, &S::DeleteRolePermissionsBoundary>(
+            write("iam:DeleteRolePermissionsBoundary", "role"))
+        .Add<ops::PutUserPermissionsBoundary, &S::PutUserPermissionsBoundary>(
+            write("iam:PutUserPermissionsBoundary", "user"))
+        .Add<ops::DeleteUserPermissionsBoundary, &S::DeleteUserPermissionsBoundary>(
+            write("iam:DeleteUserPermissionsBoundary", "user"))
         .Add<ops::CreateServiceSpecificCredential, &S::CreateServiceSpecificCredential>(
             write("iam:CreateServiceSpecificCredential", "user"))
         .Add<ops::ListServiceSpecificCredentials, &S::ListServiceSpecificCredentials>(
@@ -131,18 +139,41 @@ std::vector<api::iam::Tag> ApiTags(const std::vector<IamTag>& tags) {
   return out;
 }
 
-api::iam::User UserOf(const IamUser& u) {
+namespace {
+
+std::optional<api::iam::AttachedPermissionsBoundary> BoundaryOf(const std::optional<std::string>& arn) {
+  if (!arn) return std::nullopt;
+  return api::iam::AttachedPermissionsBoundary{api::iam::PermissionsBoundaryAttachmentType::kPermissionsBoundaryPolicy,
+                                               *arn};
+}
+
+}  // namespace
+
+api::iam::User ListedUserOf(const IamUser& u) {
   api::iam::User out;
   out.path = u.path;
   out.user_name = u.name;
   out.user_id = u.user_id;
   out.arn = u.arn;
   out.create_date = Seconds(u.created);
+  return out;
+}
+
+api::iam::User UserOf(const IamUser& u) {
+  api::iam::User out = ListedUserOf(u);
+  out.permissions_boundary = BoundaryOf(u.permissions_boundary);
   if (!u.tags.empty()) out.tags = ApiTags(u.tags);
   return out;
 }
 
 api::iam::Role RoleOf(const IamRole& r) {
+  api::iam::Role out = ListedRoleOf(r);
+  out.permissions_boundary = BoundaryOf(r.permissions_boundary);
+  if (!r.tags.empty()) out.tags = ApiTags(r.tags);
+  return out;
+}
+
+api::iam::Role ListedRoleOf(const IamRole& r) {
   api::iam::Role out;
   out.path = r.path;
   out.role_name = r.name;
@@ -152,7 +183,6 @@ api::iam::Role RoleOf(const IamRole& r) {
   out.max_session_duration = r.max_session_duration;
   out.assume_role_policy_document = EncodeDocument(r.trust_policy);
   if (!r.description.empty()) out.description = r.description;
-  if (!r.tags.empty()) out.tags = ApiTags(r.tags);
   return out;
 }
 
@@ -164,7 +194,7 @@ api::iam::Policy PolicyOf(const ManagedPolicy& p) {
   out.path = p.path;
   out.default_version_id = p.default_version;
   out.attachment_count = p.attachments;
-  out.permissions_boundary_usage_count = 0;
+  out.permissions_boundary_usage_count = p.boundary_uses.value_or(0);
   out.is_attachable = true;
   out.description = p.description;
   out.create_date = p.created;

@@ -84,6 +84,16 @@ class IamService final : public Service {
   Result<api::iam::GetServiceLinkedRoleDeletionStatusResponse> GetServiceLinkedRoleDeletionStatus(
       const api::iam::GetServiceLinkedRoleDeletionStatusRequest& in, RequestContext& ctx);
 
+  // Permissions boundaries (iam_policies.cpp).
+  Result<api::Empty> PutRolePermissionsBoundary(const api::iam::PutRolePermissionsBoundaryRequest& in,
+                                                RequestContext& ctx);
+  Result<api::Empty> DeleteRolePermissionsBoundary(const api::iam::DeleteRolePermissionsBoundaryRequest& in,
+                                                   RequestContext& ctx);
+  Result<api::Empty> PutUserPermissionsBoundary(const api::iam::PutUserPermissionsBoundaryRequest& in,
+                                                RequestContext& ctx);
+  Result<api::Empty> DeleteUserPermissionsBoundary(const api::iam::DeleteUserPermissionsBoundaryRequest& in,
+                                                   RequestContext& ctx);
+
   // Service-specific credentials (iam_service_credentials.cpp).
   Result<api::iam::CreateServiceSpecificCredentialResponse> CreateServiceSpecificCredential(
       const api::iam::CreateServiceSpecificCredentialRequest& in, RequestContext& ctx);
@@ -174,6 +184,15 @@ class IamService final : public Service {
   Result<ServiceCredential> LoadCredential(RequestContext& ctx, std::string_view operation,
                                            const std::optional<std::string>& user_name, const std::string& id);
   Result<bool> HasServiceCredentials(const IamUser& u);
+  // Sets (or, with nullopt, removes) the permissions boundary of a user or
+  // role, keeping the policies' PermissionsBoundaryUsageCount.
+  template <typename Entity>
+  Status SetBoundary(RequestContext& ctx, std::string_view operation, const std::string& name,
+                     const std::optional<std::string>& arn);
+  // The managed policy a boundary names (NoSuchEntity when there is none).
+  Result<ManagedPolicy> LoadBoundaryPolicy(const std::string& arn);
+  // Adds `delta` to a customer managed policy's boundary use count.
+  Status CountBoundaryUse(const std::string& arn, int delta);
   // A customer managed policy, or an AWS managed one; NoSuchEntity otherwise.
   Result<ManagedPolicy> LoadManagedPolicy(const std::string& arn);
   // A customer managed policy of the caller's account (for changes).

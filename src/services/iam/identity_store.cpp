@@ -26,6 +26,7 @@ void UserFields(V& v, S& s) {
   v("inline", s.inline_policies, false);
   v("attached", s.attached_policies, false);
   v("tags", s.tags, false);
+  v("boundary", s.permissions_boundary, false);
 }
 
 template <class V, class S>
@@ -42,6 +43,7 @@ void RoleFields(V& v, S& s) {
   v("inline", s.inline_policies, false);
   v("attached", s.attached_policies, false);
   v("tags", s.tags, false);
+  v("boundary", s.permissions_boundary, false);
 }
 
 template <class V, class S>
@@ -93,6 +95,7 @@ void PolicyFields(V& v, S& s) {
   v("created", s.created, false);
   v("updated", s.updated, false);
   v("attachments", s.attachments, false);
+  v("boundary_uses", s.boundary_uses, false);
 }
 
 std::string NameKey(const std::string& account, const std::string& name) { return account + "/" + ToLower(name); }

@@ -42,6 +42,7 @@ struct IamUser {
   std::map<std::string, std::string> inline_policies;  // name -> document
   std::vector<std::string> attached_policies;          // managed policy ARNs
   std::vector<IamTag> tags;
+  std::optional<std::string> permissions_boundary;  // managed policy ARN
 };
 CK_DECLARE_FIELDS(IamUser);
 
@@ -53,6 +54,7 @@ struct IamRole {
   std::map<std::string, std::string> inline_policies;
   std::vector<std::string> attached_policies;
   std::vector<IamTag> tags;
+  std::optional<std::string> permissions_boundary;  // managed policy ARN
 };
 CK_DECLARE_FIELDS(IamRole);
 
@@ -95,7 +97,8 @@ struct ManagedPolicy {
   TimePoint created;
   std::optional<TimePoint> updated;
   int32_t attachments = 0;
-  bool aws = false;  // not stored
+  std::optional<int32_t> boundary_uses;  // users and roles it bounds (written when set)
+  bool aws = false;                      // not stored
 };
 CK_DECLARE_FIELDS(ManagedPolicy);
 

@@ -106,6 +106,8 @@ const ServiceLinkedRoleSpec* FindServiceLinkedRole(std::string_view service) {
   return it != std::end(kRoles) && it->service == service ? &*it : nullptr;
 }
 
+std::span<const ServiceLinkedRoleSpec> ServiceLinkedRoles() { return kRoles; }
+
 std::string ServiceRolePolicyArn(const ServiceLinkedRoleSpec& spec) {
   return "arn:aws:iam::aws:policy/aws-service-role/" + std::string(spec.policy_name);
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,8 @@ struct ServiceLinkedRoleSpec {
 // The service's entry, or null when AWS has no service-linked role for it
 // (as far as crosskey knows).
 const ServiceLinkedRoleSpec* FindServiceLinkedRole(std::string_view service);
+// The whole table, sorted by service (for tests and documentation).
+std::span<const ServiceLinkedRoleSpec> ServiceLinkedRoles();
 
 // Roles under this path are service-linked: only AWS may change them.
 inline constexpr std::string_view kServiceRolePath = "/aws-service-role/";
