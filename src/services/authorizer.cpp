@@ -88,6 +88,13 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::R
     CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(p.account, p.username));
     if (user) CK_RETURN_IF_ERROR(add_set(user->inline_policies, user->attached_policies));
     if (user) CK_RETURN_IF_ERROR(add_boundary(user->permissions_boundary));
+    // The policies of the groups the user is in count as the user's own.
+    if (user && user->groups) {
+      for (const auto& name : *user->groups) {
+        CK_ASSIGN_OR_RETURN(auto group, identities_.GetGroup(p.account, name));
+        if (group) CK_RETURN_IF_ERROR(add_set(group->inline_policies, group->attached_policies));
+      }
+    }
   } else {
     std::string role_name = p.role_arn.substr(p.role_arn.rfind('/') + 1);
     CK_ASSIGN_OR_RETURN(auto role, identities_.GetRole(p.account, role_name));

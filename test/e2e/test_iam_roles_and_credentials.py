@@ -1,5 +1,5 @@
-"""IAM end to end through boto3: service-linked roles, permissions boundaries
-and service-specific credentials. The AWS recordings replayed by
+"""IAM end to end through boto3: service-linked roles, permissions boundaries,
+groups and service-specific credentials. The AWS recordings replayed by
 test/aws-recorded/iam.json pin the answers AWS gave; these tests pin what the
 recordings do not: protected roles, boundaries taking effect, and the
 credential bookkeeping."""
@@ -123,6 +123,46 @@ class IamRolesAndCredentialsTest(unittest.TestCase):
         self.assertEqual(self.error(self.iam.put_role_permissions_boundary, RoleName="bounded-role",
                                     PermissionsBoundary="arn:aws:iam::%s:policy/none" % ACCOUNT1)[0], "NoSuchEntity")
         self.iam.delete_policy(PolicyArn=s3_only)
+
+    # --- groups ------------------------------------------------------------------------
+    def test_group_policies_apply_to_members(self):
+        g = self.iam.create_group(GroupName="readers", Path="/team/")["Group"]
+        self.assertEqual(g["Arn"], "arn:aws:iam::%s:group/team/readers" % ACCOUNT1)
+        self.assertTrue(g["GroupId"].startswith("AGPA"))
+        self.assertEqual(self.error(self.iam.create_group, GroupName="readers")[0], "EntityAlreadyExists")
+        self.iam.put_group_policy(GroupName="readers", PolicyName="list",
+                                  PolicyDocument=doc({"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}))
+        self.iam.attach_group_policy(GroupName="readers", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        self.assertEqual(self.iam.list_group_policies(GroupName="readers")["PolicyNames"], ["list"])
+        self.assertEqual([a["PolicyName"] for a in
+                          self.iam.list_attached_group_policies(GroupName="readers")["AttachedPolicies"]],
+                         ["ReadOnlyAccess"])
+        self.iam.create_user(UserName="member")
+        key = self.iam.create_access_key(UserName="member")["AccessKey"]
+        me = self.server.client("iam", account=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        self.assertEqual(self.error(me.list_roles)[0], "AccessDenied")
+        self.iam.add_user_to_group(GroupName="readers", UserName="member")
+        me.list_roles()  # the group's inline policy
+        me.list_users()  # the group's managed policy (ReadOnlyAccess)
+        self.assertEqual([u["UserName"] for u in self.iam.get_group(GroupName="readers")["Users"]], ["member"])
+        self.assertEqual([x["GroupName"] for x in self.iam.list_groups_for_user(UserName="member")["Groups"]],
+                         ["readers"])
+        self.assertIn("readers", [x["GroupName"] for x in self.iam.list_groups(PathPrefix="/team/")["Groups"]])
+        self.assertEqual(self.error(self.iam.delete_group, GroupName="readers"),
+                         ("DeleteConflict", "Cannot delete entity, must remove users from group first.", 409))
+        self.iam.delete_access_key(UserName="member", AccessKeyId=key["AccessKeyId"])
+        self.assertEqual(self.error(self.iam.delete_user, UserName="member"),
+                         ("DeleteConflict", "Cannot delete entity, must remove user from all groups first.", 409))
+        key = self.iam.create_access_key(UserName="member")["AccessKey"]
+        me = self.server.client("iam", account=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        self.iam.remove_user_from_group(GroupName="readers", UserName="member")
+        self.assertEqual(self.error(me.list_roles)[0], "AccessDenied")  # gone with the membership
+        self.assertEqual(self.iam.get_group(GroupName="readers")["Users"], [])
+        self.iam.delete_group_policy(GroupName="readers", PolicyName="list")
+        self.iam.detach_group_policy(GroupName="readers", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        self.iam.delete_group(GroupName="readers")
+        self.assertEqual(self.error(self.iam.get_group, GroupName="readers"),
+                         ("NoSuchEntity", "The group with name readers cannot be found.", 404))
 
     # --- service-specific credentials ---------------------------------------------
     def test_service_specific_credentials(self):

@@ -36,17 +36,20 @@ Status CheckModifiable(const Entity&) {
   return Status::Ok();
 }
 
-// "user" or "role", as IAM's messages name the kind.
+// "user", "role" or "group", as IAM's messages name the kind.
 template <typename Entity>
 constexpr const char* KindOf() {
-  return std::is_same_v<Entity, IamUser> ? "user" : "role";
+  return std::is_same_v<Entity, IamUser> ? "user" : std::is_same_v<Entity, IamRole> ? "role" : "group";
 }
+
+api::iam::Group GroupOf(const IamGroup& g);
 
 template <typename Entity>
 Result<Entity> IamService::LoadAuthorized(RequestContext& ctx, std::string_view operation, const std::string& name) {
   Result<Entity> e = [&] {
     if constexpr (std::is_same_v<Entity, IamUser>) return MustGetUser(ctx.principal.account, name);
-    else return MustGetRole(ctx.principal.account, name);
+    else if constexpr (std::is_same_v<Entity, IamRole>) return MustGetRole(ctx.principal.account, name);
+    else return MustGetGroup(ctx.principal.account, name);
   }();
   if (!e.ok()) return e.status();
   CK_RETURN_IF_ERROR(Authorize(ctx, operation, e->arn));

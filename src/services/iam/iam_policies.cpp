@@ -1,4 +1,4 @@
-// IAM inline policies (of users and roles), managed policies and attachments.
+// IAM inline policies (of users, roles and groups), managed policies and attachments.
 #include <algorithm>
 
 #include "core/arn.h"
@@ -124,6 +124,35 @@ Result<api::iam::ListRolePoliciesResponse> IamService::ListRolePolicies(const ap
                                                                         RequestContext& ctx) {
   api::iam::ListRolePoliciesResponse out;
   CK_ASSIGN_OR_RETURN(out.policy_names, InlineNames<IamRole>(ctx, ops::ListRolePolicies::kName, in.role_name));
+  out.is_truncated = false;
+  return out;
+}
+
+Result<api::Empty> IamService::PutGroupPolicy(const api::iam::PutGroupPolicyRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(
+      PutInline<IamGroup>(ctx, ops::PutGroupPolicy::kName, in.group_name, in.policy_name, in.policy_document));
+  return api::Empty{};
+}
+
+Result<api::iam::GetGroupPolicyResponse> IamService::GetGroupPolicy(const api::iam::GetGroupPolicyRequest& in,
+                                                                    RequestContext& ctx) {
+  api::iam::GetGroupPolicyResponse out;
+  CK_ASSIGN_OR_RETURN(std::string doc, InlineDocument<IamGroup>(ctx, ops::GetGroupPolicy::kName, in.group_name,
+                                                                in.policy_name, &out.group_name));
+  out.policy_name = in.policy_name;
+  out.policy_document = EncodeDocument(doc);
+  return out;
+}
+
+Result<api::Empty> IamService::DeleteGroupPolicy(const api::iam::DeleteGroupPolicyRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(DeleteInline<IamGroup>(ctx, ops::DeleteGroupPolicy::kName, in.group_name, in.policy_name));
+  return api::Empty{};
+}
+
+Result<api::iam::ListGroupPoliciesResponse> IamService::ListGroupPolicies(
+    const api::iam::ListGroupPoliciesRequest& in, RequestContext& ctx) {
+  api::iam::ListGroupPoliciesResponse out;
+  CK_ASSIGN_OR_RETURN(out.policy_names, InlineNames<IamGroup>(ctx, ops::ListGroupPolicies::kName, in.group_name));
   out.is_truncated = false;
   return out;
 }
@@ -362,6 +391,25 @@ Result<std::vector<api::iam::AttachedPolicy>> IamService::Attached(RequestContex
   CK_ASSIGN_OR_RETURN(Entity e, LoadAuthorized<Entity>(ctx, operation, name));
   std::vector<api::iam::AttachedPolicy> out;
   for (const auto& arn : e.attached_policies) out.push_back({arn.substr(arn.rfind('/') + 1), arn});
+  return out;
+}
+
+Result<api::Empty> IamService::AttachGroupPolicy(const api::iam::AttachGroupPolicyRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(Attach<IamGroup>(ctx, ops::AttachGroupPolicy::kName, in.group_name, in.policy_arn, true));
+  return api::Empty{};
+}
+
+Result<api::Empty> IamService::DetachGroupPolicy(const api::iam::DetachGroupPolicyRequest& in, RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(Attach<IamGroup>(ctx, ops::DetachGroupPolicy::kName, in.group_name, in.policy_arn, false));
+  return api::Empty{};
+}
+
+Result<api::iam::ListAttachedGroupPoliciesResponse> IamService::ListAttachedGroupPolicies(
+    const api::iam::ListAttachedGroupPoliciesRequest& in, RequestContext& ctx) {
+  api::iam::ListAttachedGroupPoliciesResponse out;
+  CK_ASSIGN_OR_RETURN(out.attached_policies,
+                      Attached<IamGroup>(ctx, ops::ListAttachedGroupPolicies::kName, in.group_name));
+  out.is_truncated = false;
   return out;
 }
 

@@ -41,6 +41,21 @@ const OperationTable<IamService>& IamService::Operations() {
         .Add<ops::DeleteServiceLinkedRole, &S::DeleteServiceLinkedRole>(write("iam:DeleteServiceLinkedRole", "role"))
         .Add<ops::GetServiceLinkedRoleDeletionStatus, &S::GetServiceLinkedRoleDeletionStatus>(
             read("iam:GetServiceLinkedRoleDeletionStatus", "role"))
+        .Add<ops::CreateGroup, &S::CreateGroup>(write("iam:CreateGroup", "group"))
+        .Add<ops::GetGroup, &S::GetGroup>(read("iam:GetGroup", "group"))
+        .Add<ops::DeleteGroup, &S::DeleteGroup>(write("iam:DeleteGroup", "group"))
+        .Add<ops::ListGroups, &S::ListGroups>(read("iam:ListGroups", "group"))
+        .Add<ops::AddUserToGroup, &S::AddUserToGroup>(write("iam:AddUserToGroup", "group"))
+        .Add<ops::RemoveUserFromGroup, &S::RemoveUserFromGroup>(write("iam:RemoveUserFromGroup", "group"))
+        .Add<ops::ListGroupsForUser, &S::ListGroupsForUser>(read("iam:ListGroupsForUser", "user"))
+        .Add<ops::PutGroupPolicy, &S::PutGroupPolicy>(write("iam:PutGroupPolicy", "group"))
+        .Add<ops::GetGroupPolicy, &S::GetGroupPolicy>(read("iam:GetGroupPolicy", "group"))
+        .Add<ops::DeleteGroupPolicy, &S::DeleteGroupPolicy>(write("iam:DeleteGroupPolicy", "group"))
+        .Add<ops::ListGroupPolicies, &S::ListGroupPolicies>(read("iam:ListGroupPolicies", "group"))
+        .Add<ops::AttachGroupPolicy, &S::AttachGroupPolicy>(write("iam:AttachGroupPolicy", "group"))
+        .Add<ops::DetachGroupPolicy, &S::DetachGroupPolicy>(write("iam:DetachGroupPolicy", "group"))
+        .Add<ops::ListAttachedGroupPolicies, &S::ListAttachedGroupPolicies>(
+            read("iam:ListAttachedGroupPolicies", "group"))
         .Add<ops::PutRolePermissionsBoundary, &S::PutRolePermissionsBoundary>(
             write("iam:PutRolePermissionsBoundary", "role"))
         .Add<ops::DeleteRolePermissionsBoundary, &S::DeleteRolePermissionsBoundary>(
@@ -119,6 +134,12 @@ Result<IamUser> IamService::MustGetUser(const std::string& account, const std::s
   return std::move(*user);
 }
 
+Result<IamGroup> IamService::MustGetGroup(const std::string& account, const std::string& name) {
+  CK_ASSIGN_OR_RETURN(auto group, ids_.GetGroup(account, name));
+  if (!group) return errors::NoSuchEntity("The group with name " + name + " cannot be found.");
+  return std::move(*group);
+}
+
 Result<IamRole> IamService::MustGetRole(const std::string& account, const std::string& name) {
   CK_ASSIGN_OR_RETURN(auto role, ids_.GetRole(account, name));
   if (!role) return errors::NoSuchEntity("The role with name " + name + " cannot be found.");
@@ -183,6 +204,16 @@ api::iam::Role ListedRoleOf(const IamRole& r) {
   out.max_session_duration = r.max_session_duration;
   out.assume_role_policy_document = EncodeDocument(r.trust_policy);
   if (!r.description.empty()) out.description = r.description;
+  return out;
+}
+
+api::iam::Group GroupOf(const IamGroup& g) {
+  api::iam::Group out;
+  out.path = g.path;
+  out.group_name = g.name;
+  out.group_id = g.group_id;
+  out.arn = g.arn;
+  out.create_date = Seconds(g.created);
   return out;
 }
 

@@ -8,8 +8,9 @@
 // registered in the service's OperationTable; model operations not in the
 // table answer NotImplemented. The operations live in iam_users.cpp (users and
 // access keys), iam_roles.cpp (roles, service-linked roles), iam_policies.cpp
-// (inline and managed policies, attachments), iam_service_credentials.cpp
-// (service-specific credentials).
+// (inline and managed policies of users, roles and groups, attachments),
+// iam_groups.cpp (groups and their members),
+// iam_service_credentials.cpp (service-specific credentials).
 //
 // A service-linked role (path /aws-service-role/SERVICE/) belongs to AWS:
 // changing it (DeleteRole, UpdateAssumeRolePolicy, inline policies,
@@ -84,6 +85,26 @@ class IamService final : public Service {
   Result<api::iam::GetServiceLinkedRoleDeletionStatusResponse> GetServiceLinkedRoleDeletionStatus(
       const api::iam::GetServiceLinkedRoleDeletionStatusRequest& in, RequestContext& ctx);
 
+  // Groups and their members (iam_groups.cpp); their policies (iam_policies.cpp).
+  Result<api::iam::CreateGroupResponse> CreateGroup(const api::iam::CreateGroupRequest& in, RequestContext& ctx);
+  Result<api::iam::GetGroupResponse> GetGroup(const api::iam::GetGroupRequest& in, RequestContext& ctx);
+  Result<api::Empty> DeleteGroup(const api::iam::DeleteGroupRequest& in, RequestContext& ctx);
+  Result<api::iam::ListGroupsResponse> ListGroups(const api::iam::ListGroupsRequest& in, RequestContext& ctx);
+  Result<api::Empty> AddUserToGroup(const api::iam::AddUserToGroupRequest& in, RequestContext& ctx);
+  Result<api::Empty> RemoveUserFromGroup(const api::iam::RemoveUserFromGroupRequest& in, RequestContext& ctx);
+  Result<api::iam::ListGroupsForUserResponse> ListGroupsForUser(const api::iam::ListGroupsForUserRequest& in,
+                                                                RequestContext& ctx);
+  Result<api::Empty> PutGroupPolicy(const api::iam::PutGroupPolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::GetGroupPolicyResponse> GetGroupPolicy(const api::iam::GetGroupPolicyRequest& in,
+                                                          RequestContext& ctx);
+  Result<api::Empty> DeleteGroupPolicy(const api::iam::DeleteGroupPolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::ListGroupPoliciesResponse> ListGroupPolicies(const api::iam::ListGroupPoliciesRequest& in,
+                                                                RequestContext& ctx);
+  Result<api::Empty> AttachGroupPolicy(const api::iam::AttachGroupPolicyRequest& in, RequestContext& ctx);
+  Result<api::Empty> DetachGroupPolicy(const api::iam::DetachGroupPolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::ListAttachedGroupPoliciesResponse> ListAttachedGroupPolicies(
+      const api::iam::ListAttachedGroupPoliciesRequest& in, RequestContext& ctx);
+
   // Permissions boundaries (iam_policies.cpp).
   Result<api::Empty> PutRolePermissionsBoundary(const api::iam::PutRolePermissionsBoundaryRequest& in,
                                                 RequestContext& ctx);
@@ -147,6 +168,7 @@ class IamService final : public Service {
   // The user or role, or NoSuchEntity.
   Result<IamUser> MustGetUser(const std::string& account, const std::string& name);
   Result<IamRole> MustGetRole(const std::string& account, const std::string& name);
+  Result<IamGroup> MustGetGroup(const std::string& account, const std::string& name);
   // Loads the user or role named by `name`, authorizes `operation` on it,
   // runs `change` on it and stores it.
   template <typename Entity, typename Change>
@@ -158,6 +180,7 @@ class IamService final : public Service {
   Result<AccessKey> LoadAuthorizedKey(RequestContext& ctx, std::string_view operation, const std::string& id);
   Status Save(const IamUser& user) { return ids_.PutUser(user, false); }
   Status Save(const IamRole& role) { return ids_.PutRole(role, false); }
+  Status Save(const IamGroup& group) { return ids_.PutGroup(group, false); }
   // Inline policy `policy` of an entity, or NoSuchEntity.
   template <typename Entity>
   Result<std::string> InlineDocument(RequestContext& ctx, std::string_view operation, const std::string& name,

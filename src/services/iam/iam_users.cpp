@@ -65,6 +65,8 @@ Result<api::Empty> IamService::DeleteUser(const api::iam::DeleteUserRequest& in,
     return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
   CK_ASSIGN_OR_RETURN(auto keys, ids_.ListAccessKeys(u.account, u.name));
   if (!keys.empty()) return errors::DeleteConflict("Cannot delete entity, must delete access keys first.");
+  if (u.groups && !u.groups->empty())
+    return errors::DeleteConflict("Cannot delete entity, must remove user from all groups first.");
   // AWS recording (test_delete_user_after_service_credential_created).
   CK_ASSIGN_OR_RETURN(bool credentials, HasServiceCredentials(u));
   if (credentials) return errors::DeleteConflict("Cannot delete entity, must remove referenced objects first.");
