@@ -77,13 +77,29 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::R
     for (const auto& arn : attached) CK_RETURN_IF_ERROR(AddManaged(arn, &set->policies));
     return Status::Ok();
   };
+  auto add_boundary = [&](const std::optional<std::string>& arn) -> Status {
+    if (!arn) return Status::Ok();
+    PolicyList one;
+    CK_RETURN_IF_ERROR(AddManaged(*arn, &one));
+    if (!one.empty()) set->boundary = one.front();  // (IAM refuses to delete a policy in use as a boundary)
+    return Status::Ok();
+  };
   if (p.type == Principal::Type::kUser) {
     CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(p.account, p.username));
     if (user) CK_RETURN_IF_ERROR(add_set(user->inline_policies, user->attached_policies));
+    if (user) CK_RETURN_IF_ERROR(add_boundary(user->permissions_boundary));
+    // The policies of the groups the user is in count as the user's own.
+    if (user && user->groups) {
+      for (const auto& name : *user->groups) {
+        CK_ASSIGN_OR_RETURN(auto group, identities_.GetGroup(p.account, name));
+        if (group) CK_RETURN_IF_ERROR(add_set(group->inline_policies, group->attached_policies));
+      }
+    }
   } else {
     std::string role_name = p.role_arn.substr(p.role_arn.rfind('/') + 1);
     CK_ASSIGN_OR_RETURN(auto role, identities_.GetRole(p.account, role_name));
     if (role) CK_RETURN_IF_ERROR(add_set(role->inline_policies, role->attached_policies));
+    if (role) CK_RETURN_IF_ERROR(add_boundary(role->permissions_boundary));
   }
   return std::shared_ptr<const IdentitySet>(std::move(set));
 }
@@ -179,8 +195,10 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
 
   core::iam::EvaluationInput in;
   in.principal = &p;
-  if (identity)
+  if (identity) {
     for (const auto& pol : identity->policies) in.identity_policies.push_back(pol.get());
+    in.permissions_boundary = identity->boundary.get();
+  }
   if (p.session_policy || !p.session_policy_arns.empty()) {
     in.session_policies.emplace();
     for (const auto& pol : session) in.session_policies->push_back(pol.get());

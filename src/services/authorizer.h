@@ -86,6 +86,7 @@ class PolicyAuthorizer {
   struct IdentitySet {
     uint64_t generation = 0;
     PolicyList policies;
+    std::shared_ptr<const core::iam::Policy> boundary;  // the permissions boundary, if any
   };
 
   // The principal's identity policies (nullptr for principals without any:

@@ -63,7 +63,7 @@ std::string ClientMessage(const Status& status, int http_status, ErrorProtocol p
 }  // namespace
 
 void RenderJsonError(const Status& status, std::string_view request_id, bool json_1_0, http::Response* out,
-                     std::string_view type_namespace) {
+                     std::string_view type_namespace, std::string_view message_member) {
   auto [code, http_status] = AwsCodeFor(status, ErrorProtocol::kJson);
   std::string type = code;
   if (!type_namespace.empty() && code.find('#') == std::string::npos) {
@@ -78,7 +78,7 @@ void RenderJsonError(const Status& status, std::string_view request_id, bool jso
   }
   nlohmann::ordered_json body;
   body["__type"] = type;
-  body["message"] = ClientMessage(status, http_status, ErrorProtocol::kJson, out);
+  body[std::string(message_member)] = ClientMessage(status, http_status, ErrorProtocol::kJson, out);
   out->error_code = code;
   for (const auto& [k, v] : status.fields()) body[k] = v;
   out->status = http_status;

@@ -25,9 +25,12 @@ std::pair<std::string, int> AwsCodeFor(const Status& status, ErrorProtocol proto
 // `type_namespace` qualifies __type as DynamoDB does
 // ("com.amazonaws.dynamodb.v20120810" → "com.amazonaws.dynamodb.v20120810#Code";
 // Coral's own errors get com.amazon.coral.service# / com.amazon.coral.validate#).
-// botocore keeps the part after '#'.
+// botocore keeps the part after '#'. `message_member` is the member that
+// carries the text: "message" for most services, "Message" for Secrets
+// Manager (its modeled errors' member, which botocore also reads into the
+// parsed response's top-level "Message").
 void RenderJsonError(const Status& status, std::string_view request_id, bool json_1_0, http::Response* out,
-                     std::string_view type_namespace = {});
+                     std::string_view type_namespace = {}, std::string_view message_member = "message");
 
 // <ErrorResponse xmlns="…"><Error><Type>Sender|Receiver</Type><Code/><Message/></Error>
 // <RequestId/></ErrorResponse>, Content-Type text/xml, x-amzn-requestid.

@@ -32,6 +32,16 @@ TEST(ErrorsTest, DynamoDbQualifiedTypes) {
   EXPECT_EQ(nlohmann::json::parse(s.body)["__type"], "com.amazon.coral.service#SerializationException");
 }
 
+TEST(ErrorsTest, SecretsManagerNamesTheTextMessage) {
+  // Secrets Manager's raw error body is {"Message": ..., "__type": ...} (AWS recording).
+  http::Response r;
+  RenderJsonError(AwsError("InvalidRequestException", 400, "m"), "x", false, &r, "", "Message");
+  auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["Message"], "m");
+  EXPECT_FALSE(body.contains("message"));
+  EXPECT_EQ(body["__type"], "InvalidRequestException");
+}
+
 TEST(ErrorsTest, JsonCanonicalFallback) {
   http::Response r;
   RenderJsonError(Internal("db down"), "x", false, &r);

@@ -115,7 +115,8 @@ Result<json> DecodeQueryRequest(const ServiceModel& model, const Operation& op, 
   json doc;
   CK_RETURN_IF_ERROR(reader.Read(*op.input.shape, "", "", false, &doc));
   if (doc.is_null()) doc = json::object();
-  CK_RETURN_IF_ERROR(ValidateInput(*op.input.shape, doc, "ValidationError"));
+  CK_RETURN_IF_ERROR(ValidateInput(*op.input.shape, doc, "ValidationError",
+                                   model.service() == "iam" ? IamValidationStyle() : ValidationStyle{}));
   return doc;
 }
 

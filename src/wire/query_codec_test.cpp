@@ -134,6 +134,23 @@ TEST(QueryCodecTest, IamCreateRoleAndListRoles) {
   EXPECT_STREQ(resp.child("ListRolesResult").child_value("IsTruncated"), "false");
 }
 
+TEST(QueryCodecTest, IamWordsEnumsAndCredentialIdsItsOwnWay) {
+  // AWS recordings (test_invalid_update_parameters, test_user_match_id_mismatch).
+  FormParams bad_status = {{"ServiceSpecificCredentialId", "ACCAQWERTYUIOPASDFGHJ"}, {"Status", "Invalid"}};
+  auto doc = DecodeQueryRequest(Iam(), *Iam().FindOperation("UpdateServiceSpecificCredential"), bad_status);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().message(),
+            "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum "
+            "value set");
+  FormParams bad_id = {{"ServiceSpecificCredentialId", "totally-wrong-credential-id-with-hyphens"}};
+  doc = DecodeQueryRequest(Iam(), *Iam().FindOperation("ResetServiceSpecificCredential"), bad_id);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().message(),
+            "1 validation error detected: Value at 'serviceSpecificCredentialId' failed to satisfy constraint: Member "
+            "must satisfy regular expression pattern: [\\w]+");
+  // Other IAM values are shown (IamCreateRoleAndListRoles).
+}
+
 TEST(QueryCodecTest, NoOutputStillHasMetadata) {
   std::string xml = EncodeQueryResponse(Iam(), *Iam().FindOperation("DeleteRole"), json::object(), "x");
   EXPECT_EQ(xml,

@@ -1,5 +1,6 @@
 #include "wire/validate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -81,11 +82,13 @@ std::string Render(const Shape& shape, const json& v) {
   }
 }
 
-void Violation(const Shape& shape, const json* v, const std::string& path, const std::string& constraint,
-               std::vector<std::string>* out) {
+// `hide`: leave the value out whatever the shape says.
+void AddViolation(const Shape& shape, const json* v, const std::string& path, const std::string& constraint,
+                  std::vector<std::string>* out, const ValidationStyle& style, bool hide = false) {
   std::string msg = "Value ";
   if (!v) msg += "null ";
-  else if (!shape.sensitive) {
+  else if (!hide && !shape.sensitive &&
+           std::find(style.hidden_members.begin(), style.hidden_members.end(), path) == style.hidden_members.end()) {
     msg += '\'';
     msg += Render(shape, *v);
     msg += "' ";
@@ -95,22 +98,29 @@ void Violation(const Shape& shape, const json* v, const std::string& path, const
 }
 
 // A string's pattern and enum constraints (its length is checked by the caller).
-void StringViolations(const Shape& shape, const json& value, const std::string& path, std::vector<std::string>* out) {
+void StringViolations(const Shape& shape, const json& value, const std::string& path, std::vector<std::string>* out,
+                      const ValidationStyle& style) {
   const std::string& s = value.get_ref<const std::string&>();
   if (shape.compiled_pattern && !shape.compiled_pattern->Matches(s))
-    Violation(shape, &value, path, "Member must satisfy regular expression pattern: " + shape.pattern, out);
+    AddViolation(shape, &value, path, "Member must satisfy regular expression pattern: " + shape.pattern, out, style);
   if (shape.enum_values.empty()) return;
   for (const std::string& e : shape.enum_values)
     if (e == s) return;
+  if (!style.coral_enums) {
+    AddViolation(shape, &value, path, "Member must satisfy enum value set", out, style, /*hide=*/true);
+    return;
+  }
   std::string set = "[";
   for (size_t i = 0; i < shape.enum_values.size(); ++i) set += (i ? ", " : "") + shape.enum_values[i];
-  Violation(shape, &value, path, "Member must satisfy enum value set: " + set + "]", out);
+  AddViolation(shape, &value, path, "Member must satisfy enum value set: " + set + "]", out, style);
 }
 
 }  // namespace
 
 void CollectViolations(const Shape& shape, const json& value, const std::string& path,
-                       std::vector<std::string>* out) {
+                       std::vector<std::string>* out, const ValidationStyle& style) {
+  auto Violation = [&style](const Shape& sh, const json* v, const std::string& p, const std::string& constraint,
+                            std::vector<std::string>* o) { AddViolation(sh, v, p, constraint, o, style); };
   auto length_checks = [&](size_t len) {
     if (shape.min && static_cast<double>(len) < *shape.min)
       Violation(shape, &value, path, "Member must have length greater than or equal to " + FormatNumber(*shape.min),
@@ -129,7 +139,7 @@ void CollectViolations(const Shape& shape, const json& value, const std::string&
           if (shape.IsRequired(m.name)) Violation(*m.shape, nullptr, child, "Member must not be null", out);
           continue;
         }
-        CollectViolations(*m.shape, *it, child, out);
+        CollectViolations(*m.shape, *it, child, out, style);
       }
       return;
     }
@@ -138,22 +148,23 @@ void CollectViolations(const Shape& shape, const json& value, const std::string&
       length_checks(value.size());
       if (!shape.member.shape) return;
       for (size_t i = 0; i < value.size(); ++i)
-        CollectViolations(*shape.member.shape, value[i], path + "." + std::to_string(i + 1) + ".member", out);
+        CollectViolations(*shape.member.shape, value[i], path + "." + std::to_string(i + 1) + ".member", out, style);
       return;
     }
     case ShapeType::kMap: {
       if (!value.is_object()) return;
       length_checks(value.size());
       for (auto it = value.begin(); it != value.end(); ++it) {
-        if (shape.key.shape) CollectViolations(*shape.key.shape, json(it.key()), path + ".key", out);
-        if (shape.value.shape) CollectViolations(*shape.value.shape, it.value(), path + "." + it.key() + ".member", out);
+        if (shape.key.shape) CollectViolations(*shape.key.shape, json(it.key()), path + ".key", out, style);
+        if (shape.value.shape)
+          CollectViolations(*shape.value.shape, it.value(), path + "." + it.key() + ".member", out, style);
       }
       return;
     }
     case ShapeType::kString: {
       if (!value.is_string()) return;
       length_checks(Utf16Length(value.get_ref<const std::string&>()));
-      StringViolations(shape, value, path, out);
+      StringViolations(shape, value, path, out, style);
       return;
     }
     case ShapeType::kBlob: {
@@ -181,6 +192,11 @@ void CollectViolations(const Shape& shape, const json& value, const std::string&
   }
 }
 
+const ValidationStyle& IamValidationStyle() {
+  static const ValidationStyle style{.coral_enums = false, .hidden_members = {"serviceSpecificCredentialId"}};
+  return style;
+}
+
 std::string FormatViolations(const std::vector<std::string>& violations) {
   std::string out = std::to_string(violations.size()) +
                     (violations.size() == 1 ? " validation error detected: " : " validation errors detected: ");
@@ -191,9 +207,9 @@ std::string FormatViolations(const std::vector<std::string>& violations) {
   return out;
 }
 
-Status ValidateInput(const Shape& input, const json& doc, const std::string& aws_code) {
+Status ValidateInput(const Shape& input, const json& doc, const std::string& aws_code, const ValidationStyle& style) {
   std::vector<std::string> violations;
-  CollectViolations(input, doc, "", &violations);
+  CollectViolations(input, doc, "", &violations, style);
   if (violations.empty()) return Status::Ok();
   return AwsError(aws_code, 400, FormatViolations(violations));
 }

@@ -12,7 +12,9 @@ use it. Role 2 in account 2 then uses each service with the unqualified alias
                                   configured and the key ARN is stored; later
                                   alias changes do not matter.
   Secrets Manager REFUSES:        "Access to KMS is not allowed" on reads and
-                                  "You must specify a KMS key ARN ..." on writes.
+                                  "You must specify a KMS key ARN ..." on writes
+                                  (on the default key: "You can't access a secret
+                                  from a different AWS account ..." for both).
 """
 
 import json
@@ -113,21 +115,31 @@ class ReferenceThreeServices(unittest.TestCase):
 
     def test_secrets_manager_refuses(self):
         sm1 = self.server.client("secretsmanager", account=ACCOUNT1)
-        arn = sm1.create_secret(Name="secret1", SecretString="v1")["ARN"]  # default key aws/secretsmanager
-        sm1.put_resource_policy(SecretId="secret1", ResourcePolicy=json.dumps({"Version": "2012-10-17", "Statement": [
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:role/role2" % ACCOUNT2},
-             "Action": ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], "Resource": "*"}]}))
+             "Action": ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], "Resource": "*"}]})
         sm2 = self.role2("secretsmanager")
+        # The reference case: the key named by the unqualified alias (K1 allows account 2).
+        arn = sm1.create_secret(Name="secret1", SecretString="v1", KmsKeyId="alias/my-key")["ARN"]
+        sm1.put_resource_policy(SecretId="secret1", ResourcePolicy=policy)
+        self.assertEqual(sm1.describe_secret(SecretId="secret1")["KmsKeyId"], "alias/my-key")
+        self.assertEqual(sm1.get_secret_value(SecretId="secret1")["SecretString"], "v1")
         self.assertEqual(self.error(sm2.get_secret_value, SecretId=arn)[:2],
                          ("AccessDeniedException", "Access to KMS is not allowed"))
         # Code UNVERIFIED (AWS-SEMANTICS §4); the message is the reference case's.
         self.assertEqual(self.error(sm2.put_secret_value, SecretId=arn, SecretString="v2")[:2],
                          ("InvalidRequestException",
                           "You must specify a KMS key ARN to update the secret from a different AWS account."))
+        # On the default key aws/secretsmanager, both are refused with AWS's recorded text.
+        arn0 = sm1.create_secret(Name="secret0", SecretString="v0")["ARN"]
+        sm1.put_resource_policy(SecretId="secret0", ResourcePolicy=policy)
+        default_key = ("InvalidRequestException", "You can't access a secret from a different AWS account if you "
+                       "encrypt the secret with the default KMS service key.")
+        self.assertEqual(self.error(sm2.get_secret_value, SecretId=arn0)[:2], default_key)
+        self.assertEqual(self.error(sm2.put_secret_value, SecretId=arn0, SecretString="v2")[:2], default_key)
         # With K1 named by ARN, account 2 can read.
         sm1.update_secret(SecretId="secret1", KmsKeyId=self.k1)
         self.assertEqual(sm2.get_secret_value(SecretId=arn)["SecretString"], "v1")
-
 
 if __name__ == "__main__":
     unittest.main()

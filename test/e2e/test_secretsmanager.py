@@ -18,6 +18,10 @@ K1_POLICY = lambda: json.dumps({"Version": "2012-10-17", "Statement": [
     {"Sid": "Account2", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT2},
      "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], "Resource": "*"}]})
 
+DEFAULT_KEY_REFUSED = ("You can't access a secret from a different AWS account if you encrypt the secret with the "
+                       "default KMS service key.")
+KEY_ARN_REQUIRED = "You must specify a KMS key ARN to update the secret from a different AWS account."
+
 ROLE2_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["secretsmanager:*", "kms:*"], "Resource": "*"}]})
 
@@ -89,8 +93,8 @@ class SecretsManagerTest(unittest.TestCase):
         arn = self.sm1.create_secret(Name="s58", SecretString="shared-value")["ARN"]
         self.sm1.put_resource_policy(SecretId="s58", ResourcePolicy=secret_policy("secretsmanager:GetSecretValue"))
         sm2 = self.as_role2("secretsmanager")
-        # Case 58: the default key cannot serve another account.
-        self.assertError("AccessDeniedException", "Access to KMS is not allowed", sm2.get_secret_value, SecretId=arn)
+        # Case 58: the default key cannot serve another account (AWS recording).
+        self.assertError("InvalidRequestException", DEFAULT_KEY_REFUSED, sm2.get_secret_value, SecretId=arn)
         # Case 59: switch to K1 (whose policy allows account 2) and read again.
         self.sm1.update_secret(SecretId="s58", KmsKeyId=self.k1["Arn"])
         self.assertEqual(self.sm1.describe_secret(SecretId="s58")["KmsKeyId"], self.k1["Arn"])
@@ -112,25 +116,24 @@ class SecretsManagerTest(unittest.TestCase):
 
     # --- case 60 -----------------------------------------------------------
     def test_60_cross_account_write_on_default_key_fails_fast(self):
-        # Error code UNVERIFIED in AWS-SEMANTICS §4; InvalidRequestException chosen.
+        # AWS recording (test_cross_account_access).
         arn = self.sm1.create_secret(Name="s60", SecretString="v1")["ARN"]
         self.sm1.put_resource_policy(SecretId="s60", ResourcePolicy=secret_policy("secretsmanager:PutSecretValue"))
         sm2 = self.as_role2("secretsmanager")
-        self.assertError("InvalidRequestException",
-                         "You must specify a KMS key ARN to update the secret from a different AWS account.",
-                         sm2.put_secret_value, SecretId=arn, SecretString="v2")
+        self.assertError("InvalidRequestException", DEFAULT_KEY_REFUSED, sm2.put_secret_value, SecretId=arn,
+                         SecretString="v2")
 
     # --- case 61 -----------------------------------------------------------
-    def test_61_bare_key_id_resolves_in_the_callers_account(self):
-        # Outer code INFERRED (EncryptionFailure); the KMS text is the recorded one.
+    def test_61_bare_key_id_refuses_the_other_account(self):
+        # A bare key id is not an ARN: the other account's write fails fast
+        # (BLOG text, code UNVERIFIED) instead of reaching KMS in its own account.
         key_id = self.k1["KeyId"]
         arn = self.sm1.create_secret(Name="s61", SecretString="v1", KmsKeyId=key_id)["ARN"]
         self.assertEqual(self.sm1.describe_secret(SecretId="s61")["KmsKeyId"], key_id)  # stored as given
         self.sm1.put_resource_policy(SecretId="s61", ResourcePolicy=secret_policy("secretsmanager:PutSecretValue"))
         sm2 = self.as_role2("secretsmanager")
-        code, message, _ = self.assertError("EncryptionFailure", None, sm2.put_secret_value, SecretId=arn,
-                                            SecretString="v2")
-        self.assertIn("Key 'arn:aws:kms:us-east-1:%s:key/%s' does not exist" % (ACCOUNT2, key_id), message)
+        self.assertError("InvalidRequestException", KEY_ARN_REQUIRED, sm2.put_secret_value, SecretId=arn,
+                         SecretString="v2")
 
     # --- case 62 -----------------------------------------------------------
     def test_62_cross_account_cannot_choose_managed_key(self):
@@ -262,6 +265,46 @@ class SecretsManagerTest(unittest.TestCase):
                          [("missing", "ResourceNotFoundException")])
         out = self.sm1.batch_get_secret_value(Filters=[{"Key": "name", "Values": ["b"]}])
         self.assertEqual(sorted(v["Name"] for v in out["SecretValues"]), ["b1", "b2"])
+
+    def test_rotate_secret_without_lambda(self):
+        self.sm1.create_secret(Name="rot", SecretString="x")
+        # AWS recording (test_first_rotate_secret_with_missing_lambda_arn).
+        self.assertError("InvalidRequestException", "No Lambda rotation function ARN is associated with this secret.",
+                         self.sm1.rotate_secret, SecretId="rot", RotationRules={"AutomaticallyAfterDays": 1})
+        # crosskey has no Lambda functions: AWS's answer for a function it cannot invoke
+        # (AWS recording, test_rotate_secret_invalid_lambda_arn); nothing changes.
+        fn = "arn:aws:lambda:us-east-1:%s:function:rotate" % ACCOUNT1
+        self.assertError("AccessDeniedException",
+                         "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function "
+                         "policy grants access to the principal secretsmanager.amazonaws.com.",
+                         self.sm1.rotate_secret, SecretId="rot", RotationLambdaARN=fn,
+                         RotationRules={"AutomaticallyAfterDays": 1})
+        desc = self.sm1.describe_secret(SecretId="rot")
+        self.assertNotIn("RotationEnabled", desc)
+        self.assertNotIn("RotationLambdaARN", desc)
+        self.assertError("ResourceNotFoundException", None, self.sm1.rotate_secret, SecretId="no-such-secret")
+
+    def test_names_and_version_bookkeeping(self):
+        # Names: ASCII letters, digits and /_+=.@- only, for Name and SecretId alike.
+        invalid = ("Invalid name. Must be a valid name containing alphanumeric characters, or any of the "
+                   "following: -/_+=.@!")
+        for bad in ("with space", "bang!", "star*", "colon:x"):
+            self.assertError("ValidationException", invalid, self.sm1.create_secret, Name=bad, SecretString="x")
+            self.assertError("ValidationException", invalid, self.sm1.describe_secret, SecretId=bad)
+        self.sm1.create_secret(Name="ok/_+=.@-Name1", SecretString="x")
+        # Tags: absent until the secret is tagged, then listed even when empty.
+        self.sm1.create_secret(Name="tags-empty", SecretString="x")
+        self.assertNotIn("Tags", self.sm1.describe_secret(SecretId="tags-empty"))
+        self.sm1.tag_resource(SecretId="tags-empty", Tags=[{"Key": "k", "Value": "v"}])
+        self.sm1.untag_resource(SecretId="tags-empty", TagKeys=["k"])
+        self.assertEqual(self.sm1.describe_secret(SecretId="tags-empty")["Tags"], [])
+        # Each version remembers the day it was last read.
+        v1 = self.sm1.create_secret(Name="accessed", SecretString="one")["VersionId"]
+        v2 = self.sm1.put_secret_value(SecretId="accessed", SecretString="two")["VersionId"]
+        self.sm1.get_secret_value(SecretId="accessed", VersionId=v1)
+        versions = {v["VersionId"]: v for v in self.sm1.list_secret_version_ids(SecretId="accessed")["Versions"]}
+        self.assertIn("LastAccessedDate", versions[v1])
+        self.assertNotIn("LastAccessedDate", versions[v2])
 
     def test_cli(self):
         out = self.server.aws_json("secretsmanager", "create-secret", "--name", "cli-secret", "--secret-string", "s3cr3t")

@@ -55,9 +55,11 @@ http::Response Gateway::Error(const Route& route, const http::RequestHead& head,
   http::Response r;
   switch (route.protocol) {
     case Protocol::kJson:
-      // DynamoDB qualifies its error types ("com.amazonaws.dynamodb.v20120810#...").
+      // DynamoDB qualifies its error types ("com.amazonaws.dynamodb.v20120810#...");
+      // Secrets Manager names the text "Message".
       wire::RenderJsonError(status, head.request_id, route.json_1_0, &r,
-                            route.service == "dynamodb" ? "com.amazonaws.dynamodb.v20120810" : "");
+                            route.service == "dynamodb" ? "com.amazonaws.dynamodb.v20120810" : "",
+                            route.service == "secretsmanager" ? "Message" : "message");
       break;
     case Protocol::kQuery: {
       const wire::ServiceModel* m = wire::FindService(route.service);

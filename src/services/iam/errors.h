@@ -13,6 +13,8 @@
   X(LimitExceeded, "LimitExceeded", 409, kResourceExhausted)                                  \
   X(MalformedPolicyDocument, "MalformedPolicyDocument", 400, kInvalidArgument)                \
   X(ValidationError, "ValidationError", 400, kInvalidArgument)                                \
+  X(InvalidInput, "InvalidInput", 400, kInvalidArgument)                                      \
+  X(UnmodifiableEntity, "UnmodifiableEntity", 400, kFailedPrecondition)                       \
   X(AccessDenied, "AccessDenied", 403, kPermissionDenied)                                     \
   X(MissingAuthenticationToken, "MissingAuthenticationToken", 403, kUnauthenticated)          \
   X(InvalidClientTokenId, "InvalidClientTokenId", 403, kUnauthenticated)                      \

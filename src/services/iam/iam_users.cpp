@@ -23,10 +23,15 @@ Result<api::iam::CreateUserResponse> IamService::CreateUser(const api::iam::Crea
   u.user_id = NewIamId("AIDA");
   u.created = clock_.Now();
   u.tags = TagsOf(in.tags);
+  if (in.permissions_boundary) {
+    CK_RETURN_IF_ERROR(LoadBoundaryPolicy(*in.permissions_boundary).status());
+    u.permissions_boundary = in.permissions_boundary;
+  }
   Status s = ids_.PutUser(u, true);
   if (s.code() == Code::kAlreadyExists)
     return errors::EntityAlreadyExists("User with name " + u.name + " already exists.");
   CK_RETURN_IF_ERROR(s);
+  if (u.permissions_boundary) CK_RETURN_IF_ERROR(CountBoundaryUse(*u.permissions_boundary, +1));
   api::iam::CreateUserResponse out;
   out.user = UserOf(u);
   return out;
@@ -60,7 +65,13 @@ Result<api::Empty> IamService::DeleteUser(const api::iam::DeleteUserRequest& in,
     return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
   CK_ASSIGN_OR_RETURN(auto keys, ids_.ListAccessKeys(u.account, u.name));
   if (!keys.empty()) return errors::DeleteConflict("Cannot delete entity, must delete access keys first.");
+  if (u.groups && !u.groups->empty())
+    return errors::DeleteConflict("Cannot delete entity, must remove user from all groups first.");
+  // AWS recording (test_delete_user_after_service_credential_created).
+  CK_ASSIGN_OR_RETURN(bool credentials, HasServiceCredentials(u));
+  if (credentials) return errors::DeleteConflict("Cannot delete entity, must remove referenced objects first.");
   CK_RETURN_IF_ERROR(ids_.DeleteUser(u.account, u.name));
+  if (u.permissions_boundary) CK_RETURN_IF_ERROR(CountBoundaryUse(*u.permissions_boundary, -1));
   return api::Empty{};
 }
 
@@ -70,7 +81,7 @@ Result<api::iam::ListUsersResponse> IamService::ListUsers(const api::iam::ListUs
   std::string prefix = in.path_prefix.value_or("/");
   api::iam::ListUsersResponse out;
   for (const auto& u : users)
-    if (StartsWith(u.path, prefix)) out.users.push_back(UserOf(u));
+    if (StartsWith(u.path, prefix)) out.users.push_back(ListedUserOf(u));
   out.is_truncated = false;
   return out;
 }

@@ -26,6 +26,20 @@ void UserFields(V& v, S& s) {
   v("inline", s.inline_policies, false);
   v("attached", s.attached_policies, false);
   v("tags", s.tags, false);
+  v("boundary", s.permissions_boundary, false);
+  v("groups", s.groups, false);
+}
+
+template <class V, class S>
+void GroupFields(V& v, S& s) {
+  v("account", s.account, true);
+  v("name", s.name, true);
+  v("path", s.path, false);
+  v("group_id", s.group_id, false);
+  v("arn", s.arn, false);
+  v("created", s.created, false);
+  v("inline", s.inline_policies, false);
+  v("attached", s.attached_policies, false);
 }
 
 template <class V, class S>
@@ -42,6 +56,7 @@ void RoleFields(V& v, S& s) {
   v("inline", s.inline_policies, false);
   v("attached", s.attached_policies, false);
   v("tags", s.tags, false);
+  v("boundary", s.permissions_boundary, false);
 }
 
 template <class V, class S>
@@ -93,6 +108,7 @@ void PolicyFields(V& v, S& s) {
   v("created", s.created, false);
   v("updated", s.updated, false);
   v("attachments", s.attachments, false);
+  v("boundary_uses", s.boundary_uses, false);
 }
 
 std::string NameKey(const std::string& account, const std::string& name) { return account + "/" + ToLower(name); }
@@ -102,6 +118,7 @@ std::string NameKey(const std::string& account, const std::string& name) { retur
 CK_DEFINE_FIELDS(IamTag, TagFields)
 CK_DEFINE_FIELDS(IamUser, UserFields)
 CK_DEFINE_FIELDS(IamRole, RoleFields)
+CK_DEFINE_FIELDS(IamGroup, GroupFields)
 CK_DEFINE_FIELDS(AccessKey, KeyFields)
 CK_DEFINE_FIELDS(StsSession, SessionFields)
 CK_DEFINE_FIELDS(ManagedPolicyVersion, PolicyVersionFields)
@@ -111,6 +128,7 @@ IdentityStore::IdentityStore(storage::MetadataStore& store)
     : store_(store),
       users_(store, "iam.users", {&policy_generation_, &credential_generation_}),
       roles_(store, "iam.roles", {&policy_generation_}),
+      groups_(store, "iam.groups", {&policy_generation_}),
       keys_(store, "iam.access_keys", {&credential_generation_}),
       sessions_(store, "sts.sessions", {&credential_generation_}),
       policies_(store, "iam.policies", {&policy_generation_}) {}
@@ -139,6 +157,19 @@ Status IdentityStore::DeleteRole(const std::string& account, const std::string& 
 }
 Result<std::vector<IamRole>> IdentityStore::ListRoles(const std::string& account) {
   return roles_.List(account.empty() ? "" : account + "/");
+}
+
+Result<std::optional<IamGroup>> IdentityStore::GetGroup(const std::string& account, const std::string& name) {
+  return groups_.Get(NameKey(account, name));
+}
+Status IdentityStore::PutGroup(const IamGroup& g, bool must_not_exist) {
+  return groups_.Put(NameKey(g.account, g.name), g, must_not_exist);
+}
+Status IdentityStore::DeleteGroup(const std::string& account, const std::string& name) {
+  return groups_.Delete(NameKey(account, name));
+}
+Result<std::vector<IamGroup>> IdentityStore::ListGroups(const std::string& account) {
+  return groups_.List(account + "/");
 }
 
 Result<std::optional<AccessKey>> IdentityStore::GetAccessKey(const std::string& id) { return keys_.Get(id); }

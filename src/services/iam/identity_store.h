@@ -8,6 +8,7 @@
 // below; renaming one is a format change):
 //   "iam.users"       ACCOUNT "/" lower(name) → IamUser
 //   "iam.roles"       ACCOUNT "/" lower(name) → IamRole
+//   "iam.groups"      ACCOUNT "/" lower(name) → IamGroup
 //   "iam.access_keys" access key id           → AccessKey
 //   "iam.policies"    policy ARN              → ManagedPolicy
 //   "sts.sessions"    access key id           → StsSession
@@ -42,8 +43,18 @@ struct IamUser {
   std::map<std::string, std::string> inline_policies;  // name -> document
   std::vector<std::string> attached_policies;          // managed policy ARNs
   std::vector<IamTag> tags;
+  std::optional<std::string> permissions_boundary;  // managed policy ARN
+  std::optional<std::vector<std::string>> groups;   // names of the groups it is in (absent: none)
 };
 CK_DECLARE_FIELDS(IamUser);
+
+struct IamGroup {
+  std::string account, name, path = "/", group_id, arn;
+  TimePoint created;
+  std::map<std::string, std::string> inline_policies;
+  std::vector<std::string> attached_policies;
+};
+CK_DECLARE_FIELDS(IamGroup);
 
 struct IamRole {
   std::string account, name, path = "/", role_id, arn, description;
@@ -53,6 +64,7 @@ struct IamRole {
   std::map<std::string, std::string> inline_policies;
   std::vector<std::string> attached_policies;
   std::vector<IamTag> tags;
+  std::optional<std::string> permissions_boundary;  // managed policy ARN
 };
 CK_DECLARE_FIELDS(IamRole);
 
@@ -95,7 +107,8 @@ struct ManagedPolicy {
   TimePoint created;
   std::optional<TimePoint> updated;
   int32_t attachments = 0;
-  bool aws = false;  // not stored
+  std::optional<int32_t> boundary_uses;  // users and roles it bounds (written when set)
+  bool aws = false;                      // not stored
 };
 CK_DECLARE_FIELDS(ManagedPolicy);
 
@@ -158,6 +171,11 @@ class IdentityStore {
   Status DeleteRole(const std::string& account, const std::string& name);
   Result<std::vector<IamRole>> ListRoles(const std::string& account);
 
+  Result<std::optional<IamGroup>> GetGroup(const std::string& account, const std::string& name);
+  Status PutGroup(const IamGroup& group, bool must_not_exist);
+  Status DeleteGroup(const std::string& account, const std::string& name);
+  Result<std::vector<IamGroup>> ListGroups(const std::string& account);
+
   Result<std::optional<AccessKey>> GetAccessKey(const std::string& id);
   Status PutAccessKey(const AccessKey& key);
   Status DeleteAccessKey(const std::string& id);
@@ -186,6 +204,7 @@ class IdentityStore {
   std::atomic<uint64_t> credential_generation_{0};
   IdentityTable<IamUser> users_;
   IdentityTable<IamRole> roles_;
+  IdentityTable<IamGroup> groups_;
   IdentityTable<AccessKey> keys_;
   IdentityTable<StsSession> sessions_;
   IdentityTable<ManagedPolicy> policies_;

@@ -154,8 +154,10 @@ Result<smapi::ListSecretVersionIdsResponse> SecretsManagerService::ListSecretVer
     smapi::SecretVersionsListEntry e;
     e.version_id = v->id;
     e.created_date = v->created;
-    e.kms_key_ids = std::vector<std::string>{v->key_arn};
+    // AWS names the managed key "DefaultEncryptionKey" here (AWS recordings).
+    e.kms_key_ids = std::vector<std::string>{v->default_key.value_or(false) ? "DefaultEncryptionKey" : v->key_arn};
     if (!v->stages.empty()) e.version_stages = v->stages;
+    e.last_accessed_date = v->last_accessed;
     versions.push_back(std::move(e));
   }
   out.next_token = page.next_marker;
@@ -200,6 +202,7 @@ Status SecretsManagerService::Retag(RequestContext& ctx, const std::string& secr
                     return std::find(drop.begin(), drop.end(), t.key.value_or("")) != drop.end();
                   });
                   for (const auto& t : add) s.tags.push_back({t.key, t.value});
+                  s.tagged = true;
                   if (s.tags.size() > 50) return errors::Validation("Number of tags exceeds the limit of 50.");
                   return Status::Ok();
                 })

@@ -25,6 +25,8 @@ void VersionFields(V& v, S& s) {
   v("blob", s.data_key_blob, true);
   v("sealed", s.sealed, true);
   v("key_arn", s.key_arn, false);
+  v("default_key", s.default_key, false);
+  v("last_accessed", s.last_accessed, false);
 }
 
 template <class V, class S>
@@ -42,6 +44,7 @@ void SecretFields(V& v, S& s) {
   v("deletion_date", s.deletion_date, false);
   v("policy", s.policy, false);
   v("tags", s.tags, false);
+  v("tagged", s.tagged, false);
   v("versions", s.versions, false);
   v("next_seq", s.next_seq, false);
 }
@@ -108,6 +111,9 @@ void Secret::AddVersion(SecretVersion v, const std::vector<std::string>& stages)
         std::string old = cur->id;
         MoveStage("AWSPREVIOUS", "", old);
         MoveStage("AWSCURRENT", old, "");
+        // A version that was both current and pending (a finished rotation)
+        // keeps only AWSPREVIOUS (AWS recording).
+        MoveStage("AWSPENDING", old, "");
       }
     }
     MoveStage(stage, "", id);

@@ -43,6 +43,12 @@ struct SecretVersion {
   Bytes data_key_blob;     // KMS CiphertextBlob
   Bytes sealed;            // iv || ciphertext || tag
   std::string key_arn;     // the KMS key that protects it
+  // Sealed under the default key aws/secretsmanager (the secret had no
+  // KmsKeyId): ListSecretVersionIds shows "DefaultEncryptionKey". Written only
+  // when true.
+  std::optional<bool> default_key;
+  // The day of the last GetSecretValue of this version; unset = never.
+  std::optional<TimePoint> last_accessed;
 };
 CK_DECLARE_FIELDS(SecretVersion);
 
@@ -54,6 +60,10 @@ struct Secret {
   TimePoint deletion_date{};  // when it is purged
   std::string policy;
   std::vector<SecretTag> tags;
+  // The secret has been tagged (Tags at creation, TagResource or
+  // UntagResource): DescribeSecret then shows "Tags" even when it is empty.
+  // Written only when true.
+  std::optional<bool> tagged;
   std::map<std::string, SecretVersion> versions;
   uint64_t next_seq = 1;
 
@@ -67,7 +77,7 @@ struct Secret {
   SecretVersion* WithStage(const std::string& stage);
   const SecretVersion* WithStage(const std::string& stage) const;
   // Adds the version with `stages`; AWSCURRENT moves here and the old
-  // current becomes AWSPREVIOUS, as AWS does. Prunes unlabeled versions
+  // current becomes AWSPREVIOUS (and loses AWSPENDING), as AWS does. Prunes unlabeled versions
   // beyond kMaxVersions (oldest first).
   void AddVersion(SecretVersion v, const std::vector<std::string>& stages);
   // Moves `stage` to `to` (empty: only remove from `from`).

@@ -1,5 +1,7 @@
 #include "services/secretsmanager/secretsmanager_service.h"
 
+#include <algorithm>
+
 #include "base/codec.h"
 #include "core/arn.h"
 #include "core/ids.h"
@@ -44,7 +46,44 @@ Status CheckOneValue(const In& in) {
 
 bool IsKeyArn(const std::string& ref) { return StartsWith(ref, "arn:"); }
 
+// The secret is on the AWS managed key: no KmsKeyId, or its alias named.
+bool IsDefaultKey(const std::string& ref) { return ref.empty() || ref == "alias/aws/secretsmanager"; }
+
 Status AccessToKmsDenied() { return errors::AccessDenied("Access to KMS is not allowed"); }
+
+// AWS recording (test_cross_account_access): another account's GetSecretValue
+// or PutSecretValue of a secret on the default key, before any KMS call.
+Status DefaultKeyRefused() {
+  return errors::InvalidRequest(
+      "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS "
+      "service key.");
+}
+
+// The message is the BLOG's (AWS-SEMANTICS §4); the code is UNVERIFIED
+// (InvalidRequestException chosen).
+Status KeyArnRequired() {
+  return errors::InvalidRequest("You must specify a KMS key ARN to update the secret from a different AWS account.");
+}
+
+// SDKs fill ClientRequestToken themselves (idempotency token); a request
+// that creates a version without one is refused (AWS recording,
+// test_no_client_request_token; RotateSecret answers InvalidParameterException).
+Status CheckToken(const std::optional<std::string>& token, bool rotate = false) {
+  if (token) return Status::Ok();
+  constexpr char kText[] = "You must provide a ClientRequestToken value. We recommend a UUID-type value.";
+  return rotate ? errors::InvalidParameter(kText) : errors::InvalidRequest(kText);
+}
+
+// ASCII letters, digits and /_+=.@- (AWS recording, test_invalid_secret_name).
+Status CheckName(std::string_view name) {
+  bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("/_+=.@-").find(c) != std::string_view::npos;
+  });
+  if (ok) return Status::Ok();
+  return errors::Validation(
+      "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!");
+}
 
 Status KmsWriteError(const Status& s, const std::string& request_id) {
   if (s.code() == Code::kPermissionDenied) return AccessToKmsDenied();
@@ -83,6 +122,7 @@ const OperationTable<SecretsManagerService>& SecretsManagerService::Operations()
         .Add<ops::DescribeSecret, &S::DescribeSecret>(read("secretsmanager:DescribeSecret"))
         .Add<ops::DeleteSecret, &S::DeleteSecret>(write("secretsmanager:DeleteSecret"))
         .Add<ops::RestoreSecret, &S::RestoreSecret>(write("secretsmanager:RestoreSecret"))
+        .Add<ops::RotateSecret, &S::RotateSecret>(write("secretsmanager:RotateSecret"))
         .Add<ops::ListSecrets, &S::ListSecrets>(read("secretsmanager:ListSecrets"))
         .Add<ops::ListSecretVersionIds, &S::ListSecretVersionIds>(read("secretsmanager:ListSecretVersionIds"))
         .Add<ops::UpdateSecretVersionStage, &S::UpdateSecretVersionStage>(
@@ -117,6 +157,7 @@ KmsCaller SecretsManagerService::CallerFor(const RequestContext& ctx) const {
 }
 
 Result<SecretsManagerService::Located> SecretsManagerService::Locate(const std::string& id, RequestContext& ctx) {
+  if (!StartsWith(id, "arn:")) CK_RETURN_IF_ERROR(CheckName(id));
   Located loc;
   loc.account = ctx.principal.account;
   loc.region = ctx.region;
@@ -211,14 +252,19 @@ Result<Secret> SecretsManagerService::Mutate(const std::string& id, RequestConte
   return errors::InternalServiceError("The secret changed concurrently; retry the request.");
 }
 
-Status SecretsManagerService::CheckCrossAccountKey(const Secret& s, const std::string& key_ref,
-                                                   RequestContext& ctx) {
+Status SecretsManagerService::CheckCrossAccountRead(const Secret& s, RequestContext& ctx) {
   if (ctx.principal.account == s.account) return Status::Ok();
-  // AWS-SEMANTICS §4: the default key (and an alias of the caller's own
-  // account's managed key) cannot serve another account. Code UNVERIFIED;
-  // InvalidRequestException chosen.
-  if (key_ref.empty() || StartsWith(key_ref, "alias/aws/"))
-    return errors::InvalidRequest("You must specify a KMS key ARN to update the secret from a different AWS account.");
+  if (IsDefaultKey(s.kms_key_id)) return DefaultKeyRefused();
+  // A key named without its account (alias name or bare key id) cannot be
+  // reached from another account (AWS-SEMANTICS §4, BLOG).
+  if (!IsKeyArn(s.kms_key_id)) return AccessToKmsDenied();
+  return Status::Ok();
+}
+
+Status SecretsManagerService::CheckCrossAccountWrite(const Secret& s, RequestContext& ctx) {
+  if (ctx.principal.account == s.account) return Status::Ok();
+  if (IsDefaultKey(s.kms_key_id)) return DefaultKeyRefused();
+  if (!IsKeyArn(s.kms_key_id)) return KeyArnRequired();
   return Status::Ok();
 }
 
@@ -244,6 +290,7 @@ Result<SecretVersion> SecretsManagerService::SealVersion(const Secret& s, const 
   v.binary = binary;
   v.data_key_blob = dk->ciphertext_blob;
   v.key_arn = dk->key_arn;
+  if (key_ref.empty()) v.default_key = true;
   std::string sealed;
   crypto::AesGcmSeal(dk->plaintext, crypto::RandomBytes(crypto::kAesGcmIvSize), s.arn + '\0' + version_id, value,
                      &sealed);
@@ -279,6 +326,7 @@ Status SecretsManagerService::Rekey(Secret& s, const std::string& new_key, Reque
     v.data_key_blob = std::move(nv.data_key_blob);
     v.sealed = std::move(nv.sealed);
     v.key_arn = std::move(nv.key_arn);
+    v.default_key = nv.default_key;
   }
   s.kms_key_id = new_key;
   return Status::Ok();
@@ -287,6 +335,8 @@ Status SecretsManagerService::Rekey(Secret& s, const std::string& new_key, Reque
 Result<smapi::CreateSecretResponse> SecretsManagerService::CreateSecret(const smapi::CreateSecretRequest& in,
                                                                         RequestContext& ctx) {
   if (in.add_replica_regions) return errors::NotImplemented("crosskey does not implement secret replication");
+  CK_RETURN_IF_ERROR(CheckName(in.name));
+  if (in.secret_string || in.secret_binary) CK_RETURN_IF_ERROR(CheckToken(in.client_request_token));
   CK_RETURN_IF_ERROR(CheckOneValue(in));
   CK_ASSIGN_OR_RETURN(Located loc, Locate(in.name, ctx));
   Secret s;
@@ -307,6 +357,7 @@ Result<smapi::CreateSecretResponse> SecretsManagerService::CreateSecret(const sm
   s.description = in.description.value_or("");
   s.kms_key_id = in.kms_key_id.value_or("");
   for (const auto& t : in.tags.value_or(std::vector<smapi::Tag>{})) s.tags.push_back({t.key, t.value});
+  if (in.tags) s.tagged = true;
   s.created = s.last_changed = Now();
   smapi::CreateSecretResponse out;
   out.arn = s.arn;
@@ -327,13 +378,14 @@ Result<smapi::CreateSecretResponse> SecretsManagerService::CreateSecret(const sm
 
 Result<smapi::PutSecretValueResponse> SecretsManagerService::PutSecretValue(const smapi::PutSecretValueRequest& in,
                                                                             RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(CheckToken(in.client_request_token));
   CK_RETURN_IF_ERROR(CheckOneValue(in));
   auto value = ValueOf(in.secret_string, in.secret_binary);
   if (!value) return errors::InvalidRequest("You must provide either SecretString or SecretBinary.");
   std::vector<std::string> stages = in.version_stages.value_or(std::vector<std::string>{"AWSCURRENT"});
   std::string vid = in.client_request_token.value_or(ids::Uuid4());
   CK_ASSIGN_OR_RETURN(Secret saved, Mutate(in.secret_id, ctx, ops::PutSecretValue::kName, [&](Secret& s) -> Status {
-    CK_RETURN_IF_ERROR(CheckCrossAccountKey(s, s.kms_key_id, ctx));
+    CK_RETURN_IF_ERROR(CheckCrossAccountWrite(s, ctx));
     if (auto it = s.versions.find(vid); it != s.versions.end()) {
       // Idempotent retry: same value → same answer; a different value is refused.
       CK_ASSIGN_OR_RETURN(std::string existing, OpenVersion(s, it->second, ctx));
@@ -355,14 +407,16 @@ Result<smapi::PutSecretValueResponse> SecretsManagerService::PutSecretValue(cons
 
 Result<smapi::UpdateSecretResponse> SecretsManagerService::UpdateSecret(const smapi::UpdateSecretRequest& in,
                                                                         RequestContext& ctx) {
+  if (in.secret_string || in.secret_binary) CK_RETURN_IF_ERROR(CheckToken(in.client_request_token));
   CK_RETURN_IF_ERROR(CheckOneValue(in));
   auto value = ValueOf(in.secret_string, in.secret_binary);
   std::string vid = in.client_request_token.value_or(ids::Uuid4());
   CK_ASSIGN_OR_RETURN(Secret saved, Mutate(in.secret_id, ctx, ops::UpdateSecret::kName, [&](Secret& s) -> Status {
     bool cross = ctx.principal.account != s.account;
-    if (cross && in.kms_key_id && !IsKeyArn(*in.kms_key_id))
-      return errors::InvalidRequest("You must specify a KMS key ARN to update the secret from a different AWS account.");
-    if (!in.kms_key_id && value) CK_RETURN_IF_ERROR(CheckCrossAccountKey(s, s.kms_key_id, ctx));
+    // Another account must name the new key by ARN; without a new key, a new
+    // value is sealed under the secret's key, as PutSecretValue does.
+    if (cross && in.kms_key_id && !IsKeyArn(*in.kms_key_id)) return KeyArnRequired();
+    if (!in.kms_key_id && value) CK_RETURN_IF_ERROR(CheckCrossAccountWrite(s, ctx));
     if (in.description) s.description = *in.description;
     if (in.kms_key_id && *in.kms_key_id != s.kms_key_id) CK_RETURN_IF_ERROR(Rekey(s, *in.kms_key_id, ctx));
     if (value) {
@@ -388,6 +442,7 @@ Result<smapi::GetSecretValueResponse> SecretsManagerService::GetSecretValue(cons
                                                                             RequestContext& ctx) {
   CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(in.secret_id, ctx, ops::GetSecretValue::kName));
   Secret& s = *loc.secret;
+  CK_RETURN_IF_ERROR(CheckCrossAccountRead(s, ctx));
   std::string vid = in.version_id.value_or(""), stage = in.version_stage.value_or("");
   const SecretVersion* v = nullptr;
   if (!vid.empty()) {
@@ -418,9 +473,13 @@ Result<smapi::GetSecretValueResponse> SecretsManagerService::GetSecretValue(cons
     if (!bytes) return DataLoss("secret version " + v->id + " holds no base64 binary value");
     out.secret_binary = Bytes(std::move(*bytes));
   }
+  // The secret and the version read remember the day (DescribeSecret,
+  // ListSecretVersionIds).
   TimePoint today = Day(Now());
-  if (s.last_accessed != today) {
+  SecretVersion& read = s.versions[v->id];
+  if (s.last_accessed != today || read.last_accessed != today) {
     s.last_accessed = today;
+    read.last_accessed = today;
     (void)Save(loc, s);  // best effort: a concurrent update wins
   }
   return out;
@@ -482,6 +541,22 @@ Result<smapi::RestoreSecretResponse> SecretsManagerService::RestoreSecret(const 
   out.arn = saved.arn;
   out.name = saved.name;
   return out;
+}
+
+Result<smapi::RotateSecretResponse> SecretsManagerService::RotateSecret(const smapi::RotateSecretRequest& in,
+                                                                        RequestContext& ctx) {
+  CK_RETURN_IF_ERROR(CheckToken(in.client_request_token, /*rotate=*/true));
+  CK_ASSIGN_OR_RETURN(Located loc, LoadAuthorized(in.secret_id, ctx, ops::RotateSecret::kName));
+  // A secret here never has a rotation function (RotateSecret never gets
+  // that far), so without RotationLambdaARN there is nothing to run (AWS
+  // recording, test_first_rotate_secret_with_missing_lambda_arn).
+  if (!in.rotation_lambda_arn)
+    return errors::InvalidRequest("No Lambda rotation function ARN is associated with this secret.");
+  // What AWS answers for a function it cannot invoke (AWS recording,
+  // test_rotate_secret_invalid_lambda_arn): crosskey has no functions.
+  return errors::AccessDenied(
+      "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access "
+      "to the principal secretsmanager.amazonaws.com.");
 }
 
 }  // namespace ck::services::sm
