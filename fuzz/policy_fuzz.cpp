@@ -48,10 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   static const Keys keys;
   core::iam::Principal users[3];
-  users[0] = {"arn:aws:core::iam::111111111111:user/alice", "111111111111", core::iam::Principal::kUser, "", "AIDAEXAMPLE",
+  users[0] = {"arn:aws:iam::111111111111:user/alice", "111111111111", core::iam::Principal::kUser, "", "AIDAEXAMPLE",
               "alice", ""};
   users[1] = {"arn:aws:sts::222222222222:assumed-role/r/s", "222222222222", core::iam::Principal::kAssumedRole,
-              "arn:aws:core::iam::222222222222:role/r", "AROAEXAMPLE:s", "", ""};
+              "arn:aws:iam::222222222222:role/r", "AROAEXAMPLE:s", "", ""};
   users[2] = {"", "", core::iam::Principal::kAnonymous, "", "", "", ""};
   core::iam::RequestContext ctx;
   ctx.action = (choice & 0x40) ? "s3:GetObject" : "kms:Decrypt";
