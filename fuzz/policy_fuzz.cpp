@@ -1,6 +1,7 @@
 // IAM policy documents: parsing (every policy kind) and, for documents that
 // parse, the evaluator on fixed principals and a request with condition keys,
 // as identity, resource and session policy and as permissions boundary.
+#include <array>
 #include <cstdint>
 
 #include "core/iam/evaluator.h"
@@ -47,12 +48,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!policy.ok()) return 0;
 
   static const Keys keys;
-  core::iam::Principal users[3];
-  users[0] = {"arn:aws:core::iam::111111111111:user/alice", "111111111111", core::iam::Principal::kUser, "", "AIDAEXAMPLE",
-              "alice", ""};
-  users[1] = {"arn:aws:sts::222222222222:assumed-role/r/s", "222222222222", core::iam::Principal::kAssumedRole,
-              "arn:aws:core::iam::222222222222:role/r", "AROAEXAMPLE:s", "", ""};
-  users[2] = {"", "", core::iam::Principal::kAnonymous, "", "", "", ""};
+  static const auto users = [] {
+    std::array<core::iam::Principal, 3> p;
+    p[0].arn = "arn:aws:iam::111111111111:user/alice";
+    p[0].account = "111111111111";
+    p[0].type = core::iam::Principal::kUser;
+    p[0].user_id = "AIDAEXAMPLE";
+    p[0].username = "alice";
+    p[1].arn = "arn:aws:sts::222222222222:assumed-role/r/s";
+    p[1].account = "222222222222";
+    p[1].type = core::iam::Principal::kAssumedRole;
+    p[1].role_arn = "arn:aws:iam::222222222222:role/r";
+    p[1].user_id = "AROAEXAMPLE:s";
+    p[1].session_name = "s";
+    p[2].type = core::iam::Principal::kAnonymous;
+    return p;
+  }();
   core::iam::RequestContext ctx;
   ctx.action = (choice & 0x40) ? "s3:GetObject" : "kms:Decrypt";
   ctx.resource = (choice & 0x40) ? "arn:aws:s3:::bucket/home/alice/x" : "arn:aws:kms:us-east-1:111111111111:key/k";

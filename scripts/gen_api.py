@@ -127,17 +127,45 @@ class Generator:
         """Structures this one holds by value (needs their complete type)."""
         return {shape for _, _, shape, _ in self.members(struct_name) if self.shapes[shape]["type"] == "structure"}
 
+    def container_deps(self, struct_name):
+        """Structures this one holds in lists or maps. std::map's value type
+        must be complete where the holder is (clang with libstdc++ refuses a
+        defaulted operator== otherwise), so these come first too, except
+        where they lead back to a structure being defined (recursion, as
+        DynamoDB's AttributeValue, goes through containers)."""
+        out = set()
+
+        def walk(shape, top):
+            s = self.shapes[shape]
+            if s["type"] == "structure":
+                if not top:
+                    out.add(shape)
+            elif s["type"] == "list":
+                walk(s["member"]["shape"], False)
+            elif s["type"] == "map":
+                walk(s["value"]["shape"], False)
+
+        for _, _, shape, _ in self.members(struct_name):
+            walk(shape, True)
+        return out
+
     def ordered_structs(self):
         order, state = [], {}
 
+        # stack: (structure, held by value by the next one) pairs.
         def visit(n, stack):
             if state.get(n) == 2:
                 return
             if state.get(n) == 1:
-                raise ValueError("%s: structure cycle by value: %s" % (self.service, " -> ".join(stack + [n])))
+                names = [m for m, _ in stack]
+                if all(by_value for _, by_value in stack[names.index(n):]):
+                    raise ValueError("%s: structure cycle by value: %s" % (self.service, " -> ".join(names + [n])))
+                return  # a cycle through a container: the order cannot honour it
             state[n] = 1
             for d in sorted(self.direct_deps(n)):
-                visit(d, stack + [n])
+                visit(d, stack + [(n, True)])
+            for d in sorted(self.container_deps(n) - self.direct_deps(n)):
+                visit(d, stack + [(n, False)])
             state[n] = 2
             order.append(n)
 

@@ -5,9 +5,12 @@
 
 #include "base/codec.h"
 #include "services/dynamodb/decimal.h"
+#include "services/dynamodb/errors.h"
 #include "services/dynamodb/limits.h"
 
 namespace ck::services::ddb {
+
+Status DdbValidation(const std::string& message) { return dynamodb::errors::Validation(message); }
 
 namespace {
 

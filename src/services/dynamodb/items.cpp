@@ -7,13 +7,6 @@
 #include "services/dynamodb/limits.h"
 #include "storage/key_codec.h"
 
-namespace ck::services::ddb {
-
-// Declared with the attribute values, whose validation speaks with it.
-Status DdbValidation(const std::string& message) { return dynamodb::errors::Validation(message); }
-
-}  // namespace ck::services::ddb
-
 namespace ck::services::dynamodb {
 
 namespace {
