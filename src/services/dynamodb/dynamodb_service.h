@@ -44,6 +44,7 @@ namespace ck::services::dynamodb {
 struct SseChoice;
 struct ReadRequest;
 struct ReadResult;
+struct TransactTable;
 
 class DynamoDbService final : public Service {
  public:
@@ -66,6 +67,14 @@ class DynamoDbService final : public Service {
   Result<api::dynamodb::DeleteTableOutput> DeleteTable(const api::dynamodb::DeleteTableInput& in,
                                                        RequestContext& ctx);
   Result<api::dynamodb::ListTablesOutput> ListTables(const api::dynamodb::ListTablesInput& in, RequestContext& ctx);
+  Result<api::dynamodb::UpdateContinuousBackupsOutput> UpdateContinuousBackups(
+      const api::dynamodb::UpdateContinuousBackupsInput& in, RequestContext& ctx);
+  Result<api::dynamodb::DescribeContinuousBackupsOutput> DescribeContinuousBackups(
+      const api::dynamodb::DescribeContinuousBackupsInput& in, RequestContext& ctx);
+  Result<api::dynamodb::UpdateContributorInsightsOutput> UpdateContributorInsights(
+      const api::dynamodb::UpdateContributorInsightsInput& in, RequestContext& ctx);
+  Result<api::dynamodb::DescribeContributorInsightsOutput> DescribeContributorInsights(
+      const api::dynamodb::DescribeContributorInsightsInput& in, RequestContext& ctx);
 
   // item_ops.cpp
   Result<api::dynamodb::PutItemOutput> PutItem(const api::dynamodb::PutItemInput& in, RequestContext& ctx);
@@ -77,6 +86,12 @@ class DynamoDbService final : public Service {
   Result<api::dynamodb::BatchGetItemOutput> BatchGetItem(const api::dynamodb::BatchGetItemInput& in,
                                                          RequestContext& ctx);
 
+  // transact_ops.cpp
+  Result<api::dynamodb::TransactWriteItemsOutput> TransactWriteItems(const api::dynamodb::TransactWriteItemsInput& in,
+                                                                     RequestContext& ctx);
+  Result<api::dynamodb::TransactGetItemsOutput> TransactGetItems(const api::dynamodb::TransactGetItemsInput& in,
+                                                                 RequestContext& ctx);
+
   // query_ops.cpp
   Result<api::dynamodb::QueryOutput> Query(const api::dynamodb::QueryInput& in, RequestContext& ctx);
   Result<api::dynamodb::ScanOutput> Scan(const api::dynamodb::ScanInput& in, RequestContext& ctx);
@@ -85,9 +100,23 @@ class DynamoDbService final : public Service {
   static const OperationTable<DynamoDbService>& Operations();
 
   // table_ops.cpp
-  Result<api::dynamodb::TableDescription> Describe(const TableRecord& t, RequestContext& ctx, bool check_key);
+  // What a TableDescription answers: CreateTable's (CREATING, no key check,
+  // no warm throughput unless asked for), UpdateTable's and DeleteTable's,
+  // or DescribeTable's (checks the KMS key's state).
+  enum class DescribeFor { kCreate, kUpdate, kDelete, kDescribe };
+  Result<api::dynamodb::TableDescription> Describe(const TableRecord& t, RequestContext& ctx, DescribeFor what);
+  // Reads, changes and writes back a table record (compare-and-swap), for
+  // the table-setting operations.
+  template <typename Change>
+  Result<TableRecord> ChangeTable(const std::string& name, RequestContext& ctx, const std::string& action,
+                                  Change&& change);
   // Wraps a new table key under `sse` (CreateTable) or re-wraps `table_key` (UpdateTable).
   Status WrapTableKey(TableRecord& t, const SseChoice& sse, const std::string* table_key, RequestContext& ctx);
+
+  // transact_ops.cpp: the index of `name` in `tables`, loading it (and
+  // authorizing dynamodb:`action` on it) the first time.
+  Result<size_t> LoadForTransaction(std::vector<TransactTable>& tables, const std::string& name, RequestContext& ctx,
+                                    const std::string& action);
 
   // query_ops.cpp
   Result<ReadResult> Read(const ReadRequest& in, RequestContext& ctx);

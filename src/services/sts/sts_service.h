@@ -1,4 +1,5 @@
-// STS (query protocol): GetCallerIdentity, AssumeRole, GetSessionToken.
+// STS (query protocol): GetCallerIdentity, AssumeRole (with session tags),
+// GetSessionToken, GetFederationToken.
 //
 // Each operation is a typed function over the generated shapes (api/sts.h),
 // registered in the service's OperationTable; model operations not in the
@@ -31,6 +32,8 @@ class StsService final : public Service {
   Result<api::sts::AssumeRoleResponse> AssumeRole(const api::sts::AssumeRoleRequest& in, RequestContext& ctx);
   Result<api::sts::GetSessionTokenResponse> GetSessionToken(const api::sts::GetSessionTokenRequest& in,
                                                             RequestContext& ctx);
+  Result<api::sts::GetFederationTokenResponse> GetFederationToken(const api::sts::GetFederationTokenRequest& in,
+                                                                  RequestContext& ctx);
 
  private:
   static const OperationTable<StsService>& Operations();
