@@ -48,6 +48,10 @@ const OperationTable<DynamoDbService>& DynamoDbService::Operations() {
         .Add<ops::BatchGetItem, &S::BatchGetItem>(with(read, "dynamodb:BatchGetItem"))
         .Add<ops::TransactWriteItems, &S::TransactWriteItems>(with(write, "dynamodb:TransactWriteItems"))
         .Add<ops::TransactGetItems, &S::TransactGetItems>(with(read, "dynamodb:TransactGetItems"))
+        // PartiQL: authorized per statement (dynamodb:PartiQLSelect, PartiQLInsert, ...).
+        .Add<ops::ExecuteStatement, &S::ExecuteStatement>(with(write, ""))
+        .Add<ops::BatchExecuteStatement, &S::BatchExecuteStatement>(with(write, ""))
+        .Add<ops::ExecuteTransaction, &S::ExecuteTransaction>(with(write, ""))
         .Add<ops::Query, &S::Query>(with(read, "dynamodb:Query"))
         .Add<ops::Scan, &S::Scan>(with(read, "dynamodb:Scan"));
     return t;

@@ -39,12 +39,19 @@
 #include "services/service.h"
 #include "storage/metadata_store.h"
 
+namespace ck::services::ddb {
+struct PartiqlStatement;
+}  // namespace ck::services::ddb
+
 namespace ck::services::dynamodb {
 
 struct SseChoice;
 struct ReadRequest;
 struct ReadResult;
 struct TransactTable;
+struct WriteAction;
+struct ReadAction;
+struct TransactToken;
 
 class DynamoDbService final : public Service {
  public:
@@ -92,6 +99,14 @@ class DynamoDbService final : public Service {
   Result<api::dynamodb::TransactGetItemsOutput> TransactGetItems(const api::dynamodb::TransactGetItemsInput& in,
                                                                  RequestContext& ctx);
 
+  // partiql_ops.cpp
+  Result<api::dynamodb::ExecuteStatementOutput> ExecuteStatement(const api::dynamodb::ExecuteStatementInput& in,
+                                                                 RequestContext& ctx);
+  Result<api::dynamodb::BatchExecuteStatementOutput> BatchExecuteStatement(
+      const api::dynamodb::BatchExecuteStatementInput& in, RequestContext& ctx);
+  Result<api::dynamodb::ExecuteTransactionOutput> ExecuteTransaction(const api::dynamodb::ExecuteTransactionInput& in,
+                                                                     RequestContext& ctx);
+
   // query_ops.cpp
   Result<api::dynamodb::QueryOutput> Query(const api::dynamodb::QueryInput& in, RequestContext& ctx);
   Result<api::dynamodb::ScanOutput> Scan(const api::dynamodb::ScanInput& in, RequestContext& ctx);
@@ -117,6 +132,19 @@ class DynamoDbService final : public Service {
   // authorizing dynamodb:`action` on it) the first time.
   Result<size_t> LoadForTransaction(std::vector<TransactTable>& tables, const std::string& name, RequestContext& ctx,
                                     const std::string& action);
+  // Runs the writes all or nothing (transaction.h): nullopt when committed
+  // (or already committed under `token`), else the cancellation reasons.
+  Result<std::optional<nlohmann::json>> CommitWrites(std::vector<TransactTable>& tables,
+                                                     const std::vector<WriteAction>& actions,
+                                                     const std::optional<TransactToken>& token, RequestContext& ctx);
+  // The items (projected; nullopt: absent) as of one moment.
+  Result<std::vector<std::optional<nlohmann::json>>> ReadConsistently(std::vector<TransactTable>& tables,
+                                                                      const std::vector<ReadAction>& reads,
+                                                                      RequestContext& ctx);
+
+  // partiql_ops.cpp: an INSERT, UPDATE or DELETE statement as a transaction write.
+  Result<WriteAction> PartiqlWrite(const ddb::PartiqlStatement& st, std::vector<TransactTable>& tables,
+                                   RequestContext& ctx, bool return_old);
 
   // query_ops.cpp
   Result<ReadResult> Read(const ReadRequest& in, RequestContext& ctx);

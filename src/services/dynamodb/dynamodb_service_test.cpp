@@ -128,7 +128,7 @@ struct Env {
 TEST(DynamoDbServiceTest, OperationTableMatchesTheModel) {
   Env e;
   EXPECT_TRUE(e.ddb.CheckModel().ok()) << e.ddb.CheckModel().message();
-  auto out = e.ddb.Invoke("TransactWriteItems", Json::object(), e.ctx);
+  auto out = e.ddb.Invoke("CreateBackup", Json::object(), e.ctx);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().aws_code(), "NotImplementedException");
   EXPECT_EQ(out.status().http_status(), 501);

@@ -19,6 +19,7 @@
   X(ConditionalCheckFailed, "ConditionalCheckFailedException", 400, kFailedPrecondition)          \
   X(TransactionConflict, "TransactionConflictException", 400, kAborted)                           \
   X(TransactionCanceled, "TransactionCanceledException", 400, kAborted)                           \
+  X(DuplicateItem, "DuplicateItemException", 400, kAlreadyExists)                                 \
   X(IdempotentParameterMismatch, "IdempotentParameterMismatchException", 400, kFailedPrecondition) \
   X(AccessDenied, "AccessDeniedException", 400, kPermissionDenied)                                \
   X(MissingAuthenticationToken, "MissingAuthenticationTokenException", 400, kUnauthenticated)     \

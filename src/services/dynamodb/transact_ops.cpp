@@ -28,6 +28,7 @@
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/errors.h"
 #include "services/dynamodb/operation_support.h"
+#include "services/dynamodb/transaction.h"
 #include "storage/key_codec.h"
 
 namespace ck::services::dynamodb {
@@ -39,16 +40,7 @@ namespace {
 constexpr int kTransactAttempts = 8;
 constexpr auto kTokenLifetime = std::chrono::minutes(10);
 
-// One action of a TransactWriteItems request, checked and ready to run.
-struct WriteAction {
-  enum Kind { kCheck, kPut, kUpdate, kDelete } kind = kCheck;
-  size_t table = 0;  // index into the loaded tables
-  std::string sk;    // storage key of the target item
-  Json key;          // its key attributes
-  std::optional<Json> item;  // Put: the new item
-  Expressions ex;
-  bool return_old = false;
-};
+}  // namespace
 
 Status DuplicateTarget() {
   return errors::Validation("Transaction request cannot include multiple operations on one item");
@@ -72,15 +64,6 @@ std::string TokenKey(const std::string& account, const std::string& region, cons
   storage::AppendKeyPart(&k, token);
   return k;
 }
-
-}  // namespace
-
-// A table the request names, loaded once (by name or ARN as written).
-struct TransactTable {
-  std::string name;
-  TableRecord record;
-  std::optional<TableKey> key;
-};
 
 // Consumed capacity of a transaction: two units per item and table.
 static std::optional<std::vector<api::ConsumedCapacity>> TransactConsumed(const ReturnConsumed& asked,
@@ -166,40 +149,47 @@ Result<api::TransactWriteItemsOutput> DynamoDbService::TransactWriteItems(const 
 
   // Idempotency: the request's digest (maps are ordered, so the order members
   // were sent in does not matter, as in AWS).
-  std::string token_key, digest;
-  std::optional<std::string> token_stored;
-  if (in.client_request_token) {
-    token_key = TokenKey(ctx.principal.account, ctx.region, *in.client_request_token);
-    digest = HexEncode(crypto::Sha256(fields::EncodeValue(in.transact_items).dump()));
-  }
-
-  for (auto& lt : tables) {
-    CK_ASSIGN_OR_RETURN(lt.key, UnwrapTableKey(lt.record, ctx));
-  }
+  std::optional<TransactToken> token;
+  if (in.client_request_token)
+    token = TransactToken{TokenKey(ctx.principal.account, ctx.region, *in.client_request_token),
+                          HexEncode(crypto::Sha256(fields::EncodeValue(in.transact_items).dump()))};
+  CK_ASSIGN_OR_RETURN(std::optional<Json> reasons, CommitWrites(tables, actions, token, ctx));
+  if (reasons) return Cancelled(*reasons);
   std::vector<size_t> per_table(tables.size(), 0);
   for (const auto& a : actions) ++per_table[a.table];
+  api::TransactWriteItemsOutput out;
+  out.consumed_capacity = TransactConsumed(in.return_consumed_capacity, tables, per_table);
+  return out;
+}
 
+Result<std::optional<Json>> DynamoDbService::CommitWrites(std::vector<TransactTable>& tables,
+                                                          const std::vector<WriteAction>& actions,
+                                                          const std::optional<TransactToken>& token,
+                                                          RequestContext& ctx) {
+  for (auto& lt : tables) {
+    if (!lt.key) {
+      CK_ASSIGN_OR_RETURN(lt.key, UnwrapTableKey(lt.record, ctx));
+    }
+  }
   for (int attempt = 0; attempt < kTransactAttempts; ++attempt) {
     storage::WriteBatch b;
-    if (in.client_request_token) {
-      CK_ASSIGN_OR_RETURN(token_stored, store_.Get(kTokens, token_key));
-      if (token_stored) {
-        Json rec = Json::parse(*token_stored, nullptr, false);
+    if (token) {
+      CK_ASSIGN_OR_RETURN(auto stored, store_.Get(kTokens, token->key));
+      if (stored) {
+        Json rec = Json::parse(*stored, nullptr, false);
         bool live = rec.is_object() && clock_.Now() < FromEpochSeconds(rec.value("at", 0.0)) + kTokenLifetime;
         if (live) {
-          if (rec.value("digest", std::string()) != digest)  // exact AWS text UNVERIFIED
+          if (rec.value("digest", std::string()) != token->digest)  // exact AWS text UNVERIFIED
             return errors::IdempotentParameterMismatch(
                 "Request with the same client request token but different parameters was already processed");
-          api::TransactWriteItemsOutput out;
-          out.consumed_capacity = TransactConsumed(in.return_consumed_capacity, tables, per_table);
-          return out;
+          return std::optional<Json>();  // done before: nothing more to write
         }
-        b.ExpectValue(kTokens, token_key, *token_stored);
+        b.ExpectValue(kTokens, token->key, *stored);
       } else {
-        b.ExpectAbsent(kTokens, token_key);
+        b.ExpectAbsent(kTokens, token->key);
       }
-      Json rec = {{"digest", digest}, {"at", ToEpochSeconds(clock_.Now())}};
-      b.Put(kTokens, token_key, rec.dump());
+      Json rec = {{"digest", token->digest}, {"at", ToEpochSeconds(clock_.Now())}};
+      b.Put(kTokens, token->key, rec.dump());
     }
     Json reasons = Json::array();
     bool cancelled = false;
@@ -215,8 +205,14 @@ Result<api::TransactWriteItemsOutput> DynamoDbService::TransactWriteItems(const 
         b.ExpectAbsent(kItems, a.sk);
       }
       Json reason = {{"Code", "None"}};
-      CK_ASSIGN_OR_RETURN(bool holds, ConditionHolds(a.ex, old));
-      if (!holds) {
+      bool holds = true;
+      if (old || !a.condition_if_exists) {
+        CK_ASSIGN_OR_RETURN(holds, ConditionHolds(a.ex, old));
+      }
+      if (a.insert && old) {
+        reason = {{"Code", "DuplicateItem"}, {"Message", "Duplicate primary key exists in table"}};
+        cancelled = true;
+      } else if (!holds || (a.must_exist && !old)) {
         reason = {{"Code", "ConditionalCheckFailed"}, {"Message", "The conditional request failed"}};
         if (a.return_old && old && !old->empty()) reason["Item"] = *old;
         cancelled = true;
@@ -241,74 +237,82 @@ Result<api::TransactWriteItemsOutput> DynamoDbService::TransactWriteItems(const 
       }
       reasons.push_back(std::move(reason));
     }
-    if (cancelled) return Cancelled(reasons);
+    if (cancelled) return std::optional<Json>(std::move(reasons));
     Status s = store_.Apply(b);
     if (storage::IsPreconditionFailure(s)) continue;
     CK_RETURN_IF_ERROR(s);
-    api::TransactWriteItemsOutput out;
-    out.consumed_capacity = TransactConsumed(in.return_consumed_capacity, tables, per_table);
-    return out;
+    return std::optional<Json>();
   }
   Json reasons = Json::array();
   for (size_t i = 0; i < actions.size(); ++i)
+    reasons.push_back({{"Code", "TransactionConflict"}, {"Message", "Transaction is ongoing for the item"}});
+  return std::optional<Json>(std::move(reasons));
+}
+
+Result<std::vector<std::optional<Json>>> DynamoDbService::ReadConsistently(std::vector<TransactTable>& tables,
+                                                                          const std::vector<ReadAction>& reads,
+                                                                          RequestContext& ctx) {
+  for (auto& lt : tables) {
+    if (!lt.key) {
+      CK_ASSIGN_OR_RETURN(lt.key, UnwrapTableKey(lt.record, ctx));
+    }
+  }
+  for (int attempt = 0; attempt < kTransactAttempts; ++attempt) {
+    storage::WriteBatch pins;
+    std::vector<std::optional<Json>> out;
+    for (const auto& a : reads) {
+      const TransactTable& lt = tables[a.table];
+      CK_ASSIGN_OR_RETURN(auto raw, store_.Get(kItems, a.sk));
+      if (!raw) {
+        pins.ExpectAbsent(kItems, a.sk);
+        out.emplace_back();
+        continue;
+      }
+      pins.ExpectValue(kItems, a.sk, *raw);
+      CK_ASSIGN_OR_RETURN(Json item, OpenItem(*lt.key, lt.record, a.sk, *raw));
+      out.emplace_back(a.ex.projection ? ddb::Project(item, *a.ex.projection) : std::move(item));
+    }
+    // Nothing changed between the first read and the last: a snapshot.
+    Status s = store_.Apply(pins);
+    if (storage::IsPreconditionFailure(s)) continue;
+    CK_RETURN_IF_ERROR(s);
+    return out;
+  }
+  Json reasons = Json::array();
+  for (size_t i = 0; i < reads.size(); ++i)
     reasons.push_back({{"Code", "TransactionConflict"}, {"Message", "Transaction is ongoing for the item"}});
   return Cancelled(reasons);
 }
 
 Result<api::TransactGetItemsOutput> DynamoDbService::TransactGetItems(const api::TransactGetItemsInput& in,
                                                                       RequestContext& ctx) {
-  struct GetAction {
-    size_t table = 0;
-    std::string sk;
-    Expressions ex;
-  };
   std::vector<TransactTable> tables;
-  std::vector<GetAction> gets;
+  std::vector<ReadAction> reads;
   std::set<std::string> targets;
   for (const auto& ti : in.transact_items) {
     const api::Get& g = ti.get;
-    GetAction a;
+    ReadAction a;
     CK_ASSIGN_OR_RETURN(a.table, LoadForTransaction(tables, g.table_name, ctx, "GetItem"));
     CK_ASSIGN_OR_RETURN(Json key, KeyParam(tables[a.table].record, g.key));
     CK_ASSIGN_OR_RETURN(a.ex, ParseExpressions(g));
     a.sk = ItemStorageKey(tables[a.table].record, key);
     if (!targets.insert(a.sk).second) return DuplicateTarget();
-    gets.push_back(std::move(a));
+    reads.push_back(std::move(a));
   }
-  for (auto& lt : tables) {
-    CK_ASSIGN_OR_RETURN(lt.key, UnwrapTableKey(lt.record, ctx));
+  CK_ASSIGN_OR_RETURN(auto items, ReadConsistently(tables, reads, ctx));
+  api::TransactGetItemsOutput out;
+  out.responses.emplace();
+  for (const auto& item : items) {
+    api::ItemResponse r;
+    if (item) {
+      CK_ASSIGN_OR_RETURN(r.item, ToApi(*item));
+    }
+    out.responses->push_back(std::move(r));
   }
   std::vector<size_t> per_table(tables.size(), 0);
-  for (const auto& a : gets) ++per_table[a.table];
-
-  for (int attempt = 0; attempt < kTransactAttempts; ++attempt) {
-    storage::WriteBatch pins;
-    api::TransactGetItemsOutput out;
-    out.responses.emplace();
-    for (const auto& a : gets) {
-      const TransactTable& lt = tables[a.table];
-      CK_ASSIGN_OR_RETURN(auto raw, store_.Get(kItems, a.sk));
-      api::ItemResponse r;
-      if (raw) {
-        pins.ExpectValue(kItems, a.sk, *raw);
-        CK_ASSIGN_OR_RETURN(Json item, OpenItem(*lt.key, lt.record, a.sk, *raw));
-        CK_ASSIGN_OR_RETURN(r.item, ToApi(a.ex.projection ? ddb::Project(item, *a.ex.projection) : item));
-      } else {
-        pins.ExpectAbsent(kItems, a.sk);
-      }
-      out.responses->push_back(std::move(r));
-    }
-    // Nothing changed between the first read and the last: a snapshot.
-    Status s = store_.Apply(pins);
-    if (storage::IsPreconditionFailure(s)) continue;
-    CK_RETURN_IF_ERROR(s);
-    out.consumed_capacity = TransactConsumed(in.return_consumed_capacity, tables, per_table);
-    return out;
-  }
-  Json reasons = Json::array();
-  for (size_t i = 0; i < gets.size(); ++i)
-    reasons.push_back({{"Code", "TransactionConflict"}, {"Message", "Transaction is ongoing for the item"}});
-  return Cancelled(reasons);
+  for (const auto& a : reads) ++per_table[a.table];
+  out.consumed_capacity = TransactConsumed(in.return_consumed_capacity, tables, per_table);
+  return out;
 }
 
 }  // namespace ck::services::dynamodb
