@@ -25,6 +25,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -52,6 +53,7 @@ struct TransactTable;
 struct WriteAction;
 struct ReadAction;
 struct TransactToken;
+struct CancelReason;
 
 class DynamoDbService final : public Service {
  public:
@@ -59,6 +61,11 @@ class DynamoDbService final : public Service {
   // the "AWS owned key" that wraps tables without SSE is derived.
   DynamoDbService(storage::MetadataStore& store, PolicyAuthorizer& authorizer, KmsClient& kms, const Clock& clock,
                   const std::string& owned_key_seed);
+
+  // What a TableDescription answers: CreateTable's (CREATING, no key check,
+  // no warm throughput unless asked for), UpdateTable's and DeleteTable's,
+  // or DescribeTable's (checks the KMS key's state).
+  enum class DescribeFor { kCreate, kUpdate, kDelete, kDescribe };
 
   std::string_view name() const override { return "dynamodb"; }
   Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
@@ -115,10 +122,6 @@ class DynamoDbService final : public Service {
   static const OperationTable<DynamoDbService>& Operations();
 
   // table_ops.cpp
-  // What a TableDescription answers: CreateTable's (CREATING, no key check,
-  // no warm throughput unless asked for), UpdateTable's and DeleteTable's,
-  // or DescribeTable's (checks the KMS key's state).
-  enum class DescribeFor { kCreate, kUpdate, kDelete, kDescribe };
   Result<api::dynamodb::TableDescription> Describe(const TableRecord& t, RequestContext& ctx, DescribeFor what);
   // Reads, changes and writes back a table record (compare-and-swap), for
   // the table-setting operations.
@@ -134,9 +137,12 @@ class DynamoDbService final : public Service {
                                     const std::string& action);
   // Runs the writes all or nothing (transaction.h): nullopt when committed
   // (or already committed under `token`), else the cancellation reasons.
-  Result<std::optional<nlohmann::json>> CommitWrites(std::vector<TransactTable>& tables,
-                                                     const std::vector<WriteAction>& actions,
-                                                     const std::optional<TransactToken>& token, RequestContext& ctx);
+  Result<std::optional<std::vector<CancelReason>>> CommitWrites(std::vector<TransactTable>& tables,
+                                                                const std::vector<WriteAction>& actions,
+                                                                const std::optional<TransactToken>& token,
+                                                                RequestContext& ctx);
+  Result<bool> StageToken(const TransactToken& token, storage::WriteBatch& b);
+  Result<CancelReason> StageWrite(const TransactTable& table, const WriteAction& a, storage::WriteBatch& b);
   // The items (projected; nullopt: absent) as of one moment.
   Result<std::vector<std::optional<nlohmann::json>>> ReadConsistently(std::vector<TransactTable>& tables,
                                                                       const std::vector<ReadAction>& reads,
@@ -145,6 +151,10 @@ class DynamoDbService final : public Service {
   // partiql_ops.cpp: an INSERT, UPDATE or DELETE statement as a transaction write.
   Result<WriteAction> PartiqlWrite(const ddb::PartiqlStatement& st, std::vector<TransactTable>& tables,
                                    RequestContext& ctx, bool return_old);
+  // One statement of a BatchExecuteStatement: the item a read found.
+  Result<std::optional<ApiItem>> BatchStatement(const ddb::PartiqlStatement& st,
+                                                const api::dynamodb::BatchStatementRequest& req,
+                                                std::set<std::string>& targets, RequestContext& ctx);
 
   // query_ops.cpp
   Result<ReadResult> Read(const ReadRequest& in, RequestContext& ctx);

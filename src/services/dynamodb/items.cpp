@@ -85,7 +85,7 @@ Status CheckIndexKeys(const TableRecord& t, const Json& item) {
       if (actual != type)
         return errors::Validation("One or more parameter values were invalid: Type mismatch for Index Key " + name +
                                   " Expected: " + type + " Actual: " + actual + " IndexName: " + i.name);
-      if ((type == "S" || type == "B") && (*it)[type].get<std::string>().empty())
+      if ((type == "S" || type == "B") && ddb::TextOf(*it).empty())
         return errors::Validation("One or more parameter values are not valid. A value specified for a secondary "
                                   "index key is not supported. The AttributeValue for a key attribute cannot contain "
                                   "an empty " + std::string(type == "S" ? "string" : "binary") +

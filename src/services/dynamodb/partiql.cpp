@@ -113,7 +113,7 @@ class Parser {
       CK_RETURN_IF_ERROR(ExpectKw("VALUE"));
       if (Peek().text != "{") return Unexpected();
       CK_ASSIGN_OR_RETURN(Json v, Value(0));
-      st.item = std::move(v["M"]);
+      st.item = std::move(ContentOf(v));
     } else if (Kw("UPDATE")) {
       st.kind = PartiqlStatement::kUpdate;
       CK_ASSIGN_OR_RETURN(st.table, Name());
@@ -255,53 +255,60 @@ class Parser {
       ++pos_;
       return Json{{"NULL", true}};
     }
-    if (Punct("[")) {
-      Json list = Json::array();
-      if (!Punct("]")) {
-        do {
-          CK_ASSIGN_OR_RETURN(Json v, Value(depth + 1));
-          list.push_back(std::move(v));
-        } while (Punct(","));
-        CK_RETURN_IF_ERROR(Expect("]"));
-      }
-      return Json{{"L", std::move(list)}};
-    }
-    if (Punct("{")) {
-      Json map = Json::object();
-      if (!Punct("}")) {
-        do {
-          const Tok& k = Peek();
-          if (k.kind != Tok::kString && k.kind != Tok::kQuoted) return Unexpected();
-          std::string key = k.text;
-          ++pos_;
-          CK_RETURN_IF_ERROR(Expect(":"));
-          CK_ASSIGN_OR_RETURN(Json v, Value(depth + 1));
-          if (map.contains(key)) return Malformed("duplicate map key " + key);
-          map[key] = std::move(v);
-        } while (Punct(","));
-        CK_RETURN_IF_ERROR(Expect("}"));
-      }
-      return Json{{"M", std::move(map)}};
-    }
-    if (Punct("<<")) {
-      std::vector<Json> members;
-      do {
-        CK_ASSIGN_OR_RETURN(Json v, Value(depth + 1));
-        members.push_back(std::move(v));
-      } while (Punct(","));
-      CK_RETURN_IF_ERROR(Expect(">>"));
-      std::string type = TypeOf(members[0]);
-      if (type != "S" && type != "N" && type != "B") return Malformed("sets hold strings, numbers or binaries");
-      Json set = Json::array();
-      for (auto& m : members) {
-        if (TypeOf(m) != type) return Malformed("a set's members must have one type");
-        set.push_back(m[type]);
-      }
-      Json v = {{type + "S", std::move(set)}};
-      CK_RETURN_IF_ERROR(ValidateAndNormalize(&v));
-      return v;
-    }
+    if (Punct("[")) return List(depth);
+    if (Punct("{")) return Map(depth);
+    if (Punct("<<")) return Set(depth);
     return Unexpected();
+  }
+
+  // [v, ...] (after the "[").
+  Result<Json> List(int depth) {
+    Json list = Json::array();
+    if (Punct("]")) return Json{{"L", std::move(list)}};
+    do {
+      CK_ASSIGN_OR_RETURN(Json v, Value(depth + 1));
+      list.push_back(std::move(v));
+    } while (Punct(","));
+    CK_RETURN_IF_ERROR(Expect("]"));
+    return Json{{"L", std::move(list)}};
+  }
+
+  // {'k': v, ...} (after the "{").
+  Result<Json> Map(int depth) {
+    Json map = Json::object();
+    if (Punct("}")) return Json{{"M", std::move(map)}};
+    do {
+      const Tok& k = Peek();
+      if (k.kind != Tok::kString && k.kind != Tok::kQuoted) return Unexpected();
+      std::string key = k.text;
+      ++pos_;
+      CK_RETURN_IF_ERROR(Expect(":"));
+      CK_ASSIGN_OR_RETURN(Json v, Value(depth + 1));
+      if (map.contains(key)) return Malformed("duplicate map key " + key);
+      map[key] = std::move(v);
+    } while (Punct(","));
+    CK_RETURN_IF_ERROR(Expect("}"));
+    return Json{{"M", std::move(map)}};
+  }
+
+  // <<v, ...>> (after the "<<"): members of one type S, N or B.
+  Result<Json> Set(int depth) {
+    std::vector<Json> members;
+    do {
+      CK_ASSIGN_OR_RETURN(Json v, Value(depth + 1));
+      members.push_back(std::move(v));
+    } while (Punct(","));
+    CK_RETURN_IF_ERROR(Expect(">>"));
+    std::string type = TypeOf(members[0]);
+    if (type != "S" && type != "N" && type != "B") return Malformed("sets hold strings, numbers or binaries");
+    Json set = Json::array();
+    for (auto& m : members) {
+      if (TypeOf(m) != type) return Malformed("a set's members must have one type");
+      set.push_back(std::move(ContentOf(m)));
+    }
+    Json v = {{type + "S", std::move(set)}};
+    CK_RETURN_IF_ERROR(ValidateAndNormalize(&v));
+    return v;
   }
 
   bool AtValue() const {

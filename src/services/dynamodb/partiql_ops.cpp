@@ -82,17 +82,11 @@ std::string BatchErrorCode(const Status& s) {
 }
 
 // A single statement's cancellation as the error its operation answers.
-Status SingleFailure(const Json& reason) {
-  const std::string code = reason.value("Code", std::string());
-  const std::string message = reason.value("Message", std::string());
-  if (code == "DuplicateItem") return errors::DuplicateItem(message);
-  if (code == "ConditionalCheckFailed") {
-    std::optional<Json> old;
-    if (reason.contains("Item")) old = reason["Item"];
-    return ConditionFailed(old, old.has_value());
-  }
-  if (code == "TransactionConflict") return errors::TransactionConflict(message);
-  return errors::Validation(message);
+Status SingleFailure(const CancelReason& reason) {
+  if (reason.code == "DuplicateItem") return errors::DuplicateItem(reason.message);
+  if (reason.code == "ConditionalCheckFailed") return ConditionFailed(reason.item, reason.item.has_value());
+  if (reason.code == "TransactionConflict") return errors::TransactionConflict(reason.message);
+  return errors::Validation(reason.message);
 }
 
 }  // namespace
@@ -139,7 +133,7 @@ Result<api::ExecuteStatementOutput> DynamoDbService::ExecuteStatement(const api:
     std::vector<TransactTable> tables;
     CK_ASSIGN_OR_RETURN(WriteAction a,
                         PartiqlWrite(st, tables, ctx, ReturnOldOnFailure(in.return_values_on_condition_check_failure)));
-    CK_ASSIGN_OR_RETURN(std::optional<Json> reasons, CommitWrites(tables, {a}, std::nullopt, ctx));
+    CK_ASSIGN_OR_RETURN(auto reasons, CommitWrites(tables, {a}, std::nullopt, ctx));
     if (reasons) return SingleFailure((*reasons)[0]);
     out.items.emplace();
     out.consumed_capacity = Consumed(in.return_consumed_capacity, tables[0].record.name, 1.0);
@@ -200,101 +194,81 @@ Result<api::ExecuteStatementOutput> DynamoDbService::ExecuteStatement(const api:
   return out;
 }
 
+namespace {
+
+// A failed batch statement's Error: the cancellation code, the message, and
+// the item a failed condition returns.
+api::BatchStatementError BatchError(const Status& s) {
+  api::BatchStatementError e;
+  e.code = EnumValue<api::BatchStatementErrorCodeEnum>::Parse(BatchErrorCode(s));
+  e.message = s.message();
+  for (const auto& [name, text] : s.json_fields()) {
+    if (name != "Item") continue;
+    auto item = ToApi(Json::parse(text));
+    if (item.ok()) e.item = std::move(*item);
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<std::optional<ApiItem>> DynamoDbService::BatchStatement(const ddb::PartiqlStatement& st,
+                                                               const api::BatchStatementRequest& req,
+                                                               std::set<std::string>& targets, RequestContext& ctx) {
+  std::vector<TransactTable> tables;
+  if (st.kind != ddb::PartiqlStatement::kSelect) {
+    CK_ASSIGN_OR_RETURN(WriteAction a,
+                        PartiqlWrite(st, tables, ctx, ReturnOldOnFailure(req.return_values_on_condition_check_failure)));
+    if (!targets.insert(a.sk).second)  // text UNVERIFIED
+      return errors::Validation("Batch statements cannot include multiple operations on one item");
+    CK_ASSIGN_OR_RETURN(auto reasons, CommitWrites(tables, {a}, std::nullopt, ctx));
+    if (reasons) return SingleFailure((*reasons)[0]);
+    return std::optional<ApiItem>();
+  }
+  // A batch reads single items: the WHERE clause fixes the whole key.
+  CK_ASSIGN_OR_RETURN(size_t i, LoadForTransaction(tables, st.table, ctx, "PartiQLSelect"));
+  const TableRecord& t = tables[i].record;
+  CK_ASSIGN_OR_RETURN(std::optional<Json> key, KeyFromWhere(t, st.where));
+  if (!key) return NoKeyEquality();
+  ReadAction r;
+  r.sk = ItemStorageKey(t, *key);
+  if (st.projection) r.ex.projection = st.projection;
+  CK_ASSIGN_OR_RETURN(auto items, ReadConsistently(tables, {r}, ctx));
+  if (!items[0]) return std::optional<ApiItem>();
+  if (auto rest = ddb::WithoutEqualities(*st.where, KeyNames(t))) {
+    CK_ASSIGN_OR_RETURN(bool keep, ddb::Evaluate(*rest, *items[0]));
+    if (!keep) return std::optional<ApiItem>();
+  }
+  CK_ASSIGN_OR_RETURN(ApiItem typed, ToApi(*items[0]));
+  return std::optional<ApiItem>(std::move(typed));
+}
+
 Result<api::BatchExecuteStatementOutput> DynamoDbService::BatchExecuteStatement(
     const api::BatchExecuteStatementInput& in, RequestContext& ctx) {
-  // All reads or all writes (texts UNVERIFIED).
-  std::vector<std::optional<ddb::PartiqlStatement>> parsed;
-  std::vector<Status> parse_errors;
+  std::vector<Result<ddb::PartiqlStatement>> parsed;
   bool reads = false, writes = false;
   for (const auto& r : in.statements) {
-    auto st = Parse(r.statement, r.parameters);
-    if (st.ok()) {
-      (st->kind == ddb::PartiqlStatement::kSelect ? reads : writes) = true;
-      parsed.emplace_back(std::move(*st));
-      parse_errors.push_back(Status::Ok());
-    } else {
-      parsed.emplace_back();
-      parse_errors.push_back(st.status());
-    }
+    parsed.push_back(Parse(r.statement, r.parameters));
+    if (parsed.back().ok()) (parsed.back()->kind == ddb::PartiqlStatement::kSelect ? reads : writes) = true;
   }
-  if (reads && writes)
+  if (reads && writes)  // text UNVERIFIED
     return errors::Validation("Statements in a batch must be all read statements or all write statements");
-
+  // Each statement succeeds or fails on its own.
   api::BatchExecuteStatementOutput out;
   out.responses.emplace();
   std::set<std::string> targets;
   for (size_t i = 0; i < in.statements.size(); ++i) {
     api::BatchStatementResponse resp;
-    auto fail = [&](const Status& s) {
-      api::BatchStatementError e;
-      e.code = EnumValue<api::BatchStatementErrorCodeEnum>::Parse(BatchErrorCode(s));
-      e.message = s.message();
-      for (const auto& [k, v] : s.json_fields())
-        if (k == "Item") {
-          auto item = ToApi(Json::parse(v));
-          if (item.ok()) e.item = *item;
-        }
-      resp.error = std::move(e);
-    };
-    if (!parse_errors[i].ok()) {
-      fail(parse_errors[i]);
-      out.responses->push_back(std::move(resp));
-      continue;
-    }
-    const ddb::PartiqlStatement& st = *parsed[i];
-    resp.table_name = st.table;
-    std::vector<TransactTable> tables;
-    if (st.kind == ddb::PartiqlStatement::kSelect) {
-      // A batch reads single items: the WHERE clause fixes the whole key.
-      auto loaded = LoadForTransaction(tables, st.table, ctx, "PartiQLSelect");
-      if (!loaded.ok()) {
-        fail(loaded.status());
-        out.responses->push_back(std::move(resp));
-        continue;
+    if (!parsed[i].ok()) {
+      resp.error = BatchError(parsed[i].status());
+    } else {
+      resp.table_name = parsed[i]->table;
+      auto item = BatchStatement(*parsed[i], in.statements[i], targets, ctx);
+      if (!item.ok()) {
+        resp.error = BatchError(item.status());
+      } else {
+        resp.item = std::move(*item);
       }
-      auto key = KeyFromWhere(tables[0].record, st.where);
-      if (!key.ok() || !*key) {
-        fail(key.ok() ? NoKeyEquality() : key.status());
-        out.responses->push_back(std::move(resp));
-        continue;
-      }
-      ReadAction r;
-      r.sk = ItemStorageKey(tables[0].record, **key);
-      if (st.projection) r.ex.projection = st.projection;
-      auto items = ReadConsistently(tables, {r}, ctx);
-      if (!items.ok()) {
-        fail(items.status());
-      } else if ((*items)[0]) {
-        bool keep = true;
-        if (auto rest = ddb::WithoutEqualities(*st.where, KeyNames(tables[0].record))) {
-          auto ok = ddb::Evaluate(*rest, *(*items)[0]);
-          keep = ok.ok() && *ok;
-        }
-        if (keep) {
-          auto typed = ToApi(*(*items)[0]);
-          if (typed.ok()) resp.item = std::move(*typed);
-        }
-      }
-      out.responses->push_back(std::move(resp));
-      continue;
-    }
-    auto a = PartiqlWrite(st, tables, ctx,
-                          ReturnOldOnFailure(in.statements[i].return_values_on_condition_check_failure));
-    if (!a.ok()) {
-      fail(a.status());
-      out.responses->push_back(std::move(resp));
-      continue;
-    }
-    if (!targets.insert(a->sk).second) {
-      fail(errors::Validation("Batch statements cannot include multiple operations on one item"));  // text UNVERIFIED
-      out.responses->push_back(std::move(resp));
-      continue;
-    }
-    auto reasons = CommitWrites(tables, {*a}, std::nullopt, ctx);
-    if (!reasons.ok()) {
-      fail(reasons.status());
-    } else if (*reasons) {
-      fail(SingleFailure((**reasons)[0]));
     }
     out.responses->push_back(std::move(resp));
   }
@@ -357,7 +331,7 @@ Result<api::ExecuteTransactionOutput> DynamoDbService::ExecuteTransaction(const 
   if (in.client_request_token)
     token = TransactToken{TokenKey(ctx.principal.account, ctx.region, "partiql/" + *in.client_request_token),
                           HexEncode(crypto::Sha256(fields::EncodeValue(in.transact_statements).dump()))};
-  CK_ASSIGN_OR_RETURN(std::optional<Json> reasons, CommitWrites(tables, actions, token, ctx));
+  CK_ASSIGN_OR_RETURN(auto reasons, CommitWrites(tables, actions, token, ctx));
   if (reasons) return Cancelled(*reasons);
   return out;  // writes answer "Responses": [] (recorded)
 }

@@ -240,6 +240,47 @@ api::ProvisionedThroughputDescription Throughput(int64_t rcu, int64_t wcu) {
   return pt;
 }
 
+// The indexes of a TableDescription: local ones with their key schema and
+// projection; global ones also with a status (CREATING in CreateTable's
+// answer), throughput and, in DescribeTable's, warm throughput.
+void DescribeIndexes(const TableRecord& t, DynamoDbService::DescribeFor what, bool on_demand,
+                     api::TableDescription* d) {
+  using DescribeFor = DynamoDbService::DescribeFor;
+  for (const auto& i : *t.indexes) {
+    std::string arn = t.arn + "/index/" + i.name;
+    if (!i.global) {
+      api::LocalSecondaryIndexDescription l;
+      l.index_name = i.name;
+      l.key_schema = IndexKeySchema(i);
+      l.projection = IndexProjection(i);
+      l.index_size_bytes = 0;  // AWS refreshes index sizes about every six hours
+      l.item_count = 0;
+      l.index_arn = arn;
+      if (!d->local_secondary_indexes) d->local_secondary_indexes.emplace();
+      d->local_secondary_indexes->push_back(std::move(l));
+      continue;
+    }
+    api::GlobalSecondaryIndexDescription g;
+    g.index_name = i.name;
+    g.key_schema = IndexKeySchema(i);
+    g.projection = IndexProjection(i);
+    g.index_status = what == DescribeFor::kCreate ? api::IndexStatus::kCreating : api::IndexStatus::kActive;
+    g.provisioned_throughput = Throughput(i.rcu, i.wcu);
+    g.index_size_bytes = 0;
+    g.item_count = 0;
+    g.index_arn = arn;
+    if (what == DescribeFor::kDescribe) {
+      api::GlobalSecondaryIndexWarmThroughputDescription warm;
+      warm.read_units_per_second = on_demand ? kOnDemandWarmRead : i.rcu;
+      warm.write_units_per_second = on_demand ? kOnDemandWarmWrite : i.wcu;
+      warm.status = api::IndexStatus::kActive;
+      g.warm_throughput = warm;
+    }
+    if (!d->global_secondary_indexes) d->global_secondary_indexes.emplace();
+    d->global_secondary_indexes->push_back(std::move(g));
+  }
+}
+
 }  // namespace
 
 Result<api::TableDescription> DynamoDbService::Describe(const TableRecord& t, RequestContext& ctx, DescribeFor what) {
@@ -286,41 +327,7 @@ Result<api::TableDescription> DynamoDbService::Describe(const TableRecord& t, Re
     warm.status = what == DescribeFor::kCreate ? api::TableStatus::kUpdating : api::TableStatus::kActive;
     d.warm_throughput = warm;
   }
-  if (t.indexes) {
-    for (const auto& i : *t.indexes) {
-      std::string arn = t.arn + "/index/" + i.name;
-      if (!i.global) {
-        api::LocalSecondaryIndexDescription l;
-        l.index_name = i.name;
-        l.key_schema = IndexKeySchema(i);
-        l.projection = IndexProjection(i);
-        l.index_size_bytes = 0;  // AWS refreshes index sizes about every six hours
-        l.item_count = 0;
-        l.index_arn = arn;
-        if (!d.local_secondary_indexes) d.local_secondary_indexes.emplace();
-        d.local_secondary_indexes->push_back(std::move(l));
-        continue;
-      }
-      api::GlobalSecondaryIndexDescription g;
-      g.index_name = i.name;
-      g.key_schema = IndexKeySchema(i);
-      g.projection = IndexProjection(i);
-      g.index_status = what == DescribeFor::kCreate ? api::IndexStatus::kCreating : api::IndexStatus::kActive;
-      g.provisioned_throughput = Throughput(i.rcu, i.wcu);
-      g.index_size_bytes = 0;
-      g.item_count = 0;
-      g.index_arn = arn;
-      if (what == DescribeFor::kDescribe) {
-        api::GlobalSecondaryIndexWarmThroughputDescription warm;
-        warm.read_units_per_second = on_demand ? kOnDemandWarmRead : i.rcu;
-        warm.write_units_per_second = on_demand ? kOnDemandWarmWrite : i.wcu;
-        warm.status = api::IndexStatus::kActive;
-        g.warm_throughput = warm;
-      }
-      if (!d.global_secondary_indexes) d.global_secondary_indexes.emplace();
-      d.global_secondary_indexes->push_back(std::move(g));
-    }
-  }
+  if (t.indexes) DescribeIndexes(t, what, on_demand, &d);
   if (!t.sse_kms) return d;
   api::SSEDescription sse;
   sse.status = api::SSEStatus::kEnabled;

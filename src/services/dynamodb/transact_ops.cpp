@@ -24,6 +24,7 @@
 
 #include "base/codec.h"
 #include "crypto/hash.h"
+#include "services/common/record_table.h"
 #include "services/dynamodb/attribute_value.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/errors.h"
@@ -49,13 +50,35 @@ Status DuplicateTarget() {
 // "Transaction cancelled, please refer cancellation reasons for specific
 // reasons [ConditionalCheckFailed, None]" (recorded) with the reasons as
 // the exception's CancellationReasons.
-Status Cancelled(const Json& reasons) {
+Status Cancelled(const std::vector<CancelReason>& reasons) {
   std::string codes;
-  for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r.value("Code", std::string("None"));
+  Json list = Json::array();
+  for (const auto& r : reasons) {
+    codes += (codes.empty() ? "" : ", ") + r.code;
+    Json one = {{"Code", r.code}};
+    if (!r.message.empty()) one["Message"] = r.message;
+    if (r.item) one["Item"] = *r.item;
+    list.push_back(std::move(one));
+  }
   return errors::TransactionCanceled(
              "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]")
-      .WithJsonField("CancellationReasons", reasons.dump());
+      .WithJsonField("CancellationReasons", list.dump());
 }
+
+std::vector<CancelReason> ConflictReasons(size_t n) {
+  return std::vector<CancelReason>(n, CancelReason{"TransactionConflict", "Transaction is ongoing for the item",
+                                                   std::nullopt});
+}
+
+namespace {
+template <class V, class S>
+void TokenFields(V& v, S& s) {
+  v("digest", s.digest, true);
+  v("at", s.at, true);
+}
+}  // namespace
+
+CK_DEFINE_FIELDS(TokenRecord, TokenFields)
 
 std::string TokenKey(const std::string& account, const std::string& region, const std::string& token) {
   std::string k;
@@ -153,7 +176,7 @@ Result<api::TransactWriteItemsOutput> DynamoDbService::TransactWriteItems(const 
   if (in.client_request_token)
     token = TransactToken{TokenKey(ctx.principal.account, ctx.region, *in.client_request_token),
                           HexEncode(crypto::Sha256(fields::EncodeValue(in.transact_items).dump()))};
-  CK_ASSIGN_OR_RETURN(std::optional<Json> reasons, CommitWrites(tables, actions, token, ctx));
+  CK_ASSIGN_OR_RETURN(auto reasons, CommitWrites(tables, actions, token, ctx));
   if (reasons) return Cancelled(*reasons);
   std::vector<size_t> per_table(tables.size(), 0);
   for (const auto& a : actions) ++per_table[a.table];
@@ -162,10 +185,71 @@ Result<api::TransactWriteItemsOutput> DynamoDbService::TransactWriteItems(const 
   return out;
 }
 
-Result<std::optional<Json>> DynamoDbService::CommitWrites(std::vector<TransactTable>& tables,
-                                                          const std::vector<WriteAction>& actions,
-                                                          const std::optional<TransactToken>& token,
-                                                          RequestContext& ctx) {
+// The client request token: true when a live record says the same request
+// already ran (nothing to do), else the token's record joins the batch.
+Result<bool> DynamoDbService::StageToken(const TransactToken& token, storage::WriteBatch& b) {
+  RecordTable<TokenRecord> tokens(store_, kTokens);
+  CK_ASSIGN_OR_RETURN(auto stored, store_.Get(kTokens, token.key));
+  if (stored) {
+    auto rec = tokens.Decode(token.key, *stored);
+    if (rec.ok() && clock_.Now() < rec->at + kTokenLifetime) {
+      if (rec->digest != token.digest)  // exact AWS text UNVERIFIED
+        return errors::IdempotentParameterMismatch(
+            "Request with the same client request token but different parameters was already processed");
+      return true;
+    }
+    b.ExpectValue(kTokens, token.key, *stored);
+  } else {
+    b.ExpectAbsent(kTokens, token.key);
+  }
+  tokens.Put(b, token.key, TokenRecord{token.digest, clock_.Now()});
+  return false;
+}
+
+// One write of a transaction against the item as stored now: its
+// precondition and its change join the batch, or the reason it cannot run.
+Result<CancelReason> DynamoDbService::StageWrite(const TransactTable& lt, const WriteAction& a,
+                                                 storage::WriteBatch& b) {
+  const TableRecord& t = lt.record;
+  CK_ASSIGN_OR_RETURN(auto raw, store_.Get(kItems, a.sk));
+  std::optional<Json> old;
+  if (raw) {
+    CK_ASSIGN_OR_RETURN(old, OpenItem(*lt.key, t, a.sk, *raw));
+    b.ExpectValue(kItems, a.sk, *raw);
+  } else {
+    b.ExpectAbsent(kItems, a.sk);
+  }
+  bool holds = true;
+  if (old || !a.condition_if_exists) {
+    CK_ASSIGN_OR_RETURN(holds, ConditionHolds(a.ex, old));
+  }
+  if (a.insert && old) return CancelReason{"DuplicateItem", "Duplicate primary key exists in table", std::nullopt};
+  if (!holds || (a.must_exist && !old)) {
+    CancelReason r{"ConditionalCheckFailed", "The conditional request failed", std::nullopt};
+    if (a.return_old && old && !old->empty()) r.item = *old;
+    return r;
+  }
+  if (a.kind == WriteAction::kPut) {
+    b.Put(kItems, a.sk, SealItem(*lt.key, t, a.sk, *a.item));
+  } else if (a.kind == WriteAction::kDelete) {
+    if (raw) b.Delete(kItems, a.sk);
+  } else if (a.kind == WriteAction::kUpdate) {
+    Json item = old ? *old : a.key;
+    Status s = ddb::ApplyUpdate(*a.ex.update, &item);
+    if (s.ok() && ddb::ItemSize(item) > kMaxItemBytes)
+      s = errors::Validation("Item size to update has exceeded the maximum allowed size");
+    if (s.ok()) s = CheckIndexKeys(t, item);
+    if (s.code() == Code::kInvalidArgument) return CancelReason{"ValidationError", s.message(), std::nullopt};
+    CK_RETURN_IF_ERROR(s);
+    b.Put(kItems, a.sk, SealItem(*lt.key, t, a.sk, item));
+  }
+  return CancelReason{};
+}
+
+Result<std::optional<std::vector<CancelReason>>> DynamoDbService::CommitWrites(
+    std::vector<TransactTable>& tables, const std::vector<WriteAction>& actions,
+    const std::optional<TransactToken>& token, RequestContext& ctx) {
+  using Reasons = std::optional<std::vector<CancelReason>>;
   for (auto& lt : tables) {
     if (!lt.key) {
       CK_ASSIGN_OR_RETURN(lt.key, UnwrapTableKey(lt.record, ctx));
@@ -174,79 +258,23 @@ Result<std::optional<Json>> DynamoDbService::CommitWrites(std::vector<TransactTa
   for (int attempt = 0; attempt < kTransactAttempts; ++attempt) {
     storage::WriteBatch b;
     if (token) {
-      CK_ASSIGN_OR_RETURN(auto stored, store_.Get(kTokens, token->key));
-      if (stored) {
-        Json rec = Json::parse(*stored, nullptr, false);
-        bool live = rec.is_object() && clock_.Now() < FromEpochSeconds(rec.value("at", 0.0)) + kTokenLifetime;
-        if (live) {
-          if (rec.value("digest", std::string()) != token->digest)  // exact AWS text UNVERIFIED
-            return errors::IdempotentParameterMismatch(
-                "Request with the same client request token but different parameters was already processed");
-          return std::optional<Json>();  // done before: nothing more to write
-        }
-        b.ExpectValue(kTokens, token->key, *stored);
-      } else {
-        b.ExpectAbsent(kTokens, token->key);
-      }
-      Json rec = {{"digest", token->digest}, {"at", ToEpochSeconds(clock_.Now())}};
-      b.Put(kTokens, token->key, rec.dump());
+      CK_ASSIGN_OR_RETURN(bool done, StageToken(*token, b));
+      if (done) return Reasons();  // done before: nothing more to write
     }
-    Json reasons = Json::array();
+    std::vector<CancelReason> reasons;
     bool cancelled = false;
     for (const auto& a : actions) {
-      const TransactTable& lt = tables[a.table];
-      const TableRecord& t = lt.record;
-      CK_ASSIGN_OR_RETURN(auto raw, store_.Get(kItems, a.sk));
-      std::optional<Json> old;
-      if (raw) {
-        CK_ASSIGN_OR_RETURN(old, OpenItem(*lt.key, t, a.sk, *raw));
-        b.ExpectValue(kItems, a.sk, *raw);
-      } else {
-        b.ExpectAbsent(kItems, a.sk);
-      }
-      Json reason = {{"Code", "None"}};
-      bool holds = true;
-      if (old || !a.condition_if_exists) {
-        CK_ASSIGN_OR_RETURN(holds, ConditionHolds(a.ex, old));
-      }
-      if (a.insert && old) {
-        reason = {{"Code", "DuplicateItem"}, {"Message", "Duplicate primary key exists in table"}};
-        cancelled = true;
-      } else if (!holds || (a.must_exist && !old)) {
-        reason = {{"Code", "ConditionalCheckFailed"}, {"Message", "The conditional request failed"}};
-        if (a.return_old && old && !old->empty()) reason["Item"] = *old;
-        cancelled = true;
-      } else if (a.kind == WriteAction::kPut) {
-        b.Put(kItems, a.sk, SealItem(*lt.key, t, a.sk, *a.item));
-      } else if (a.kind == WriteAction::kDelete) {
-        if (raw) b.Delete(kItems, a.sk);
-      } else if (a.kind == WriteAction::kUpdate) {
-        Json item = old ? *old : a.key;
-        Status s = ddb::ApplyUpdate(*a.ex.update, &item);
-        if (s.ok() && ddb::ItemSize(item) > kMaxItemBytes)
-          s = errors::Validation("Item size to update has exceeded the maximum allowed size");
-        if (s.ok()) s = CheckIndexKeys(t, item);
-        if (s.ok()) {
-          b.Put(kItems, a.sk, SealItem(*lt.key, t, a.sk, item));
-        } else if (s.code() == Code::kInvalidArgument) {
-          reason = {{"Code", "ValidationError"}, {"Message", s.message()}};
-          cancelled = true;
-        } else {
-          return s;
-        }
-      }
-      reasons.push_back(std::move(reason));
+      CK_ASSIGN_OR_RETURN(CancelReason r, StageWrite(tables[a.table], a, b));
+      cancelled = cancelled || r.code != "None";
+      reasons.push_back(std::move(r));
     }
-    if (cancelled) return std::optional<Json>(std::move(reasons));
+    if (cancelled) return Reasons(std::move(reasons));
     Status s = store_.Apply(b);
     if (storage::IsPreconditionFailure(s)) continue;
     CK_RETURN_IF_ERROR(s);
-    return std::optional<Json>();
+    return Reasons();
   }
-  Json reasons = Json::array();
-  for (size_t i = 0; i < actions.size(); ++i)
-    reasons.push_back({{"Code", "TransactionConflict"}, {"Message", "Transaction is ongoing for the item"}});
-  return std::optional<Json>(std::move(reasons));
+  return Reasons(ConflictReasons(actions.size()));
 }
 
 Result<std::vector<std::optional<Json>>> DynamoDbService::ReadConsistently(std::vector<TransactTable>& tables,
@@ -278,10 +306,7 @@ Result<std::vector<std::optional<Json>>> DynamoDbService::ReadConsistently(std::
     CK_RETURN_IF_ERROR(s);
     return out;
   }
-  Json reasons = Json::array();
-  for (size_t i = 0; i < reads.size(); ++i)
-    reasons.push_back({{"Code", "TransactionConflict"}, {"Message", "Transaction is ongoing for the item"}});
-  return Cancelled(reasons);
+  return Cancelled(ConflictReasons(reads.size()));
 }
 
 Result<api::TransactGetItemsOutput> DynamoDbService::TransactGetItems(const api::TransactGetItemsInput& in,

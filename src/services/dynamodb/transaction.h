@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.h"
 #include "base/status.h"
 #include "services/dynamodb/items.h"
 #include "services/dynamodb/operation_support.h"
@@ -51,10 +52,28 @@ struct TransactToken {
   std::string key, digest;
 };
 
+// Why an action of a cancelled transaction could not run ("None": it could):
+// a CancellationReason as AWS lists it.
+struct CancelReason {
+  std::string code = "None";  // ConditionalCheckFailed, DuplicateItem, ValidationError, TransactionConflict
+  std::string message;
+  std::optional<Json> item;  // ReturnValuesOnConditionCheckFailure ALL_OLD
+};
+
+// A client request token's record ("ddb.tokens"): the request's digest and
+// when it ran.
+struct TokenRecord {
+  std::string digest;
+  TimePoint at{};
+};
+CK_DECLARE_FIELDS(TokenRecord);
+
 // "Transaction request cannot include multiple operations on one item".
 Status DuplicateTarget();
 // TransactionCanceledException for the reasons (one per action, in order).
-Status Cancelled(const Json& reasons);
+Status Cancelled(const std::vector<CancelReason>& reasons);
+// Every action's reason when the transaction kept meeting concurrent changes.
+std::vector<CancelReason> ConflictReasons(size_t n);
 // The storage key of a client request token.
 std::string TokenKey(const std::string& account, const std::string& region, const std::string& token);
 

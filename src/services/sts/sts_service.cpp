@@ -126,6 +126,39 @@ Result<api::sts::GetCallerIdentityResponse> StsService::GetCallerIdentity(const 
   return out;
 }
 
+// Role chaining: the calling session's transitive tags pass on, and may not
+// be set again (recorded, whatever the case of the key).
+Result<StsService::SessionTags> StsService::TransitiveTagsOf(const Principal& caller,
+                                                             const std::vector<api::sts::Tag>& tags) {
+  SessionTags inherited;
+  if (caller.type != Principal::Type::kAssumedRole || caller.access_key_id.empty()) return inherited;
+  CK_ASSIGN_OR_RETURN(auto calling, identities_.GetSession(caller.access_key_id));
+  if (!calling || !calling->transitive_tag_keys) return inherited;
+  std::set<std::string> keys;
+  for (const auto& k : *calling->transitive_tag_keys) keys.insert(TagKey(k));
+  for (const auto& t : tags)
+    if (keys.count(TagKey(t.key)))
+      return errors::InvalidParameterValue("One of the specified transitive tag keys can't be set because it "
+                                           "conflicts with a transitive tag key from the calling session.");
+  for (const auto& t : calling->session_tags.value_or(std::vector<IamTag>{}))
+    if (keys.count(TagKey(t.key))) inherited.tags.push_back(t);
+  inherited.transitive = *calling->transitive_tag_keys;
+  return inherited;
+}
+
+// The new session's tags: the inherited ones, then the request's.
+void StsService::SetSessionTags(SessionTags inherited, const std::vector<api::sts::Tag>& tags,
+                                const std::vector<std::string>& transitive, StsSession* s) {
+  if (!tags.empty() || !inherited.tags.empty()) {
+    s->session_tags = std::move(inherited.tags);
+    for (const auto& t : tags) s->session_tags->push_back(IamTag{t.key, t.value});
+  }
+  if (!transitive.empty() || !inherited.transitive.empty()) {
+    s->transitive_tag_keys = std::move(inherited.transitive);
+    for (const auto& k : transitive) s->transitive_tag_keys->push_back(k);
+  }
+}
+
 Result<api::sts::AssumeRoleResponse> StsService::AssumeRole(const api::sts::AssumeRoleRequest& in,
                                                             RequestContext& ctx) {
   const Principal& caller = ctx.principal;
@@ -146,24 +179,7 @@ Result<api::sts::AssumeRoleResponse> StsService::AssumeRole(const api::sts::Assu
   const std::vector<api::sts::Tag> tags = in.tags.value_or(std::vector<api::sts::Tag>{});
   const std::vector<std::string> transitive = in.transitive_tag_keys.value_or(std::vector<std::string>{});
   CK_RETURN_IF_ERROR(CheckSessionTags(tags, transitive));
-  // Role chaining: the calling session's transitive tags pass on, and may not
-  // be set again (recorded, whatever the case of the key).
-  std::vector<IamTag> inherited;
-  std::vector<std::string> inherited_keys;
-  if (caller.type == Principal::Type::kAssumedRole && !caller.access_key_id.empty()) {
-    CK_ASSIGN_OR_RETURN(auto calling, identities_.GetSession(caller.access_key_id));
-    if (calling && calling->transitive_tag_keys) {
-      std::set<std::string> keys;
-      for (const auto& k : *calling->transitive_tag_keys) keys.insert(TagKey(k));
-      for (const auto& t : calling->session_tags.value_or(std::vector<IamTag>{}))
-        if (keys.count(TagKey(t.key))) inherited.push_back(t);
-      inherited_keys = *calling->transitive_tag_keys;
-      for (const auto& t : tags)
-        if (keys.count(TagKey(t.key)))
-          return errors::InvalidParameterValue("One of the specified transitive tag keys can't be set because it "
-                                               "conflicts with a transitive tag key from the calling session.");
-    }
-  }
+  CK_ASSIGN_OR_RETURN(SessionTags inherited, TransitiveTagsOf(caller, tags));
 
   CK_ASSIGN_OR_RETURN(auto role, identities_.GetRole(arn->account, std::string(arn->ResourceName())));
   if (!role || role->arn != in.role_arn) return denied();  // AWS does not reveal whether the role exists
@@ -209,14 +225,7 @@ Result<api::sts::AssumeRoleResponse> StsService::AssumeRole(const api::sts::Assu
   s.role_id = role->role_id;
   s.session_name = in.role_session_name;
   s.chained = chained;
-  if (!tags.empty() || !inherited.empty()) {
-    s.session_tags = inherited;
-    for (const auto& t : tags) s.session_tags->push_back(IamTag{t.key, t.value});
-  }
-  if (!transitive.empty() || !inherited_keys.empty()) {
-    s.transitive_tag_keys = inherited_keys;
-    for (const auto& k : transitive) s.transitive_tag_keys->push_back(k);
-  }
+  SetSessionTags(std::move(inherited), tags, transitive, &s);
   CK_RETURN_IF_ERROR(identities_.PutSession(s));
 
   Principal assumed = RolePrincipal(s);

@@ -38,6 +38,15 @@ class StsService final : public Service {
  private:
   static const OperationTable<StsService>& Operations();
 
+  // Session tags a new session inherits (transitive ones of a calling role session).
+  struct SessionTags {
+    std::vector<IamTag> tags;
+    std::vector<std::string> transitive;
+  };
+  Result<SessionTags> TransitiveTagsOf(const Principal& caller, const std::vector<api::sts::Tag>& tags);
+  static void SetSessionTags(SessionTags inherited, const std::vector<api::sts::Tag>& tags,
+                             const std::vector<std::string>& transitive, StsSession* s);
+
   IdentityStore& identities_;
   const Clock& clock_;
   PolicyAuthorizer& authorizer_;
