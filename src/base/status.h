@@ -52,6 +52,10 @@ class [[nodiscard]] Status {
   int http_status() const { return http_status_ ? http_status_ : DefaultHttpStatus(code_); }
   // Extra members some protocols render (S3: BucketName, ArgumentName, StringToSign...).
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+  // Extra members whose values are JSON texts, rendered as JSON values by the
+  // JSON protocols only (DynamoDB's ConditionalCheckFailedException "Item",
+  // TransactionCanceledException "CancellationReasons").
+  const std::vector<std::pair<std::string, std::string>>& json_fields() const { return json_fields_; }
   // "Sender" or "Receiver" for query protocol errors.
   bool is_server_fault() const { return code_ == Code::kInternal || code_ == Code::kUnavailable; }
 
@@ -73,6 +77,14 @@ class [[nodiscard]] Status {
     fields_.emplace_back(std::move(name), std::move(value));
     return std::move(*this);
   }
+  Status& WithJsonField(std::string name, std::string json_text) & {
+    json_fields_.emplace_back(std::move(name), std::move(json_text));
+    return *this;
+  }
+  Status&& WithJsonField(std::string name, std::string json_text) && {
+    json_fields_.emplace_back(std::move(name), std::move(json_text));
+    return std::move(*this);
+  }
   std::string ToString() const;
 
  private:
@@ -81,6 +93,7 @@ class [[nodiscard]] Status {
   std::string aws_code_;
   int http_status_ = 0;
   std::vector<std::pair<std::string, std::string>> fields_;
+  std::vector<std::pair<std::string, std::string>> json_fields_;
 };
 
 // Shorthand constructors for the common canonical codes.

@@ -26,14 +26,15 @@ struct Principal {
   Type type = Type::kAnonymous;
   std::string role_arn;   // assumed roles: arn:aws:iam::A:role/PATH/NAME
   std::string user_id;    // AIDA... for users, AROA...:SESSION for role sessions, account id for root
-  std::string username;   // users only
+  std::string username;   // users; federated users: the IAM user that federated them (empty: the root)
   std::string service;    // service principals ("s3.amazonaws.com")
-  std::string session_name;  // assumed roles
+  std::string session_name;  // assumed roles; federated users: their name
   std::string access_key_id;  // the key the request was signed with
   // Role sessions: whether they came from another role session (chaining caps duration at 1 h).
   bool chained = false;
   std::optional<TimePoint> session_expiration;
-  // Inline session policy (JSON) and managed session policy ARNs, narrowing a role session.
+  // Inline session policy (JSON) and managed session policy ARNs, narrowing a
+  // role session or a federated user (which has no permissions without them).
   std::optional<std::string> session_policy;
   std::vector<std::string> session_policy_arns;
 

@@ -84,7 +84,7 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::R
     if (!one.empty()) set->boundary = one.front();  // (IAM refuses to delete a policy in use as a boundary)
     return Status::Ok();
   };
-  if (p.type == Principal::Type::kUser) {
+  if (p.type == Principal::Type::kUser || p.type == Principal::Type::kFederatedUser) {
     CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(p.account, p.username));
     if (user) CK_RETURN_IF_ERROR(add_set(user->inline_policies, user->attached_policies));
     if (user) CK_RETURN_IF_ERROR(add_boundary(user->permissions_boundary));
@@ -105,16 +105,30 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::R
 }
 
 Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::IdentityPolicies(const Principal& p) {
-  if (p.type != Principal::Type::kUser && p.type != Principal::Type::kAssumedRole)
+  if (p.type == Principal::Type::kFederatedUser && p.username.empty()) {
+    // Federated by the account root: everything the root may do, narrowed by
+    // the session policies.
+    static const auto* root = [] {
+      auto* set = new IdentitySet;
+      auto all = core::iam::ParsePolicy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
+                                        core::iam::PolicyKind::kIdentity);
+      set->policies.push_back(std::make_shared<const core::iam::Policy>(std::move(*all)));
+      return new std::shared_ptr<const IdentitySet>(set);
+    }();
+    return *root;
+  }
+  // A federated user has its IAM user's identity policies.
+  Principal::Type type = p.type == Principal::Type::kFederatedUser ? Principal::Type::kUser : p.type;
+  if (type != Principal::Type::kUser && type != Principal::Type::kAssumedRole)
     return std::shared_ptr<const IdentitySet>();  // roots, anonymous and service principals have none
   // Read before the store: a write that lands while we read bumps it, and
   // the set built here is then stale on its next use.
   const uint64_t generation = identities_.policy_generation();
-  std::string_view name = p.type == Principal::Type::kUser
+  std::string_view name = type == Principal::Type::kUser
                               ? std::string_view(p.username)
                               : std::string_view(p.role_arn).substr(p.role_arn.rfind('/') + 1);
   thread_local std::string key;  // reused: a cache hit allocates nothing
-  key.assign(p.type == Principal::Type::kUser ? "u/" : "r/").append(p.account).push_back('/');
+  key.assign(type == Principal::Type::kUser ? "u/" : "r/").append(p.account).push_back('/');
   for (char ch : name) key.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);  // IAM names ignore case
   if (auto cached = identity_sets_.Find(key); cached && cached->generation == generation) return cached;
   CK_ASSIGN_OR_RETURN(auto set, ReadIdentityPolicies(p, generation));
@@ -123,7 +137,7 @@ Result<std::shared_ptr<const PolicyAuthorizer::IdentitySet>> PolicyAuthorizer::I
 }
 
 Status PolicyAuthorizer::SessionPolicies(const Principal& p, PolicyList* out) {
-  if (p.type != Principal::Type::kAssumedRole) return Status::Ok();
+  if (p.type != Principal::Type::kAssumedRole && p.type != Principal::Type::kFederatedUser) return Status::Ok();
   if (p.session_policy) {
     auto policy = Parse(*p.session_policy, core::iam::PolicyKind::kSession);
     if (policy.ok()) out->push_back(std::move(*policy));
@@ -199,7 +213,10 @@ Result<core::iam::EvaluationResult> PolicyAuthorizer::Authorize(const AuthzReque
     for (const auto& pol : identity->policies) in.identity_policies.push_back(pol.get());
     in.permissions_boundary = identity->boundary.get();
   }
-  if (p.session_policy || !p.session_policy_arns.empty()) {
+  // A federated user without session policies has no permissions (only a
+  // resource policy naming it can grant): its session policies are always
+  // present, possibly empty.
+  if (p.session_policy || !p.session_policy_arns.empty() || p.type == Principal::Type::kFederatedUser) {
     in.session_policies.emplace();
     for (const auto& pol : session) in.session_policies->push_back(pol.get());
   }

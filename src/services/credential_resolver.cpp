@@ -42,6 +42,21 @@ Principal RolePrincipal(const StsSession& s) {
   return p;
 }
 
+Principal FederatedPrincipal(const StsSession& s) {
+  Principal p;
+  p.type = Principal::kFederatedUser;
+  p.account = s.account;
+  const std::string name = s.federated_name.value_or("");
+  p.arn = "arn:aws:sts::" + s.account + ":federated-user/" + name;
+  p.user_id = s.account + ":" + name;
+  p.username = s.user_name;
+  p.session_name = name;
+  p.session_expiration = s.expiration;
+  p.session_policy = s.session_policy;
+  p.session_policy_arns = s.session_policy_arns;
+  return p;
+}
+
 Result<std::shared_ptr<const CredentialResolver::Found>> CredentialResolver::Read(const std::string& id,
                                                                                   uint64_t generation) const {
   auto f = std::make_shared<Found>();
@@ -72,6 +87,8 @@ Result<std::shared_ptr<const CredentialResolver::Found>> CredentialResolver::Rea
     f->credential.secret = session->secret;
     if (session->kind == "assumed-role") {
       f->credential.principal = RolePrincipal(*session);
+    } else if (session->kind == "federated-user") {
+      f->credential.principal = FederatedPrincipal(*session);
     } else if (!session->user_name.empty()) {
       CK_ASSIGN_OR_RETURN(auto user, identities_.GetUser(session->account, session->user_name));
       if (user) {

@@ -66,5 +66,9 @@ class CredentialResolver {
 // Principals for stored identities (also used by STS and IAM responses).
 Principal UserPrincipal(const IamUser& user);
 Principal RolePrincipal(const StsSession& session);
+// A GetFederationToken session: arn:aws:sts::ACCOUNT:federated-user/NAME,
+// user id ACCOUNT:NAME; `username` names the IAM user whose permissions it
+// narrows (empty: the account root).
+Principal FederatedPrincipal(const StsSession& session);
 
 }  // namespace ck::services

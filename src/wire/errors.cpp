@@ -81,6 +81,10 @@ void RenderJsonError(const Status& status, std::string_view request_id, bool jso
   body[std::string(message_member)] = ClientMessage(status, http_status, ErrorProtocol::kJson, out);
   out->error_code = code;
   for (const auto& [k, v] : status.fields()) body[k] = v;
+  for (const auto& [k, v] : status.json_fields()) {
+    auto parsed = nlohmann::ordered_json::parse(v, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) body[k] = std::move(parsed);
+  }
   out->status = http_status;
   out->body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out->headers.Set("x-amzn-requestid", std::string(request_id));

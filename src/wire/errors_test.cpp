@@ -42,6 +42,20 @@ TEST(ErrorsTest, SecretsManagerNamesTheTextMessage) {
   EXPECT_EQ(body["__type"], "InvalidRequestException");
 }
 
+TEST(ErrorsTest, JsonFieldsRenderAsJsonValues) {
+  http::Response r;
+  RenderJsonError(AwsError("ConditionalCheckFailedException", 400, "The conditional request failed")
+                      .WithJsonField("Item", R"({"id":{"S":"1"}})"),
+                  "x", true, &r, "com.amazonaws.dynamodb.v20120810");
+  auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["Item"], nlohmann::json::parse(R"({"id":{"S":"1"}})"));
+  EXPECT_EQ(body["message"], "The conditional request failed");
+  // The XML protocols do not render them.
+  http::Response q;
+  RenderQueryError(AwsError("X", 400, "m").WithJsonField("Item", "{}"), "rid", "ns", &q);
+  EXPECT_EQ(q.body.find("Item"), std::string::npos);
+}
+
 TEST(ErrorsTest, JsonCanonicalFallback) {
   http::Response r;
   RenderJsonError(Internal("db down"), "x", false, &r);

@@ -93,13 +93,22 @@ class DynamoDbTest(unittest.TestCase):
         k2 = self.kms.create_key()["KeyMetadata"]["Arn"]
         out = self.ddb.update_table(TableName="t56", SSESpecification={"Enabled": True, "SSEType": "KMS",
                                                                         "KMSMasterKeyId": k2})
-        self.assertEqual(out["TableDescription"]["SSEDescription"], {"Status": "UPDATING"})
+        # The answer shows the encryption the table had, as UPDATING (recorded for
+        # a KMS-encrypted table; {"Status": "UPDATING"} alone from the AWS owned key).
+        managed = self.kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]["Arn"]
+        self.assertEqual(out["TableDescription"]["SSEDescription"],
+                         {"Status": "UPDATING", "SSEType": "KMS", "KMSMasterKeyArn": managed})
         desc = self.ddb.describe_table(TableName="t56")["Table"]
         self.assertEqual(desc["SSEDescription"], {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": k2})
         self.assertEqual(t.get_item(Key={"pk": "x"})["Item"]["n"], 1)  # old items still readable
-        # Back to the AWS owned key.
-        self.ddb.update_table(TableName="t56", SSESpecification={"Enabled": False})
+        # Back to the AWS owned key: the answer still names the key it had.
+        back = self.ddb.update_table(TableName="t56", SSESpecification={"Enabled": False})
+        self.assertEqual(back["TableDescription"]["SSEDescription"],
+                         {"Status": "UPDATING", "SSEType": "KMS", "KMSMasterKeyArn": k2})
         self.assertNotIn("SSEDescription", self.ddb.describe_table(TableName="t56")["Table"])
+        # From the AWS owned key, only the status.
+        again = self.ddb.update_table(TableName="t56", SSESpecification={"Enabled": True})
+        self.assertEqual(again["TableDescription"]["SSEDescription"], {"Status": "UPDATING"})
         self.assertEqual(t.get_item(Key={"pk": "x"})["Item"]["n"], 1)
 
     def test_create_with_missing_alias_fails_as_caller(self):
@@ -141,7 +150,12 @@ class DynamoDbTest(unittest.TestCase):
         out = self.ddb.create_table(TableName="life", **key_schema("N"),
                                     ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 3})
         d = out["TableDescription"]
-        self.assertEqual(d["TableStatus"], "ACTIVE")  # ACTIVE at once (documented)
+        self.assertEqual(d["TableStatus"], "CREATING")  # as AWS answers (recorded) ...
+        self.assertNotIn("BillingModeSummary", d)  # provisioned from the start: no summary (recorded)
+        self.assertNotIn("WarmThroughput", d)  # only when asked for (recorded)
+        desc = self.ddb.describe_table(TableName="life")["Table"]
+        self.assertEqual(desc["TableStatus"], "ACTIVE")  # ... and ACTIVE at once
+        self.assertEqual(desc["WarmThroughput"], {"ReadUnitsPerSecond": 5, "WriteUnitsPerSecond": 3, "Status": "ACTIVE"})
         self.assertEqual(d["TableArn"], "arn:aws:dynamodb:us-east-1:111111111111:table/life")
         self.assertEqual(d["ProvisionedThroughput"]["ReadCapacityUnits"], 5)
         self.ddb.get_waiter("table_exists").wait(TableName="life", WaiterConfig={"Delay": 1, "MaxAttempts": 2})
@@ -149,7 +163,14 @@ class DynamoDbTest(unittest.TestCase):
                          TableName="life", BillingMode="PAY_PER_REQUEST", **key_schema())
         upd = self.ddb.update_table(TableName="life", BillingMode="PAY_PER_REQUEST")
         self.assertEqual(upd["TableDescription"]["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
-        self.ddb.delete_table(TableName="life")
+        desc = self.ddb.describe_table(TableName="life")["Table"]
+        self.assertIn("LastUpdateToPayPerRequestDateTime", desc["BillingModeSummary"])
+        self.assertEqual(desc["WarmThroughput"], {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000,
+                                                  "Status": "ACTIVE"})
+        deleted = self.ddb.delete_table(TableName="life")["TableDescription"]
+        self.assertEqual(deleted["TableStatus"], "DELETING")
+        for absent in ("KeySchema", "AttributeDefinitions", "CreationDateTime", "BillingModeSummary"):
+            self.assertNotIn(absent, deleted)  # as recorded
         self.assertError("ResourceNotFoundException", "Requested resource not found: Table: life not found",
                          self.ddb.describe_table, TableName="life")
         self.assertError("ResourceNotFoundException", "Requested resource not found",

@@ -33,12 +33,25 @@ const OperationTable<DynamoDbService>& DynamoDbService::Operations() {
         .Add<ops::UpdateTable, &S::UpdateTable>(with(write, "dynamodb:UpdateTable"))
         .Add<ops::DeleteTable, &S::DeleteTable>(with(write, "dynamodb:DeleteTable"))
         .Add<ops::ListTables, &S::ListTables>(with(read, "dynamodb:ListTables"))
+        .Add<ops::UpdateContinuousBackups, &S::UpdateContinuousBackups>(with(write, "dynamodb:UpdateContinuousBackups"))
+        .Add<ops::DescribeContinuousBackups, &S::DescribeContinuousBackups>(
+            with(read, "dynamodb:DescribeContinuousBackups"))
+        .Add<ops::UpdateContributorInsights, &S::UpdateContributorInsights>(
+            with(write, "dynamodb:UpdateContributorInsights"))
+        .Add<ops::DescribeContributorInsights, &S::DescribeContributorInsights>(
+            with(read, "dynamodb:DescribeContributorInsights"))
         .Add<ops::PutItem, &S::PutItem>(with(write, "dynamodb:PutItem"))
         .Add<ops::GetItem, &S::GetItem>(with(read, "dynamodb:GetItem"))
         .Add<ops::DeleteItem, &S::DeleteItem>(with(write, "dynamodb:DeleteItem"))
         .Add<ops::UpdateItem, &S::UpdateItem>(with(write, "dynamodb:UpdateItem"))
         .Add<ops::BatchWriteItem, &S::BatchWriteItem>(with(write, "dynamodb:BatchWriteItem"))
         .Add<ops::BatchGetItem, &S::BatchGetItem>(with(read, "dynamodb:BatchGetItem"))
+        .Add<ops::TransactWriteItems, &S::TransactWriteItems>(with(write, "dynamodb:TransactWriteItems"))
+        .Add<ops::TransactGetItems, &S::TransactGetItems>(with(read, "dynamodb:TransactGetItems"))
+        // PartiQL: authorized per statement (dynamodb:PartiQLSelect, PartiQLInsert, ...).
+        .Add<ops::ExecuteStatement, &S::ExecuteStatement>(with(write, ""))
+        .Add<ops::BatchExecuteStatement, &S::BatchExecuteStatement>(with(write, ""))
+        .Add<ops::ExecuteTransaction, &S::ExecuteTransaction>(with(write, ""))
         .Add<ops::Query, &S::Query>(with(read, "dynamodb:Query"))
         .Add<ops::Scan, &S::Scan>(with(read, "dynamodb:Scan"));
     return t;

@@ -25,6 +25,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -39,11 +40,20 @@
 #include "services/service.h"
 #include "storage/metadata_store.h"
 
+namespace ck::services::ddb {
+struct PartiqlStatement;
+}  // namespace ck::services::ddb
+
 namespace ck::services::dynamodb {
 
 struct SseChoice;
 struct ReadRequest;
 struct ReadResult;
+struct TransactTable;
+struct WriteAction;
+struct ReadAction;
+struct TransactToken;
+struct CancelReason;
 
 class DynamoDbService final : public Service {
  public:
@@ -51,6 +61,11 @@ class DynamoDbService final : public Service {
   // the "AWS owned key" that wraps tables without SSE is derived.
   DynamoDbService(storage::MetadataStore& store, PolicyAuthorizer& authorizer, KmsClient& kms, const Clock& clock,
                   const std::string& owned_key_seed);
+
+  // What a TableDescription answers: CreateTable's (CREATING, no key check,
+  // no warm throughput unless asked for), UpdateTable's and DeleteTable's,
+  // or DescribeTable's (checks the KMS key's state).
+  enum class DescribeFor { kCreate, kUpdate, kDelete, kDescribe };
 
   std::string_view name() const override { return "dynamodb"; }
   Result<Document> Invoke(std::string_view operation, const Document& input, RequestContext& ctx) override;
@@ -66,6 +81,14 @@ class DynamoDbService final : public Service {
   Result<api::dynamodb::DeleteTableOutput> DeleteTable(const api::dynamodb::DeleteTableInput& in,
                                                        RequestContext& ctx);
   Result<api::dynamodb::ListTablesOutput> ListTables(const api::dynamodb::ListTablesInput& in, RequestContext& ctx);
+  Result<api::dynamodb::UpdateContinuousBackupsOutput> UpdateContinuousBackups(
+      const api::dynamodb::UpdateContinuousBackupsInput& in, RequestContext& ctx);
+  Result<api::dynamodb::DescribeContinuousBackupsOutput> DescribeContinuousBackups(
+      const api::dynamodb::DescribeContinuousBackupsInput& in, RequestContext& ctx);
+  Result<api::dynamodb::UpdateContributorInsightsOutput> UpdateContributorInsights(
+      const api::dynamodb::UpdateContributorInsightsInput& in, RequestContext& ctx);
+  Result<api::dynamodb::DescribeContributorInsightsOutput> DescribeContributorInsights(
+      const api::dynamodb::DescribeContributorInsightsInput& in, RequestContext& ctx);
 
   // item_ops.cpp
   Result<api::dynamodb::PutItemOutput> PutItem(const api::dynamodb::PutItemInput& in, RequestContext& ctx);
@@ -77,6 +100,20 @@ class DynamoDbService final : public Service {
   Result<api::dynamodb::BatchGetItemOutput> BatchGetItem(const api::dynamodb::BatchGetItemInput& in,
                                                          RequestContext& ctx);
 
+  // transact_ops.cpp
+  Result<api::dynamodb::TransactWriteItemsOutput> TransactWriteItems(const api::dynamodb::TransactWriteItemsInput& in,
+                                                                     RequestContext& ctx);
+  Result<api::dynamodb::TransactGetItemsOutput> TransactGetItems(const api::dynamodb::TransactGetItemsInput& in,
+                                                                 RequestContext& ctx);
+
+  // partiql_ops.cpp
+  Result<api::dynamodb::ExecuteStatementOutput> ExecuteStatement(const api::dynamodb::ExecuteStatementInput& in,
+                                                                 RequestContext& ctx);
+  Result<api::dynamodb::BatchExecuteStatementOutput> BatchExecuteStatement(
+      const api::dynamodb::BatchExecuteStatementInput& in, RequestContext& ctx);
+  Result<api::dynamodb::ExecuteTransactionOutput> ExecuteTransaction(const api::dynamodb::ExecuteTransactionInput& in,
+                                                                     RequestContext& ctx);
+
   // query_ops.cpp
   Result<api::dynamodb::QueryOutput> Query(const api::dynamodb::QueryInput& in, RequestContext& ctx);
   Result<api::dynamodb::ScanOutput> Scan(const api::dynamodb::ScanInput& in, RequestContext& ctx);
@@ -85,9 +122,39 @@ class DynamoDbService final : public Service {
   static const OperationTable<DynamoDbService>& Operations();
 
   // table_ops.cpp
-  Result<api::dynamodb::TableDescription> Describe(const TableRecord& t, RequestContext& ctx, bool check_key);
+  Result<api::dynamodb::TableDescription> Describe(const TableRecord& t, RequestContext& ctx, DescribeFor what);
+  // Reads, changes and writes back a table record (compare-and-swap), for
+  // the table-setting operations.
+  template <typename Change>
+  Result<TableRecord> ChangeTable(const std::string& name, RequestContext& ctx, const std::string& action,
+                                  Change&& change);
   // Wraps a new table key under `sse` (CreateTable) or re-wraps `table_key` (UpdateTable).
   Status WrapTableKey(TableRecord& t, const SseChoice& sse, const std::string* table_key, RequestContext& ctx);
+
+  // transact_ops.cpp: the index of `name` in `tables`, loading it (and
+  // authorizing dynamodb:`action` on it) the first time.
+  Result<size_t> LoadForTransaction(std::vector<TransactTable>& tables, const std::string& name, RequestContext& ctx,
+                                    const std::string& action);
+  // Runs the writes all or nothing (transaction.h): nullopt when committed
+  // (or already committed under `token`), else the cancellation reasons.
+  Result<std::optional<std::vector<CancelReason>>> CommitWrites(std::vector<TransactTable>& tables,
+                                                                const std::vector<WriteAction>& actions,
+                                                                const std::optional<TransactToken>& token,
+                                                                RequestContext& ctx);
+  Result<bool> StageToken(const TransactToken& token, storage::WriteBatch& b);
+  Result<CancelReason> StageWrite(const TransactTable& table, const WriteAction& a, storage::WriteBatch& b);
+  // The items (projected; nullopt: absent) as of one moment.
+  Result<std::vector<std::optional<nlohmann::json>>> ReadConsistently(std::vector<TransactTable>& tables,
+                                                                      const std::vector<ReadAction>& reads,
+                                                                      RequestContext& ctx);
+
+  // partiql_ops.cpp: an INSERT, UPDATE or DELETE statement as a transaction write.
+  Result<WriteAction> PartiqlWrite(const ddb::PartiqlStatement& st, std::vector<TransactTable>& tables,
+                                   RequestContext& ctx, bool return_old);
+  // One statement of a BatchExecuteStatement: the item a read found.
+  Result<std::optional<ApiItem>> BatchStatement(const ddb::PartiqlStatement& st,
+                                                const api::dynamodb::BatchStatementRequest& req,
+                                                std::set<std::string>& targets, RequestContext& ctx);
 
   // query_ops.cpp
   Result<ReadResult> Read(const ReadRequest& in, RequestContext& ctx);

@@ -15,8 +15,12 @@
   X(Serialization, "SerializationException", 400, kInvalidArgument)                               \
   X(ResourceNotFound, "ResourceNotFoundException", 400, kNotFound)                                \
   X(ResourceInUse, "ResourceInUseException", 400, kFailedPrecondition)                            \
+  X(TableNotFound, "TableNotFoundException", 400, kNotFound)                                      \
   X(ConditionalCheckFailed, "ConditionalCheckFailedException", 400, kFailedPrecondition)          \
   X(TransactionConflict, "TransactionConflictException", 400, kAborted)                           \
+  X(TransactionCanceled, "TransactionCanceledException", 400, kAborted)                           \
+  X(DuplicateItem, "DuplicateItemException", 400, kAlreadyExists)                                 \
+  X(IdempotentParameterMismatch, "IdempotentParameterMismatchException", 400, kFailedPrecondition) \
   X(AccessDenied, "AccessDeniedException", 400, kPermissionDenied)                                \
   X(MissingAuthenticationToken, "MissingAuthenticationTokenException", 400, kUnauthenticated)     \
   X(NotImplemented, "NotImplementedException", 501, kUnimplemented)

@@ -18,74 +18,6 @@ namespace {
 
 constexpr int kWriteAttempts = 8;
 
-// The expression parameters of one request (members it lacks stay null).
-struct ExpressionParams {
-  const std::optional<std::string>* condition = nullptr;
-  const std::optional<std::string>* projection = nullptr;
-  const std::optional<std::string>* update = nullptr;
-  const std::optional<std::map<std::string, std::string>>* names = nullptr;
-  const std::optional<ApiItem>* values = nullptr;
-};
-
-template <typename In>
-ExpressionParams ParamsOf(const In& in) {
-  ExpressionParams p;
-  if constexpr (requires { in.condition_expression; }) p.condition = &in.condition_expression;
-  if constexpr (requires { in.projection_expression; }) p.projection = &in.projection_expression;
-  if constexpr (requires { in.update_expression; }) p.update = &in.update_expression;
-  if constexpr (requires { in.expression_attribute_names; }) p.names = &in.expression_attribute_names;
-  if constexpr (requires { in.expression_attribute_values; }) p.values = &in.expression_attribute_values;
-  return p;
-}
-
-bool Given(const std::optional<std::string>* text) { return text && *text; }
-
-struct Expressions {
-  std::optional<ddb::Condition> condition;
-  std::optional<std::vector<ddb::Path>> projection;
-  std::optional<std::vector<ddb::UpdateAction>> update;
-};
-
-Result<Expressions> ParseExpressions(const ExpressionParams& p) {
-  const bool has_names = p.names && *p.names, has_values = p.values && *p.values;
-  Json values = has_values ? ValuesJson(*p.values) : Json(nullptr);
-  ddb::ExpressionContext ctx(has_names ? NamesJson(*p.names) : Json(nullptr), values);
-  if (has_values)
-    for (auto& [k, av] : values.items()) {
-      Json copy = av;
-      Status s = ddb::ValidateAndNormalize(&copy);
-      if (!s.ok())
-        return errors::Validation("ExpressionAttributeValues contains invalid value: " + s.message() + " for key " + k);
-    }
-  Expressions e;
-  if (Given(p.condition)) {
-    CK_ASSIGN_OR_RETURN(e.condition, ctx.ParseCondition(**p.condition, "ConditionExpression"));
-  }
-  if (Given(p.projection)) {
-    CK_ASSIGN_OR_RETURN(e.projection, ctx.ParseProjection(**p.projection));
-  }
-  if (Given(p.update)) {
-    CK_ASSIGN_OR_RETURN(e.update, ctx.ParseUpdate(**p.update));
-  }
-  if (has_names && (*p.names)->empty()) return errors::Validation("ExpressionAttributeNames must not be empty");
-  if (has_values && (*p.values)->empty()) return errors::Validation("ExpressionAttributeValues must not be empty");
-  if ((has_names || has_values) && !e.condition && !e.projection && !e.update)
-    return errors::Validation(
-        "ExpressionAttributeNames and ExpressionAttributeValues can only be specified when using expressions");
-  CK_RETURN_IF_ERROR(ctx.CheckAllUsed());
-  return e;
-}
-
-template <typename In>
-Result<Expressions> ParseExpressions(const In& in) {
-  return ParseExpressions(ParamsOf(in));
-}
-
-Result<bool> ConditionHolds(const Expressions& e, const std::optional<Json>& old) {
-  if (!e.condition) return true;
-  return ddb::Evaluate(*e.condition, old ? *old : Json::object());
-}
-
 // ReturnValues of PutItem and DeleteItem: NONE or ALL_OLD.
 Status OnlyAllOldOrNone(const std::optional<EnumValue<api::ReturnValue>>& rv) {
   if (rv && *rv != api::ReturnValue::kNone && *rv != api::ReturnValue::kAllOld)
@@ -103,10 +35,11 @@ struct ItemChange {
 // One conditional write of the item stored at `sk`: reads it, checks the
 // condition against it, asks `next` for the new item (nullopt deletes it) and
 // commits only if the stored item is still the one read, retrying a bounded
-// number of times when another writer got in between.
+// number of times when another writer got in between. A failed condition
+// carries the item as it was when `return_old` (ReturnValuesOnConditionCheckFailure ALL_OLD).
 template <typename Next>
 Result<ItemChange> WriteItem(storage::MetadataStore& store, const TableRecord& t, const TableKey& key,
-                             const std::string& sk, const Expressions& ex, Next&& next) {
+                             const std::string& sk, const Expressions& ex, bool return_old, Next&& next) {
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
     CK_ASSIGN_OR_RETURN(auto raw, store.Get(kItems, sk));
     ItemChange change;
@@ -114,7 +47,7 @@ Result<ItemChange> WriteItem(storage::MetadataStore& store, const TableRecord& t
       CK_ASSIGN_OR_RETURN(change.old, OpenItem(key, t, sk, *raw));
     }
     CK_ASSIGN_OR_RETURN(bool ok, ConditionHolds(ex, change.old));
-    if (!ok) return errors::ConditionalCheckFailed("The conditional request failed");
+    if (!ok) return ConditionFailed(change.old, return_old);
     CK_ASSIGN_OR_RETURN(change.now, next(change.old));
     if (!raw && !change.now) return change;  // deleting an absent item writes nothing
     storage::WriteBatch b;
@@ -178,9 +111,9 @@ Result<api::PutItemOutput> DynamoDbService::PutItem(const api::PutItemInput& in,
   CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in));
   CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
   std::string sk = ItemStorageKey(t, item);
-  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [&](const std::optional<Json>&) {
-                        return Result<std::optional<Json>>(item);
-                      }));
+  CK_ASSIGN_OR_RETURN(ItemChange change,
+                      WriteItem(store_, t, key, sk, ex, ReturnOldOnFailure(in.return_values_on_condition_check_failure),
+                                [&](const std::optional<Json>&) { return Result<std::optional<Json>>(item); }));
   return ReplacedOutput<api::PutItemOutput>(in, t, change);
 }
 
@@ -209,9 +142,9 @@ Result<api::DeleteItemOutput> DynamoDbService::DeleteItem(const api::DeleteItemI
   CK_ASSIGN_OR_RETURN(Expressions ex, ParseExpressions(in));
   CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
   std::string sk = ItemStorageKey(t, k);
-  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, [](const std::optional<Json>&) {
-                        return Result<std::optional<Json>>(std::nullopt);
-                      }));
+  CK_ASSIGN_OR_RETURN(ItemChange change,
+                      WriteItem(store_, t, key, sk, ex, ReturnOldOnFailure(in.return_values_on_condition_check_failure),
+                                [](const std::optional<Json>&) { return Result<std::optional<Json>>(std::nullopt); }));
   return ReplacedOutput<api::DeleteItemOutput>(in, t, change);
 }
 
@@ -235,9 +168,12 @@ Result<api::UpdateItemOutput> DynamoDbService::UpdateItem(const api::UpdateItemI
     if (ex.update) CK_RETURN_IF_ERROR(ddb::ApplyUpdate(*ex.update, &item));
     if (ddb::ItemSize(item) > kMaxItemBytes)
       return errors::Validation("Item size to update has exceeded the maximum allowed size");
+    CK_RETURN_IF_ERROR(CheckIndexKeys(t, item));
     return std::optional<Json>(std::move(item));
   };
-  CK_ASSIGN_OR_RETURN(ItemChange change, WriteItem(store_, t, key, sk, ex, next));
+  CK_ASSIGN_OR_RETURN(ItemChange change,
+                      WriteItem(store_, t, key, sk, ex, ReturnOldOnFailure(in.return_values_on_condition_check_failure),
+                                next));
   const Json& item = *change.now;
   std::optional<Json> attrs;
   if (Wants(in.return_values, api::ReturnValue::kAllOld) && change.old) attrs = *change.old;
@@ -278,7 +214,7 @@ Result<api::BatchWriteItemOutput> DynamoDbService::BatchWriteItem(const api::Bat
       std::optional<Json> item;
       Json key;
       if (r.put_request) {
-        CK_ASSIGN_OR_RETURN(item, ItemParam(p.table, r.put_request->item));
+        CK_ASSIGN_OR_RETURN(item, ItemParam(p.table, r.put_request->item, ItemKeyErrors::kSchema));
       } else if (r.delete_request) {
         CK_ASSIGN_OR_RETURN(key, KeyParam(p.table, r.delete_request->key));
       } else {

@@ -35,9 +35,19 @@ Json ToJson(const ApiItem& item);
 // An item document as typed values.
 Result<ApiItem> ToApi(const Json& item);
 
+// How a full item's missing or mistyped key attribute is refused: PutItem
+// (and transactions) name the attribute ("Missing the key id in the item",
+// "Type mismatch for key id ..."); BatchWriteItem answers "The provided key
+// element does not match the schema" (recorded).
+enum class ItemKeyErrors { kNamed, kSchema };
+
 // A full item (PutItem, BatchWriteItem): validated, numbers normalized, key
-// attributes present with the schema's types, within the item size limit.
-Result<Json> ItemParam(const TableRecord& t, const ApiItem& item);
+// attributes present with the schema's types, index key attributes (when
+// present) of their declared types, within the item size limit.
+Result<Json> ItemParam(const TableRecord& t, const ApiItem& item, ItemKeyErrors errors = ItemKeyErrors::kNamed);
+// The secondary-index key attributes an item carries must have the types the
+// table declares for them (also checked on the result of an update).
+Status CheckIndexKeys(const TableRecord& t, const Json& item);
 // A Key parameter (GetItem, DeleteItem, UpdateItem, BatchGetItem,
 // ExclusiveStartKey): validated, normalized, exactly the key schema's
 // attributes. `what` prefixes the schema-mismatch message.

@@ -2,7 +2,14 @@
 // in key order, with the key condition, Limit (items evaluated), the 1 MB
 // page cap, FilterExpression (after Limit, as AWS applies it), projection and
 // ExclusiveStartKey / LastEvaluatedKey paging.
+//
+// A read of a secondary index (IndexName) visits the table's items that carry
+// the index's key attributes, ordered by the index key (then the table key),
+// each reduced to the index's projection; its LastEvaluatedKey holds the
+// table key and the index key, as in AWS. Index entries are not stored, so an
+// index read reads the whole table.
 #include <algorithm>
+#include <set>
 
 #include "base/cancel.h"
 #include "services/dynamodb/attribute_value.h"
@@ -21,7 +28,8 @@ namespace api = ::ck::api::dynamodb;
 struct ReadRequest {
   bool query = false;
   const std::string* table_name = nullptr;
-  bool index_name = false;
+  const std::optional<std::string>* index_name = nullptr;
+  std::optional<bool> consistent_read;
   const std::optional<std::string>* key_condition = nullptr;
   const std::optional<std::string>* filter = nullptr;
   const std::optional<std::string>* projection = nullptr;
@@ -48,7 +56,8 @@ template <typename In>
 ReadRequest RequestOf(const In& in) {
   ReadRequest r;
   r.table_name = &in.table_name;
-  r.index_name = in.index_name.has_value();
+  r.index_name = &in.index_name;
+  r.consistent_read = in.consistent_read;
   r.filter = &in.filter_expression;
   r.projection = &in.projection_expression;
   r.names = &in.expression_attribute_names;
@@ -151,6 +160,59 @@ void CollectNames(const ddb::Condition& c, std::vector<std::string>* out) {
   for (const auto& ch : c.children) CollectNames(ch, out);
 }
 
+// The table as an index presents it: the index's key attributes in the
+// table's key fields, so the key-condition checks read the same way.
+TableRecord IndexView(const TableRecord& t, const IndexRecord& i) {
+  TableRecord v;
+  v.name = t.name;
+  v.hash_key = i.hash_key;
+  v.hash_type = i.hash_type;
+  v.range_key = i.range_key;
+  v.range_type = i.range_type;
+  return v;
+}
+
+// The item as the index holds it: everything (ALL), or the table and index
+// keys (KEYS_ONLY) and the listed attributes (INCLUDE).
+Json ProjectForIndex(const TableRecord& t, const IndexRecord& i, const Json& item) {
+  if (i.projection == "ALL") return item;
+  Json out = Json::object();
+  auto keep = [&](const std::string& name) {
+    if (name.empty()) return;
+    auto it = item.find(name);
+    if (it != item.end()) out[name] = *it;
+  };
+  for (const auto& n : {t.hash_key, t.range_key, i.hash_key, i.range_key}) keep(n);
+  for (const auto& n : i.non_key_attributes) keep(n);
+  return out;
+}
+
+// The position of an item in an index: index key, then table key, as bytes
+// that order as the index does.
+std::string IndexPosition(const TableRecord& t, const IndexRecord& i, const Json& item) {
+  std::string k;
+  storage::AppendKeyPart(&k, ddb::KeyBytes(item.at(i.hash_key)));
+  if (!i.range_key.empty()) storage::AppendKeyPart(&k, ddb::KeyBytes(item.at(i.range_key)));
+  storage::AppendKeyPart(&k, ItemStorageKey(t, item));
+  return k;
+}
+
+// The table and index key attributes of an item (an index read's LastEvaluatedKey).
+Json IndexKeyOf(const TableRecord& t, const IndexRecord& i, const Json& item) {
+  Json k = KeyOf(t, item);
+  k[i.hash_key] = item.at(i.hash_key);
+  if (!i.range_key.empty()) k[i.range_key] = item.at(i.range_key);
+  return k;
+}
+
+bool HasIndexKeys(const IndexRecord& i, const Json& item) {
+  auto typed = [&](const std::string& name, const std::string& type) {
+    auto it = item.find(name);
+    return it != item.end() && ddb::TypeOf(*it) == type;
+  };
+  return typed(i.hash_key, i.hash_type) && (i.range_key.empty() || typed(i.range_key, i.range_type));
+}
+
 uint32_t Fnv1a(const std::string& s) {
   uint32_t h = 2166136261u;
   for (unsigned char c : s) h = (h ^ c) * 16777619u;
@@ -159,6 +221,9 @@ uint32_t Fnv1a(const std::string& s) {
 
 // A read, checked and ready to run.
 struct ReadPlan {
+  const IndexRecord* index = nullptr;  // an index read
+  std::string index_start;              // its ExclusiveStartKey as an IndexPosition
+  std::string hash_bytes;               // an index Query's partition (KeyBytes)
   std::optional<ddb::Condition> key_condition, filter;
   std::optional<std::vector<ddb::Path>> projection;
   bool has_range = false;
@@ -169,7 +234,10 @@ struct ReadPlan {
 };
 
 // The expressions, and for a Query the partition the key condition names.
-Status PlanExpressions(const ReadRequest& in, const TableRecord& t, ReadPlan* plan) {
+Status PlanExpressions(const ReadRequest& in, const TableRecord& table, ReadPlan* plan) {
+  // Key conditions and filters speak of the index's keys for an index read.
+  const TableRecord view = plan->index ? IndexView(table, *plan->index) : TableRecord();
+  const TableRecord& t = plan->index ? view : table;
   Json values = *in.values ? ValuesJson(*in.values) : Json(nullptr);
   ddb::ExpressionContext ex(*in.names ? NamesJson(*in.names) : Json(nullptr), values);
   if (*in.values)
@@ -179,7 +247,7 @@ Status PlanExpressions(const ReadRequest& in, const TableRecord& t, ReadPlan* pl
       if (!s.ok())
         return errors::Validation("ExpressionAttributeValues contains invalid value: " + s.message() + " for key " + name);
     }
-  plan->scan.prefix = t.ItemPrefix();
+  plan->scan.prefix = table.ItemPrefix();
   if (in.query) {
     if (!*in.key_condition)
       return errors::Validation(
@@ -197,7 +265,11 @@ Status PlanExpressions(const ReadRequest& in, const TableRecord& t, ReadPlan* pl
   // Key conditions normalize their values (numbers) so comparisons are exact.
   CK_ASSIGN_OR_RETURN(Json hash, AnalyzeKeyCondition(t, *plan->key_condition, &plan->has_range));
   CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&hash));
-  storage::AppendKeyPart(&plan->scan.prefix, ddb::KeyBytes(hash));
+  if (plan->index) {
+    plan->hash_bytes = ddb::KeyBytes(hash);
+  } else {
+    storage::AppendKeyPart(&plan->scan.prefix, ddb::KeyBytes(hash));
+  }
   if (plan->filter) {
     std::vector<std::string> names;
     CollectNames(*plan->filter, &names);
@@ -211,12 +283,25 @@ Status PlanExpressions(const ReadRequest& in, const TableRecord& t, ReadPlan* pl
 
 Result<ReadPlan> Plan(const ReadRequest& in, const TableRecord& t) {
   ReadPlan plan;
+  if (*in.index_name) {
+    plan.index = t.FindIndex(**in.index_name);
+    if (!plan.index) return errors::Validation("The table does not have the specified index: " + **in.index_name);
+    if (plan.index->global && in.consistent_read.value_or(false))
+      return errors::Validation("Consistent reads are not supported on global secondary indexes");
+  }
   CK_RETURN_IF_ERROR(PlanExpressions(in, t, &plan));
   plan.select = *in.select ? std::string((*in.select)->str())
-                           : plan.projection ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES";
-  if (plan.select == "ALL_PROJECTED_ATTRIBUTES")
+                : plan.projection ? "SPECIFIC_ATTRIBUTES"
+                : plan.index      ? "ALL_PROJECTED_ATTRIBUTES"
+                                  : "ALL_ATTRIBUTES";
+  if (plan.select == "ALL_PROJECTED_ATTRIBUTES" && !plan.index)
     return errors::Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
                               "supported only for index queries");
+  // Texts of the index refusals as DynamoDB answers them (UNVERIFIED against a recording).
+  if (plan.select == "ALL_ATTRIBUTES" && plan.index && plan.index->global && plan.index->projection != "ALL")
+    return errors::Validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
+                              "supported for global secondary index " + plan.index->name +
+                              " because its projection type is not ALL");
   if (plan.projection && plan.select != "SPECIFIC_ATTRIBUTES")
     return errors::Validation("One or more parameter values were invalid: Cannot specify the ProjectionExpression "
                               "when choosing to get " + plan.select);
@@ -232,7 +317,21 @@ Result<ReadPlan> Plan(const ReadRequest& in, const TableRecord& t) {
                               std::to_string(plan.total_segments));
   plan.scan.limit = 256;
   plan.scan.reverse = in.query && !in.forward;
-  if (*in.exclusive_start_key) {
+  if (*in.exclusive_start_key && plan.index) {
+    // The table key and the index key, nothing else.
+    const IndexRecord& i = *plan.index;
+    Json k = ToJson(**in.exclusive_start_key);
+    for (auto& [name, v] : k.items()) CK_RETURN_IF_ERROR(ddb::ValidateAndNormalize(&v));
+    std::set<std::string> want;
+    for (const auto& n : {t.hash_key, t.range_key, i.hash_key, i.range_key})
+      if (!n.empty()) want.insert(n);
+    bool ok = k.size() == want.size();
+    for (const auto& n : want) ok = ok && k.contains(n);
+    if (ok) ok = HasIndexKeys(i, k) && ddb::TypeOf(k.at(t.hash_key)) == t.hash_type &&
+                 (t.range_key.empty() || ddb::TypeOf(k.at(t.range_key)) == t.range_type);
+    if (!ok) return errors::Validation("The provided starting key is invalid: The provided key element does not match the schema");
+    plan.index_start = IndexPosition(t, i, k);
+  } else if (*in.exclusive_start_key) {
     CK_ASSIGN_OR_RETURN(Json k, KeyParam(t, **in.exclusive_start_key, "The provided starting key is invalid: "));
     plan.scan.start_after = ItemStorageKey(t, k);
   }
@@ -255,21 +354,64 @@ Result<bool> Visit(const ReadPlan& plan, const TableRecord& t, const Json& item,
     }
   }
   if (static_cast<size_t>(r->scanned) < plan.limit && *bytes < kMaxPageBytes) return true;
-  CK_ASSIGN_OR_RETURN(r->last_key, ToApi(KeyOf(t, item)));
+  CK_ASSIGN_OR_RETURN(r->last_key, ToApi(plan.index ? IndexKeyOf(t, *plan.index, item) : KeyOf(t, item)));
   return false;
 }
 
 }  // namespace
 
 Result<ReadResult> DynamoDbService::Read(const ReadRequest& in, RequestContext& ctx) {
-  if (in.index_name) return errors::NotImplemented("crosskey's DynamoDB does not implement secondary indexes");
   CK_ASSIGN_OR_RETURN(TableRecord t, LoadTable(*in.table_name, ctx, in.query ? "Query" : "Scan"));
   CK_ASSIGN_OR_RETURN(ReadPlan plan, Plan(in, t));
   CK_ASSIGN_OR_RETURN(TableKey key, UnwrapTableKey(t, ctx));
   ReadResult r;
   r.count_only = plan.select == "COUNT";
   size_t bytes = 0;
-  for (bool more = true; more;) {
+  if (plan.index) {
+    // Every item carrying the index key (of the queried partition), in index order.
+    const IndexRecord& i = *plan.index;
+    std::vector<std::pair<std::string, Json>> rows;
+    storage::ScanOptions all{.prefix = t.ItemPrefix(), .limit = 256};
+    for (;;) {
+      CK_RETURN_IF_ERROR(CheckCancelled());
+      CK_ASSIGN_OR_RETURN(auto recs, store_.Scan(kItems, all));
+      for (const auto& rec : recs) {
+        CK_ASSIGN_OR_RETURN(Json item, OpenItem(key, t, rec.key, rec.value));
+        if (!HasIndexKeys(i, item)) continue;
+        if (in.query && ddb::KeyBytes(item.at(i.hash_key)) != plan.hash_bytes) continue;
+        std::string pos = IndexPosition(t, i, item);
+        if (!plan.index_start.empty() && (plan.scan.reverse ? pos >= plan.index_start : pos <= plan.index_start))
+          continue;
+        rows.emplace_back(std::move(pos), std::move(item));
+      }
+      if (recs.size() < all.limit) break;
+      all.start_after = recs.back().key;
+    }
+    std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+      return plan.scan.reverse ? a.first > b.first : a.first < b.first;
+    });
+    for (auto& [pos, item] : rows) {
+      CK_RETURN_IF_ERROR(CheckCancelled());
+      if (plan.total_segments > 0 &&
+          static_cast<int>(Fnv1a(ddb::KeyBytes(item.at(i.hash_key))) % static_cast<uint32_t>(plan.total_segments)) !=
+              plan.segment)
+        continue;
+      if (plan.has_range) {
+        CK_ASSIGN_OR_RETURN(bool in_range, ddb::Evaluate(*plan.key_condition, item));
+        if (!in_range) continue;
+      }
+      // The index holds the projected item; ALL_ATTRIBUTES of a local index
+      // reads the rest from the table.
+      Json held = plan.select == "ALL_ATTRIBUTES" ? item : ProjectForIndex(t, i, item);
+      CK_ASSIGN_OR_RETURN(bool more, Visit(plan, t, held, &r, &bytes));
+      if (!more) {
+        // The page's last key names the table and index keys of the item, projected or not.
+        CK_ASSIGN_OR_RETURN(r.last_key, ToApi(IndexKeyOf(t, i, item)));
+        break;
+      }
+    }
+  }
+  for (bool more = !plan.index; more;) {
     CK_RETURN_IF_ERROR(CheckCancelled());  // shutting down: stop between pages
     CK_ASSIGN_OR_RETURN(auto recs, store_.Scan(kItems, plan.scan));
     for (const auto& rec : recs) {

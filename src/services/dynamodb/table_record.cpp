@@ -19,6 +19,20 @@ void PrincipalFields(V& v, S& s) {
 }
 
 template <class V, class S>
+void IndexFields(V& v, S& s) {
+  v("name", s.name, true);
+  v("global", s.global, false);
+  v("hash_key", s.hash_key, true);
+  v("hash_type", s.hash_type, true);
+  v("range_key", s.range_key, false);
+  v("range_type", s.range_type, false);
+  v("projection", s.projection, false);
+  v("non_key_attributes", s.non_key_attributes, false);
+  v("rcu", s.rcu, false);
+  v("wcu", s.wcu, false);
+}
+
+template <class V, class S>
 void TableFields(V& v, S& s) {
   v("name", s.name, true);
   v("arn", s.arn, true);
@@ -41,11 +55,19 @@ void TableFields(V& v, S& s) {
   v("sealed_table_key", s.sealed_table_key, false);
   v("creator", s.creator, false);
   v("tags", s.tags, false);
+  v("warm_read", s.warm_read, false);
+  v("warm_write", s.warm_write, false);
+  v("on_demand_since", s.on_demand_since, false);
+  v("pitr_since", s.pitr_since, false);
+  v("pitr_days", s.pitr_days, false);
+  v("insights", s.insights, false);
+  v("indexes", s.indexes, false);
 }
 
 }  // namespace
 
 CK_DEFINE_FIELDS(StoredPrincipal, PrincipalFields)
+CK_DEFINE_FIELDS(IndexRecord, IndexFields)
 CK_DEFINE_FIELDS(TableRecord, TableFields)
 
 StoredPrincipal StoredPrincipal::Of(const Principal& p) {
@@ -78,6 +100,13 @@ std::vector<api::dynamodb::KeySchemaElement> TableRecord::KeySchema() const {
   std::vector<api::dynamodb::KeySchemaElement> ks = {{hash_key, api::dynamodb::KeyType::kHash}};
   if (!range_key.empty()) ks.push_back({range_key, api::dynamodb::KeyType::kRange});
   return ks;
+}
+
+const IndexRecord* TableRecord::FindIndex(const std::string& index_name) const {
+  if (!indexes) return nullptr;
+  for (const auto& i : *indexes)
+    if (i.name == index_name) return &i;
+  return nullptr;
 }
 
 std::string TableRecord::ItemPrefix() const {

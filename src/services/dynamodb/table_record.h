@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ namespace ck::services::dynamodb {
 
 inline constexpr char kTables[] = "ddb.tables";
 inline constexpr char kItems[] = "ddb.items";
+// TransactWriteItems' client request tokens: KeyPart(account) KeyPart(region)
+// KeyPart(token) → {"digest": <SHA-256 of the request's items>, "at": <epoch seconds>}.
+inline constexpr char kTokens[] = "ddb.tokens";
 
 // The principal that created the table or last changed its key: DescribeTable
 // checks the key's state as this principal (AWS uses its grant).
@@ -31,6 +35,18 @@ struct StoredPrincipal {
   Principal ToPrincipal() const;
 };
 CK_DECLARE_FIELDS(StoredPrincipal);
+
+// A secondary index. Index entries are not stored: an index read visits the
+// table's items that carry the index key attributes (docs/dynamodb.md).
+struct IndexRecord {
+  std::string name;
+  bool global = false;                                     // GSI; false: LSI
+  std::string hash_key, hash_type, range_key, range_type;  // range_* empty when there is no sort key
+  std::string projection = "ALL";                          // ALL | KEYS_ONLY | INCLUDE
+  std::vector<std::string> non_key_attributes;             // INCLUDE
+  int64_t rcu = 0, wcu = 0;                                // GSIs of PROVISIONED tables
+};
+CK_DECLARE_FIELDS(IndexRecord);
 
 struct TableRecord {
   std::string name, arn, id, account, region;
@@ -53,8 +69,19 @@ struct TableRecord {
   std::optional<Bytes> sealed_table_key;
   StoredPrincipal creator;
   std::vector<api::dynamodb::Tag> tags;
+  // Members added later are optional, so records written before them encode
+  // to the same bytes.
+  std::optional<int64_t> warm_read, warm_write;  // CreateTable's WarmThroughput
+  std::optional<TimePoint> on_demand_since;      // last switch to PAY_PER_REQUEST
+  std::optional<TimePoint> pitr_since;           // point-in-time recovery enabled since
+  std::optional<int32_t> pitr_days;              // its recovery period
+  // Contributor Insights: enabled since, for the table ("") and by index name.
+  std::optional<std::map<std::string, TimePoint>> insights;
+  std::optional<std::vector<IndexRecord>> indexes;
 
   std::vector<api::dynamodb::KeySchemaElement> KeySchema() const;
+  // The index of this name, or null.
+  const IndexRecord* FindIndex(const std::string& index_name) const;
   // The storage-key prefix of this table's items.
   std::string ItemPrefix() const;
 };

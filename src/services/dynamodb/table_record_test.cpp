@@ -119,5 +119,35 @@ TEST(TableRecordTest, KeysOrderByAccountRegionThenName) {
   EXPECT_NE(TableRecordPrefix("111111111111", "us-east-1"), TableRecordPrefix("111111111111", "us-east-2"));
 }
 
+TEST(TableRecordTest, LaterSettingsRoundTripAndStayOutOfOlderRecords) {
+  Tables s;
+  auto r = s.table.Decode("k", kOwnedTable);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->indexes || r->warm_read || r->on_demand_since || r->pitr_since || r->insights);
+  IndexRecord i;
+  i.name = "by-team";
+  i.global = true;
+  i.hash_key = "team";
+  i.hash_type = "S";
+  i.projection = "INCLUDE";
+  i.non_key_attributes = {"v"};
+  i.rcu = 1;
+  r->indexes = std::vector<IndexRecord>{i};
+  r->warm_read = 1000;
+  r->pitr_since = FromEpochSeconds(1717171800);
+  r->pitr_days = 7;
+  r->insights = std::map<std::string, TimePoint>{{"", FromEpochSeconds(1717171900)}};
+  auto back = s.table.Decode("k", RecordTable<TableRecord>::Encode(*r));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_NE(back->FindIndex("by-team"), nullptr);
+  EXPECT_EQ(back->FindIndex("by-team")->non_key_attributes, std::vector<std::string>{"v"});
+  EXPECT_TRUE(back->FindIndex("by-team")->global);
+  EXPECT_EQ(back->FindIndex("nope"), nullptr);
+  EXPECT_EQ(back->warm_read, 1000);
+  EXPECT_EQ(back->pitr_days, 7);
+  EXPECT_EQ(ToEpochSeconds(*back->pitr_since), 1717171800.0);
+  EXPECT_EQ(back->insights->count(""), 1u);
+}
+
 }  // namespace
 }  // namespace ck::services::dynamodb

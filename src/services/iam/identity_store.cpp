@@ -85,6 +85,9 @@ void SessionFields(V& v, S& s) {
   v("expiration", s.expiration, false);
   v("policy", s.session_policy, false);
   v("policy_arns", s.session_policy_arns, false);
+  v("federated_name", s.federated_name, false);
+  v("session_tags", s.session_tags, false);
+  v("transitive_tag_keys", s.transitive_tag_keys, false);
 }
 
 template <class V, class S>

@@ -78,13 +78,17 @@ CK_DECLARE_FIELDS(AccessKey);
 // Temporary credentials from STS.
 struct StsSession {
   std::string access_key_id, secret, session_token, account;
-  std::string kind;  // "assumed-role" | "session-token"
+  std::string kind;  // "assumed-role" | "session-token" | "federated-user"
   std::string role_arn, role_name, role_id, session_name;  // assumed roles
-  std::string user_name;                                   // GetSessionToken of a user
+  std::string user_name;  // GetSessionToken / GetFederationToken of a user (empty: the root)
   bool chained = false;
   TimePoint expiration;
   std::optional<std::string> session_policy;
   std::vector<std::string> session_policy_arns;
+  // Optional so that records written before them encode unchanged.
+  std::optional<std::string> federated_name;                // GetFederationToken's Name
+  std::optional<std::vector<IamTag>> session_tags;          // AssumeRole / GetFederationToken Tags
+  std::optional<std::vector<std::string>> transitive_tag_keys;  // keys of session_tags that pass on when chaining
 };
 CK_DECLARE_FIELDS(StsSession);
 

@@ -1,4 +1,5 @@
-// STS (query protocol): GetCallerIdentity, AssumeRole, GetSessionToken.
+// STS (query protocol): GetCallerIdentity, AssumeRole (with session tags),
+// GetSessionToken, GetFederationToken.
 //
 // Each operation is a typed function over the generated shapes (api/sts.h),
 // registered in the service's OperationTable; model operations not in the
@@ -31,9 +32,20 @@ class StsService final : public Service {
   Result<api::sts::AssumeRoleResponse> AssumeRole(const api::sts::AssumeRoleRequest& in, RequestContext& ctx);
   Result<api::sts::GetSessionTokenResponse> GetSessionToken(const api::sts::GetSessionTokenRequest& in,
                                                             RequestContext& ctx);
+  Result<api::sts::GetFederationTokenResponse> GetFederationToken(const api::sts::GetFederationTokenRequest& in,
+                                                                  RequestContext& ctx);
 
  private:
   static const OperationTable<StsService>& Operations();
+
+  // Session tags a new session inherits (transitive ones of a calling role session).
+  struct SessionTags {
+    std::vector<IamTag> tags;
+    std::vector<std::string> transitive;
+  };
+  Result<SessionTags> TransitiveTagsOf(const Principal& caller, const std::vector<api::sts::Tag>& tags);
+  static void SetSessionTags(SessionTags inherited, const std::vector<api::sts::Tag>& tags,
+                             const std::vector<std::string>& transitive, StsSession* s);
 
   IdentityStore& identities_;
   const Clock& clock_;
