@@ -26,6 +26,7 @@
   X(BucketAlreadyExists, "BucketAlreadyExists", 409, kAlreadyExists)                                          \
   X(BucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou", 409, kAlreadyExists)                                  \
   X(BucketNotEmpty, "BucketNotEmpty", 409, kFailedPrecondition)                                               \
+  X(ConditionalRequestConflict, "ConditionalRequestConflict", 409, kAborted)                                  \
   X(EntityTooLarge, "EntityTooLarge", 400, kInvalidArgument)                                                  \
   X(EntityTooSmall, "EntityTooSmall", 400, kInvalidArgument)                                                  \
   X(IllegalLocationConstraintException, "IllegalLocationConstraintException", 400, kInvalidArgument)          \
@@ -99,6 +100,13 @@ inline Status BadArgument(const std::string& message, const std::string& name, c
 inline Status FailedCondition(const std::string& condition) {
   return PreconditionFailed("At least one of the pre-conditions you specified did not hold")
       .WithField("Condition", condition);
+}
+// A conditional write that began before another write to the key.
+inline Status ConditionalConflict(const std::string& condition, const std::string& key) {
+  return ConditionalRequestConflict(
+             "The conditional request cannot succeed due to a conflicting operation against this resource.")
+      .WithField("Condition", condition)
+      .WithField("Key", key);
 }
 // A compare-and-swap that kept losing to concurrent writers.
 inline Status Conflict() {

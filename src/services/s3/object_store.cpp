@@ -228,8 +228,11 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
   if (cond.if_none_match_star && cur) return errors::FailedCondition("If-None-Match");
   if (!cond.if_match.empty()) {
     if (!cur) return errors::MissingKey(rec.key);
-    if (cond.if_match != "*" && Unquote(cond.if_match) != cur->rec.etag) return errors::FailedCondition("If-Match");
+    if (Unquote(cond.if_match) != cur->rec.etag) return errors::FailedCondition("If-Match");
   }
+  bool conditional = cond.if_none_match_star || !cond.if_match.empty();
+  if (conditional && cond.key_seq && *cond.key_seq != (cur ? cur->rec.seq : 0))
+    return errors::ConditionalConflict(cond.if_match.empty() ? "If-None-Match" : "If-Match", rec.key);
   storage::WriteBatch batch;
   if (cur)
     batch.ExpectValue(kObjectsTable, okey, cur->raw);
@@ -505,8 +508,8 @@ Status ObjectStore::AbortUpload(const OpenUpload& u) {
 // --- Blobs ---
 
 Result<std::unique_ptr<ObjectWriter>> ObjectStore::NewWriter(std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                             ObjectKeysPtr keys) {
-  return ObjectWriter::Create(blobs_, checksum, MakeSealer(std::move(keys)));
+                                                             ObjectKeysPtr keys, bool crc64nvme) {
+  return ObjectWriter::Create(blobs_, checksum, MakeSealer(std::move(keys)), crc64nvme);
 }
 
 Result<std::unique_ptr<ObjectReader>> ObjectStore::NewReader(const ObjectRecord& rec, ObjectKeysPtr keys,
@@ -518,9 +521,9 @@ Result<std::unique_ptr<ObjectReader>> ObjectStore::NewReader(const ObjectRecord&
 
 Result<WrittenSegment> ObjectStore::Copy(const ObjectRecord& src, const ObjectKeysPtr& src_keys, uint64_t start,
                                          uint64_t end, std::optional<crypto::ChecksumAlgorithm> checksum,
-                                         ObjectKeysPtr dst_keys) {
+                                         ObjectKeysPtr dst_keys, bool crc64nvme) {
   ObjectReader reader(blobs_, src_keys, src.segments, start, end);
-  CK_ASSIGN_OR_RETURN(auto writer, NewWriter(checksum, std::move(dst_keys)));
+  CK_ASSIGN_OR_RETURN(auto writer, NewWriter(checksum, std::move(dst_keys), crc64nvme));
   std::string buf(1 << 20, '\0');
   for (;;) {
     CK_ASSIGN_OR_RETURN(size_t n, reader.Read(buf.data(), buf.size()));

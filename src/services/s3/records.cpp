@@ -56,6 +56,7 @@ void SegmentFields(V& v, S& s) {
   v("m", s.md5_hex, false);
   SparseField(v, "c", s.checksum, std::string());
   v("x", s.sealing, false);
+  SparseField(v, "c64", s.crc64nvme, std::string());
 }
 
 template <class V, class S>
@@ -115,6 +116,7 @@ void ObjectFields(V& v, S& s) {
   v("e", s.etag, false);
   SparseField(v, "pc", s.parts_count, 0);
   v("g", s.segments, false);
+  SparseField(v, "u", s.upload_id, std::string());
   DescriptionFields(v, s);
   SparseField(v, "w", s.writer, std::string());
   SparseField(v, "r", s.request_id, std::string());
@@ -128,6 +130,7 @@ void UploadFields(V& v, S& s) {
   v("iacct", s.initiator_account, false);
   v("o", s.owner, false);
   v("t", s.initiated, false);
+  v("ks", s.key_seq, false);
   DescriptionFields(v, s);
   SparseField(v, "r", s.request_id, std::string());
 }

@@ -88,6 +88,9 @@ struct Segment {
   std::string md5_hex;                    // the part's ETag (multipart) or the object's MD5
   std::string checksum;                   // part checksum (base64) in the upload's algorithm, if any
   std::optional<SegmentSealing> sealing;  // absent: stored as is
+  // A part of an upload without a checksum algorithm: its CRC64NVME (base64),
+  // from which the object's default full-object checksum is combined.
+  std::string crc64nvme;
   bool operator==(const Segment&) const = default;
 };
 CK_DECLARE_FIELDS(Segment);
@@ -138,6 +141,7 @@ struct ObjectRecord {
   std::string owner;        // account id
   int32_t parts_count = 0;  // 0 = single PUT
   std::vector<Segment> segments;
+  std::string upload_id;  // the multipart upload that completed into this version ("" otherwise)
   StoredHeaders headers;
   std::map<std::string, std::string> metadata;  // x-amz-meta-* (lower-cased names)
   std::vector<ObjectTag> tags;
@@ -160,6 +164,10 @@ struct UploadRecord {
   std::string initiator_account;
   std::string owner;
   double initiated = 0;
+  // The sequence of the key's current version when the upload began (0: none;
+  // unset for uploads begun before this was kept): a conditional completion
+  // conflicts with any write to the key since.
+  std::optional<uint64_t> key_seq;
   StoredHeaders headers;
   std::map<std::string, std::string> metadata;
   std::vector<ObjectTag> tags;

