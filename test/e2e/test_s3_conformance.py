@@ -201,5 +201,49 @@ class ConditionalWriteTest(S3Case):
                                           MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
 
 
+class SseCTest(S3Case):
+    WRONG_KEY = ("AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys must provide "
+                 "the correct secret key.", 403)
+
+    def test_reads_with_the_wrong_key_are_denied(self):
+        b = self.bucket("ssec-reads")
+        key, other = sse_c_key(b"one"), sse_c_key(b"two")
+        self.s3.put_object(Bucket=b, Key="o", Body=b"data", **key)
+        self.assertEqual(self.err(self.s3.get_object, Bucket=b, Key="o", **other), self.WRONG_KEY)
+        self.assertEqual(self.err(self.s3.get_object_attributes, Bucket=b, Key="o", ObjectAttributes=["ETag"],
+                                  **other), self.WRONG_KEY)
+        # A key of another length (botocore encodes an already-encoded key once more) is a wrong key on a read.
+        raw = base64.b64decode(key["SSECustomerKey"])
+        self.assertEqual(self.err(self.s3.get_object, Bucket=b, Key="o", SSECustomerAlgorithm="AES256",
+                                  SSECustomerKey=base64.b64encode(raw).decode()), self.WRONG_KEY)
+        # GetObjectAttributes needs the key as GET does.
+        code, msg, status = self.err(self.s3.get_object_attributes, Bucket=b, Key="o", ObjectAttributes=["ETag"])
+        self.assertEqual((code, status), ("InvalidRequest", 400))
+        self.assertEqual(msg, "The object was stored using a form of Server Side Encryption. The correct parameters "
+                              "must be provided to retrieve the object.")
+        attrs = self.s3.get_object_attributes(Bucket=b, Key="o", ObjectAttributes=["ObjectSize"], **key)
+        self.assertEqual(attrs["ObjectSize"], 4)
+
+    def test_validation_names_the_sse_header(self):
+        b = self.bucket("ssec-validate")
+        key = sse_c_key(b"one")
+        e = self.raw_err(self.s3.put_object, Bucket=b, Key="o", Body=b"x", ServerSideEncryption="AES256",
+                         **dict(key, SSECustomerAlgorithm="KMS"))["Error"]
+        self.assertEqual((e["Code"], e["ArgumentName"], e["ArgumentValue"]),
+                         ("InvalidArgument", "x-amz-server-side-encryption", "AES256"))
+        e = self.raw_err(self.s3.put_object, Bucket=b, Key="o", Body=b"x",
+                         **dict(key, SSECustomerAlgorithm="KMS"))["Error"]
+        self.assertEqual((e["Code"], e["Message"], e["ArgumentName"], e["ArgumentValue"]),
+                         ("InvalidEncryptionAlgorithmError",
+                          "The Encryption request you specified is not valid. Supported value: AES256.",
+                          "x-amz-server-side-encryption", "KMS"))
+        e = self.raw_err(self.s3.put_object, Bucket=b, Key="o", Body=b"x", SSECustomerAlgorithm="AES256",
+                         SSECustomerKey=key["SSECustomerKey"])["Error"]
+        self.assertEqual((e["Code"], e["Message"], e["ArgumentName"]),
+                         ("InvalidArgument", "The secret key was invalid for the specified algorithm.",
+                          "x-amz-server-side-encryption"))
+        self.assertNotIn("ArgumentValue", e)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -113,7 +113,7 @@ inline Status Conflict() {
   return OperationAborted(
       "A conflicting conditional operation is currently in progress against this resource. Please try again.");
 }
-// The classic denial (anonymous callers, wrong SSE-C keys).
+// The classic denial (anonymous callers).
 inline Status PlainAccessDenied() { return AccessDenied("Access Denied"); }
 inline Status Malformed() {
   return MalformedXML("The XML you provided was not well-formed or did not validate against our published schema");

@@ -237,7 +237,7 @@ Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   CK_RETURN_IF_ERROR(RejectSseOnRead(c.head->headers));
   CK_ASSIGN_OR_RETURN(auto rec, s.store().Version(*b, in.key, vid));
   if (rec.delete_marker) return DeleteMarkerAnswer(c, rec, in.key, !vid.empty());
-  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in)));
+  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in), /*reading=*/true));
   CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));
   Reply<Out> reply;
   CK_ASSIGN_OR_RETURN(auto condition, CheckReadConditions(c, rec, kObjectConditions));

@@ -103,6 +103,9 @@ Result<api_s3::GetObjectAttributesOutput> GetObjectAttributes(S3Service& s,
                                                               const api_s3::GetObjectAttributesRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or("")));
+  // An SSE-C object's attributes need its key, as its data does.
+  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in), /*reading=*/true));
+  CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));
   std::set<std::string, std::less<>> want;
   for (const auto& a : in.object_attributes) want.insert(std::string(a.str()));
   if (want.empty()) return errors::BadArgument("Invalid attribute name specified.", "x-amz-object-attributes", "");
