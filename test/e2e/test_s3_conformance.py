@@ -245,5 +245,45 @@ class SseCTest(S3Case):
         self.assertNotIn("ArgumentValue", e)
 
 
+class ListingTest(S3Case):
+    def test_empty_continuation_token_is_refused(self):
+        b = self.bucket("list-token")
+        e = self.raw_err(self.s3.list_objects_v2, Bucket=b, ContinuationToken="")
+        self.assertEqual(e["ResponseMetadata"]["HTTPStatusCode"], 400)
+        self.assertEqual(e["Error"], {"Code": "InvalidArgument", "Message": "The continuation token provided is incorrect",
+                                      "ArgumentName": "continuation-token"})
+
+    def test_empty_encoding_type_is_refused(self):
+        b = self.bucket("list-encoding")
+        for call in (self.s3.list_objects, self.s3.list_objects_v2, self.s3.list_object_versions,
+                     self.s3.list_multipart_uploads):
+            e = self.raw_err(call, Bucket=b, EncodingType="")
+            self.assertEqual((e["Error"]["Code"], e["Error"]["Message"], e["Error"]["ArgumentName"]),
+                             ("InvalidArgument", "Invalid Encoding Method specified in Request", "encoding-type"))
+
+
+class UserMetadataTest(S3Case):
+    def test_non_ascii_metadata_is_rfc2047_encoded(self):
+        b = self.bucket("meta-2047")
+        self.s3.put_object(Bucket=b, Key="k", Body=b"", Metadata={
+            "q": "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=",  # sent encoded: decoded, then shown encoded
+            "binary": "=?UTF-8?B?AAECAw==?=",
+            "plain-word": "=?UTF-8?Q?actually-ascii?=",
+            "ascii": "as is \t!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~"})
+        md = self.s3.head_object(Bucket=b, Key="k")["Metadata"]
+        # Recorded on AWS (LocalStack test_user_metadata_rfc2047_encoded).
+        self.assertEqual(md["q"], "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=")
+        self.assertEqual(md["binary"], "=?UTF-8?B?AAECAw==?=")
+        self.assertEqual(md["plain-word"], "actually-ascii")
+        self.assertEqual(md["ascii"], "as is \t!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~")
+        # Raw UTF-8 in the header is shown encoded too.
+        r = rawhttp.send(self.server.port, rawhttp.build(
+            "PUT", "/%s/raw" % b, rawhttp.amz_auth("s3") + [("x-amz-content-sha256", "UNSIGNED-PAYLOAD"),
+                                                            ("x-amz-meta-name", "test_\u2014_\u00e9_2?.pdf".encode())]))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.s3.get_object(Bucket=b, Key="raw")["Metadata"]["name"],
+                         "=?UTF-8?Q?test=5F=E2=80=94=5F=C3=A9=5F2=3F.pdf?=")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -169,6 +169,14 @@ Status CheckObjectTags(const std::vector<ObjectTag>& tags);
 // and values, or MetadataTooLarge.
 Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>& metadata);
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc);
+// User metadata values as S3 keeps and shows them (RFC 2047): UTF-8 encoded
+// words ("=?UTF-8?B?...?=", "=?UTF-8?Q?...?=") are decoded on the way in; on
+// the way out a value with non-ASCII or control characters is encoded, as Q
+// ("=?UTF-8?Q?=C3=84M_S3?=") unless it has characters that cannot be shown
+// (controls, U+FFFD), then as B.
+std::string DecodeMetadataValue(const std::string& value);
+std::string EncodeMetadataValue(const std::string& value);
+std::map<std::string, std::string> DecodeUserMetadata(const std::optional<std::map<std::string, std::string>>& in);
 
 // --- Conditional writes (object.cpp) ---
 // If-None-Match / If-Match of a write (PutObject, CopyObject,
@@ -186,6 +194,10 @@ Status CheckContentLength(const Call& c, uint64_t max);
 Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c);
 // Verifies Content-MD5 and x-amz-checksum-* headers against what was written.
 Status VerifyDigests(const Call& c, const WrittenSegment& w);
+
+// --- Listing (list.cpp) ---
+// encoding-type: absent or "url" (InvalidArgument otherwise, an empty value too).
+Status CheckEncodingType(const std::optional<EnumValue<api::s3::EncodingType>>& encoding_type);
 
 // --- CORS (cors.cpp) ---
 Result<http::Response> Preflight(S3Service& s, Call& c);
@@ -230,7 +242,10 @@ void DescribeObject(const ObjectRecord& o, Out* out, bool with_checksum) {
   out->website_redirect_location = o.headers.website_redirect_location;
   if (o.headers.expires)
     if (auto t = ParseHttpDate(*o.headers.expires)) out->expires = *t;
-  if (!o.metadata.empty()) out->metadata = o.metadata;
+  if (!o.metadata.empty()) {
+    auto& shown = out->metadata.emplace();
+    for (const auto& [name, value] : o.metadata) shown[name] = EncodeMetadataValue(value);
+  }
   if (o.storage_class != "STANDARD") out->storage_class = EnumValue<api::s3::StorageClass>::Parse(o.storage_class);
   if (!o.tags.empty()) out->tag_count = static_cast<int32_t>(o.tags.size());
   SetSse(DescribeSse(o.encryption), out);

@@ -299,8 +299,8 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
   u.owner = b->ownership == api_s3::ObjectOwnership::kObjectWriter && !writer.empty() ? writer : b->owner;
   u.initiated = NowMillis(s);
   u.headers = StandardHeaders(in, c);
-  u.metadata = in.metadata.value_or(std::map<std::string, std::string>{});
   CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));
+  u.metadata = DecodeUserMetadata(in.metadata);
   CK_ASSIGN_OR_RETURN(u.tags, ParseTaggingHeader(in.tagging));
   if (in.storage_class && !in.storage_class->str().empty()) u.storage_class = std::string(in.storage_class->str());
   CK_RETURN_IF_ERROR(SetUploadChecksum(in, &u));
@@ -505,6 +505,7 @@ Result<api_s3::ListMultipartUploadsOutput> ListMultipartUploads(S3Service& s,
                                                                 const api_s3::ListMultipartUploadsRequest& in,
                                                                 Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket));
+  CK_RETURN_IF_ERROR(CheckEncodingType(in.encoding_type));
   std::string prefix = in.prefix.value_or(""), delimiter = in.delimiter.value_or("");
   std::string key_marker = in.key_marker.value_or(""), id_marker = in.upload_id_marker.value_or("");
   int max = std::clamp(in.max_uploads.value_or(1000), 0, 1000);

@@ -22,8 +22,8 @@ Status FillFromRequest(const In& in, const Call& c, const BucketRecord& b, Objec
   rec->writer = c.principal().arn;
   rec->request_id = c.ctx.request_id;
   rec->headers = StandardHeaders(in, c);
-  rec->metadata = in.metadata.value_or(std::map<std::string, std::string>{});
   CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));
+  rec->metadata = DecodeUserMetadata(in.metadata);
   CK_ASSIGN_OR_RETURN(rec->tags, ParseTaggingHeader(in.tagging));
   CK_RETURN_IF_ERROR(CheckStorageClass(in.storage_class));
   if (in.storage_class && !in.storage_class->str().empty()) rec->storage_class = std::string(in.storage_class->str());
