@@ -285,5 +285,15 @@ class UserMetadataTest(S3Case):
                          "=?UTF-8?Q?test=5F=E2=80=94=5F=C3=A9=5F2=3F.pdf?=")
 
 
+class ChunkedUploadTest(S3Case):
+    def test_chunked_body_without_length_is_not_implemented(self):
+        b = self.bucket("chunked")
+        head = rawhttp.amz_auth("s3") + [("x-amz-content-sha256", "UNSIGNED-PAYLOAD"), ("Transfer-Encoding", "chunked")]
+        r = rawhttp.send(self.server.port, rawhttp.build("PUT", "/%s/k" % b, head, body=b"3\r\nabc\r\n0\r\n\r\n"))
+        self.assertEqual(r.status, 501, r.body)
+        self.assertIn(b"<Code>NotImplemented</Code>", r.body)
+        self.assertIn(b"<Header>Transfer-Encoding</Header>", r.body)
+
+
 if __name__ == "__main__":
     unittest.main()

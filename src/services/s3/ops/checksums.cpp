@@ -24,8 +24,13 @@ constexpr char kUnsupportedAlgorithm[] =
 }  // namespace
 
 Status CheckContentLength(const Call& c, uint64_t max) {
-  if (!c.ctx.body || !c.ctx.body->content_length)
+  if (!c.ctx.body || !c.ctx.body->content_length) {
+    // A body sent chunked without its length (no Content-Length, no
+    // x-amz-decoded-content-length) is a feature S3 does not have.
+    if (auto te = c.RawHeader("transfer-encoding"); te && ToLower(*te).find("chunked") != std::string::npos)
+      return errors::Unsupported("Transfer-Encoding");
     return errors::MissingContentLength("You must provide the Content-Length HTTP header.");
+  }
   if (*c.ctx.body->content_length > max)
     return errors::EntityTooLarge("Your proposed upload exceeds the maximum allowed size")
         .WithField("ProposedSize", std::to_string(*c.ctx.body->content_length))

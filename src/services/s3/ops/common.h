@@ -188,7 +188,9 @@ CommitConditions WriteConditions(const std::optional<std::string>& if_none_match
                                  const std::optional<std::string>& if_match);
 
 // --- Uploads (checksums.cpp) ---
-// A streamed body must declare its length (MissingContentLength), at most `max` (EntityTooLarge).
+// A streamed body must declare its length (MissingContentLength; 501
+// NotImplemented naming Transfer-Encoding when it is sent chunked without
+// one), at most `max` (EntityTooLarge).
 Status CheckContentLength(const Call& c, uint64_t max);
 // The checksum algorithm a request asks to be computed (header, trailer or sdk header).
 Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c);
