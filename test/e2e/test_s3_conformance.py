@@ -295,5 +295,39 @@ class ChunkedUploadTest(S3Case):
         self.assertIn(b"<Header>Transfer-Encoding</Header>", r.body)
 
 
+STRICT_CONFIG = """
+[[accounts]]
+id = "111111111111"
+name = "dev"
+
+[[users]]
+account = "111111111111"
+name = "admin"
+access_key_id = "AKIAADMIN00000000001"
+secret_access_key = "admin-secret-key"
+policies = [{ name = "all", document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' }]
+"""
+
+
+class StrictSigV2Test(unittest.TestCase):
+    """--strict checks SigV2 signatures: bucket-level requests are signed over "/bucket/"."""
+
+    def test_bucket_and_object_requests_signed_with_sigv2(self):
+        with Server("--strict", config=STRICT_CONFIG) as server:
+            s3 = server.client("s3", account="AKIAADMIN00000000001", secret="admin-secret-key",
+                               signature_version="s3")
+            s3.create_bucket(Bucket="sigv2-bucket")
+            s3.head_bucket(Bucket="sigv2-bucket")
+            self.assertNotIn("Status", s3.get_bucket_versioning(Bucket="sigv2-bucket"))
+            s3.put_object(Bucket="sigv2-bucket", Key="a/b", Body=b"x")
+            self.assertEqual([o["Key"] for o in s3.list_objects(Bucket="sigv2-bucket")["Contents"]], ["a/b"])
+            s3.delete_object(Bucket="sigv2-bucket", Key="a/b")
+            s3.delete_bucket(Bucket="sigv2-bucket")
+            wrong = server.client("s3", account="AKIAADMIN00000000001", secret="wrong", signature_version="s3")
+            with self.assertRaises(ClientError) as cm:
+                wrong.list_buckets()
+            self.assertEqual(error_of(cm.exception)[0], "SignatureDoesNotMatch")
+
+
 if __name__ == "__main__":
     unittest.main()
