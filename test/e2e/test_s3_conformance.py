@@ -329,5 +329,100 @@ class StrictSigV2Test(unittest.TestCase):
             self.assertEqual(error_of(cm.exception)[0], "SignatureDoesNotMatch")
 
 
+def deny(action, condition, resource="arn:aws:s3:::%s/*"):
+    return {"Effect": "Deny", "Principal": "*", "Action": action, "Resource": resource, "Condition": condition}
+
+
+class PolicyConditionKeyTest(S3Case):
+    def policy(self, b, *statements):
+        self.s3.put_bucket_policy(Bucket=b, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [dict(st, Resource=st["Resource"] % b) for st in statements]}))
+
+    def denied(self, fn, *a, **kw):
+        code, _, status = self.err(fn, *a, **kw)
+        self.assertEqual((code, status), ("AccessDenied", 403))
+
+    def test_sse_c_algorithm_key(self):
+        b = self.bucket("cond-ssec")
+        self.policy(b, deny("s3:PutObject", {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "true"}}))
+        key = sse_c_key(b"k")
+        self.denied(self.s3.put_object, Bucket=b, Key="plain", Body=b"x")
+        self.s3.put_object(Bucket=b, Key="c", Body=b"x", **key)
+        u = self.s3.create_multipart_upload(Bucket=b, Key="m", **key)["UploadId"]
+        self.s3.upload_part(Bucket=b, Key="m", UploadId=u, PartNumber=1, Body=b"p", **key)
+
+    def test_existing_object_tag_key(self):
+        b = self.bucket("cond-existing-tag")
+        self.s3.put_object(Bucket=b, Key="secret", Body=b"x", Tagging="class=secret")
+        self.s3.put_object(Bucket=b, Key="open", Body=b"x", Tagging="class=open")
+        self.policy(b, deny(["s3:GetObject", "s3:PutObjectTagging"],
+                            {"StringEquals": {"s3:ExistingObjectTag/class": "secret"}}))
+        self.denied(self.s3.get_object, Bucket=b, Key="secret")
+        self.denied(self.s3.put_object_tagging, Bucket=b, Key="secret", Tagging={"TagSet": []})
+        self.assertEqual(self.s3.get_object(Bucket=b, Key="open")["Body"].read(), b"x")
+        self.s3.put_object_tagging(Bucket=b, Key="open", Tagging={"TagSet": [{"Key": "class", "Value": "open2"}]})
+
+    def test_request_object_tag_keys(self):
+        b = self.bucket("cond-request-tag")
+        self.policy(b,
+                    deny("s3:PutObject", {"StringEquals": {"s3:RequestObjectTag/env": "dev"}}),
+                    deny(["s3:PutObject", "s3:PutObjectTagging"],
+                         {"ForAnyValue:StringEquals": {"s3:RequestObjectTagKeys": ["forbidden"]}}))
+        self.denied(self.s3.put_object, Bucket=b, Key="k", Body=b"x", Tagging="env=dev")
+        self.denied(self.s3.put_object, Bucket=b, Key="k", Body=b"x", Tagging="forbidden=1&ok=2")
+        self.s3.put_object(Bucket=b, Key="k", Body=b"x", Tagging="env=prod")
+        self.denied(self.s3.put_object_tagging, Bucket=b, Key="k",
+                    Tagging={"TagSet": [{"Key": "forbidden", "Value": "1"}]})
+        self.s3.put_object_tagging(Bucket=b, Key="k", Tagging={"TagSet": [{"Key": "fine", "Value": "1"}]})
+
+    def test_copy_source_and_metadata_directive_keys(self):
+        b = self.bucket("cond-copy")
+        self.s3.put_object(Bucket=b, Key="private/a", Body=b"x")
+        self.s3.put_object(Bucket=b, Key="public/a", Body=b"x")
+        self.policy(b,
+                    deny("s3:PutObject", {"StringLike": {"s3:x-amz-copy-source": b + "/private/*"}}),
+                    deny("s3:PutObject", {"StringEquals": {"s3:x-amz-metadata-directive": "REPLACE"}}))
+        self.denied(self.s3.copy_object, Bucket=b, Key="c1", CopySource={"Bucket": b, "Key": "private/a"})
+        self.s3.copy_object(Bucket=b, Key="c1", CopySource={"Bucket": b, "Key": "public/a"})
+        self.denied(self.s3.copy_object, Bucket=b, Key="c2", CopySource={"Bucket": b, "Key": "public/a"},
+                    MetadataDirective="REPLACE", Metadata={"a": "b"})
+        self.s3.copy_object(Bucket=b, Key="c2", CopySource={"Bucket": b, "Key": "public/a"}, MetadataDirective="COPY")
+
+    def test_grant_keys(self):
+        b = self.bucket("cond-grants")
+        self.policy(b, deny("s3:PutObject", {"Null": {"s3:x-amz-grant-read": "false"}}))
+        self.denied(self.s3.put_object, Bucket=b, Key="k", Body=b"x", GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"')
+        self.s3.put_object(Bucket=b, Key="k", Body=b"x")
+
+
+class BlockPublicAccessTest(S3Case):
+    def put_policy(self, b, condition):
+        st = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % b}
+        if condition:
+            st["Condition"] = condition
+        return self.s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [st]}))
+
+    def test_everyone_with_a_non_restricting_condition_is_public(self):
+        b = self.bucket("bpa-public")  # new buckets block public policies
+        for condition in (None, {"StringLike": {"aws:Referer": "https://example.com/*"}},
+                          {"StringEquals": {"s3:prefix": "home/"}},
+                          {"StringNotEquals": {"aws:SourceAccount": ACCOUNT2}},
+                          {"StringLike": {"aws:PrincipalAccount": "1111*"}}):
+            code, msg, status = self.err(self.put_policy, b, condition)
+            self.assertEqual((code, status), ("AccessDenied", 403), condition)
+            self.assertIn("because public policies are blocked by the BlockPublicPolicy block public access setting",
+                          msg)
+        # Fixed accounts, networks or sources restrict it: not public.
+        for condition in ({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+                          {"StringEquals": {"aws:PrincipalAccount": ACCOUNT2}},
+                          {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}):
+            self.put_policy(b, condition)
+            self.assertFalse(self.s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"])
+        self.s3.delete_public_access_block(Bucket=b)
+        self.put_policy(b, {"StringLike": {"aws:Referer": "https://example.com/*"}})
+        self.assertTrue(self.s3.get_bucket_policy_status(Bucket=b)["PolicyStatus"]["IsPublic"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -96,9 +96,10 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
   return b;
 }
 
-Status CheckAllowed(S3Service& s, const Call& c, const std::string& resource) {
-  CK_ASSIGN_OR_RETURN(auto decision,
-                      s.authorizer().Authorize(AuthzRequest::For(c.ctx, std::string(c.action), resource)));
+Status CheckAllowed(S3Service& s, const Call& c, const std::string& resource, core::iam::ContextKeys keys = {}) {
+  AuthzRequest r = AuthzRequest::For(c.ctx, std::string(c.action), resource);
+  r.keys = std::move(keys);
+  CK_ASSIGN_OR_RETURN(auto decision, s.authorizer().Authorize(r));
   if (!decision.allowed()) return errors::AccessDenied(decision.Message(/*redact_resource=*/false));
   return Status::Ok();
 }
@@ -150,7 +151,7 @@ Result<api_s3::CreateBucketOutput> CreateBucket(S3Service& s, const api_s3::Crea
   if (in.create_bucket_configuration && in.create_bucket_configuration->location_constraint)
     constraint = std::string(in.create_bucket_configuration->location_constraint->str());
   CK_ASSIGN_OR_RETURN(std::string region, BucketRegion(endpoint_region, constraint));
-  CK_RETURN_IF_ERROR(CheckAllowed(s, c, "arn:aws:s3:::" + name));
+  CK_RETURN_IF_ERROR(CheckAllowed(s, c, "arn:aws:s3:::" + name, WriteConditionKeys(in)));
   CK_ASSIGN_OR_RETURN(auto b, NewBucket(in, p.account, region, ToEpochSeconds(s.clock().Now())));
   CK_ASSIGN_OR_RETURN(auto existing, s.store().CreateBucket(b));
   if (existing) {

@@ -17,6 +17,7 @@
 // Thread safety: a Call belongs to one request; helpers are stateless.
 #pragma once
 
+#include <concepts>
 #include <functional>
 #include <map>
 #include <memory>
@@ -103,20 +104,61 @@ Status CheckAclHeaders(const Call& c, const BucketRecord& b,
 std::string ObjectOwner(const Call& c, const BucketRecord& b,
                         const std::optional<EnumValue<api::s3::ObjectCannedACL>>& acl);
 
-// --- Server-side encryption (sse_ops.cpp) ---
-// Policy condition keys of a write: the headers as sent.
+// --- Policy condition keys (access.cpp) ---
+Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::string>& text);  // describe.cpp
+// s3:ExistingObjectTag/<key> for each of an object's tags.
+core::iam::ContextKeys ExistingTagKeys(const ObjectRecord& rec);
+// s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys of tags a request sets.
+void AddRequestTagKeys(const std::vector<ObjectTag>& tags, core::iam::ContextKeys* keys);
+// x-amz-copy-source as the s3:x-amz-copy-source key holds it: decoded, without a leading "/".
+std::string CopySourceKey(const std::string& copy_source);
+// The version of `key` a request names (a delete marker included) after
+// authorizing `action` on it with its tags as s3:ExistingObjectTag/<key>
+// (and `keys`). A missing key or version is answered only to a caller the
+// action is allowed to (authorized without tags), AccessDenied otherwise.
+Result<ObjectRecord> AuthorizedVersion(S3Service& s, const Call& c, const BucketRecord& b, std::string_view action,
+                                       const std::string& key, const std::string& version_id,
+                                       core::iam::ContextKeys keys = {});
+
+// Policy condition keys of a write, from the request's members as sent:
+// s3:x-amz-server-side-encryption(-aws-kms-key-id), the SSE-C algorithm,
+// s3:x-amz-acl, s3:x-amz-grant-*, s3:x-amz-storage-class,
+// s3:x-amz-copy-source, s3:x-amz-metadata-directive and the request's tags.
 template <class In>
 core::iam::ContextKeys WriteConditionKeys(const In& in) {
   // INFERRED (AWS-SEMANTICS §2.8): the keys carry the headers as sent, not the
   // bucket default and not a normalized key ARN; absent headers leave them unset.
   core::iam::ContextKeys keys;
-  if (in.server_side_encryption)
-    keys["s3:x-amz-server-side-encryption"] = {std::string(in.server_side_encryption->str())};
-  if (in.ssekms_key_id) keys["s3:x-amz-server-side-encryption-aws-kms-key-id"] = {*in.ssekms_key_id};
-  if (in.acl) keys["s3:x-amz-acl"] = {std::string(in.acl->str())};
-  if (in.storage_class) keys["s3:x-amz-storage-class"] = {std::string(in.storage_class->str())};
+  auto set = [&](const char* name, const std::optional<std::string>& v) {
+    if (v) keys[name] = {*v};
+  };
+  if constexpr (requires { in.server_side_encryption; })
+    if (in.server_side_encryption)
+      keys["s3:x-amz-server-side-encryption"] = {std::string(in.server_side_encryption->str())};
+  if constexpr (requires { in.ssekms_key_id; }) set("s3:x-amz-server-side-encryption-aws-kms-key-id", in.ssekms_key_id);
+  if constexpr (requires { in.sse_customer_algorithm; })
+    set("s3:x-amz-server-side-encryption-customer-algorithm", in.sse_customer_algorithm);
+  if constexpr (requires { in.acl; })
+    if (in.acl) keys["s3:x-amz-acl"] = {std::string(in.acl->str())};
+  if constexpr (requires { in.grant_full_control; }) {
+    set("s3:x-amz-grant-full-control", in.grant_full_control);
+    set("s3:x-amz-grant-read", in.grant_read);
+    set("s3:x-amz-grant-read-acp", in.grant_read_acp);
+    set("s3:x-amz-grant-write-acp", in.grant_write_acp);
+  }
+  if constexpr (requires { in.grant_write; }) set("s3:x-amz-grant-write", in.grant_write);
+  if constexpr (requires { in.storage_class; })
+    if (in.storage_class) keys["s3:x-amz-storage-class"] = {std::string(in.storage_class->str())};
+  if constexpr (requires { in.copy_source; }) keys["s3:x-amz-copy-source"] = {CopySourceKey(in.copy_source)};
+  if constexpr (requires { in.metadata_directive; })
+    if (in.metadata_directive) keys["s3:x-amz-metadata-directive"] = {std::string(in.metadata_directive->str())};
+  if constexpr (requires { { in.tagging } -> std::convertible_to<const std::optional<std::string>&>; }) {
+    if (auto tags = ParseTaggingHeader(in.tagging); tags.ok() && !tags->empty()) AddRequestTagKeys(*tags, &keys);
+  }
   return keys;
 }
+
+// --- Server-side encryption (sse_ops.cpp) ---
 SseCaller SseCallerFor(const Call& c, const BucketRecord& b);
 // Validates the request's SSE members, picks the encryption (request over
 // bucket default) and obtains the new object's keys (KMS as the requester).

@@ -274,8 +274,9 @@ struct OpenedUpload {
   OpenUpload upload;
 };
 Result<OpenedUpload> UploadTarget(S3Service& s, const Call& c, const std::string& bucket, const std::string& key,
-                                  const std::string& upload_id) {
-  CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, bucket, key));
+                                  const std::string& upload_id, core::iam::ContextKeys keys = {}) {
+  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(bucket));
+  CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, key, std::move(keys)));
   CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, key, upload_id));
   return OpenedUpload{std::move(b), std::move(u)};
 }
@@ -324,7 +325,7 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
 }
 
 Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::UploadPartRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id, WriteConditionKeys(in)));
   auto& [b, u] = target;
   CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
   CK_RETURN_IF_ERROR(CheckContentLength(c, kMaxPartSize));
@@ -349,7 +350,7 @@ Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::
 }
 
 Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::UploadPartCopyRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id, WriteConditionKeys(in)));
   auto& [b, u] = target;
   CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));

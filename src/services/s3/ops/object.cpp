@@ -233,9 +233,8 @@ template <class In, class Out>
 Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   std::string vid = in.version_id.value_or("");
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, VersionedAction(c.action, vid), in.key));
+  CK_ASSIGN_OR_RETURN(auto rec, AuthorizedVersion(s, c, *b, VersionedAction(c.action, vid), in.key, vid));
   CK_RETURN_IF_ERROR(RejectSseOnRead(c.head->headers));
-  CK_ASSIGN_OR_RETURN(auto rec, s.store().Version(*b, in.key, vid));
   if (rec.delete_marker) return DeleteMarkerAnswer(c, rec, in.key, !vid.empty());
   CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in), /*reading=*/true));
   CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));

@@ -18,9 +18,9 @@ Result<std::vector<ObjectTag>> TagsOf(const api_s3::Tagging& tagging) {
 // endpoint's action (its Version form when a version is named); a delete
 // marker answers as GET does.
 Result<ObjectRecord> TargetVersion(S3Service& s, Call& c, const BucketRecord& b, const std::string& key,
-                                   const std::string& version_id) {
-  CK_RETURN_IF_ERROR(Authorize(s, c, b, VersionedAction(c.action, version_id), key));
-  CK_ASSIGN_OR_RETURN(auto rec, s.store().Version(b, key, version_id));
+                                   const std::string& version_id, core::iam::ContextKeys keys = {}) {
+  CK_ASSIGN_OR_RETURN(auto rec,
+                      AuthorizedVersion(s, c, b, VersionedAction(c.action, version_id), key, version_id, std::move(keys)));
   if (rec.delete_marker) {
     c.error_headers = {{"x-amz-delete-marker", "true"}, {"x-amz-version-id", rec.version_id}};
     if (version_id.empty()) return errors::MissingKey(key);
@@ -36,7 +36,12 @@ Result<std::optional<std::string>> SetTags(S3Service& s, Call& c, const std::str
                                            const api_s3::Tagging* tagging) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(bucket));
   std::string vid = version_id.value_or("");
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, VersionedAction(c.action, vid), key));
+  std::vector<ObjectTag> sent;
+  if (tagging)
+    for (const auto& t : tagging->tag_set) sent.push_back(ObjectTag{t.key, t.value});
+  core::iam::ContextKeys keys;
+  if (tagging) AddRequestTagKeys(sent, &keys);
+  CK_RETURN_IF_ERROR(TargetVersion(s, c, *b, key, vid, std::move(keys)).status());
   std::vector<ObjectTag> tags;
   if (tagging) {
     CK_ASSIGN_OR_RETURN(tags, TagsOf(*tagging));
@@ -138,7 +143,7 @@ Result<api_s3::GetObjectAclOutput> GetObjectAcl(S3Service& s, const api_s3::GetO
 
 Result<api_s3::PutObjectAclOutput> PutObjectAcl(S3Service& s, const api_s3::PutObjectAclRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or("")));
+  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), WriteConditionKeys(in)));
   std::string_view acl = in.acl ? in.acl->str() : std::string_view();
   if (b->ownership == api_s3::ObjectOwnership::kBucketOwnerEnforced &&
       !(acl == "private" || acl == "bucket-owner-full-control"))
