@@ -34,6 +34,7 @@
   X(InvalidArgument, "InvalidArgument", 400, kInvalidArgument)                                                \
   X(InvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership", 400, kFailedPrecondition)     \
   X(InvalidBucketName, "InvalidBucketName", 400, kInvalidArgument)                                            \
+  X(InvalidBucketOwnerAWSAccountID, "InvalidBucketOwnerAWSAccountID", 400, kInvalidArgument)                  \
   X(InvalidDigest, "InvalidDigest", 400, kInvalidArgument)                                                    \
   X(InvalidEncryptionAlgorithmError, "InvalidEncryptionAlgorithmError", 400, kInvalidArgument)                \
   X(InvalidLocationConstraint, "InvalidLocationConstraint", 400, kInvalidArgument)                            \

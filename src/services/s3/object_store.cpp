@@ -185,7 +185,7 @@ Result<std::vector<storage::Record>> ObjectStore::VersionsOf(const std::string& 
 }
 
 Result<std::optional<Stored<ObjectRecord>>> ObjectStore::FindVersion(const BucketRecord& b, const std::string& key,
-                                                                     const std::string& version_id) {
+                                                                     const std::string& version_id, bool* invalid) {
   using Found = std::optional<Stored<ObjectRecord>>;
   auto seq = SeqOfVersionId(version_id);
   if (!seq) return errors::BadArgument("Invalid version id specified", "versionId", version_id);
@@ -198,7 +198,11 @@ Result<std::optional<Stored<ObjectRecord>>> ObjectStore::FindVersion(const Bucke
     return Found();
   }
   CK_ASSIGN_OR_RETURN(auto row, Load(versions_, VersionKey(b.name, key, *seq)));
-  if (!row || row->rec.version_id != version_id) return Found();
+  if (row && row->rec.version_id != version_id) {
+    // The id names a version of this key that has another id: not an id S3 gave.
+    if (invalid) *invalid = true;
+    return Found();
+  }
   return row;
 }
 
@@ -343,7 +347,9 @@ Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(const BucketRecor
                                                                const std::string& version_id) {
   const std::string okey = ObjectKey(b.name, key);
   for (int attempt = 0; attempt < kCasAttempts; ++attempt) {
-    CK_ASSIGN_OR_RETURN(auto row, FindVersion(b, key, version_id));
+    bool invalid = false;
+    CK_ASSIGN_OR_RETURN(auto row, FindVersion(b, key, version_id, &invalid));
+    if (invalid) return errors::BadArgument("Invalid version id specified", "versionId", version_id);
     if (!row) return std::optional<ObjectRecord>();  // deleting a version that is not there succeeds
     CK_ASSIGN_OR_RETURN(auto cur, Load(objects_, okey));
     storage::WriteBatch batch;

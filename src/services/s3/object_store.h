@@ -118,8 +118,9 @@ class ObjectStore {
                        const std::function<void(ObjectRecord&)>& fn, ObjectRecord* out);
   // Unversioned delete: removes the key's object (nothing when there is none).
   Status DeleteUnversioned(const BucketRecord& b, const std::string& key);
-  // Removes one version (nothing when it is not there); the current row
-  // follows the newest remaining version. The removed version, if any.
+  // Removes one version (nothing when it is not there; InvalidArgument for
+  // an id S3 cannot have given); the current row follows the newest
+  // remaining version. The removed version, if any.
   Result<std::optional<ObjectRecord>> DeleteVersion(const BucketRecord& b, const std::string& key,
                                                     const std::string& version_id);
 
@@ -168,8 +169,9 @@ class ObjectStore {
   template <class R>
   static Result<std::optional<Stored<R>>> Load(RecordTable<R>& table, const std::string& key);
   Result<std::vector<storage::Record>> VersionsOf(const std::string& bucket, const std::string& key, size_t limit);
+  // `invalid` (if given) is set when the id's sequence is another version's of the key.
   Result<std::optional<Stored<ObjectRecord>>> FindVersion(const BucketRecord& b, const std::string& key,
-                                                          const std::string& version_id);
+                                                          const std::string& version_id, bool* invalid = nullptr);
   Result<std::vector<ListedRow>> Scan(const std::string& table, const std::string& bucket, const std::string& prefix,
                                       const ListFrom& from, size_t limit, bool versions, bool uploads);
   // One attempt of Commit: the batch for `rec` over the key's current state.

@@ -210,14 +210,30 @@ bool DecodeObjectKey(const std::string& table_key, std::string* key, uint64_t* s
   return true;
 }
 
+namespace {
+
+constexpr char kIdAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+// The 4 check characters of an id's first 28.
+std::string VersionIdCheck(std::string_view head) {
+  std::string digest = crypto::Sha256(head);
+  std::string out;
+  for (int i = 0; i < 4; ++i) out.push_back(kIdAlphabet[static_cast<unsigned char>(digest[i]) % 62]);
+  return out;
+}
+
+}  // namespace
+
 std::string NewVersionId(uint64_t seq) {
-  // Letters and digits only, like AWS's ids; the random half keeps ids unguessable.
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  // Letters, digits and a dot, like AWS's ids: the sequence, ".", 11 random
+  // characters (ids stay unguessable) and 4 check characters, so that an id
+  // S3 did not give (an altered one) is told apart from a missing version.
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(seq));
   std::string id = buf;
-  for (unsigned char c : ids::SystemRandom().Bytes(16)) id.push_back(kAlphabet[c % 62]);
-  return id;
+  id.push_back('.');
+  for (unsigned char c : ids::SystemRandom().Bytes(11)) id.push_back(kIdAlphabet[c % 62]);
+  return id + VersionIdCheck(id);
 }
 
 std::optional<uint64_t> SeqOfVersionId(const std::string& version_id) {
@@ -230,6 +246,9 @@ std::optional<uint64_t> SeqOfVersionId(const std::string& version_id) {
     if (d < 0) return std::nullopt;
     v = v * 16 + static_cast<uint64_t>(d);
   }
+  // Ids written before the check characters have no dot and are taken as they are.
+  if (version_id[16] == '.' && version_id.compare(28, 4, VersionIdCheck(std::string_view(version_id).substr(0, 28))) != 0)
+    return std::nullopt;
   return v;
 }
 

@@ -201,7 +201,8 @@ bool DecodeObjectKey(const std::string& table_key, std::string* key, uint64_t* s
                      std::string* upload_id = nullptr);
 
 // Version ids: 32 characters whose first 16 encode the sequence number, so a
-// versionId finds its record without an index. "null" is seq 0.
+// versionId finds its record without an index, then "." and 15 characters
+// whose last 4 check the rest (an altered id does not parse). "null" is seq 0.
 std::string NewVersionId(uint64_t seq);
 std::optional<uint64_t> SeqOfVersionId(const std::string& version_id);
 // A process-wide increasing sequence, seeded from the clock (microseconds).

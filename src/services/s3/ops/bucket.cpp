@@ -88,6 +88,13 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
       acl != "bucket-owner-full-control")
     return errors::InvalidBucketAclWithObjectOwnership(
         "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+  if (in.create_bucket_configuration && in.create_bucket_configuration->tags) {
+    const auto& tags = *in.create_bucket_configuration->tags;
+    std::vector<ObjectTag> check;
+    for (const auto& t : tags) check.push_back(ObjectTag{t.key, t.value});
+    CK_RETURN_IF_ERROR(CheckBucketTags(check, /*creating=*/true));
+    if (!tags.empty()) b.tags = tags;
+  }
   b.public_access_block.emplace();
   b.public_access_block->block_public_acls = true;
   b.public_access_block->ignore_public_acls = true;
@@ -128,6 +135,7 @@ Result<api_s3::ListBucketsOutput> ListBuckets(S3Service& s, const api_s3::ListBu
     item.name = names[i];
     item.creation_date = FromEpochSeconds((*b)->created);
     item.bucket_region = (*b)->region;
+    item.bucket_arn = "arn:aws:s3:::" + names[i];
     buckets.push_back(std::move(item));
     last = names[i];
   }
@@ -160,14 +168,18 @@ Result<api_s3::CreateBucketOutput> CreateBucket(S3Service& s, const api_s3::Crea
                  "The requested bucket name is not available. The bucket namespace is shared by all users of the "
                  "system. Please select a different name and try again.")
           .WithField("BucketName", name);
-    // us-east-1 answers 200 to its owner (legacy behaviour).
-    if (existing->region != "us-east-1" || endpoint_region != "us-east-1")
+    // us-east-1 answers 200 to its owner (legacy behaviour), unless the
+    // request sets tags (recorded on AWS), which a re-creation cannot.
+    bool tags = in.create_bucket_configuration && in.create_bucket_configuration->tags &&
+                !in.create_bucket_configuration->tags->empty();
+    if (existing->region != "us-east-1" || endpoint_region != "us-east-1" || tags)
       return errors::BucketAlreadyOwnedByYou(
                  "Your previous request to create the named bucket succeeded and you already own it.")
           .WithField("BucketName", name);
   }
   api_s3::CreateBucketOutput out;
   out.location = "/" + name;
+  out.bucket_arn = "arn:aws:s3:::" + name;
   return out;
 }
 
@@ -181,6 +193,7 @@ Result<api_s3::HeadBucketOutput> HeadBucket(S3Service& s, const api_s3::HeadBuck
   CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket));
   api_s3::HeadBucketOutput out;
   out.bucket_region = b->region;
+  out.bucket_arn = "arn:aws:s3:::" + b->name;
   out.access_point_alias = false;
   return out;
 }

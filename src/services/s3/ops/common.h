@@ -207,6 +207,10 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
 // no "aws:" prefix. S3's InvalidTag (naming TagKey, and TagValue) or
 // BadRequest otherwise (docs/limits.md).
 Status CheckObjectTags(const std::vector<ObjectTag>& tags);
+// Bucket tags: at most 50, the same characters and lengths as object tags,
+// no duplicate keys, no "aws:" prefix (worded as CreateBucket or
+// PutBucketTagging words it, `creating`), MalformedXML for a tag without a key.
+Status CheckBucketTags(const std::vector<ObjectTag>& tags, bool creating);
 // User metadata (x-amz-meta-*): at most 2 KB of names (without the prefix)
 // and values, or MetadataTooLarge.
 Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>& metadata);

@@ -229,6 +229,30 @@ Status CheckObjectTags(const std::vector<ObjectTag>& tags) {
   return Status::Ok();
 }
 
+Status CheckBucketTags(const std::vector<ObjectTag>& tags, bool creating) {
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (k.empty()) return errors::Malformed();  // a Tag without its Key
+    if (!seen.insert(k).second)
+      return errors::InvalidTag("Cannot provide multiple Tags with the same key").WithField("TagKey", k);
+    if (StartsWith(k, "aws:")) {
+      if (creating)
+        return errors::InvalidTag(
+            "User-defined tag keys can't start with \"aws:\". This prefix is reserved for system tags. Remove "
+            "\"aws:\" from your tag keys and try again.");
+      return errors::InvalidTag("System tags cannot be added/updated by requester").WithField("TagKey", k);
+    }
+    if (Utf8Length(k) > 128 || !IsTagText(k))
+      return errors::InvalidTag("The TagKey you have provided is invalid").WithField("TagKey", k);
+    if (Utf8Length(v) > 256 || !IsTagText(v))
+      return errors::InvalidTag("The TagValue you have provided is invalid")
+          .WithField("TagKey", k)
+          .WithField("TagValue", v);
+  }
+  if (tags.size() > 50) return errors::BadRequest("Bucket tag count cannot be greater than 50");
+  return Status::Ok();
+}
+
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc) {
   // The storage classes crosskey accepts on a write.
   static constexpr std::string_view kClasses[] = {

@@ -88,7 +88,10 @@ constexpr ConditionHeaders kCopySourceConditions{"x-amz-copy-source-if-match", "
 
 enum class ReadCondition { kProceed, kNotModified };
 
-Result<ReadCondition> CheckReadConditions(const Call& c, const ObjectRecord& rec, const ConditionHeaders& h) {
+// A date later than `now` in If-Modified-Since is not a valid condition
+// (RFC 7232 3.3) and is ignored, as S3 ignores it (recorded on AWS).
+Result<ReadCondition> CheckReadConditions(const Call& c, const ObjectRecord& rec, const ConditionHeaders& h,
+                                          double now) {
   double mtime = std::floor(rec.mtime);
   auto when = [&](const char* name) -> std::optional<double> {
     auto v = c.RawHeader(name);
@@ -108,7 +111,7 @@ Result<ReadCondition> CheckReadConditions(const Call& c, const ObjectRecord& rec
   bool not_modified = false;
   if (if_none) {
     not_modified = EtagMatches(*if_none, rec.etag);
-  } else if (auto t = when(h.if_modified_since); t && mtime <= *t) {
+  } else if (auto t = when(h.if_modified_since); t && mtime <= *t && *t <= now) {
     not_modified = true;
   }
   if (!not_modified) return ReadCondition::kProceed;
@@ -188,7 +191,8 @@ Result<ReadSpan> SpanOf(const ObjectRecord& rec, const std::optional<int32_t>& p
     span.whole_object_checksum = rec.parts_count == 0;
   } else if (range && !range->empty()) {
     CK_ASSIGN_OR_RETURN(auto r, ParseRange(*range, rec.size));
-    if (r) span = ReadSpan{r->start, r->end, true, false};
+    // A range that covers the whole object carries the object's checksum.
+    if (r) span = ReadSpan{r->start, r->end, true, r->start == 0 && r->end == rec.size};
   }
   return span;
 }
@@ -239,7 +243,7 @@ Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in), /*reading=*/true));
   CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));
   Reply<Out> reply;
-  CK_ASSIGN_OR_RETURN(auto condition, CheckReadConditions(c, rec, kObjectConditions));
+  CK_ASSIGN_OR_RETURN(auto condition, CheckReadConditions(c, rec, kObjectConditions, NowMillis(s)));
   if (condition == ReadCondition::kNotModified) {
     reply.status = 304;
     reply.out.e_tag = Quoted(rec.etag);
@@ -249,7 +253,7 @@ Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   Out& out = reply.out;
   CK_RETURN_IF_ERROR(CheckOverrides(in, c));
   CK_ASSIGN_OR_RETURN(auto span, SpanOf(rec, in.part_number, in.range));
-  bool checksum = in.checksum_mode && *in.checksum_mode == api_s3::ChecksumMode::kEnabled;
+  bool checksum = in.checksum_mode && ToLower(in.checksum_mode->str()) == "enabled";  // any case, as S3 reads it
   DescribeObject(rec, &out, checksum && span.whole_object_checksum);
   out.accept_ranges = "bytes";
   out.content_length = static_cast<int64_t>(span.end - span.start);
@@ -400,7 +404,7 @@ Result<CopySource> LoadCopySource(S3Service& s, Call& c, const std::string& copy
           "The source of a copy request may not specifically refer to a delete marker by version id.");
     return errors::MissingKey(src.key);
   }
-  CK_RETURN_IF_ERROR(CheckReadConditions(c, out.rec, kCopySourceConditions).status());
+  CK_RETURN_IF_ERROR(CheckReadConditions(c, out.rec, kCopySourceConditions, NowMillis(s)).status());
   out.version_id = out.bucket->versioned() ? out.rec.version_id : "";
   return out;
 }
@@ -499,6 +503,8 @@ Result<api_s3::DeleteObjectsOutput> DeleteObjects(S3Service& s, const api_s3::De
   for (const auto& o : objects) {
     std::string vid = o.version_id.value_or("");
     Status st = Authorize(s, c, *b, VersionedAction(c.action, vid), o.key);
+    // A version id that is no id at all: DeleteObjects reports NoSuchVersion (recorded on AWS).
+    if (st.ok() && !vid.empty() && !SeqOfVersionId(vid)) st = errors::MissingVersion(o.key, vid);
     Result<Deleted> r = st.ok() ? DeleteOne(s, c, *b, o.key, vid) : Result<Deleted>(st);
     if (!r.ok()) {
       const Status& e = r.status();

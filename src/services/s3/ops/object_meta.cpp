@@ -9,7 +9,10 @@ namespace {
 
 Result<std::vector<ObjectTag>> TagsOf(const api_s3::Tagging& tagging) {
   std::vector<ObjectTag> tags;
-  for (const auto& t : tagging.tag_set) tags.push_back(ObjectTag{t.key, t.value});
+  for (const auto& t : tagging.tag_set) {
+    if (t.key.empty()) return errors::Malformed();  // a Tag without its Key
+    tags.push_back(ObjectTag{t.key, t.value});
+  }
   CK_RETURN_IF_ERROR(CheckObjectTags(tags));
   return tags;
 }

@@ -117,11 +117,10 @@ Result<std::optional<std::string>> TakePolicy(S3Service& s, const Call& c, const
 Result<std::optional<std::vector<s3api::Tag>>> TakeTags(S3Service&, const Call&, const BucketRecord&,
                                                         const s3api::PutBucketTaggingRequest& in) {
   const auto& tags = in.tagging.tag_set;
-  std::set<std::string> seen;
-  for (const auto& t : tags)
-    if (!seen.insert(t.key).second) return errors::InvalidRequest("Cannot provide multiple Tags with the same key");
-  if (tags.size() > 50) return errors::BadRequest("Bucket tag count cannot be greater than 50");
-  return std::optional<std::vector<s3api::Tag>>(tags);
+  std::vector<ObjectTag> check;
+  for (const auto& t : tags) check.push_back(ObjectTag{t.key, t.value});
+  CK_RETURN_IF_ERROR(CheckBucketTags(check, /*creating=*/false));
+  return std::optional<std::vector<s3api::Tag>>(tags);  // an empty TagSet removes the tags (kTagging.write)
 }
 
 Result<std::optional<std::vector<s3api::CORSRule>>> TakeCors(S3Service&, const Call&, const BucketRecord&,
@@ -275,7 +274,11 @@ const Subresource<std::string, ops::GetBucketPolicyStatus> kPolicyStatus{
 
 const Subresource<std::vector<Tag>, ops::GetBucketTagging, ops::PutBucketTagging, ops::DeleteBucketTagging> kTagging{
     .read = [](const BucketRecord& b) { return b.tags; },
-    .write = [](BucketRecord& b, std::optional<std::vector<Tag>> v) { b.tags = std::move(v); },
+    .write =
+        [](BucketRecord& b, std::optional<std::vector<Tag>> v) {
+          if (v && v->empty()) v.reset();
+          b.tags = std::move(v);
+        },
     .show = [](const std::vector<Tag>& v) { return s3api::GetBucketTaggingOutput{v}; },
     .not_found = &errors::kNoSuchTagSet,
     .not_found_message = "The TagSet does not exist",
