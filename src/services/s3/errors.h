@@ -30,6 +30,7 @@
   X(EntityTooLarge, "EntityTooLarge", 400, kInvalidArgument)                                                  \
   X(EntityTooSmall, "EntityTooSmall", 400, kInvalidArgument)                                                  \
   X(IllegalLocationConstraintException, "IllegalLocationConstraintException", 400, kInvalidArgument)          \
+  X(IllegalVersioningConfigurationException, "IllegalVersioningConfigurationException", 400, kInvalidArgument)  \
   X(IncompleteBody, "IncompleteBody", 400, kInvalidArgument)                                                  \
   X(InvalidArgument, "InvalidArgument", 400, kInvalidArgument)                                                \
   X(InvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership", 400, kFailedPrecondition)     \

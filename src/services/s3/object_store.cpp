@@ -147,7 +147,10 @@ Status ObjectStore::DeleteBucket(const BucketRecord& b) {
   for (const char* table : {kVersionsTable, kObjectsTable}) {
     CK_ASSIGN_OR_RETURN(auto any, meta_.Scan(table, {.prefix = storage::KeyPart(b.name), .limit = 1}));
     if (!any.empty())
-      return errors::BucketNotEmpty("The bucket you tried to delete is not empty").WithField("BucketName", b.name);
+      return errors::BucketNotEmpty(b.versioned() ? "The bucket you tried to delete is not empty. You must delete all "
+                                                    "versions in the bucket."
+                                                  : "The bucket you tried to delete is not empty")
+          .WithField("BucketName", b.name);
   }
   CK_RETURN_IF_ERROR(RemoveUploads(b.name));
   storage::WriteBatch batch;

@@ -31,6 +31,7 @@ void BucketFields(V& v, S& s) {
   v("name", s.name, true);
   v("owner", s.owner, true);
   v("region", s.region, false);
+  v("lc", s.constraint, false);
   v("created", s.created, false);
   v("versioning", s.versioning, false);
   v("ownership", s.ownership, false);

@@ -48,6 +48,8 @@ struct BucketRecord {
   std::string name;
   std::string owner;  // account id
   std::string region = "us-east-1";
+  // The location constraint as created when it is not the region's name ("EU").
+  std::optional<std::string> constraint;
   double created = 0;  // epoch seconds
   // Unset (stored as "") until versioning is first configured.
   EnumValue<api::s3::BucketVersioningStatus> versioning;

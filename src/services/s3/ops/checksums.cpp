@@ -51,13 +51,15 @@ Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c
     alg = a;
     return Status::Ok();
   };
+  // More than one algorithm is refused before any value is looked at.
+  for (const auto& [name, value] : c.head->headers.all())
+    if (auto a = ChecksumHeader(name)) CK_RETURN_IF_ERROR(pick(*a));
   for (const auto& [name, value] : c.head->headers.all()) {
     auto a = ChecksumHeader(name);
     if (!a) continue;
     auto raw = Base64Decode(Trim(value));
     if (!raw || raw->size() != crypto::ChecksumDigestSize(*a))
       return errors::InvalidRequest("Value for " + name + " header is invalid.");
-    CK_RETURN_IF_ERROR(pick(*a));
   }
   if (auto t = c.RawHeader("x-amz-trailer")) {
     if (auto a = crypto::ParseChecksumAlgorithm(Trim(*t))) CK_RETURN_IF_ERROR(pick(*a));

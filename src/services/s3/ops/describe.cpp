@@ -74,7 +74,17 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
     if (amp == std::string::npos) break;
     pos = amp + 1;
   }
-  CK_RETURN_IF_ERROR(CheckObjectTags(out));
+  // Duplicates and characters a tag cannot have are the header's fault (recorded on AWS).
+  std::set<std::string> seen;
+  Status st = CheckObjectTags(out);
+  for (const auto& t : out)
+    if (!seen.insert(t.key).second) st = errors::InvalidTag("");
+  if (!st.ok() && st.aws_code() == "InvalidTag" && !StartsWith(st.message(), "Your TagKey cannot be prefixed"))
+    return errors::BadArgument(
+        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag "
+        "name duplicates.",
+        "x-amz-tagging", text);
+  CK_RETURN_IF_ERROR(st);
   return out;
 }
 

@@ -226,12 +226,17 @@ Result<ObjectRecord> Assemble(const std::vector<api_s3::CompletedPart>& requeste
 // upload's: another mode is refused; a checksum must be the object's, in the
 // upload's algorithm (and, for FULL_OBJECT, sent with that mode), else S3's
 // BadDigest naming the upload's algorithm.
-Status CheckObjectChecksum(const api_s3::CompleteMultipartUploadRequest& in, const UploadRecord& u,
-                           const ObjectRecord& rec) {
+Status CheckChecksumMode(const api_s3::CompleteMultipartUploadRequest& in, const UploadRecord& u) {
   std::string_view type = in.checksum_type ? in.checksum_type->str() : std::string_view();
   if (!u.checksum_algorithm.empty() && !type.empty() && type != u.checksum_type)
     return errors::InvalidRequest("The upload was created using the " + u.checksum_type +
                                   " checksum mode. The complete request must use the same checksum mode.");
+  return Status::Ok();
+}
+
+Status CheckObjectChecksum(const api_s3::CompleteMultipartUploadRequest& in, const UploadRecord& u,
+                           const ObjectRecord& rec) {
+  std::string_view type = in.checksum_type ? in.checksum_type->str() : std::string_view();
   std::string sent_alg, sent;
   for (const char* name : {"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"})
     if (const auto* m = ChecksumMember(in, name); *m) sent_alg = name, sent = **m;
@@ -435,6 +440,7 @@ Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service&
   PartsByNumber by_number;
   for (const auto& p : parts) by_number[p.number] = &p;
   CK_RETURN_IF_ERROR(CheckRequestedParts(requested, by_number, u.rec.upload_id));
+  CK_RETURN_IF_ERROR(CheckChecksumMode(in, u.rec));
   CK_ASSIGN_OR_RETURN(auto rec, Assemble(requested, by_number, u.rec));
   CK_RETURN_IF_ERROR(CheckObjectChecksum(in, u.rec, rec));
   rec.mtime = NowMillis(s);

@@ -255,6 +255,8 @@ Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   CK_ASSIGN_OR_RETURN(auto span, SpanOf(rec, in.part_number, in.range));
   bool checksum = in.checksum_mode && ToLower(in.checksum_mode->str()) == "enabled";  // any case, as S3 reads it
   DescribeObject(rec, &out, checksum && span.whole_object_checksum);
+  // A bucket with versioning configured shows the null version's id too (recorded on AWS).
+  if (b->versioned()) out.version_id = rec.version_id;
   out.accept_ranges = "bytes";
   out.content_length = static_cast<int64_t>(span.end - span.start);
   if (span.partial)
@@ -292,7 +294,7 @@ Result<SourceName> ParseCopySource(const std::string& raw) {
   if (StartsWith(path, "/")) path = path.substr(1);
   size_t slash = path.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 >= path.size())
-    return errors::BadArgument("Invalid copy source object key", "x-amz-copy-source", raw);
+    return errors::BadArgument("Invalid copy source object key", "x-amz-copy-source", "x-amz-copy-source");
   return SourceName{path.substr(0, slash), path.substr(slash + 1), version};
 }
 
@@ -412,14 +414,18 @@ Result<CopySource> LoadCopySource(S3Service& s, Call& c, const std::string& copy
 namespace {
 
 // CopyObject's checks of the request against its source.
-Status CheckCopy(const api_s3::CopyObjectRequest& in, const CopySource& src, std::string_view md, std::string_view td) {
+Status CheckCopy(const api_s3::CopyObjectRequest& in, const BucketRecord& dst, const CopySource& src,
+                 std::string_view md, std::string_view td) {
   if (md != "COPY" && md != "REPLACE")
     return errors::BadArgument("Unknown metadata directive.", "x-amz-metadata-directive", std::string(md));
   if (td != "COPY" && td != "REPLACE")
     return errors::BadArgument("Unknown tagging directive.", "x-amz-tagging-directive", std::string(td));
   bool same = src.bucket->name == in.bucket && src.rec.key == in.key;
+  // A bucket's default encryption (configured, or SSE-S3 over another
+  // encryption) re-encrypts the copy, which makes it a change (recorded on AWS).
+  bool reencrypts = dst.encryption || (src.rec.encryption && src.rec.encryption->sse != kSseS3);
   if (same && md == "COPY" && !in.storage_class && !in.website_redirect_location && !in.server_side_encryption &&
-      !in.sse_customer_algorithm)
+      !in.sse_customer_algorithm && !reencrypts)
     return errors::InvalidRequest(
         "This copy request is illegal because it is trying to copy an object to itself without changing the "
         "object's metadata, storage class, website redirect location or encryption attributes.");
@@ -429,7 +435,7 @@ Status CheckCopy(const api_s3::CopyObjectRequest& in, const CopySource& src, std
   return Status::Ok();
 }
 
-api_s3::CopyObjectOutput CopyOutput(const ObjectRecord& rec, const CopySource& src) {
+api_s3::CopyObjectOutput CopyOutput(const BucketRecord& b, const ObjectRecord& rec, const CopySource& src) {
   api_s3::CopyObjectOutput out;
   auto& result = out.copy_object_result.emplace();
   result.e_tag = Quoted(rec.etag);
@@ -439,7 +445,8 @@ api_s3::CopyObjectOutput CopyOutput(const ObjectRecord& rec, const CopySource& s
     result.checksum_type = api_s3::ChecksumType::kFullObject;
   }
   SetSse(DescribeSse(rec.encryption, /*write=*/true), &out);
-  if (rec.version_id != "null") out.version_id = rec.version_id;
+  // A copy into a suspended bucket answers the null version's id (PutObject does not; recorded on AWS).
+  if (rec.version_id != "null" || b.versioned()) out.version_id = rec.version_id;
   if (!src.version_id.empty()) out.copy_source_version_id = src.version_id;
   return out;
 }
@@ -454,7 +461,7 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));
   std::string_view md = in.metadata_directive ? in.metadata_directive->str() : "COPY";
   std::string_view td = in.tagging_directive ? in.tagging_directive->str() : "COPY";
-  CK_RETURN_IF_ERROR(CheckCopy(in, src, md, td));
+  CK_RETURN_IF_ERROR(CheckCopy(in, *b, src, md, td));
 
   ObjectRecord rec;
   CK_RETURN_IF_ERROR(FillFromRequest(in, c, *b, &rec));
@@ -480,13 +487,21 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
     s.store().Release(rec.segments);
     return st;
   }
-  return CopyOutput(rec, src);
+  return CopyOutput(*b, rec, src);
 }
 
 Result<api_s3::DeleteObjectOutput> DeleteObject(S3Service& s, const api_s3::DeleteObjectRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   std::string vid = in.version_id.value_or("");
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, VersionedAction(c.action, vid), in.key));
+  // General purpose buckets take If-Match on DELETE, not its size and time forms (recorded on AWS).
+  if (in.if_match_last_modified_time) return errors::Unsupported("x-amz-if-match-last-modified-time");
+  if (in.if_match_size) return errors::Unsupported("x-amz-if-match-size");
+  if (in.if_match) {
+    CK_ASSIGN_OR_RETURN(auto cur, s.store().Version(*b, in.key, vid));
+    if (cur.delete_marker) return errors::MissingKey(in.key);
+    if (Trim(*in.if_match) != "*" && Unquoted(*in.if_match) != cur.etag) return errors::FailedCondition("If-Match");
+  }
   CK_ASSIGN_OR_RETURN(auto d, DeleteOne(s, c, *b, in.key, vid));
   api_s3::DeleteObjectOutput out;
   if (d.delete_marker) out.delete_marker = true;

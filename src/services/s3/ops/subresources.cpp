@@ -167,7 +167,10 @@ s3api::GetBucketOwnershipControlsOutput ShowOwnership(const EnumValue<s3api::Obj
 
 Result<std::optional<EnumValue<s3api::BucketVersioningStatus>>> TakeVersioning(
     S3Service&, const Call&, const BucketRecord&, const s3api::PutBucketVersioningRequest& in) {
-  const auto& status = in.versioning_configuration.status;
+  const auto& cfg = in.versioning_configuration;
+  if (!cfg.status && !cfg.mfa_delete)
+    return errors::IllegalVersioningConfigurationException("The Versioning element must be specified");
+  const auto& status = cfg.status;
   if (!status || !status->known()) return errors::Malformed();
   return std::optional<EnumValue<s3api::BucketVersioningStatus>>(*status);
 }
