@@ -139,6 +139,8 @@ Status DecodeBoundMember(const Shape& in, const MemberRef& m, const http::Reques
         if (q.name != m.WireName()) continue;
         const Shape& item = s.type == ShapeType::kList ? *s.member.shape : s;
         auto v = ScalarFromText(item, q.value, TimestampFormat::kIso8601);
+        // An empty number parameter is taken as absent, as S3 takes it (part-number-marker=).
+        if (!v && q.value.empty() && (item.type == ShapeType::kInteger || item.type == ShapeType::kLong)) continue;
         if (!v) return BadValue(m, q.value);
         if (s.type != ShapeType::kList) {
           (*doc)[m.name] = std::move(*v);

@@ -49,6 +49,23 @@ Result<ObjectKeysPtr> PartKeys(S3Service& s, const Call& c, const BucketRecord& 
   return ObjectKeysPtr(std::move(derived));
 }
 
+// x-amz-copy-source-range: exactly "bytes=first-last", decimal, first <= last
+// (anything else is refused with S3's form message, recorded on AWS).
+std::optional<std::pair<uint64_t, uint64_t>> ParseCopyRange(std::string_view r) {
+  if (!StartsWith(r, "bytes=")) return std::nullopt;
+  r.remove_prefix(6);
+  size_t dash = r.find('-');
+  auto number = [](std::string_view t) -> std::optional<uint64_t> {
+    if (t.empty() || t.size() > 19 || !std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return std::nullopt;
+    return std::stoull(std::string(t));
+  };
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto first = number(r.substr(0, dash)), last = number(r.substr(dash + 1));
+  if (!first || !last || *first > *last) return std::nullopt;
+  return std::make_pair(*first, *last);
+}
+
 std::string DefaultChecksumType(const std::string& alg) { return alg == "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE"; }
 
 constexpr char kUnsupportedAlgorithm[] =
@@ -362,9 +379,16 @@ Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::
   uint64_t start = 0, end = src.rec.size;
   std::string range = in.copy_source_range.value_or("");
   if (!range.empty()) {
-    unsigned long long a = 0, z = 0;
-    char extra = 0;
-    if (sscanf(range.c_str(), "bytes=%llu-%llu%c", &a, &z, &extra) != 2 || a > z || z >= src.rec.size)
+    auto parsed = ParseCopyRange(range);
+    if (!parsed)
+      return errors::BadArgument(
+          "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the "
+          "zero-based offsets of the first and last bytes to copy",
+          "x-amz-copy-source-range", range);
+    auto [a, z] = *parsed;
+    if (a >= src.rec.size)
+      return errors::InvalidRequest("The specified copy range is invalid for the source object size");
+    if (z >= src.rec.size)
       return errors::BadArgument(
           "Range specified is not valid for source object of size: " + std::to_string(src.rec.size),
           "x-amz-copy-source-range", range);
@@ -519,6 +543,12 @@ Result<api_s3::ListMultipartUploadsOutput> ListMultipartUploads(S3Service& s,
   ListFrom from = key_marker.empty()   ? ListFrom::Start()
                   : !id_marker.empty() ? ListFrom::AfterUpload(b->name, key_marker, id_marker)
                                        : ListFrom::PastKey(b->name, key_marker);
+  // A marker within a common prefix (or the prefix itself) resumes past the prefix, which was listed.
+  if (!key_marker.empty() && id_marker.empty() && !delimiter.empty() && key_marker.size() >= prefix.size() &&
+      StartsWith(key_marker, prefix)) {
+    size_t pos = key_marker.find(delimiter, prefix.size());
+    if (pos != std::string::npos) from = ListFrom::PastPrefix(b->name, key_marker.substr(0, pos + delimiter.size()));
+  }
   std::vector<api_s3::MultipartUpload> uploads;
   std::vector<api_s3::CommonPrefix> prefixes;
   std::set<std::string> seen_prefixes;
