@@ -36,6 +36,9 @@ std::string CanonicalizedResource(const http::RequestHead& head) {
       break;
     }
   }
+  // A path-style request for a bucket ("/bucket") is signed as "/bucket/", as
+  // for the virtual-hosted form ("/" of the bucket's host).
+  if (resource.size() > 1 && resource.find('/', 1) == std::string::npos) resource += "/";
   std::vector<std::pair<std::string, std::string>> subs;
   for (const auto& q : head.query)
     if (IsSubResource(q.name)) subs.emplace_back(q.name, q.has_value ? "=" + q.value : "");

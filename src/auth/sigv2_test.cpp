@@ -58,6 +58,24 @@ TEST(SigV2, SubResourcesAndAmzHeadersAreCanonicalized) {
             "/b/k?partNumber=2&uploadId=xyz");
 }
 
+// A bucket addressed path-style is signed as "/bucket/" (botocore and S3 agree),
+// like the virtual-hosted "/" of the bucket's host; sub-resources follow it.
+TEST(SigV2, BucketRequestsEndWithSlash) {
+  auto head = Head("GET", "/b?versioning", {{"Date", "Tue, 27 Mar 2007 19:36:42 +0000"}, {"Authorization", "AWS AK:s"}});
+  auto parsed = ParseSigV2(head);
+  ASSERT_TRUE(parsed && parsed->ok());
+  EXPECT_EQ(SigV2StringToSign(head, **parsed), "GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b/?versioning");
+  auto vhost = Head("GET", "/?versioning",
+                    {{"Host", "b.localhost:4566"}, {"Date", "Tue, 27 Mar 2007 19:36:42 +0000"}, {"Authorization", "AWS AK:s"}});
+  auto vparsed = ParseSigV2(vhost);
+  ASSERT_TRUE(vparsed && vparsed->ok());
+  EXPECT_EQ(SigV2StringToSign(vhost, **vparsed), "GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b/?versioning");
+  auto list = Head("GET", "/", {{"Date", "Tue, 27 Mar 2007 19:36:42 +0000"}, {"Authorization", "AWS AK:s"}});
+  auto lparsed = ParseSigV2(list);
+  ASSERT_TRUE(lparsed && lparsed->ok());
+  EXPECT_EQ(SigV2StringToSign(list, **lparsed), "GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/");
+}
+
 TEST(SigV2, NotSigV2) {
   EXPECT_FALSE(ParseSigV2(Head("GET", "/b/k", {{"Authorization", "AWS4-HMAC-SHA256 Credential=x"}})).has_value());
   EXPECT_FALSE(ParseSigV2(Head("GET", "/b/k?X-Amz-Signature=x", {})).has_value());

@@ -22,10 +22,14 @@ constexpr size_t kMaxXmlDepth = 64;
 // Parses a request body: well-formed UTF-8 (pugixml passes bytes through and
 // the values become stored text), within the depth limit (pugixml parses
 // without recursion; the depth is measured the same way, before the decoder
-// walks the tree). Anything else is S3's MalformedXML.
+// walks the tree). Anything else is S3's MalformedXML. Text that is only
+// whitespace is kept when it is an element's whole content (`<Key> </Key>` is
+// the key " "); whitespace between elements is not content.
 Status LoadXml(std::string_view body, pugi::xml_document* xml) {
   if (!IsValidUtf8(body)) return MalformedXml();
-  if (!xml->load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8)) return MalformedXml();
+  if (!xml->load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_ws_pcdata_single,
+                        pugi::encoding_utf8))
+    return MalformedXml();
   size_t depth = 0;
   pugi::xml_node n = xml->first_child();
   while (n) {
@@ -135,6 +139,8 @@ Status DecodeBoundMember(const Shape& in, const MemberRef& m, const http::Reques
         if (q.name != m.WireName()) continue;
         const Shape& item = s.type == ShapeType::kList ? *s.member.shape : s;
         auto v = ScalarFromText(item, q.value, TimestampFormat::kIso8601);
+        // An empty number parameter is taken as absent, as S3 takes it (part-number-marker=).
+        if (!v && q.value.empty() && (item.type == ShapeType::kInteger || item.type == ShapeType::kLong)) continue;
         if (!v) return BadValue(m, q.value);
         if (s.type != ShapeType::kList) {
           (*doc)[m.name] = std::move(*v);

@@ -216,6 +216,29 @@ TEST(RestXmlCodecTest, ListBucketsAndDeleteObjects) {
   EXPECT_EQ((*doc)["Delete"]["Quiet"], true);
 }
 
+// An empty number parameter is absent (S3 lists parts for part-number-marker=); a bad one is refused.
+TEST(RestXmlCodecTest, EmptyNumberParameterIsAbsent) {
+  auto doc = DecodeRestXmlRequest(S3(), Op("ListParts"), Head("GET", "/b/k?uploadId=u&part-number-marker="),
+                                  {{"Bucket", "b"}, {"Key", "k"}}, "");
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_FALSE(doc->contains("PartNumberMarker"));
+  auto bad = DecodeRestXmlRequest(S3(), Op("ListParts"), Head("GET", "/b/k?uploadId=u&part-number-marker=x"),
+                                  {{"Bucket", "b"}, {"Key", "k"}}, "");
+  EXPECT_FALSE(bad.ok());
+}
+
+// A key that is only whitespace is a key; whitespace between elements is not content.
+TEST(RestXmlCodecTest, WhitespaceOnlyTextIsKept) {
+  const char* body =
+      "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\n  <Object><Key> </Key></Object>\n"
+      "  <Object>\n    <Key>\t</Key>\n  </Object>\n</Delete>";
+  auto doc = DecodeRestXmlRequest(S3(), Op("DeleteObjects"), Head("POST", "/b?delete"), {{"Bucket", "b"}}, body);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  ASSERT_EQ((*doc)["Delete"]["Objects"].size(), 2u);
+  EXPECT_EQ((*doc)["Delete"]["Objects"][0]["Key"], " ");
+  EXPECT_EQ((*doc)["Delete"]["Objects"][1]["Key"], "\t");
+}
+
 TEST(RestXmlCodecTest, AclGranteeAttributes) {
   json acl = {{"Owner", {{"ID", "o"}}},
               {"Grants", json::array({{{"Grantee", {{"ID", "o"}, {"Type", "CanonicalUser"}}},

@@ -26,13 +26,16 @@
   X(BucketAlreadyExists, "BucketAlreadyExists", 409, kAlreadyExists)                                          \
   X(BucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou", 409, kAlreadyExists)                                  \
   X(BucketNotEmpty, "BucketNotEmpty", 409, kFailedPrecondition)                                               \
+  X(ConditionalRequestConflict, "ConditionalRequestConflict", 409, kAborted)                                  \
   X(EntityTooLarge, "EntityTooLarge", 400, kInvalidArgument)                                                  \
   X(EntityTooSmall, "EntityTooSmall", 400, kInvalidArgument)                                                  \
   X(IllegalLocationConstraintException, "IllegalLocationConstraintException", 400, kInvalidArgument)          \
+  X(IllegalVersioningConfigurationException, "IllegalVersioningConfigurationException", 400, kInvalidArgument)  \
   X(IncompleteBody, "IncompleteBody", 400, kInvalidArgument)                                                  \
   X(InvalidArgument, "InvalidArgument", 400, kInvalidArgument)                                                \
   X(InvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership", 400, kFailedPrecondition)     \
   X(InvalidBucketName, "InvalidBucketName", 400, kInvalidArgument)                                            \
+  X(InvalidBucketOwnerAWSAccountID, "InvalidBucketOwnerAWSAccountID", 400, kInvalidArgument)                  \
   X(InvalidDigest, "InvalidDigest", 400, kInvalidArgument)                                                    \
   X(InvalidEncryptionAlgorithmError, "InvalidEncryptionAlgorithmError", 400, kInvalidArgument)                \
   X(InvalidLocationConstraint, "InvalidLocationConstraint", 400, kInvalidArgument)                            \
@@ -100,12 +103,19 @@ inline Status FailedCondition(const std::string& condition) {
   return PreconditionFailed("At least one of the pre-conditions you specified did not hold")
       .WithField("Condition", condition);
 }
+// A conditional write that began before another write to the key.
+inline Status ConditionalConflict(const std::string& condition, const std::string& key) {
+  return ConditionalRequestConflict(
+             "The conditional request cannot succeed due to a conflicting operation against this resource.")
+      .WithField("Condition", condition)
+      .WithField("Key", key);
+}
 // A compare-and-swap that kept losing to concurrent writers.
 inline Status Conflict() {
   return OperationAborted(
       "A conflicting conditional operation is currently in progress against this resource. Please try again.");
 }
-// The classic denial (anonymous callers, wrong SSE-C keys).
+// The classic denial (anonymous callers).
 inline Status PlainAccessDenied() { return AccessDenied("Access Denied"); }
 inline Status Malformed() {
   return MalformedXML("The XML you provided was not well-formed or did not validate against our published schema");

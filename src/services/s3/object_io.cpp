@@ -9,11 +9,12 @@ namespace ck::services::s3 {
 
 Result<std::unique_ptr<ObjectWriter>> ObjectWriter::Create(storage::BlobStore& blobs,
                                                            std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                           std::unique_ptr<SegmentSealer> sealer) {
+                                                           std::unique_ptr<SegmentSealer> sealer, bool crc64nvme) {
   std::unique_ptr<ObjectWriter> w(new ObjectWriter());
   CK_ASSIGN_OR_RETURN(w->blob_, blobs.NewWriter());
   w->sealer_ = std::move(sealer);
   if (checksum) w->checksum_.emplace(*checksum);
+  if (crc64nvme) w->crc64_.emplace(crypto::ChecksumAlgorithm::kCrc64Nvme);
   return w;
 }
 
@@ -28,6 +29,7 @@ Status ObjectWriter::Append(std::string_view data) {
   if (done_) return Internal("object writer already finished");
   md5_.Update(data);
   if (checksum_) checksum_->Update(data);
+  if (crc64_) crc64_->Update(data);
   size_ += data.size();
   if (sealer_) return sealer_->Append(data, *blob_);
   return blob_->Append(data);
@@ -42,6 +44,7 @@ Result<WrittenSegment> ObjectWriter::Commit() {
     out.checksum_raw = checksum_->FinalRaw();
     out.segment.checksum = Base64Encode(out.checksum_raw);
   }
+  if (crc64_) out.segment.crc64nvme = crc64_->FinalBase64();
   CK_ASSIGN_OR_RETURN(out.segment.blob, blob_->Commit());
   done_ = true;
   out.segment.size = size_;

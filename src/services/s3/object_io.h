@@ -57,10 +57,12 @@ struct WrittenSegment {
 
 class ObjectWriter {
  public:
-  // `checksum`: the flexible checksum algorithm to compute on the way.
+  // `checksum`: the flexible checksum algorithm to compute on the way;
+  // `crc64nvme`: also a CRC64NVME into Segment::crc64nvme (a part of an
+  // upload without an algorithm, whose object gets S3's default checksum).
   static Result<std::unique_ptr<ObjectWriter>> Create(storage::BlobStore& blobs,
                                                       std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                      std::unique_ptr<SegmentSealer> sealer);
+                                                      std::unique_ptr<SegmentSealer> sealer, bool crc64nvme = false);
   ~ObjectWriter();  // aborts an uncommitted blob
 
   Status Append(std::string_view data);
@@ -74,7 +76,7 @@ class ObjectWriter {
   std::unique_ptr<storage::BlobWriter> blob_;
   std::unique_ptr<SegmentSealer> sealer_;
   crypto::Hasher md5_;
-  std::optional<crypto::Checksummer> checksum_;
+  std::optional<crypto::Checksummer> checksum_, crc64_;
   uint64_t size_ = 0;
   bool done_ = false;
 };

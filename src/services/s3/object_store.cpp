@@ -147,7 +147,10 @@ Status ObjectStore::DeleteBucket(const BucketRecord& b) {
   for (const char* table : {kVersionsTable, kObjectsTable}) {
     CK_ASSIGN_OR_RETURN(auto any, meta_.Scan(table, {.prefix = storage::KeyPart(b.name), .limit = 1}));
     if (!any.empty())
-      return errors::BucketNotEmpty("The bucket you tried to delete is not empty").WithField("BucketName", b.name);
+      return errors::BucketNotEmpty(b.versioned() ? "The bucket you tried to delete is not empty. You must delete all "
+                                                    "versions in the bucket."
+                                                  : "The bucket you tried to delete is not empty")
+          .WithField("BucketName", b.name);
   }
   CK_RETURN_IF_ERROR(RemoveUploads(b.name));
   storage::WriteBatch batch;
@@ -185,7 +188,7 @@ Result<std::vector<storage::Record>> ObjectStore::VersionsOf(const std::string& 
 }
 
 Result<std::optional<Stored<ObjectRecord>>> ObjectStore::FindVersion(const BucketRecord& b, const std::string& key,
-                                                                     const std::string& version_id) {
+                                                                     const std::string& version_id, bool* invalid) {
   using Found = std::optional<Stored<ObjectRecord>>;
   auto seq = SeqOfVersionId(version_id);
   if (!seq) return errors::BadArgument("Invalid version id specified", "versionId", version_id);
@@ -198,7 +201,11 @@ Result<std::optional<Stored<ObjectRecord>>> ObjectStore::FindVersion(const Bucke
     return Found();
   }
   CK_ASSIGN_OR_RETURN(auto row, Load(versions_, VersionKey(b.name, key, *seq)));
-  if (!row || row->rec.version_id != version_id) return Found();
+  if (row && row->rec.version_id != version_id) {
+    // The id names a version of this key that has another id: not an id S3 gave.
+    if (invalid) *invalid = true;
+    return Found();
+  }
   return row;
 }
 
@@ -228,8 +235,11 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
   if (cond.if_none_match_star && cur) return errors::FailedCondition("If-None-Match");
   if (!cond.if_match.empty()) {
     if (!cur) return errors::MissingKey(rec.key);
-    if (cond.if_match != "*" && Unquote(cond.if_match) != cur->rec.etag) return errors::FailedCondition("If-Match");
+    if (Unquote(cond.if_match) != cur->rec.etag) return errors::FailedCondition("If-Match");
   }
+  bool conditional = cond.if_none_match_star || !cond.if_match.empty();
+  if (conditional && cond.key_seq && *cond.key_seq != (cur ? cur->rec.seq : 0))
+    return errors::ConditionalConflict(cond.if_match.empty() ? "If-None-Match" : "If-Match", rec.key);
   storage::WriteBatch batch;
   if (cur)
     batch.ExpectValue(kObjectsTable, okey, cur->raw);
@@ -340,7 +350,9 @@ Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(const BucketRecor
                                                                const std::string& version_id) {
   const std::string okey = ObjectKey(b.name, key);
   for (int attempt = 0; attempt < kCasAttempts; ++attempt) {
-    CK_ASSIGN_OR_RETURN(auto row, FindVersion(b, key, version_id));
+    bool invalid = false;
+    CK_ASSIGN_OR_RETURN(auto row, FindVersion(b, key, version_id, &invalid));
+    if (invalid) return errors::BadArgument("Invalid version id specified", "versionId", version_id);
     if (!row) return std::optional<ObjectRecord>();  // deleting a version that is not there succeeds
     CK_ASSIGN_OR_RETURN(auto cur, Load(objects_, okey));
     storage::WriteBatch batch;
@@ -505,8 +517,8 @@ Status ObjectStore::AbortUpload(const OpenUpload& u) {
 // --- Blobs ---
 
 Result<std::unique_ptr<ObjectWriter>> ObjectStore::NewWriter(std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                             ObjectKeysPtr keys) {
-  return ObjectWriter::Create(blobs_, checksum, MakeSealer(std::move(keys)));
+                                                             ObjectKeysPtr keys, bool crc64nvme) {
+  return ObjectWriter::Create(blobs_, checksum, MakeSealer(std::move(keys)), crc64nvme);
 }
 
 Result<std::unique_ptr<ObjectReader>> ObjectStore::NewReader(const ObjectRecord& rec, ObjectKeysPtr keys,
@@ -518,9 +530,9 @@ Result<std::unique_ptr<ObjectReader>> ObjectStore::NewReader(const ObjectRecord&
 
 Result<WrittenSegment> ObjectStore::Copy(const ObjectRecord& src, const ObjectKeysPtr& src_keys, uint64_t start,
                                          uint64_t end, std::optional<crypto::ChecksumAlgorithm> checksum,
-                                         ObjectKeysPtr dst_keys) {
+                                         ObjectKeysPtr dst_keys, bool crc64nvme) {
   ObjectReader reader(blobs_, src_keys, src.segments, start, end);
-  CK_ASSIGN_OR_RETURN(auto writer, NewWriter(checksum, std::move(dst_keys)));
+  CK_ASSIGN_OR_RETURN(auto writer, NewWriter(checksum, std::move(dst_keys), crc64nvme));
   std::string buf(1 << 20, '\0');
   for (;;) {
     CK_ASSIGN_OR_RETURN(size_t n, reader.Read(buf.data(), buf.size()));

@@ -45,7 +45,10 @@ using OpenUpload = Stored<UploadRecord>;
 // How a new version must relate to the key's current one.
 struct CommitConditions {
   bool if_none_match_star = false;  // no current version
-  std::string if_match;             // the current version's ETag (quotes optional; "*": any)
+  std::string if_match;             // the current version's ETag (quotes optional)
+  // With either condition: the sequence the key's current version had (0:
+  // none) when the write began; another write since is a conflict (409).
+  std::optional<uint64_t> key_seq;
   // CompleteMultipartUpload: the upload and these part records go in the same batch.
   const OpenUpload* completes = nullptr;
   const std::vector<PartRecord>* parts = nullptr;
@@ -106,8 +109,8 @@ class ObjectStore {
   Result<ObjectRecord> Version(const BucketRecord& b, const std::string& key, const std::string& version_id);
   // Commits `rec` as the newest version of its key under the bucket's
   // versioning (fills version id and seq), then deletes the blobs it released.
-  // PreconditionFailed / NoSuchKey per `cond`; NoSuchUpload when the upload
-  // being completed went away.
+  // PreconditionFailed / NoSuchKey / ConditionalRequestConflict per `cond`;
+  // NoSuchUpload when the upload being completed went away.
   Status Commit(const BucketRecord& b, ObjectRecord& rec, const CommitConditions& cond = {});
   // Rewrites one version in place (empty `version_id`: the current one),
   // keeping the current row in step; `out` receives the new record.
@@ -115,8 +118,9 @@ class ObjectStore {
                        const std::function<void(ObjectRecord&)>& fn, ObjectRecord* out);
   // Unversioned delete: removes the key's object (nothing when there is none).
   Status DeleteUnversioned(const BucketRecord& b, const std::string& key);
-  // Removes one version (nothing when it is not there); the current row
-  // follows the newest remaining version. The removed version, if any.
+  // Removes one version (nothing when it is not there; InvalidArgument for
+  // an id S3 cannot have given); the current row follows the newest
+  // remaining version. The removed version, if any.
   Result<std::optional<ObjectRecord>> DeleteVersion(const BucketRecord& b, const std::string& key,
                                                     const std::string& version_id);
 
@@ -147,15 +151,17 @@ class ObjectStore {
   Status AbortUpload(const OpenUpload& u);
 
   // --- Blobs ---
-  // A writer sealing with `keys` (null: stored as is), computing `checksum` on the way.
+  // A writer sealing with `keys` (null: stored as is), computing `checksum`
+  // (and with `crc64nvme` a CRC64NVME, ObjectWriter::Create) on the way.
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                  ObjectKeysPtr keys);
+                                                  ObjectKeysPtr keys, bool crc64nvme = false);
   // Plaintext [start, end) of `rec`, its first blob opened (missing data fails now).
   Result<std::unique_ptr<ObjectReader>> NewReader(const ObjectRecord& rec, ObjectKeysPtr keys, uint64_t start,
                                                   uint64_t end);
   // Copies the plaintext [start, end) of `src` into a new blob sealed with `dst_keys`.
   Result<WrittenSegment> Copy(const ObjectRecord& src, const ObjectKeysPtr& src_keys, uint64_t start, uint64_t end,
-                              std::optional<crypto::ChecksumAlgorithm> checksum, ObjectKeysPtr dst_keys);
+                              std::optional<crypto::ChecksumAlgorithm> checksum, ObjectKeysPtr dst_keys,
+                              bool crc64nvme = false);
   // Deletes blobs no record points to any more (missing ones are fine).
   void Release(const std::vector<Segment>& segments);
 
@@ -163,8 +169,9 @@ class ObjectStore {
   template <class R>
   static Result<std::optional<Stored<R>>> Load(RecordTable<R>& table, const std::string& key);
   Result<std::vector<storage::Record>> VersionsOf(const std::string& bucket, const std::string& key, size_t limit);
+  // `invalid` (if given) is set when the id's sequence is another version's of the key.
   Result<std::optional<Stored<ObjectRecord>>> FindVersion(const BucketRecord& b, const std::string& key,
-                                                          const std::string& version_id);
+                                                          const std::string& version_id, bool* invalid = nullptr);
   Result<std::vector<ListedRow>> Scan(const std::string& table, const std::string& bucket, const std::string& prefix,
                                       const ListFrom& from, size_t limit, bool versions, bool uploads);
   // One attempt of Commit: the batch for `rec` over the key's current state.

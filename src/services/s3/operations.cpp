@@ -289,6 +289,7 @@ const EndpointTable& Endpoints() {
 http::Response ErrorResponse(const Call& c, const Status& status) {
   http::Response r;
   wire::RenderS3Error(status, c.ctx.request_id, c.host_id, &r, c.method() == "HEAD");
+  r.headers.Set("server", "AmazonS3");
   for (const auto& [name, value] : c.error_headers) r.headers.Set(name, value);
   if (!c.warning_header.empty()) r.headers.Set("x-crosskey-warning", c.warning_header);
   return r;
@@ -304,6 +305,7 @@ http::Response Finish(S3Service& s, Call& c, Result<http::Response> r) {
   if (!c.warning_header.empty()) r->headers.Set("x-crosskey-warning", c.warning_header);
   r->headers.Set("x-amz-request-id", c.ctx.request_id);
   r->headers.Set("x-amz-id-2", c.host_id);
+  r->headers.Set("server", "AmazonS3");  // as S3 names itself
   return std::move(*r);
 }
 

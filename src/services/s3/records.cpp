@@ -31,6 +31,7 @@ void BucketFields(V& v, S& s) {
   v("name", s.name, true);
   v("owner", s.owner, true);
   v("region", s.region, false);
+  v("lc", s.constraint, false);
   v("created", s.created, false);
   v("versioning", s.versioning, false);
   v("ownership", s.ownership, false);
@@ -56,6 +57,7 @@ void SegmentFields(V& v, S& s) {
   v("m", s.md5_hex, false);
   SparseField(v, "c", s.checksum, std::string());
   v("x", s.sealing, false);
+  SparseField(v, "c64", s.crc64nvme, std::string());
 }
 
 template <class V, class S>
@@ -115,6 +117,7 @@ void ObjectFields(V& v, S& s) {
   v("e", s.etag, false);
   SparseField(v, "pc", s.parts_count, 0);
   v("g", s.segments, false);
+  SparseField(v, "u", s.upload_id, std::string());
   DescriptionFields(v, s);
   SparseField(v, "w", s.writer, std::string());
   SparseField(v, "r", s.request_id, std::string());
@@ -128,6 +131,7 @@ void UploadFields(V& v, S& s) {
   v("iacct", s.initiator_account, false);
   v("o", s.owner, false);
   v("t", s.initiated, false);
+  v("ks", s.key_seq, false);
   DescriptionFields(v, s);
   SparseField(v, "r", s.request_id, std::string());
 }
@@ -207,14 +211,30 @@ bool DecodeObjectKey(const std::string& table_key, std::string* key, uint64_t* s
   return true;
 }
 
+namespace {
+
+constexpr char kIdAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+// The 4 check characters of an id's first 28.
+std::string VersionIdCheck(std::string_view head) {
+  std::string digest = crypto::Sha256(head);
+  std::string out;
+  for (int i = 0; i < 4; ++i) out.push_back(kIdAlphabet[static_cast<unsigned char>(digest[i]) % 62]);
+  return out;
+}
+
+}  // namespace
+
 std::string NewVersionId(uint64_t seq) {
-  // Letters and digits only, like AWS's ids; the random half keeps ids unguessable.
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  // Letters, digits and a dot, like AWS's ids: the sequence, ".", 11 random
+  // characters (ids stay unguessable) and 4 check characters, so that an id
+  // S3 did not give (an altered one) is told apart from a missing version.
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(seq));
   std::string id = buf;
-  for (unsigned char c : ids::SystemRandom().Bytes(16)) id.push_back(kAlphabet[c % 62]);
-  return id;
+  id.push_back('.');
+  for (unsigned char c : ids::SystemRandom().Bytes(11)) id.push_back(kIdAlphabet[c % 62]);
+  return id + VersionIdCheck(id);
 }
 
 std::optional<uint64_t> SeqOfVersionId(const std::string& version_id) {
@@ -227,6 +247,9 @@ std::optional<uint64_t> SeqOfVersionId(const std::string& version_id) {
     if (d < 0) return std::nullopt;
     v = v * 16 + static_cast<uint64_t>(d);
   }
+  // Ids written before the check characters have no dot and are taken as they are.
+  if (version_id[16] == '.' && version_id.compare(28, 4, VersionIdCheck(std::string_view(version_id).substr(0, 28))) != 0)
+    return std::nullopt;
   return v;
 }
 

@@ -48,6 +48,8 @@ struct BucketRecord {
   std::string name;
   std::string owner;  // account id
   std::string region = "us-east-1";
+  // The location constraint as created when it is not the region's name ("EU").
+  std::optional<std::string> constraint;
   double created = 0;  // epoch seconds
   // Unset (stored as "") until versioning is first configured.
   EnumValue<api::s3::BucketVersioningStatus> versioning;
@@ -88,6 +90,9 @@ struct Segment {
   std::string md5_hex;                    // the part's ETag (multipart) or the object's MD5
   std::string checksum;                   // part checksum (base64) in the upload's algorithm, if any
   std::optional<SegmentSealing> sealing;  // absent: stored as is
+  // A part of an upload without a checksum algorithm: its CRC64NVME (base64),
+  // from which the object's default full-object checksum is combined.
+  std::string crc64nvme;
   bool operator==(const Segment&) const = default;
 };
 CK_DECLARE_FIELDS(Segment);
@@ -138,6 +143,7 @@ struct ObjectRecord {
   std::string owner;        // account id
   int32_t parts_count = 0;  // 0 = single PUT
   std::vector<Segment> segments;
+  std::string upload_id;  // the multipart upload that completed into this version ("" otherwise)
   StoredHeaders headers;
   std::map<std::string, std::string> metadata;  // x-amz-meta-* (lower-cased names)
   std::vector<ObjectTag> tags;
@@ -160,6 +166,10 @@ struct UploadRecord {
   std::string initiator_account;
   std::string owner;
   double initiated = 0;
+  // The sequence of the key's current version when the upload began (0: none;
+  // unset for uploads begun before this was kept): a conditional completion
+  // conflicts with any write to the key since.
+  std::optional<uint64_t> key_seq;
   StoredHeaders headers;
   std::map<std::string, std::string> metadata;
   std::vector<ObjectTag> tags;
@@ -193,7 +203,8 @@ bool DecodeObjectKey(const std::string& table_key, std::string* key, uint64_t* s
                      std::string* upload_id = nullptr);
 
 // Version ids: 32 characters whose first 16 encode the sequence number, so a
-// versionId finds its record without an index. "null" is seq 0.
+// versionId finds its record without an index, then "." and 15 characters
+// whose last 4 check the rest (an altered id does not parse). "null" is seq 0.
 std::string NewVersionId(uint64_t seq);
 std::optional<uint64_t> SeqOfVersionId(const std::string& version_id);
 // A process-wide increasing sequence, seeded from the clock (microseconds).

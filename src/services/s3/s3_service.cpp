@@ -1,5 +1,8 @@
 #include "services/s3/s3_service.h"
 
+#include <algorithm>
+
+#include "base/codec.h"
 #include "core/ids.h"
 #include "services/s3/operations.h"
 #include "services/s3/ops/common.h"
@@ -39,6 +42,34 @@ class BufferedSink final : public http::BodySink {
 
 std::unique_ptr<http::BodySink> Fixed(http::Response r) {
   return std::make_unique<http::FixedResponseSink>(std::move(r));
+}
+
+// x-amz-expected-bucket-owner (and x-amz-source-expected-bucket-owner for a
+// copy's source), on every operation: an account id (400 otherwise), the
+// owner of the bucket when it exists (403 Access Denied otherwise; a missing
+// bucket is the operation's to answer).
+Status CheckExpectedOwner(S3Service& s, const Call& c, const char* header, const std::string& bucket) {
+  auto expected = c.RawHeader(header);
+  if (!expected) return Status::Ok();
+  std::string v(*expected);
+  if (v.size() != 12 || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+    return errors::InvalidBucketOwnerAWSAccountID(
+        "The value of the expected bucket owner parameter must be an AWS Account ID... [" + v + "]");
+  if (bucket.empty()) return Status::Ok();
+  auto b = s.store().Bucket(bucket);
+  if (b.ok() && (*b)->owner != v) return errors::PlainAccessDenied();
+  return Status::Ok();
+}
+
+Status CheckExpectedOwners(S3Service& s, const Call& c) {
+  CK_RETURN_IF_ERROR(CheckExpectedOwner(s, c, "x-amz-expected-bucket-owner", c.route.bucket));
+  std::string source;
+  if (auto cs = c.RawHeader("x-amz-copy-source")) {
+    std::string path = UriDecode(std::string(cs->substr(0, cs->find('?')))).value_or("");
+    if (StartsWith(path, "/")) path = path.substr(1);
+    source = path.substr(0, path.find('/'));
+  }
+  return CheckExpectedOwner(s, c, "x-amz-source-expected-bucket-owner", source);
 }
 
 }  // namespace
@@ -94,6 +125,7 @@ std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx, std::string
   const EndpointSpec* spec = Endpoints().Find(c->route.endpoint);
   if (!spec) return Fixed(ErrorResponse(*c, RouteError(c->route, c->head->method)));
   c->action = spec->meta.iam_action;
+  if (Status st = CheckExpectedOwners(*this, *c); !st.ok()) return Fixed(ErrorResponse(*c, st));
   if (spec->body == BodyKind::kBuffered) return std::make_unique<BufferedSink>(*this, c, *spec);
 
   auto input = DecodeRequest(*c, "");

@@ -160,8 +160,9 @@ Status SseKeys::CheckCustomer(const std::optional<StoredSse>& stored, const std:
         "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to "
         "retrieve the object.");
   auto mac = Base64Decode(stored->mac.value_or(""));
-  // INFERRED: a wrong customer key reads as S3's plain 403.
-  if (!mac || *mac != crypto::HmacSha256(customer->key, kSseCMacLabel)) return errors::PlainAccessDenied();
+  if (!mac || *mac != crypto::HmacSha256(customer->key, kSseCMacLabel))
+    return errors::AccessDenied(
+        "Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.");
   return Status::Ok();
 }
 

@@ -50,36 +50,35 @@ std::vector<EnumValue<api::s3::EncryptionType>> BlockedTypes(const api::s3::Serv
 
 bool IsUnqualifiedKeyRef(const std::string& ref) { return !StartsWith(ref, "arn:"); }
 
-Result<std::optional<CustomerKey>> ParseCustomerKey(const CustomerKeyMembers& m) {
-  const std::string& prefix = m.prefix;
+Result<std::optional<CustomerKey>> ParseCustomerKey(const CustomerKeyMembers& m, bool reading) {
+  // S3 names x-amz-server-side-encryption in every SSE-C error, the copy
+  // source's included (recorded on AWS), and echoes only a wrong algorithm.
+  auto bad = [](const std::string& message) { return errors::InvalidArgument(message).WithField("ArgumentName", kHdrSse); };
   if (!m.algorithm && !m.key && !m.key_md5) return std::optional<CustomerKey>();
   if (!m.algorithm)
-    return errors::BadArgument(
-        "Requests specifying Server Side Encryption with Customer provided keys must provide a valid "
-        "encryption algorithm.",
-        prefix + "algorithm", "null");
+    return bad(
+        "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption "
+        "algorithm.");
   if (*m.algorithm != "AES256")
     return errors::InvalidEncryptionAlgorithmError(
-               "The encryption request that you specified is not valid. The valid value is AES256.")
-        .WithField("ArgumentName", prefix + "algorithm")
+               "The Encryption request you specified is not valid. Supported value: AES256.")
+        .WithField("ArgumentName", kHdrSse)
         .WithField("ArgumentValue", *m.algorithm);
   if (!m.key)
-    return errors::BadArgument(
-        "Requests specifying Server Side Encryption with Customer provided keys must provide an "
-        "appropriate secret key.",
-        prefix + "key", "null");
+    return bad(
+        "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret "
+        "key.");
   auto raw = Base64Decode(Trim(*m.key));
-  if (!raw || raw->size() != 32)
-    return errors::BadArgument("The secret key was invalid for the specified algorithm.", prefix + "key", "null");
+  // A read compares the key with the object's: one of another length is just
+  // not the right key (403 when checked).
+  if (!raw || (raw->size() != 32 && !reading)) return bad("The secret key was invalid for the specified algorithm.");
   if (!m.key_md5)
-    return errors::BadArgument(
-        "Requests specifying Server Side Encryption with Customer provided keys must provide the "
-        "client calculated MD5 of the secret key.",
-        prefix + "key-MD5", "null");
+    return bad(
+        "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated "
+        "MD5 of the secret key.");
   std::string expected = Base64Encode(crypto::Md5(*raw));
   if (Trim(*m.key_md5) != expected)
-    return errors::BadArgument("The calculated MD5 hash of the key did not match the hash that was provided.",
-                               prefix + "key-MD5", "null");
+    return bad("The calculated MD5 hash of the key did not match the hash that was provided.");
   return std::optional<CustomerKey>(CustomerKey{std::move(*raw), expected});
 }
 
@@ -93,12 +92,13 @@ Result<SseRequestHeaders> ParseWriteSse(const SseWriteMembers& m, bool require_k
   if (m.context) {
     CK_ASSIGN_OR_RETURN(r.context, ParseContext(*m.context));
   }
-  CK_ASSIGN_OR_RETURN(r.customer, ParseCustomerKey(CustomerKeyMembers{m.customer_algorithm, m.customer_key,
-                                                                      m.customer_key_md5, kCustomerKeyPrefix}));
-  if (r.customer && !r.algorithm.empty())
+  // Both forms of encryption: refused before the SSE-C members are looked at.
+  if (!r.algorithm.empty() && (m.customer_algorithm || m.customer_key || m.customer_key_md5))
     return errors::BadArgument(
         "Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
         kHdrSse, r.algorithm);
+  CK_ASSIGN_OR_RETURN(r.customer, ParseCustomerKey(CustomerKeyMembers{m.customer_algorithm, m.customer_key,
+                                                                      m.customer_key_md5, kCustomerKeyPrefix}));
   if ((r.key_ref || r.context) && !IsKms(r.algorithm))
     return errors::BadArgument(
         "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : "

@@ -79,8 +79,9 @@ struct SseRequestHeaders {
 // ids and alias names (--require-key-arns).
 Result<SseRequestHeaders> ParseWriteSse(const SseWriteMembers& m, bool require_key_arns);
 
-// The SSE-C trio; nullopt when absent.
-Result<std::optional<CustomerKey>> ParseCustomerKey(const CustomerKeyMembers& m);
+// The SSE-C trio; nullopt when absent. `reading`: the key of a read (GET,
+// HEAD, a copy's source), where a key of the wrong length is a wrong key.
+Result<std::optional<CustomerKey>> ParseCustomerKey(const CustomerKeyMembers& m, bool reading = false);
 
 // GET/HEAD may carry only the SSE-C trio; the other SSE headers (which their
 // models do not have) → 400.

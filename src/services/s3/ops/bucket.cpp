@@ -1,5 +1,6 @@
 // Bucket operations: list, create, delete, head, location. The bucket
 // sub-resources are subresources.cpp.
+#include <algorithm>
 #include <cctype>
 
 #include "services/authorizer.h"
@@ -33,6 +34,16 @@ bool ValidBucketName(const std::string& n) {
   return !(dots == 3 && digits_only);  // looks like an IP address
 }
 
+// AWS's regions, for ListBuckets' bucket-region (which refuses any other).
+constexpr std::string_view kAwsRegions[] = {
+    "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",      "af-south-1",     "ap-east-1",
+    "ap-east-2",      "ap-south-1",     "ap-south-2",     "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2",
+    "ap-northeast-3", "ca-central-1",   "ca-west-1",      "eu-central-1",   "eu-central-2",   "eu-west-1",
+    "eu-west-2",      "eu-west-3",      "eu-south-1",     "eu-south-2",     "eu-north-1",     "il-central-1",
+    "me-south-1",     "me-central-1",   "mx-central-1",   "sa-east-1",      "us-gov-east-1",  "us-gov-west-1",
+    "cn-north-1",     "cn-northwest-1"};
+
 bool ValidRegionName(const std::string& r) {
   if (r.empty() || r.size() > 32) return false;
   for (char ch : r)
@@ -48,6 +59,8 @@ Status InvalidConstraint(const std::string& constraint) {
 // The region a new bucket goes to: the endpoint's, as the location constraint must agree.
 Result<std::string> BucketRegion(const std::string& endpoint_region, const std::string& constraint) {
   std::string region;
+  // EU is the legacy name of eu-west-1, accepted there too.
+  if (constraint == "EU" && endpoint_region == "eu-west-1") return std::string("eu-west-1");
   if (endpoint_region == "us-east-1") {
     if (constraint == "us-east-1") return InvalidConstraint(constraint);
     region = constraint.empty() ? "us-east-1" : constraint;
@@ -76,10 +89,12 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
   b.owner = owner;
   b.region = region;
   b.created = now;
-  if (in.object_ownership && !in.object_ownership->str().empty()) {
+  if (in.object_ownership) {
     if (!in.object_ownership->known()) {
       std::string v(in.object_ownership->str());
-      return errors::BadArgument("Invalid x-amz-object-ownership header: " + v, "x-amz-object-ownership", v);
+      auto e = errors::InvalidArgument("Invalid x-amz-object-ownership header: " + v)
+                   .WithField("ArgumentName", "x-amz-object-ownership");
+      return v.empty() ? e : e.WithField("ArgumentValue", v);  // an empty header too, without a value (recorded)
     }
     b.ownership = *in.object_ownership;
   }
@@ -88,6 +103,13 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
       acl != "bucket-owner-full-control")
     return errors::InvalidBucketAclWithObjectOwnership(
         "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+  if (in.create_bucket_configuration && in.create_bucket_configuration->tags) {
+    const auto& tags = *in.create_bucket_configuration->tags;
+    std::vector<ObjectTag> check;
+    for (const auto& t : tags) check.push_back(ObjectTag{t.key, t.value});
+    CK_RETURN_IF_ERROR(CheckBucketTags(check, /*creating=*/true));
+    if (!tags.empty()) b.tags = tags;
+  }
   b.public_access_block.emplace();
   b.public_access_block->block_public_acls = true;
   b.public_access_block->ignore_public_acls = true;
@@ -96,9 +118,10 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
   return b;
 }
 
-Status CheckAllowed(S3Service& s, const Call& c, const std::string& resource) {
-  CK_ASSIGN_OR_RETURN(auto decision,
-                      s.authorizer().Authorize(AuthzRequest::For(c.ctx, std::string(c.action), resource)));
+Status CheckAllowed(S3Service& s, const Call& c, const std::string& resource, core::iam::ContextKeys keys = {}) {
+  AuthzRequest r = AuthzRequest::For(c.ctx, std::string(c.action), resource);
+  r.keys = std::move(keys);
+  CK_ASSIGN_OR_RETURN(auto decision, s.authorizer().Authorize(r));
   if (!decision.allowed()) return errors::AccessDenied(decision.Message(/*redact_resource=*/false));
   return Status::Ok();
 }
@@ -113,6 +136,10 @@ Result<api_s3::ListBucketsOutput> ListBuckets(S3Service& s, const api_s3::ListBu
   if (max < 1 || max > 10000)
     return errors::BadArgument("Argument max-buckets must be an integer between 1 and 10000.", "max-buckets",
                                std::to_string(max));
+  if (in.bucket_region && !in.bucket_region->empty() &&
+      std::find(std::begin(kAwsRegions), std::end(kAwsRegions), *in.bucket_region) == std::end(kAwsRegions))
+    return errors::InvalidArgument("Argument value " + *in.bucket_region + " is not a valid AWS Region")
+        .WithField("ArgumentName", "bucket-region");
   std::string prefix = in.prefix.value_or("");
   CK_ASSIGN_OR_RETURN(auto names, s.store().OwnedBuckets(p.account, prefix, in.continuation_token.value_or(""),
                                                          static_cast<size_t>(max) + 1));
@@ -127,6 +154,7 @@ Result<api_s3::ListBucketsOutput> ListBuckets(S3Service& s, const api_s3::ListBu
     item.name = names[i];
     item.creation_date = FromEpochSeconds((*b)->created);
     item.bucket_region = (*b)->region;
+    item.bucket_arn = "arn:aws:s3:::" + names[i];
     buckets.push_back(std::move(item));
     last = names[i];
   }
@@ -150,8 +178,9 @@ Result<api_s3::CreateBucketOutput> CreateBucket(S3Service& s, const api_s3::Crea
   if (in.create_bucket_configuration && in.create_bucket_configuration->location_constraint)
     constraint = std::string(in.create_bucket_configuration->location_constraint->str());
   CK_ASSIGN_OR_RETURN(std::string region, BucketRegion(endpoint_region, constraint));
-  CK_RETURN_IF_ERROR(CheckAllowed(s, c, "arn:aws:s3:::" + name));
+  CK_RETURN_IF_ERROR(CheckAllowed(s, c, "arn:aws:s3:::" + name, WriteConditionKeys(in)));
   CK_ASSIGN_OR_RETURN(auto b, NewBucket(in, p.account, region, ToEpochSeconds(s.clock().Now())));
+  if (!constraint.empty() && constraint != region) b.constraint = constraint;  // "EU"
   CK_ASSIGN_OR_RETURN(auto existing, s.store().CreateBucket(b));
   if (existing) {
     if (existing->owner != p.account)
@@ -159,14 +188,18 @@ Result<api_s3::CreateBucketOutput> CreateBucket(S3Service& s, const api_s3::Crea
                  "The requested bucket name is not available. The bucket namespace is shared by all users of the "
                  "system. Please select a different name and try again.")
           .WithField("BucketName", name);
-    // us-east-1 answers 200 to its owner (legacy behaviour).
-    if (existing->region != "us-east-1" || endpoint_region != "us-east-1")
+    // us-east-1 answers 200 to its owner (legacy behaviour), unless the
+    // request sets tags (recorded on AWS), which a re-creation cannot.
+    bool tags = in.create_bucket_configuration && in.create_bucket_configuration->tags &&
+                !in.create_bucket_configuration->tags->empty();
+    if (existing->region != "us-east-1" || endpoint_region != "us-east-1" || tags)
       return errors::BucketAlreadyOwnedByYou(
                  "Your previous request to create the named bucket succeeded and you already own it.")
           .WithField("BucketName", name);
   }
   api_s3::CreateBucketOutput out;
   out.location = "/" + name;
+  out.bucket_arn = "arn:aws:s3:::" + name;
   return out;
 }
 
@@ -180,6 +213,7 @@ Result<api_s3::HeadBucketOutput> HeadBucket(S3Service& s, const api_s3::HeadBuck
   CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket));
   api_s3::HeadBucketOutput out;
   out.bucket_region = b->region;
+  out.bucket_arn = "arn:aws:s3:::" + b->name;
   out.access_point_alias = false;
   return out;
 }
@@ -188,7 +222,8 @@ Result<api_s3::GetBucketLocationOutput> GetBucketLocation(S3Service& s, const ap
                                                           Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket));
   api_s3::GetBucketLocationOutput out;
-  if (b->region != "us-east-1") out.location_constraint = EnumValue<api_s3::BucketLocationConstraint>::Parse(b->region);
+  if (b->region != "us-east-1")
+    out.location_constraint = EnumValue<api_s3::BucketLocationConstraint>::Parse(b->constraint.value_or(b->region));
   return out;
 }
 

@@ -24,8 +24,13 @@ constexpr char kUnsupportedAlgorithm[] =
 }  // namespace
 
 Status CheckContentLength(const Call& c, uint64_t max) {
-  if (!c.ctx.body || !c.ctx.body->content_length)
+  if (!c.ctx.body || !c.ctx.body->content_length) {
+    // A body sent chunked without its length (no Content-Length, no
+    // x-amz-decoded-content-length) is a feature S3 does not have.
+    if (auto te = c.RawHeader("transfer-encoding"); te && ToLower(*te).find("chunked") != std::string::npos)
+      return errors::Unsupported("Transfer-Encoding");
     return errors::MissingContentLength("You must provide the Content-Length HTTP header.");
+  }
   if (*c.ctx.body->content_length > max)
     return errors::EntityTooLarge("Your proposed upload exceeds the maximum allowed size")
         .WithField("ProposedSize", std::to_string(*c.ctx.body->content_length))
@@ -46,13 +51,15 @@ Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c
     alg = a;
     return Status::Ok();
   };
+  // More than one algorithm is refused before any value is looked at.
+  for (const auto& [name, value] : c.head->headers.all())
+    if (auto a = ChecksumHeader(name)) CK_RETURN_IF_ERROR(pick(*a));
   for (const auto& [name, value] : c.head->headers.all()) {
     auto a = ChecksumHeader(name);
     if (!a) continue;
     auto raw = Base64Decode(Trim(value));
     if (!raw || raw->size() != crypto::ChecksumDigestSize(*a))
       return errors::InvalidRequest("Value for " + name + " header is invalid.");
-    CK_RETURN_IF_ERROR(pick(*a));
   }
   if (auto t = c.RawHeader("x-amz-trailer")) {
     if (auto a = crypto::ParseChecksumAlgorithm(Trim(*t))) CK_RETURN_IF_ERROR(pick(*a));

@@ -17,6 +17,7 @@
 // Thread safety: a Call belongs to one request; helpers are stateless.
 #pragma once
 
+#include <concepts>
 #include <functional>
 #include <map>
 #include <memory>
@@ -103,20 +104,61 @@ Status CheckAclHeaders(const Call& c, const BucketRecord& b,
 std::string ObjectOwner(const Call& c, const BucketRecord& b,
                         const std::optional<EnumValue<api::s3::ObjectCannedACL>>& acl);
 
-// --- Server-side encryption (sse_ops.cpp) ---
-// Policy condition keys of a write: the headers as sent.
+// --- Policy condition keys (access.cpp) ---
+Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::string>& text);  // describe.cpp
+// s3:ExistingObjectTag/<key> for each of an object's tags.
+core::iam::ContextKeys ExistingTagKeys(const ObjectRecord& rec);
+// s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys of tags a request sets.
+void AddRequestTagKeys(const std::vector<ObjectTag>& tags, core::iam::ContextKeys* keys);
+// x-amz-copy-source as the s3:x-amz-copy-source key holds it: decoded, without a leading "/".
+std::string CopySourceKey(const std::string& copy_source);
+// The version of `key` a request names (a delete marker included) after
+// authorizing `action` on it with its tags as s3:ExistingObjectTag/<key>
+// (and `keys`). A missing key or version is answered only to a caller the
+// action is allowed to (authorized without tags), AccessDenied otherwise.
+Result<ObjectRecord> AuthorizedVersion(S3Service& s, const Call& c, const BucketRecord& b, std::string_view action,
+                                       const std::string& key, const std::string& version_id,
+                                       core::iam::ContextKeys keys = {});
+
+// Policy condition keys of a write, from the request's members as sent:
+// s3:x-amz-server-side-encryption(-aws-kms-key-id), the SSE-C algorithm,
+// s3:x-amz-acl, s3:x-amz-grant-*, s3:x-amz-storage-class,
+// s3:x-amz-copy-source, s3:x-amz-metadata-directive and the request's tags.
 template <class In>
 core::iam::ContextKeys WriteConditionKeys(const In& in) {
   // INFERRED (AWS-SEMANTICS §2.8): the keys carry the headers as sent, not the
   // bucket default and not a normalized key ARN; absent headers leave them unset.
   core::iam::ContextKeys keys;
-  if (in.server_side_encryption)
-    keys["s3:x-amz-server-side-encryption"] = {std::string(in.server_side_encryption->str())};
-  if (in.ssekms_key_id) keys["s3:x-amz-server-side-encryption-aws-kms-key-id"] = {*in.ssekms_key_id};
-  if (in.acl) keys["s3:x-amz-acl"] = {std::string(in.acl->str())};
-  if (in.storage_class) keys["s3:x-amz-storage-class"] = {std::string(in.storage_class->str())};
+  auto set = [&](const char* name, const std::optional<std::string>& v) {
+    if (v) keys[name] = {*v};
+  };
+  if constexpr (requires { in.server_side_encryption; })
+    if (in.server_side_encryption)
+      keys["s3:x-amz-server-side-encryption"] = {std::string(in.server_side_encryption->str())};
+  if constexpr (requires { in.ssekms_key_id; }) set("s3:x-amz-server-side-encryption-aws-kms-key-id", in.ssekms_key_id);
+  if constexpr (requires { in.sse_customer_algorithm; })
+    set("s3:x-amz-server-side-encryption-customer-algorithm", in.sse_customer_algorithm);
+  if constexpr (requires { in.acl; })
+    if (in.acl) keys["s3:x-amz-acl"] = {std::string(in.acl->str())};
+  if constexpr (requires { in.grant_full_control; }) {
+    set("s3:x-amz-grant-full-control", in.grant_full_control);
+    set("s3:x-amz-grant-read", in.grant_read);
+    set("s3:x-amz-grant-read-acp", in.grant_read_acp);
+    set("s3:x-amz-grant-write-acp", in.grant_write_acp);
+  }
+  if constexpr (requires { in.grant_write; }) set("s3:x-amz-grant-write", in.grant_write);
+  if constexpr (requires { in.storage_class; })
+    if (in.storage_class) keys["s3:x-amz-storage-class"] = {std::string(in.storage_class->str())};
+  if constexpr (requires { in.copy_source; }) keys["s3:x-amz-copy-source"] = {CopySourceKey(in.copy_source)};
+  if constexpr (requires { in.metadata_directive; })
+    if (in.metadata_directive) keys["s3:x-amz-metadata-directive"] = {std::string(in.metadata_directive->str())};
+  if constexpr (requires { { in.tagging } -> std::convertible_to<const std::optional<std::string>&>; }) {
+    if (auto tags = ParseTaggingHeader(in.tagging); tags.ok() && !tags->empty()) AddRequestTagKeys(*tags, &keys);
+  }
   return keys;
 }
+
+// --- Server-side encryption (sse_ops.cpp) ---
 SseCaller SseCallerFor(const Call& c, const BucketRecord& b);
 // Validates the request's SSE members, picks the encryption (request over
 // bucket default) and obtains the new object's keys (KMS as the requester).
@@ -165,18 +207,45 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
 // no "aws:" prefix. S3's InvalidTag (naming TagKey, and TagValue) or
 // BadRequest otherwise (docs/limits.md).
 Status CheckObjectTags(const std::vector<ObjectTag>& tags);
+// Bucket tags: at most 50, the same characters and lengths as object tags,
+// no duplicate keys, no "aws:" prefix (worded as CreateBucket or
+// PutBucketTagging words it, `creating`), MalformedXML for a tag without a key.
+Status CheckBucketTags(const std::vector<ObjectTag>& tags, bool creating);
 // User metadata (x-amz-meta-*): at most 2 KB of names (without the prefix)
 // and values, or MetadataTooLarge.
 Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>& metadata);
 Status CheckStorageClass(const std::optional<EnumValue<api::s3::StorageClass>>& sc);
+// User metadata values as S3 keeps and shows them (RFC 2047): UTF-8 encoded
+// words ("=?UTF-8?B?...?=", "=?UTF-8?Q?...?=") are decoded on the way in; on
+// the way out a value with non-ASCII or control characters is encoded, as Q
+// ("=?UTF-8?Q?=C3=84M_S3?=") unless it has characters that cannot be shown
+// (controls, U+FFFD), then as B.
+std::string DecodeMetadataValue(const std::string& value);
+std::string EncodeMetadataValue(const std::string& value);
+std::map<std::string, std::string> DecodeUserMetadata(const std::optional<std::map<std::string, std::string>>& in);
+
+// --- Conditional writes (object.cpp) ---
+// If-None-Match / If-Match of a write (PutObject, CopyObject,
+// CompleteMultipartUpload): S3 takes If-None-Match only as "*" and If-Match
+// only as an ETag, never both (501 NotImplemented naming the header).
+Status CheckWriteConditionHeaders(const std::optional<std::string>& if_none_match,
+                                  const std::optional<std::string>& if_match);
+CommitConditions WriteConditions(const std::optional<std::string>& if_none_match,
+                                 const std::optional<std::string>& if_match);
 
 // --- Uploads (checksums.cpp) ---
-// A streamed body must declare its length (MissingContentLength), at most `max` (EntityTooLarge).
+// A streamed body must declare its length (MissingContentLength; 501
+// NotImplemented naming Transfer-Encoding when it is sent chunked without
+// one), at most `max` (EntityTooLarge).
 Status CheckContentLength(const Call& c, uint64_t max);
 // The checksum algorithm a request asks to be computed (header, trailer or sdk header).
 Result<std::optional<crypto::ChecksumAlgorithm>> RequestedChecksum(const Call& c);
 // Verifies Content-MD5 and x-amz-checksum-* headers against what was written.
 Status VerifyDigests(const Call& c, const WrittenSegment& w);
+
+// --- Listing (list.cpp) ---
+// encoding-type: absent or "url" (InvalidArgument otherwise, an empty value too).
+Status CheckEncodingType(const std::optional<EnumValue<api::s3::EncodingType>>& encoding_type);
 
 // --- CORS (cors.cpp) ---
 Result<http::Response> Preflight(S3Service& s, Call& c);
@@ -221,7 +290,10 @@ void DescribeObject(const ObjectRecord& o, Out* out, bool with_checksum) {
   out->website_redirect_location = o.headers.website_redirect_location;
   if (o.headers.expires)
     if (auto t = ParseHttpDate(*o.headers.expires)) out->expires = *t;
-  if (!o.metadata.empty()) out->metadata = o.metadata;
+  if (!o.metadata.empty()) {
+    auto& shown = out->metadata.emplace();
+    for (const auto& [name, value] : o.metadata) shown[name] = EncodeMetadataValue(value);
+  }
   if (o.storage_class != "STANDARD") out->storage_class = EnumValue<api::s3::StorageClass>::Parse(o.storage_class);
   if (!o.tags.empty()) out->tag_count = static_cast<int32_t>(o.tags.size());
   SetSse(DescribeSse(o.encryption), out);

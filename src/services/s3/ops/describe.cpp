@@ -74,7 +74,17 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
     if (amp == std::string::npos) break;
     pos = amp + 1;
   }
-  CK_RETURN_IF_ERROR(CheckObjectTags(out));
+  // Duplicates and characters a tag cannot have are the header's fault (recorded on AWS).
+  std::set<std::string> seen;
+  Status st = CheckObjectTags(out);
+  for (const auto& t : out)
+    if (!seen.insert(t.key).second) st = errors::InvalidTag("");
+  if (!st.ok() && st.aws_code() == "InvalidTag" && !StartsWith(st.message(), "Your TagKey cannot be prefixed"))
+    return errors::BadArgument(
+        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag "
+        "name duplicates.",
+        "x-amz-tagging", text);
+  CK_RETURN_IF_ERROR(st);
   return out;
 }
 
@@ -90,6 +100,47 @@ Status CheckUserMetadata(const std::optional<std::map<std::string, std::string>>
 
 namespace {
 
+bool IsUtf8Charset(std::string_view cs) { return ToLower(cs) == "utf-8" || ToLower(cs) == "utf8"; }
+
+// Bytes as UTF-8 text, each invalid sequence replaced by U+FFFD.
+std::string AsUtf8(std::string_view b) {
+  std::string out;
+  size_t i = 0;
+  while (i < b.size()) {
+    auto c = static_cast<unsigned char>(b[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n > 0 && i + n <= b.size() && IsValidUtf8(b.substr(i, n))) {
+      out.append(b.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+// One RFC 2047 encoded word's text ("B" base64 or "Q" quoted-printable), or nullopt.
+std::optional<std::string> DecodeWordText(char encoding, std::string_view text) {
+  if (encoding == 'B' || encoding == 'b') return Base64Decode(text);
+  if (encoding != 'Q' && encoding != 'q') return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '_') {
+      out += ' ';
+    } else if (text[i] == '=') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      auto byte = HexDecode(text.substr(i + 1, 2));
+      if (!byte || byte->size() != 1) return std::nullopt;
+      out += *byte;
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 // Letters, digits and spaces (any non-ASCII character is taken for one) and _.:/=+-@.
 bool IsTagText(std::string_view s) {
   for (char ch : s) {
@@ -101,6 +152,73 @@ bool IsTagText(std::string_view s) {
 }
 
 }  // namespace
+
+std::string DecodeMetadataValue(const std::string& value) {
+  std::string out;
+  size_t pos = 0;
+  bool after_word = false;  // whitespace between two encoded words is not text
+  std::string pending_space;
+  while (pos < value.size()) {
+    size_t start = value.find("=?", pos);
+    if (start == std::string::npos) break;
+    size_t q1 = value.find('?', start + 2);
+    size_t q2 = q1 == std::string::npos ? q1 : value.find('?', q1 + 1);
+    size_t end = q2 == std::string::npos ? q2 : value.find("?=", q2 + 1);
+    std::optional<std::string> decoded;
+    if (end != std::string::npos && q2 == q1 + 2 && IsUtf8Charset(value.substr(start + 2, q1 - start - 2)))
+      decoded = DecodeWordText(value[q1 + 1], std::string_view(value).substr(q2 + 1, end - q2 - 1));
+    if (!decoded) {
+      out.append(value, pos, start + 2 - pos);
+      pos = start + 2;
+      after_word = false;
+      continue;
+    }
+    std::string_view between = std::string_view(value).substr(pos, start - pos);
+    if (!(after_word && Trim(between).empty())) out.append(between);
+    out += AsUtf8(*decoded);
+    pos = end + 2;
+    after_word = true;
+  }
+  out.append(value, std::min(pos, value.size()), std::string::npos);
+  return out;
+}
+
+std::string EncodeMetadataValue(const std::string& value) {
+  bool encode = false, printable = true;
+  for (size_t i = 0; i < value.size(); ++i) {
+    auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x80 || (c < 0x20 && c != '\t') || c == 0x7f) encode = true;
+    if ((c < 0x20 && c != '\t') || c == 0x7f) printable = false;
+    // U+FFFD and the C1 controls (U+0080..U+009F) cannot be shown either.
+    if (value.compare(i, 3, "\xEF\xBF\xBD") == 0 || (c == 0xC2 && i + 1 < value.size() &&
+                                                      static_cast<unsigned char>(value[i + 1]) < 0xA0))
+      printable = false;
+  }
+  if (!encode) return value;
+  if (!printable) return "=?UTF-8?B?" + Base64Encode(value) + "?=";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "=?UTF-8?Q?";
+  for (char ch : value) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == ' ') {
+      out += '_';
+    } else if (std::isalnum(c) || std::string_view("!*+-./%").find(ch) != std::string_view::npos) {
+      out += ch;
+    } else {
+      out += '=';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out + "?=";
+}
+
+std::map<std::string, std::string> DecodeUserMetadata(const std::optional<std::map<std::string, std::string>>& in) {
+  std::map<std::string, std::string> out;
+  if (in)
+    for (const auto& [name, value] : *in) out[name] = DecodeMetadataValue(value);
+  return out;
+}
 
 Status CheckObjectTags(const std::vector<ObjectTag>& tags) {
   std::set<std::string> seen;
@@ -118,6 +236,30 @@ Status CheckObjectTags(const std::vector<ObjectTag>& tags) {
           .WithField("TagValue", v);
   }
   if (tags.size() > 10) return errors::BadRequest("Object tags cannot be greater than 10");
+  return Status::Ok();
+}
+
+Status CheckBucketTags(const std::vector<ObjectTag>& tags, bool creating) {
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (k.empty()) return errors::Malformed();  // a Tag without its Key
+    if (!seen.insert(k).second)
+      return errors::InvalidTag("Cannot provide multiple Tags with the same key").WithField("TagKey", k);
+    if (StartsWith(k, "aws:")) {
+      if (creating)
+        return errors::InvalidTag(
+            "User-defined tag keys can't start with \"aws:\". This prefix is reserved for system tags. Remove "
+            "\"aws:\" from your tag keys and try again.");
+      return errors::InvalidTag("System tags cannot be added/updated by requester").WithField("TagKey", k);
+    }
+    if (Utf8Length(k) > 128 || !IsTagText(k))
+      return errors::InvalidTag("The TagKey you have provided is invalid").WithField("TagKey", k);
+    if (Utf8Length(v) > 256 || !IsTagText(v))
+      return errors::InvalidTag("The TagValue you have provided is invalid")
+          .WithField("TagKey", k)
+          .WithField("TagValue", v);
+  }
+  if (tags.size() > 50) return errors::BadRequest("Bucket tag count cannot be greater than 50");
   return Status::Ok();
 }
 

@@ -16,6 +16,17 @@ struct ListParams {
   bool url = false;
 };
 
+}  // namespace
+
+Status CheckEncodingType(const std::optional<EnumValue<api_s3::EncodingType>>& encoding_type) {
+  if (!encoding_type || encoding_type->str() == "url") return Status::Ok();
+  // An empty value is refused too (with an empty ArgumentValue, recorded on AWS).
+  return errors::BadArgument("Invalid Encoding Method specified in Request", "encoding-type",
+                             std::string(encoding_type->str()));
+}
+
+namespace {
+
 template <class In>
 Result<ListParams> ReadParams(const In& in) {
   ListParams p;
@@ -26,10 +37,8 @@ Result<ListParams> ReadParams(const In& in) {
     return errors::BadArgument("Argument maxKeys must be an integer between 0 and 2147483647", "maxKeys",
                                std::to_string(p.max_keys));
   p.max_keys = std::min(p.max_keys, 1000);
-  std::string_view enc = in.encoding_type ? in.encoding_type->str() : std::string_view();
-  if (!enc.empty() && enc != "url")
-    return errors::BadArgument("Invalid Encoding Method specified in Request", "encoding-type", std::string(enc));
-  p.url = enc == "url";
+  CK_RETURN_IF_ERROR(CheckEncodingType(in.encoding_type));
+  p.url = in.encoding_type.has_value();
   return p;
 }
 
@@ -133,12 +142,17 @@ Result<ObjectPage> ListObjectPage(S3Service& s, const ListParams& p, const std::
 
 // Where a listing of current objects starts: after a continuation token's
 // item (V2), else after a marker (V1 Marker, V2 StartAfter).
-Result<ListFrom> StartOf(const ListParams& p, const std::string& bucket, const std::string& token,
+Result<ListFrom> StartOf(const ListParams& p, const std::string& bucket, const std::optional<std::string>& given_token,
                          const std::string& marker) {
-  if (!token.empty()) {
+  if (given_token) {
+    const std::string& token = *given_token;
     auto raw = Base64Decode(token);
-    if (!raw || raw->size() < 2 || (raw->substr(0, 2) != "k:" && raw->substr(0, 2) != "p:"))
-      return errors::BadArgument("The continuation token provided is incorrect", "continuation-token", token);
+    if (!raw || raw->size() < 2 || (raw->substr(0, 2) != "k:" && raw->substr(0, 2) != "p:")) {
+      // An empty token is refused too, without an ArgumentValue (recorded on AWS).
+      auto e = errors::InvalidArgument("The continuation token provided is incorrect")
+                   .WithField("ArgumentName", "continuation-token");
+      return token.empty() ? e : e.WithField("ArgumentValue", token);
+    }
     std::string last = raw->substr(2);
     return (*raw)[0] == 'p' ? ListFrom::PastPrefix(bucket, last) : ListFrom::AfterKey(bucket, last);
   }
@@ -253,7 +267,7 @@ Result<api_s3::ListObjectsOutput> ListObjects(S3Service& s, const api_s3::ListOb
   CK_ASSIGN_OR_RETURN(auto open, OpenListing(s, in, c));
   const auto& [b, p] = open;
   std::string marker = in.marker.value_or("");
-  CK_ASSIGN_OR_RETURN(auto from, StartOf(p, b->name, "", marker));
+  CK_ASSIGN_OR_RETURN(auto from, StartOf(p, b->name, std::nullopt, marker));
   CK_ASSIGN_OR_RETURN(auto page, ListObjectPage(s, p, b->name, from, /*fetch_owner=*/true));
   api_s3::ListObjectsOutput out;
   SetCommon(p, b->name, page.truncated, std::move(page.prefixes), &out);
@@ -267,7 +281,7 @@ Result<api_s3::ListObjectsV2Output> ListObjectsV2(S3Service& s, const api_s3::Li
   CK_ASSIGN_OR_RETURN(auto open, OpenListing(s, in, c));
   const auto& [b, p] = open;
   std::string token = in.continuation_token.value_or(""), start_after = in.start_after.value_or("");
-  CK_ASSIGN_OR_RETURN(auto from, StartOf(p, b->name, token, start_after));
+  CK_ASSIGN_OR_RETURN(auto from, StartOf(p, b->name, in.continuation_token, start_after));
   CK_ASSIGN_OR_RETURN(auto page, ListObjectPage(s, p, b->name, from, in.fetch_owner.value_or(false)));
   api_s3::ListObjectsV2Output out;
   SetCommon(p, b->name, page.truncated, std::move(page.prefixes), &out);

@@ -29,14 +29,41 @@ Status CheckPartNumber(int n) {
 
 // The keys a part is sealed with: the upload's data key (Decrypt as the
 // requester, with the request's SSE-C key), each part deriving its own.
+// A part must carry the upload's SSE-C key, and only an SSE-C upload's parts
+// carry one (S3's texts for both).
 template <class In>
 Result<ObjectKeysPtr> PartKeys(S3Service& s, const Call& c, const BucketRecord& b, const UploadRecord& u,
                                const In& in) {
+  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in)));
+  bool sse_c = u.encryption && u.encryption->sse == kSseC;
+  if (sse_c != customer.has_value())
+    return errors::InvalidRequest(
+        "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate "
+        "encryption parameters.");
+  if (sse_c && !SseKeys::CheckCustomer(u.encryption, customer).ok())
+    return errors::InvalidRequest("The provided encryption parameters did not match the ones used originally.");
   CK_ASSIGN_OR_RETURN(auto keys, SseReadKeys(s, c, b, u.encryption, CustomerKeyOf(in)));
   if (!keys) return keys;
   auto derived = std::make_shared<ObjectKeys>(*keys);
   derived->derive = true;
   return ObjectKeysPtr(std::move(derived));
+}
+
+// x-amz-copy-source-range: exactly "bytes=first-last", decimal, first <= last
+// (anything else is refused with S3's form message, recorded on AWS).
+std::optional<std::pair<uint64_t, uint64_t>> ParseCopyRange(std::string_view r) {
+  if (!StartsWith(r, "bytes=")) return std::nullopt;
+  r.remove_prefix(6);
+  size_t dash = r.find('-');
+  auto number = [](std::string_view t) -> std::optional<uint64_t> {
+    if (t.empty() || t.size() > 19 || !std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return std::nullopt;
+    return std::stoull(std::string(t));
+  };
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto first = number(r.substr(0, dash)), last = number(r.substr(dash + 1));
+  if (!first || !last || *first > *last) return std::nullopt;
+  return std::make_pair(*first, *last);
 }
 
 std::string DefaultChecksumType(const std::string& alg) { return alg == "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE"; }
@@ -48,15 +75,22 @@ constexpr char kUnsupportedAlgorithm[] =
 // The upload's checksum algorithm and type, as CreateMultipartUpload asks.
 Status SetUploadChecksum(const api_s3::CreateMultipartUploadRequest& in, UploadRecord* u) {
   std::string_view alg = in.checksum_algorithm ? in.checksum_algorithm->str() : std::string_view();
-  if (alg.empty()) return Status::Ok();
+  std::string_view type = in.checksum_type ? in.checksum_type->str() : std::string_view();
+  if (alg.empty()) {
+    if (!type.empty())
+      return errors::InvalidRequest(
+          "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
+    return Status::Ok();
+  }
   auto a = crypto::ParseChecksumAlgorithm(alg);
   if (!a) return errors::InvalidRequest(kUnsupportedAlgorithm);
   u->checksum_algorithm = crypto::ChecksumAlgorithmName(*a);
-  std::string_view type = in.checksum_type ? in.checksum_type->str() : std::string_view();
   u->checksum_type = type.empty() ? DefaultChecksumType(u->checksum_algorithm) : std::string(type);
   if (u->checksum_type == "FULL_OBJECT" && !crypto::IsCrc(*a))
     return errors::InvalidRequest("The FULL_OBJECT checksum type cannot be used with the " +
                                   ToLower(u->checksum_algorithm) + " checksum algorithm.");
+  if (u->checksum_type == "COMPOSITE" && *a == crypto::ChecksumAlgorithm::kCrc64Nvme)
+    return errors::InvalidRequest("The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.");
   return Status::Ok();
 }
 
@@ -111,6 +145,30 @@ struct Assembly {
   bool checksums_complete = true;
 };
 
+// The part checksums a completion names: one in the upload's algorithm must be
+// the part's (InvalidPart), one in another algorithm is a BadDigest, and a
+// COMPOSITE upload needs every part's.
+Status CheckPartChecksums(const api_s3::CompletedPart& r, const Segment& seg, const UploadRecord& u) {
+  if (u.checksum_algorithm.empty()) return Status::Ok();
+  int n = r.part_number.value_or(0);
+  for (const char* name : {"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"}) {
+    const auto* sent = ChecksumMember(r, name);
+    if (!*sent || name == u.checksum_algorithm) continue;
+    return errors::BadDigest("The " + ToLower(name) + " you specified for part " + std::to_string(n) +
+                             " did not match what we received.");
+  }
+  const auto* sent = ChecksumMember(r, u.checksum_algorithm);
+  if (*sent) {
+    if (**sent != seg.checksum) return InvalidPart(u.upload_id, n, Unquoted(r.e_tag.value_or("")));
+  } else if (u.checksum_type == "COMPOSITE") {
+    return errors::InvalidRequest("The upload was created using a " + ToLower(u.checksum_algorithm) +
+                                  " checksum. The complete request must include the checksum for each part. It was "
+                                  "missing for part " +
+                                  std::to_string(n) + " in the request.");
+  }
+  return Status::Ok();
+}
+
 Status AddPart(const api_s3::CompletedPart& r, const Segment& seg, bool last, const UploadRecord& u,
                std::optional<crypto::ChecksumAlgorithm> alg, Assembly* a, ObjectRecord* rec) {
   int n = r.part_number.value_or(0);
@@ -121,17 +179,19 @@ Status AddPart(const api_s3::CompletedPart& r, const Segment& seg, bool last, co
         .WithField("MinSizeAllowed", std::to_string(kMinPartSize))
         .WithField("PartNumber", std::to_string(n))
         .WithField("ETag", etag);
-  if (alg) {
-    const auto* sent = ChecksumMember(r, u.checksum_algorithm);
-    if (sent && *sent && **sent != seg.checksum) return InvalidPart(u.upload_id, n, etag);
-  }
+  CK_RETURN_IF_ERROR(CheckPartChecksums(r, seg, u));
   a->md5s += HexDecode(seg.md5_hex).value_or("");
-  if (alg && !seg.checksum.empty()) {
-    std::string raw = Base64Decode(seg.checksum).value_or("");
-    if (u.checksum_type == "FULL_OBJECT")
-      a->full_crc = a->full_crc ? crypto::CombineCrc(*alg, *a->full_crc, raw, seg.size) : std::optional(raw);
-    else
+  // An upload without an algorithm gets S3's default: a full-object CRC64NVME
+  // from the parts' own.
+  const std::string& part_sum = alg ? seg.checksum : seg.crc64nvme;
+  if (!part_sum.empty()) {
+    std::string raw = Base64Decode(part_sum).value_or("");
+    if (!alg || u.checksum_type == "FULL_OBJECT") {
+      auto crc = alg.value_or(crypto::ChecksumAlgorithm::kCrc64Nvme);
+      a->full_crc = a->full_crc ? crypto::CombineCrc(crc, *a->full_crc, raw, seg.size) : std::optional(raw);
+    } else {
       a->sums += raw;
+    }
   } else {
     a->checksums_complete = false;
   }
@@ -155,14 +215,17 @@ Result<ObjectRecord> Assemble(const std::vector<api_s3::CompletedPart>& requeste
   rec.request_id = u.request_id;
   auto alg = crypto::ParseChecksumAlgorithm(u.checksum_algorithm);
   Assembly a;
-  a.checksums_complete = alg.has_value();
   for (size_t i = 0; i < requested.size(); ++i) {
     const Segment& seg = parts.at(requested[i].part_number.value_or(0))->segment;
     CK_RETURN_IF_ERROR(AddPart(requested[i], seg, i + 1 == requested.size(), u, alg, &a, &rec));
   }
   rec.parts_count = static_cast<int32_t>(requested.size());
   rec.etag = HexEncode(crypto::Md5(a.md5s)) + "-" + std::to_string(rec.parts_count);
-  if (alg && a.checksums_complete) {
+  if (!alg && a.checksums_complete && a.full_crc) {
+    rec.checksum_algorithm = "CRC64NVME";
+    rec.checksum_type = "FULL_OBJECT";
+    rec.checksum = Base64Encode(*a.full_crc);
+  } else if (alg && a.checksums_complete) {
     rec.checksum_algorithm = u.checksum_algorithm;
     rec.checksum_type = u.checksum_type;
     if (u.checksum_type == "FULL_OBJECT" && a.full_crc) {
@@ -174,6 +237,42 @@ Result<ObjectRecord> Assemble(const std::vector<api_s3::CompletedPart>& requeste
     }
   }
   return rec;
+}
+
+// The completion's own checksum mode and whole-object checksum against the
+// upload's: another mode is refused; a checksum must be the object's, in the
+// upload's algorithm (and, for FULL_OBJECT, sent with that mode), else S3's
+// BadDigest naming the upload's algorithm.
+Status CheckChecksumMode(const api_s3::CompleteMultipartUploadRequest& in, const UploadRecord& u) {
+  std::string_view type = in.checksum_type ? in.checksum_type->str() : std::string_view();
+  if (!u.checksum_algorithm.empty() && !type.empty() && type != u.checksum_type)
+    return errors::InvalidRequest("The upload was created using the " + u.checksum_type +
+                                  " checksum mode. The complete request must use the same checksum mode.");
+  return Status::Ok();
+}
+
+Status CheckObjectChecksum(const api_s3::CompleteMultipartUploadRequest& in, const UploadRecord& u,
+                           const ObjectRecord& rec) {
+  std::string_view type = in.checksum_type ? in.checksum_type->str() : std::string_view();
+  std::string sent_alg, sent;
+  for (const char* name : {"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"})
+    if (const auto* m = ChecksumMember(in, name); *m) sent_alg = name, sent = **m;
+  if (sent_alg.empty()) return Status::Ok();
+  // Without an algorithm the object gets the default CRC64NVME; another
+  // algorithm's checksum of it cannot be computed from the parts.
+  if (u.checksum_algorithm.empty() && sent_alg != "CRC64NVME") return Status::Ok();
+  std::string expected_alg = u.checksum_algorithm.empty() ? "CRC64NVME" : u.checksum_algorithm;
+  std::string_view expected_type = u.checksum_algorithm.empty() ? "FULL_OBJECT" : u.checksum_type;
+  bool ok = sent_alg == expected_alg && rec.checksum_algorithm == expected_alg;
+  if (ok && expected_type == "FULL_OBJECT")
+    ok = (type == "FULL_OBJECT" || u.checksum_algorithm.empty()) && sent == rec.checksum;
+  if (ok && expected_type == "COMPOSITE") {
+    std::string bare = rec.checksum.substr(0, rec.checksum.find('-'));
+    ok = sent == rec.checksum || sent == bare;
+  }
+  if (!ok)
+    return errors::BadDigest("The " + ToLower(expected_alg) + " you specified did not match the calculated checksum.");
+  return Status::Ok();
 }
 
 api_s3::MultipartUpload UploadEntry(const std::string& key, const std::string& id, const UploadRecord& u) {
@@ -197,8 +296,9 @@ struct OpenedUpload {
   OpenUpload upload;
 };
 Result<OpenedUpload> UploadTarget(S3Service& s, const Call& c, const std::string& bucket, const std::string& key,
-                                  const std::string& upload_id) {
-  CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, bucket, key));
+                                  const std::string& upload_id, core::iam::ContextKeys keys = {}) {
+  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(bucket));
+  CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, key, std::move(keys)));
   CK_ASSIGN_OR_RETURN(auto u, s.store().Upload(b->name, key, upload_id));
   return OpenedUpload{std::move(b), std::move(u)};
 }
@@ -222,11 +322,13 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
   u.owner = b->ownership == api_s3::ObjectOwnership::kObjectWriter && !writer.empty() ? writer : b->owner;
   u.initiated = NowMillis(s);
   u.headers = StandardHeaders(in, c);
-  u.metadata = in.metadata.value_or(std::map<std::string, std::string>{});
   CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));
+  u.metadata = DecodeUserMetadata(in.metadata);
   CK_ASSIGN_OR_RETURN(u.tags, ParseTaggingHeader(in.tagging));
   if (in.storage_class && !in.storage_class->str().empty()) u.storage_class = std::string(in.storage_class->str());
   CK_RETURN_IF_ERROR(SetUploadChecksum(in, &u));
+  CK_ASSIGN_OR_RETURN(auto current, s.store().Current(b->name, in.key));
+  u.key_seq = current ? current->seq : 0;
   // One data key per upload (GenerateDataKey as the requester now); every part
   // derives its own key from it with a fresh salt (sealed_blob.h).
   CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, c, *b, in.key, SseMembersOf(in)));
@@ -245,7 +347,7 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
 }
 
 Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::UploadPartRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id, WriteConditionKeys(in)));
   auto& [b, u] = target;
   CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
   CK_RETURN_IF_ERROR(CheckContentLength(c, kMaxPartSize));
@@ -253,7 +355,8 @@ Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::
   // UploadPart needs the upload's data key: kms:Decrypt as the requester.
   CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, c, *b, u.rec, in));
   Upload<api_s3::UploadPartOutput> upload;
-  CK_ASSIGN_OR_RETURN(upload.writer, s.store().NewWriter(alg, std::move(keys)));
+  bool default_crc = u.rec.checksum_algorithm.empty();
+  CK_ASSIGN_OR_RETURN(upload.writer, s.store().NewWriter(alg, std::move(keys), default_crc));
   S3Service* sp = &s;
   int number = in.part_number;
   upload.commit = [sp, &c, up = target.upload, number, alg](WrittenSegment& w) -> Result<api_s3::UploadPartOutput> {
@@ -269,16 +372,23 @@ Result<Upload<api_s3::UploadPartOutput>> UploadPart(S3Service& s, const api_s3::
 }
 
 Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::UploadPartCopyRequest& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
+  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id, WriteConditionKeys(in)));
   auto& [b, u] = target;
   CK_RETURN_IF_ERROR(CheckPartNumber(in.part_number));
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));
   uint64_t start = 0, end = src.rec.size;
   std::string range = in.copy_source_range.value_or("");
   if (!range.empty()) {
-    unsigned long long a = 0, z = 0;
-    char extra = 0;
-    if (sscanf(range.c_str(), "bytes=%llu-%llu%c", &a, &z, &extra) != 2 || a > z || z >= src.rec.size)
+    auto parsed = ParseCopyRange(range);
+    if (!parsed)
+      return errors::BadArgument(
+          "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the "
+          "zero-based offsets of the first and last bytes to copy",
+          "x-amz-copy-source-range", range);
+    auto [a, z] = *parsed;
+    if (a >= src.rec.size)
+      return errors::InvalidRequest("The specified copy range is invalid for the source object size");
+    if (z >= src.rec.size)
       return errors::BadArgument(
           "Range specified is not valid for source object of size: " + std::to_string(src.rec.size),
           "x-amz-copy-source-range", range);
@@ -292,7 +402,8 @@ Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::
   if (!u.rec.checksum_algorithm.empty()) alg = crypto::ParseChecksumAlgorithm(u.rec.checksum_algorithm);
   CK_ASSIGN_OR_RETURN(auto src_keys, SseReadKeys(s, c, *src.bucket, src.rec.encryption, CopySourceCustomerKeyOf(in)));
   CK_ASSIGN_OR_RETURN(auto keys, PartKeys(s, c, *b, u.rec, in));
-  CK_ASSIGN_OR_RETURN(auto w, s.store().Copy(src.rec, src_keys, start, end, alg, std::move(keys)));
+  CK_ASSIGN_OR_RETURN(auto w, s.store().Copy(src.rec, src_keys, start, end, alg, std::move(keys),
+                                             /*crc64nvme=*/!alg.has_value()));
   PartRecord part{in.part_number, w.segment, NowMillis(s)};
   if (Status st = s.store().StorePart(u, part); !st.ok()) {
     s.store().Release({w.segment});
@@ -308,11 +419,44 @@ Result<api_s3::UploadPartCopyOutput> UploadPartCopy(S3Service& s, const api_s3::
   return out;
 }
 
+namespace {
+
+api_s3::CompleteMultipartUploadOutput CompleteOutput(const Call& c, const BucketRecord& b, const std::string& key,
+                                                     const ObjectRecord& rec) {
+  std::string host(c.RawHeader("host").value_or(""));
+  api_s3::CompleteMultipartUploadOutput out;
+  std::string scheme = c.ctx.secure_transport ? "https://" : "http://";  // the request's, as S3's Location
+  out.location = scheme + (host.empty() ? std::string("localhost") : host) + "/" + b.name + "/" + UriEncode(key, false);
+  out.bucket = b.name;
+  out.key = key;
+  out.e_tag = Quoted(rec.etag);
+  SetSse(DescribeSse(rec.encryption), &out);
+  if (rec.version_id != "null") out.version_id = rec.version_id;
+  if (!rec.checksum_algorithm.empty()) {
+    SetChecksum(&out, rec.checksum_algorithm, rec.checksum);
+    out.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(rec.checksum_type);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service& s,
                                                                       const api_s3::CompleteMultipartUploadRequest& in,
                                                                       Call& c) {
-  CK_ASSIGN_OR_RETURN(auto target, UploadTarget(s, c, in.bucket, in.key, in.upload_id));
-  auto& [b, u] = target;
+  CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket, in.key));
+  CK_RETURN_IF_ERROR(CheckWriteConditionHeaders(in.if_none_match, in.if_match));
+  auto opened = s.store().Upload(b->name, in.key, in.upload_id);
+  if (!opened.ok()) {
+    // Completing an upload again answers what the first completion did, while
+    // its object is the key's current version.
+    if (opened.status().code() == Code::kNotFound) {
+      CK_ASSIGN_OR_RETURN(auto cur, s.store().Current(b->name, in.key));
+      if (cur && !cur->upload_id.empty() && cur->upload_id == in.upload_id) return CompleteOutput(c, *b, in.key, *cur);
+    }
+    return opened.status();
+  }
+  OpenUpload& u = *opened;
   std::vector<api_s3::CompletedPart> requested;
   if (in.multipart_upload && in.multipart_upload->parts) requested = *in.multipart_upload->parts;
   if (requested.empty()) return errors::InvalidRequest("You must specify at least one part");
@@ -320,11 +464,13 @@ Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service&
   PartsByNumber by_number;
   for (const auto& p : parts) by_number[p.number] = &p;
   CK_RETURN_IF_ERROR(CheckRequestedParts(requested, by_number, u.rec.upload_id));
+  CK_RETURN_IF_ERROR(CheckChecksumMode(in, u.rec));
   CK_ASSIGN_OR_RETURN(auto rec, Assemble(requested, by_number, u.rec));
+  CK_RETURN_IF_ERROR(CheckObjectChecksum(in, u.rec, rec));
   rec.mtime = NowMillis(s);
-  CommitConditions cond;
-  cond.if_none_match_star = in.if_none_match && Trim(*in.if_none_match) == "*";
-  cond.if_match = in.if_match.value_or("");
+  rec.upload_id = u.rec.upload_id;
+  CommitConditions cond = WriteConditions(in.if_none_match, in.if_match);
+  cond.key_seq = u.rec.key_seq;
   cond.completes = &u;
   cond.parts = &parts;
   CK_RETURN_IF_ERROR(s.store().Commit(*b, rec, cond));
@@ -334,21 +480,7 @@ Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service&
   for (const auto& p : parts)
     if (!used.count(p.number)) unused.push_back(p.segment);
   s.store().Release(unused);
-  std::string host(c.RawHeader("host").value_or(""));
-  api_s3::CompleteMultipartUploadOutput out;
-  std::string scheme = c.ctx.secure_transport ? "https://" : "http://";  // the request's, as S3's Location
-  out.location =
-      scheme + (host.empty() ? std::string("localhost") : host) + "/" + b->name + "/" + UriEncode(in.key, false);
-  out.bucket = b->name;
-  out.key = in.key;
-  out.e_tag = Quoted(rec.etag);
-  SetSse(DescribeSse(rec.encryption), &out);
-  if (rec.version_id != "null") out.version_id = rec.version_id;
-  if (!rec.checksum_algorithm.empty()) {
-    SetChecksum(&out, rec.checksum_algorithm, rec.checksum);
-    out.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(rec.checksum_type);
-  }
-  return out;
+  return CompleteOutput(c, *b, in.key, rec);
 }
 
 Result<api_s3::AbortMultipartUploadOutput> AbortMultipartUpload(S3Service& s,
@@ -369,7 +501,7 @@ Result<api_s3::ListPartsOutput> ListParts(S3Service& s, const api_s3::ListPartsR
   bool truncated = rows.size() > static_cast<size_t>(max);
   api_s3::ListPartsOutput out;
   std::vector<api_s3::Part> parts;
-  int last = marker;
+  int last = 0;
   for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(max); ++i) {
     const PartRecord& p = rows[i];
     api_s3::Part part;
@@ -392,7 +524,7 @@ Result<api_s3::ListPartsOutput> ListParts(S3Service& s, const api_s3::ListPartsR
   out.owner = OwnerOf(u.rec.owner);
   out.storage_class = EnumValue<api_s3::StorageClass>::Parse(u.rec.storage_class);
   if (!parts.empty()) out.parts = std::move(parts);
-  if (truncated) out.next_part_number_marker = last;
+  out.next_part_number_marker = last;  // the last part listed (0: none), truncated or not
   if (!u.rec.checksum_algorithm.empty()) {
     out.checksum_algorithm = EnumValue<api_s3::ChecksumAlgorithm>::Parse(u.rec.checksum_algorithm);
     out.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(u.rec.checksum_type);
@@ -404,12 +536,19 @@ Result<api_s3::ListMultipartUploadsOutput> ListMultipartUploads(S3Service& s,
                                                                 const api_s3::ListMultipartUploadsRequest& in,
                                                                 Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket));
+  CK_RETURN_IF_ERROR(CheckEncodingType(in.encoding_type));
   std::string prefix = in.prefix.value_or(""), delimiter = in.delimiter.value_or("");
   std::string key_marker = in.key_marker.value_or(""), id_marker = in.upload_id_marker.value_or("");
   int max = std::clamp(in.max_uploads.value_or(1000), 0, 1000);
   ListFrom from = key_marker.empty()   ? ListFrom::Start()
                   : !id_marker.empty() ? ListFrom::AfterUpload(b->name, key_marker, id_marker)
                                        : ListFrom::PastKey(b->name, key_marker);
+  // A marker within a common prefix (or the prefix itself) resumes past the prefix, which was listed.
+  if (!key_marker.empty() && id_marker.empty() && !delimiter.empty() && key_marker.size() >= prefix.size() &&
+      StartsWith(key_marker, prefix)) {
+    size_t pos = key_marker.find(delimiter, prefix.size());
+    if (pos != std::string::npos) from = ListFrom::PastPrefix(b->name, key_marker.substr(0, pos + delimiter.size()));
+  }
   std::vector<api_s3::MultipartUpload> uploads;
   std::vector<api_s3::CommonPrefix> prefixes;
   std::set<std::string> seen_prefixes;
@@ -455,7 +594,8 @@ Result<api_s3::ListMultipartUploadsOutput> ListMultipartUploads(S3Service& s,
   if (!uploads.empty()) out.uploads = std::move(uploads);
   if (!prefixes.empty()) out.common_prefixes = std::move(prefixes);
   if (!delimiter.empty()) out.delimiter = delimiter;
-  if (truncated) out.next_key_marker = next_key, out.next_upload_id_marker = next_id;
+  out.next_key_marker = next_key;  // the last upload listed ("" when none), truncated or not
+  out.next_upload_id_marker = next_id;
   return out;
 }
 

@@ -22,8 +22,8 @@ Status FillFromRequest(const In& in, const Call& c, const BucketRecord& b, Objec
   rec->writer = c.principal().arn;
   rec->request_id = c.ctx.request_id;
   rec->headers = StandardHeaders(in, c);
-  rec->metadata = in.metadata.value_or(std::map<std::string, std::string>{});
   CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));
+  rec->metadata = DecodeUserMetadata(in.metadata);
   CK_ASSIGN_OR_RETURN(rec->tags, ParseTaggingHeader(in.tagging));
   CK_RETURN_IF_ERROR(CheckStorageClass(in.storage_class));
   if (in.storage_class && !in.storage_class->str().empty()) rec->storage_class = std::string(in.storage_class->str());
@@ -53,15 +53,6 @@ api_s3::PutObjectOutput PutOutput(const ObjectRecord& rec) {
     out.checksum_type = EnumValue<api_s3::ChecksumType>::Parse(rec.checksum_type);
   }
   return out;
-}
-
-// If-None-Match / If-Match of a write.
-CommitConditions WriteConditions(const std::optional<std::string>& if_none_match,
-                                 const std::optional<std::string>& if_match) {
-  CommitConditions cond;
-  cond.if_none_match_star = if_none_match && Trim(*if_none_match) == "*";
-  if (if_match) cond.if_match = *if_match;
-  return cond;
 }
 
 // --- Reads ---
@@ -97,7 +88,10 @@ constexpr ConditionHeaders kCopySourceConditions{"x-amz-copy-source-if-match", "
 
 enum class ReadCondition { kProceed, kNotModified };
 
-Result<ReadCondition> CheckReadConditions(const Call& c, const ObjectRecord& rec, const ConditionHeaders& h) {
+// A date later than `now` in If-Modified-Since is not a valid condition
+// (RFC 7232 3.3) and is ignored, as S3 ignores it (recorded on AWS).
+Result<ReadCondition> CheckReadConditions(const Call& c, const ObjectRecord& rec, const ConditionHeaders& h,
+                                          double now) {
   double mtime = std::floor(rec.mtime);
   auto when = [&](const char* name) -> std::optional<double> {
     auto v = c.RawHeader(name);
@@ -117,7 +111,7 @@ Result<ReadCondition> CheckReadConditions(const Call& c, const ObjectRecord& rec
   bool not_modified = false;
   if (if_none) {
     not_modified = EtagMatches(*if_none, rec.etag);
-  } else if (auto t = when(h.if_modified_since); t && mtime <= *t) {
+  } else if (auto t = when(h.if_modified_since); t && mtime <= *t && *t <= now) {
     not_modified = true;
   }
   if (!not_modified) return ReadCondition::kProceed;
@@ -197,7 +191,8 @@ Result<ReadSpan> SpanOf(const ObjectRecord& rec, const std::optional<int32_t>& p
     span.whole_object_checksum = rec.parts_count == 0;
   } else if (range && !range->empty()) {
     CK_ASSIGN_OR_RETURN(auto r, ParseRange(*range, rec.size));
-    if (r) span = ReadSpan{r->start, r->end, true, false};
+    // A range that covers the whole object carries the object's checksum.
+    if (r) span = ReadSpan{r->start, r->end, true, r->start == 0 && r->end == rec.size};
   }
   return span;
 }
@@ -242,14 +237,13 @@ template <class In, class Out>
 Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   std::string vid = in.version_id.value_or("");
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, VersionedAction(c.action, vid), in.key));
+  CK_ASSIGN_OR_RETURN(auto rec, AuthorizedVersion(s, c, *b, VersionedAction(c.action, vid), in.key, vid));
   CK_RETURN_IF_ERROR(RejectSseOnRead(c.head->headers));
-  CK_ASSIGN_OR_RETURN(auto rec, s.store().Version(*b, in.key, vid));
   if (rec.delete_marker) return DeleteMarkerAnswer(c, rec, in.key, !vid.empty());
-  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in)));
+  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in), /*reading=*/true));
   CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));
   Reply<Out> reply;
-  CK_ASSIGN_OR_RETURN(auto condition, CheckReadConditions(c, rec, kObjectConditions));
+  CK_ASSIGN_OR_RETURN(auto condition, CheckReadConditions(c, rec, kObjectConditions, NowMillis(s)));
   if (condition == ReadCondition::kNotModified) {
     reply.status = 304;
     reply.out.e_tag = Quoted(rec.etag);
@@ -259,8 +253,10 @@ Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   Out& out = reply.out;
   CK_RETURN_IF_ERROR(CheckOverrides(in, c));
   CK_ASSIGN_OR_RETURN(auto span, SpanOf(rec, in.part_number, in.range));
-  bool checksum = in.checksum_mode && *in.checksum_mode == api_s3::ChecksumMode::kEnabled;
+  bool checksum = in.checksum_mode && ToLower(in.checksum_mode->str()) == "enabled";  // any case, as S3 reads it
   DescribeObject(rec, &out, checksum && span.whole_object_checksum);
+  // A bucket with versioning configured shows the null version's id too (recorded on AWS).
+  if (b->versioned()) out.version_id = rec.version_id;
   out.accept_ranges = "bytes";
   out.content_length = static_cast<int64_t>(span.end - span.start);
   if (span.partial)
@@ -298,7 +294,7 @@ Result<SourceName> ParseCopySource(const std::string& raw) {
   if (StartsWith(path, "/")) path = path.substr(1);
   size_t slash = path.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 >= path.size())
-    return errors::BadArgument("Invalid copy source object key", "x-amz-copy-source", raw);
+    return errors::BadArgument("Invalid copy source object key", "x-amz-copy-source", "x-amz-copy-source");
   return SourceName{path.substr(0, slash), path.substr(slash + 1), version};
 }
 
@@ -338,6 +334,28 @@ Result<Deleted> DeleteOne(S3Service& s, Call& c, const BucketRecord& b, const st
 
 }  // namespace
 
+Status CheckWriteConditionHeaders(const std::optional<std::string>& if_none_match,
+                                  const std::optional<std::string>& if_match) {
+  auto refuse = [](const std::string& header, const std::string& why) {
+    return errors::Unsupported(header).WithField("additionalMessage", why);
+  };
+  if (if_none_match && if_match)
+    return refuse("If-Match,If-None-Match", "Multiple conditional request headers present in the request");
+  if (if_none_match && Trim(*if_none_match) != "*")
+    return refuse("If-None-Match", "We don't accept the provided value of If-None-Match header for this API");
+  if (if_match && Trim(*if_match) == "*")
+    return refuse("If-Match", "We don't accept the provided value of If-Match header for this API");
+  return Status::Ok();
+}
+
+CommitConditions WriteConditions(const std::optional<std::string>& if_none_match,
+                                 const std::optional<std::string>& if_match) {
+  CommitConditions cond;
+  cond.if_none_match_star = if_none_match && Trim(*if_none_match) == "*";
+  if (if_match) cond.if_match = std::string(Trim(*if_match));
+  return cond;
+}
+
 Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::PutObjectRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
@@ -345,9 +363,9 @@ Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::Pu
   if (in.key.size() > 1024) return errors::KeyTooLongError("Your key is too long");
   CK_RETURN_IF_ERROR(CheckContentLength(c, kMaxSinglePut));
   CK_ASSIGN_OR_RETURN(auto alg, RequestedChecksum(c));
+  CK_RETURN_IF_ERROR(CheckWriteConditionHeaders(in.if_none_match, in.if_match));
   CommitConditions cond = WriteConditions(in.if_none_match, in.if_match);
   if (in.if_none_match) {
-    if (!cond.if_none_match_star) return errors::Unsupported("If-None-Match");
     CK_ASSIGN_OR_RETURN(auto cur, s.store().Current(b->name, in.key));
     if (cur) return errors::FailedCondition("If-None-Match");  // fail before reading the body
   }
@@ -388,7 +406,7 @@ Result<CopySource> LoadCopySource(S3Service& s, Call& c, const std::string& copy
           "The source of a copy request may not specifically refer to a delete marker by version id.");
     return errors::MissingKey(src.key);
   }
-  CK_RETURN_IF_ERROR(CheckReadConditions(c, out.rec, kCopySourceConditions).status());
+  CK_RETURN_IF_ERROR(CheckReadConditions(c, out.rec, kCopySourceConditions, NowMillis(s)).status());
   out.version_id = out.bucket->versioned() ? out.rec.version_id : "";
   return out;
 }
@@ -396,14 +414,18 @@ Result<CopySource> LoadCopySource(S3Service& s, Call& c, const std::string& copy
 namespace {
 
 // CopyObject's checks of the request against its source.
-Status CheckCopy(const api_s3::CopyObjectRequest& in, const CopySource& src, std::string_view md, std::string_view td) {
+Status CheckCopy(const api_s3::CopyObjectRequest& in, const BucketRecord& dst, const CopySource& src,
+                 std::string_view md, std::string_view td) {
   if (md != "COPY" && md != "REPLACE")
     return errors::BadArgument("Unknown metadata directive.", "x-amz-metadata-directive", std::string(md));
   if (td != "COPY" && td != "REPLACE")
     return errors::BadArgument("Unknown tagging directive.", "x-amz-tagging-directive", std::string(td));
   bool same = src.bucket->name == in.bucket && src.rec.key == in.key;
+  // A bucket's default encryption (configured, or SSE-S3 over another
+  // encryption) re-encrypts the copy, which makes it a change (recorded on AWS).
+  bool reencrypts = dst.encryption || (src.rec.encryption && src.rec.encryption->sse != kSseS3);
   if (same && md == "COPY" && !in.storage_class && !in.website_redirect_location && !in.server_side_encryption &&
-      !in.sse_customer_algorithm)
+      !in.sse_customer_algorithm && !reencrypts)
     return errors::InvalidRequest(
         "This copy request is illegal because it is trying to copy an object to itself without changing the "
         "object's metadata, storage class, website redirect location or encryption attributes.");
@@ -413,7 +435,7 @@ Status CheckCopy(const api_s3::CopyObjectRequest& in, const CopySource& src, std
   return Status::Ok();
 }
 
-api_s3::CopyObjectOutput CopyOutput(const ObjectRecord& rec, const CopySource& src) {
+api_s3::CopyObjectOutput CopyOutput(const BucketRecord& b, const ObjectRecord& rec, const CopySource& src) {
   api_s3::CopyObjectOutput out;
   auto& result = out.copy_object_result.emplace();
   result.e_tag = Quoted(rec.etag);
@@ -423,7 +445,8 @@ api_s3::CopyObjectOutput CopyOutput(const ObjectRecord& rec, const CopySource& s
     result.checksum_type = api_s3::ChecksumType::kFullObject;
   }
   SetSse(DescribeSse(rec.encryption, /*write=*/true), &out);
-  if (rec.version_id != "null") out.version_id = rec.version_id;
+  // A copy into a suspended bucket answers the null version's id (PutObject does not; recorded on AWS).
+  if (rec.version_id != "null" || b.versioned()) out.version_id = rec.version_id;
   if (!src.version_id.empty()) out.copy_source_version_id = src.version_id;
   return out;
 }
@@ -434,10 +457,11 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
   CK_RETURN_IF_ERROR(CheckAclHeaders(c, *b, in.acl));
+  CK_RETURN_IF_ERROR(CheckWriteConditionHeaders(in.if_none_match, in.if_match));
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));
   std::string_view md = in.metadata_directive ? in.metadata_directive->str() : "COPY";
   std::string_view td = in.tagging_directive ? in.tagging_directive->str() : "COPY";
-  CK_RETURN_IF_ERROR(CheckCopy(in, src, md, td));
+  CK_RETURN_IF_ERROR(CheckCopy(in, *b, src, md, td));
 
   ObjectRecord rec;
   CK_RETURN_IF_ERROR(FillFromRequest(in, c, *b, &rec));
@@ -463,13 +487,21 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
     s.store().Release(rec.segments);
     return st;
   }
-  return CopyOutput(rec, src);
+  return CopyOutput(*b, rec, src);
 }
 
 Result<api_s3::DeleteObjectOutput> DeleteObject(S3Service& s, const api_s3::DeleteObjectRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   std::string vid = in.version_id.value_or("");
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, VersionedAction(c.action, vid), in.key));
+  // General purpose buckets take If-Match on DELETE, not its size and time forms (recorded on AWS).
+  if (in.if_match_last_modified_time) return errors::Unsupported("x-amz-if-match-last-modified-time");
+  if (in.if_match_size) return errors::Unsupported("x-amz-if-match-size");
+  if (in.if_match) {
+    CK_ASSIGN_OR_RETURN(auto cur, s.store().Version(*b, in.key, vid));
+    if (cur.delete_marker) return errors::MissingKey(in.key);
+    if (Trim(*in.if_match) != "*" && Unquoted(*in.if_match) != cur.etag) return errors::FailedCondition("If-Match");
+  }
   CK_ASSIGN_OR_RETURN(auto d, DeleteOne(s, c, *b, in.key, vid));
   api_s3::DeleteObjectOutput out;
   if (d.delete_marker) out.delete_marker = true;
@@ -486,6 +518,8 @@ Result<api_s3::DeleteObjectsOutput> DeleteObjects(S3Service& s, const api_s3::De
   for (const auto& o : objects) {
     std::string vid = o.version_id.value_or("");
     Status st = Authorize(s, c, *b, VersionedAction(c.action, vid), o.key);
+    // A version id that is no id at all: DeleteObjects reports NoSuchVersion (recorded on AWS).
+    if (st.ok() && !vid.empty() && !SeqOfVersionId(vid)) st = errors::MissingVersion(o.key, vid);
     Result<Deleted> r = st.ok() ? DeleteOne(s, c, *b, o.key, vid) : Result<Deleted>(st);
     if (!r.ok()) {
       const Status& e = r.status();

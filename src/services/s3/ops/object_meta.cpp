@@ -9,21 +9,29 @@ namespace {
 
 Result<std::vector<ObjectTag>> TagsOf(const api_s3::Tagging& tagging) {
   std::vector<ObjectTag> tags;
-  for (const auto& t : tagging.tag_set) tags.push_back(ObjectTag{t.key, t.value});
+  for (const auto& t : tagging.tag_set) {
+    if (t.key.empty()) return errors::Malformed();  // a Tag without its Key
+    tags.push_back(ObjectTag{t.key, t.value});
+  }
   CK_RETURN_IF_ERROR(CheckObjectTags(tags));
   return tags;
 }
 
+// How a sub-resource request answers a delete marker that is the key's
+// latest version (recorded on AWS): GetObjectAcl as GET does (404), the
+// others (tagging, PutObjectAcl) 405 as for a marker named by version.
+enum class LatestMarker { kNoSuchKey, kMethodNotAllowed };
+
 // The version an object sub-resource request names, authorized with the
-// endpoint's action (its Version form when a version is named); a delete
-// marker answers as GET does.
+// endpoint's action (its Version form when a version is named).
 Result<ObjectRecord> TargetVersion(S3Service& s, Call& c, const BucketRecord& b, const std::string& key,
-                                   const std::string& version_id) {
-  CK_RETURN_IF_ERROR(Authorize(s, c, b, VersionedAction(c.action, version_id), key));
-  CK_ASSIGN_OR_RETURN(auto rec, s.store().Version(b, key, version_id));
+                                   const std::string& version_id, core::iam::ContextKeys keys = {},
+                                   LatestMarker latest = LatestMarker::kMethodNotAllowed) {
+  CK_ASSIGN_OR_RETURN(auto rec,
+                      AuthorizedVersion(s, c, b, VersionedAction(c.action, version_id), key, version_id, std::move(keys)));
   if (rec.delete_marker) {
     c.error_headers = {{"x-amz-delete-marker", "true"}, {"x-amz-version-id", rec.version_id}};
-    if (version_id.empty()) return errors::MissingKey(key);
+    if (version_id.empty() && latest == LatestMarker::kNoSuchKey) return errors::MissingKey(key);
     c.error_headers.emplace_back("Last-Modified", FormatHttpDate(FromEpochSeconds(rec.mtime)));
     return errors::MethodNotAllowedFor(c.method(), "DeleteMarker");
   }
@@ -36,7 +44,12 @@ Result<std::optional<std::string>> SetTags(S3Service& s, Call& c, const std::str
                                            const api_s3::Tagging* tagging) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(bucket));
   std::string vid = version_id.value_or("");
-  CK_RETURN_IF_ERROR(Authorize(s, c, *b, VersionedAction(c.action, vid), key));
+  std::vector<ObjectTag> sent;
+  if (tagging)
+    for (const auto& t : tagging->tag_set) sent.push_back(ObjectTag{t.key, t.value});
+  core::iam::ContextKeys keys;
+  if (tagging) AddRequestTagKeys(sent, &keys);
+  CK_RETURN_IF_ERROR(TargetVersion(s, c, *b, key, vid, std::move(keys)).status());
   std::vector<ObjectTag> tags;
   if (tagging) {
     CK_ASSIGN_OR_RETURN(tags, TagsOf(*tagging));
@@ -51,7 +64,7 @@ Result<std::optional<std::string>> SetTags(S3Service& s, Call& c, const std::str
 api_s3::GetObjectAttributesParts PartsOf(const ObjectRecord& rec, int max_parts, int marker) {
   api_s3::GetObjectAttributesParts p;
   auto& parts = p.parts.emplace();
-  int last = marker;
+  int last = 0;  // the last part listed (0: none)
   bool truncated = false;
   for (int i = marker; i < rec.parts_count; ++i) {
     if (static_cast<int>(parts.size()) >= max_parts) {
@@ -78,7 +91,11 @@ api_s3::GetObjectAttributesParts PartsOf(const ObjectRecord& rec, int max_parts,
 Result<api_s3::GetObjectTaggingOutput> GetObjectTagging(S3Service& s, const api_s3::GetObjectTaggingRequest& in,
                                                         Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or("")));
+  auto found = TargetVersion(s, c, *b, in.key, in.version_id.value_or(""));
+  // GetObjectTagging names the missing key with its bucket (recorded on AWS; the other operations do not).
+  if (!found.ok() && found.status().aws_code() == "NoSuchKey")
+    return errors::NoSuchKey("The specified key does not exist.").WithField("Key", b->name + "/" + in.key);
+  CK_ASSIGN_OR_RETURN(auto rec, std::move(found));
   api_s3::GetObjectTaggingOutput out;
   for (const auto& t : rec.tags) out.tag_set.push_back(api_s3::Tag{t.key, t.value});
   if (rec.version_id != "null") out.version_id = rec.version_id;
@@ -102,7 +119,10 @@ Result<api_s3::DeleteObjectTaggingOutput> DeleteObjectTagging(S3Service& s,
 Result<api_s3::GetObjectAttributesOutput> GetObjectAttributes(S3Service& s,
                                                               const api_s3::GetObjectAttributesRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or("")));
+  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), {}, LatestMarker::kNoSuchKey));
+  // An SSE-C object's attributes need its key, as its data does.
+  CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in), /*reading=*/true));
+  CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));
   std::set<std::string, std::less<>> want;
   for (const auto& a : in.object_attributes) want.insert(std::string(a.str()));
   if (want.empty()) return errors::BadArgument("Invalid attribute name specified.", "x-amz-object-attributes", "");
@@ -126,7 +146,7 @@ Result<api_s3::GetObjectAttributesOutput> GetObjectAttributes(S3Service& s,
 
 Result<api_s3::GetObjectAclOutput> GetObjectAcl(S3Service& s, const api_s3::GetObjectAclRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or("")));
+  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), {}, LatestMarker::kNoSuchKey));
   api_s3::GetObjectAclOutput out;
   out.owner = OwnerOf(rec.owner);
   out.grants.emplace().push_back(FullControlGrant(rec.owner));
@@ -135,7 +155,7 @@ Result<api_s3::GetObjectAclOutput> GetObjectAcl(S3Service& s, const api_s3::GetO
 
 Result<api_s3::PutObjectAclOutput> PutObjectAcl(S3Service& s, const api_s3::PutObjectAclRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or("")));
+  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), WriteConditionKeys(in)));
   std::string_view acl = in.acl ? in.acl->str() : std::string_view();
   if (b->ownership == api_s3::ObjectOwnership::kBucketOwnerEnforced &&
       !(acl == "private" || acl == "bucket-owner-full-control"))

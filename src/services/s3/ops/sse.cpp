@@ -27,7 +27,7 @@ Result<SseWrite> PrepareSseWrite(S3Service& s, Call& c, const BucketRecord& b, c
 
 Result<ObjectKeysPtr> SseReadKeys(S3Service& s, const Call& c, const BucketRecord& b,
                                   const std::optional<StoredSse>& encryption, const CustomerKeyMembers& customer) {
-  CK_ASSIGN_OR_RETURN(auto key, ParseCustomerKey(customer));
+  CK_ASSIGN_OR_RETURN(auto key, ParseCustomerKey(customer, /*reading=*/customer.prefix != kCustomerKeyPrefix));
   return s.sse().ForRead(encryption, SseCallerFor(c, b), key);
 }
 

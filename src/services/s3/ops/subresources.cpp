@@ -2,9 +2,11 @@
 #include "services/s3/ops/subresources.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "base/json_depth.h"
+#include "core/iam/condition.h"
 #include "core/iam/policy_document.h"
 #include "core/iam/wildcard.h"
 #include "services/authorizer.h"
@@ -17,12 +19,58 @@ namespace s3api = api::s3;
 
 // --- Policy ---
 
-// Whether a policy grants anything to everyone without conditions.
+// The condition keys that make a grant to everyone non-public when a
+// statement requires fixed values of them ("The meaning of public", S3 user
+// guide; PublicAccessBlockConfiguration in the API reference).
+constexpr std::string_view kRestrictingKeys[] = {
+    "aws:SourceIp",      "aws:SourceArn",       "aws:SourceVpc",    "aws:SourceVpce",
+    "aws:SourceOwner",   "aws:SourceAccount",   "aws:userid",       "aws:PrincipalAccount",
+    "aws:PrincipalArn",  "aws:PrincipalOrgID",  "s3:DataAccessPointArn", "s3:DataAccessPointAccount",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id"};
+
+bool IsFixedValue(const core::iam::ConditionValue& v) {
+  const std::string& raw = v.text.raw();
+  return !v.text.needs_resolve() && raw.find_first_of("*?") == std::string::npos && raw.find("${") == std::string::npos;
+}
+
+// Whether a condition limits a statement to fixed values of a restricting
+// key: a positive operator (no Not..., no ...IfExists, not ForAllValues,
+// which holds for an absent key) over fixed values; a CIDR no wider than /8.
+// INFERRED: how wide a CIDR may be and still restrict is not documented.
+bool Restricts(const core::iam::Condition& c) {
+  std::string op = ToLower(c.op_name);
+  if (op.find("not") != std::string::npos || op.find("ifexists") != std::string::npos ||
+      StartsWith(op, "forallvalues:") || op == "null" || op == "bool")
+    return false;
+  bool known = std::any_of(std::begin(kRestrictingKeys), std::end(kRestrictingKeys),
+                           [&](std::string_view k) { return ToLower(k) == ToLower(c.key); });
+  if (!known || c.values.empty()) return false;
+  for (const auto& v : c.values) {
+    if (!IsFixedValue(v)) return false;
+    if (ToLower(c.key) == "aws:sourceip") {
+      const std::string& raw = v.text.raw();
+      size_t slash = raw.find('/');
+      int bits = slash == std::string::npos ? 128 : std::atoi(raw.c_str() + slash + 1);
+      if (bits < 8) return false;
+    }
+  }
+  return true;
+}
+
+// Whether a policy grants anything to everyone (Principal "*", a wildcard
+// principal, or NotPrincipal) that no condition restricts to fixed
+// accounts, networks or sources: a condition on another key (aws:Referer,
+// s3:prefix, ...) leaves it public.
 bool IsPublic(const core::iam::Policy& policy) {
-  for (const auto& st : policy.statements)
-    if (st.effect == core::iam::Effect::kAllow && st.has_principal && !st.not_principal && st.conditions.empty() &&
-        st.principals.any)
-      return true;
+  for (const auto& st : policy.statements) {
+    if (st.effect != core::iam::Effect::kAllow || !st.has_principal) continue;
+    const auto& p = st.principals;
+    bool everyone = st.not_principal || p.any ||
+                    std::any_of(p.aws.begin(), p.aws.end(),
+                                [](const std::string& a) { return a.find('*') != std::string::npos; });
+    if (!everyone) continue;
+    if (std::none_of(st.conditions.begin(), st.conditions.end(), Restricts)) return true;
+  }
   return false;
 }
 
@@ -69,11 +117,10 @@ Result<std::optional<std::string>> TakePolicy(S3Service& s, const Call& c, const
 Result<std::optional<std::vector<s3api::Tag>>> TakeTags(S3Service&, const Call&, const BucketRecord&,
                                                         const s3api::PutBucketTaggingRequest& in) {
   const auto& tags = in.tagging.tag_set;
-  std::set<std::string> seen;
-  for (const auto& t : tags)
-    if (!seen.insert(t.key).second) return errors::InvalidRequest("Cannot provide multiple Tags with the same key");
-  if (tags.size() > 50) return errors::BadRequest("Bucket tag count cannot be greater than 50");
-  return std::optional<std::vector<s3api::Tag>>(tags);
+  std::vector<ObjectTag> check;
+  for (const auto& t : tags) check.push_back(ObjectTag{t.key, t.value});
+  CK_RETURN_IF_ERROR(CheckBucketTags(check, /*creating=*/false));
+  return std::optional<std::vector<s3api::Tag>>(tags);  // an empty TagSet removes the tags (kTagging.write)
 }
 
 Result<std::optional<std::vector<s3api::CORSRule>>> TakeCors(S3Service&, const Call&, const BucketRecord&,
@@ -120,7 +167,10 @@ s3api::GetBucketOwnershipControlsOutput ShowOwnership(const EnumValue<s3api::Obj
 
 Result<std::optional<EnumValue<s3api::BucketVersioningStatus>>> TakeVersioning(
     S3Service&, const Call&, const BucketRecord&, const s3api::PutBucketVersioningRequest& in) {
-  const auto& status = in.versioning_configuration.status;
+  const auto& cfg = in.versioning_configuration;
+  if (!cfg.status && !cfg.mfa_delete)
+    return errors::IllegalVersioningConfigurationException("The Versioning element must be specified");
+  const auto& status = cfg.status;
   if (!status || !status->known()) return errors::Malformed();
   return std::optional<EnumValue<s3api::BucketVersioningStatus>>(*status);
 }
@@ -227,7 +277,11 @@ const Subresource<std::string, ops::GetBucketPolicyStatus> kPolicyStatus{
 
 const Subresource<std::vector<Tag>, ops::GetBucketTagging, ops::PutBucketTagging, ops::DeleteBucketTagging> kTagging{
     .read = [](const BucketRecord& b) { return b.tags; },
-    .write = [](BucketRecord& b, std::optional<std::vector<Tag>> v) { b.tags = std::move(v); },
+    .write =
+        [](BucketRecord& b, std::optional<std::vector<Tag>> v) {
+          if (v && v->empty()) v.reset();
+          b.tags = std::move(v);
+        },
     .show = [](const std::vector<Tag>& v) { return s3api::GetBucketTaggingOutput{v}; },
     .not_found = &errors::kNoSuchTagSet,
     .not_found_message = "The TagSet does not exist",

@@ -67,7 +67,8 @@ Result<typename SpecOf<S>::Get::Output> GetConfig(S3Service& s, const typename S
 
 template <const auto& S>
 Result<Reply<api::Empty>> PutConfig(S3Service& s, const typename SpecOf<S>::Put::Input& in, Call& c) {
-  CK_ASSIGN_OR_RETURN(auto b, AuthorizedBucket(s, c, in.bucket));
+  CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
+  CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, "", WriteConditionKeys(in)));  // s3:x-amz-acl, grants
   CK_ASSIGN_OR_RETURN(auto value, S.take(s, c, *b, in));
   if (value) {
     CK_RETURN_IF_ERROR(s.store().UpdateBucket(b->name, [&](BucketRecord& r) {
