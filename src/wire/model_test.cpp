@@ -105,7 +105,9 @@ TEST(ModelTest, OperationsAndShapes) {
   EXPECT_EQ(s3->FindShape("Grantee")->xml_prefix, "xsi");
 }
 
-TEST(ModelTest, ParseTimePerModel) {
+// Every embedded model parses; the time each takes is printed for information
+// (start-up time is measured by bench/startup.sh, not asserted in a test).
+TEST(ModelTest, ParsesEveryEmbeddedModel) {
   for (size_t i = 0; i < kEmbeddedModelCount; ++i) {
     const EmbeddedModel& em = kEmbeddedModels[i];
     auto start = std::chrono::steady_clock::now();
@@ -118,11 +120,6 @@ TEST(ModelTest, ParseTimePerModel) {
     ASSERT_NE(model, nullptr) << em.service << ": " << error;
     std::printf("  parse %-15s %7zu bytes %4zu operations %6.2f ms\n", em.service, em.total_size,
                 model->operations().size(), ms);
-#ifdef NDEBUG
-    if (std::string_view(em.service) == "s3") {
-      EXPECT_LT(ms, 50.0);
-    }
-#endif
   }
 }
 

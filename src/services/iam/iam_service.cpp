@@ -10,99 +10,125 @@
 
 namespace ck::services::iam {
 
+namespace {
+
+namespace ops = api::iam::ops;
+using S = IamService;
+using Table = OperationTable<S>;
+
+OperationMeta Read(std::string_view action, std::string_view resource) {
+  return OperationMeta{.iam_action = action, .read_only = true, .resource = resource};
+}
+OperationMeta Write(std::string_view action, std::string_view resource) {
+  return OperationMeta{.iam_action = action, .read_only = false, .resource = resource};
+}
+
+// Users, their access keys, inline and attached policies, boundaries and service credentials.
+void AddUserOperations(Table& t) {
+  t.Add<ops::CreateUser, &S::CreateUser>(Write("iam:CreateUser", "user"))
+      .Add<ops::GetUser, &S::GetUser>(Read("iam:GetUser", "user"))
+      .Add<ops::DeleteUser, &S::DeleteUser>(Write("iam:DeleteUser", "user"))
+      .Add<ops::ListUsers, &S::ListUsers>(Read("iam:ListUsers", "user"))
+      .Add<ops::CreateAccessKey, &S::CreateAccessKey>(Write("iam:CreateAccessKey", "user"))
+      .Add<ops::DeleteAccessKey, &S::DeleteAccessKey>(Write("iam:DeleteAccessKey", "user"))
+      .Add<ops::ListAccessKeys, &S::ListAccessKeys>(Read("iam:ListAccessKeys", "user"))
+      .Add<ops::UpdateAccessKey, &S::UpdateAccessKey>(Write("iam:UpdateAccessKey", "user"))
+      .Add<ops::ListGroupsForUser, &S::ListGroupsForUser>(Read("iam:ListGroupsForUser", "user"))
+      .Add<ops::PutUserPermissionsBoundary, &S::PutUserPermissionsBoundary>(
+          Write("iam:PutUserPermissionsBoundary", "user"))
+      .Add<ops::DeleteUserPermissionsBoundary, &S::DeleteUserPermissionsBoundary>(
+          Write("iam:DeleteUserPermissionsBoundary", "user"))
+      .Add<ops::CreateServiceSpecificCredential, &S::CreateServiceSpecificCredential>(
+          Write("iam:CreateServiceSpecificCredential", "user"))
+      .Add<ops::ListServiceSpecificCredentials, &S::ListServiceSpecificCredentials>(
+          Read("iam:ListServiceSpecificCredentials", "user"))
+      .Add<ops::UpdateServiceSpecificCredential, &S::UpdateServiceSpecificCredential>(
+          Write("iam:UpdateServiceSpecificCredential", "user"))
+      .Add<ops::ResetServiceSpecificCredential, &S::ResetServiceSpecificCredential>(
+          Write("iam:ResetServiceSpecificCredential", "user"))
+      .Add<ops::DeleteServiceSpecificCredential, &S::DeleteServiceSpecificCredential>(
+          Write("iam:DeleteServiceSpecificCredential", "user"))
+      .Add<ops::PutUserPolicy, &S::PutUserPolicy>(Write("iam:PutUserPolicy", "user"))
+      .Add<ops::GetUserPolicy, &S::GetUserPolicy>(Read("iam:GetUserPolicy", "user"))
+      .Add<ops::DeleteUserPolicy, &S::DeleteUserPolicy>(Write("iam:DeleteUserPolicy", "user"))
+      .Add<ops::ListUserPolicies, &S::ListUserPolicies>(Read("iam:ListUserPolicies", "user"))
+      .Add<ops::AttachUserPolicy, &S::AttachUserPolicy>(Write("iam:AttachUserPolicy", "user"))
+      .Add<ops::DetachUserPolicy, &S::DetachUserPolicy>(Write("iam:DetachUserPolicy", "user"))
+      .Add<ops::ListAttachedUserPolicies, &S::ListAttachedUserPolicies>(Read("iam:ListAttachedUserPolicies", "user"));
+}
+
+// Roles, service-linked roles, their inline and attached policies and boundaries.
+void AddRoleOperations(Table& t) {
+  t.Add<ops::CreateRole, &S::CreateRole>(Write("iam:CreateRole", "role"))
+      .Add<ops::GetRole, &S::GetRole>(Read("iam:GetRole", "role"))
+      .Add<ops::DeleteRole, &S::DeleteRole>(Write("iam:DeleteRole", "role"))
+      .Add<ops::ListRoles, &S::ListRoles>(Read("iam:ListRoles", "role"))
+      .Add<ops::UpdateAssumeRolePolicy, &S::UpdateAssumeRolePolicy>(Write("iam:UpdateAssumeRolePolicy", "role"))
+      .Add<ops::TagRole, &S::TagRole>(Write("iam:TagRole", "role"))
+      .Add<ops::UntagRole, &S::UntagRole>(Write("iam:UntagRole", "role"))
+      .Add<ops::ListRoleTags, &S::ListRoleTags>(Read("iam:ListRoleTags", "role"))
+      .Add<ops::CreateServiceLinkedRole, &S::CreateServiceLinkedRole>(Write("iam:CreateServiceLinkedRole", "role"))
+      .Add<ops::DeleteServiceLinkedRole, &S::DeleteServiceLinkedRole>(Write("iam:DeleteServiceLinkedRole", "role"))
+      .Add<ops::GetServiceLinkedRoleDeletionStatus, &S::GetServiceLinkedRoleDeletionStatus>(
+          Read("iam:GetServiceLinkedRoleDeletionStatus", "role"))
+      .Add<ops::PutRolePermissionsBoundary, &S::PutRolePermissionsBoundary>(
+          Write("iam:PutRolePermissionsBoundary", "role"))
+      .Add<ops::DeleteRolePermissionsBoundary, &S::DeleteRolePermissionsBoundary>(
+          Write("iam:DeleteRolePermissionsBoundary", "role"))
+      .Add<ops::PutRolePolicy, &S::PutRolePolicy>(Write("iam:PutRolePolicy", "role"))
+      .Add<ops::GetRolePolicy, &S::GetRolePolicy>(Read("iam:GetRolePolicy", "role"))
+      .Add<ops::DeleteRolePolicy, &S::DeleteRolePolicy>(Write("iam:DeleteRolePolicy", "role"))
+      .Add<ops::ListRolePolicies, &S::ListRolePolicies>(Read("iam:ListRolePolicies", "role"))
+      .Add<ops::AttachRolePolicy, &S::AttachRolePolicy>(Write("iam:AttachRolePolicy", "role"))
+      .Add<ops::DetachRolePolicy, &S::DetachRolePolicy>(Write("iam:DetachRolePolicy", "role"))
+      .Add<ops::ListAttachedRolePolicies, &S::ListAttachedRolePolicies>(Read("iam:ListAttachedRolePolicies", "role"));
+}
+
+// Groups, their members and policies.
+void AddGroupOperations(Table& t) {
+  t.Add<ops::CreateGroup, &S::CreateGroup>(Write("iam:CreateGroup", "group"))
+      .Add<ops::GetGroup, &S::GetGroup>(Read("iam:GetGroup", "group"))
+      .Add<ops::DeleteGroup, &S::DeleteGroup>(Write("iam:DeleteGroup", "group"))
+      .Add<ops::ListGroups, &S::ListGroups>(Read("iam:ListGroups", "group"))
+      .Add<ops::AddUserToGroup, &S::AddUserToGroup>(Write("iam:AddUserToGroup", "group"))
+      .Add<ops::RemoveUserFromGroup, &S::RemoveUserFromGroup>(Write("iam:RemoveUserFromGroup", "group"))
+      .Add<ops::PutGroupPolicy, &S::PutGroupPolicy>(Write("iam:PutGroupPolicy", "group"))
+      .Add<ops::GetGroupPolicy, &S::GetGroupPolicy>(Read("iam:GetGroupPolicy", "group"))
+      .Add<ops::DeleteGroupPolicy, &S::DeleteGroupPolicy>(Write("iam:DeleteGroupPolicy", "group"))
+      .Add<ops::ListGroupPolicies, &S::ListGroupPolicies>(Read("iam:ListGroupPolicies", "group"))
+      .Add<ops::AttachGroupPolicy, &S::AttachGroupPolicy>(Write("iam:AttachGroupPolicy", "group"))
+      .Add<ops::DetachGroupPolicy, &S::DetachGroupPolicy>(Write("iam:DetachGroupPolicy", "group"))
+      .Add<ops::ListAttachedGroupPolicies, &S::ListAttachedGroupPolicies>(
+          Read("iam:ListAttachedGroupPolicies", "group"));
+}
+
+// Customer managed policies and their versions.
+void AddManagedPolicyOperations(Table& t) {
+  t.Add<ops::CreatePolicy, &S::CreatePolicy>(Write("iam:CreatePolicy", "policy"))
+      .Add<ops::GetPolicy, &S::GetPolicy>(Read("iam:GetPolicy", "policy"))
+      .Add<ops::GetPolicyVersion, &S::GetPolicyVersion>(Read("iam:GetPolicyVersion", "policy"))
+      .Add<ops::CreatePolicyVersion, &S::CreatePolicyVersion>(Write("iam:CreatePolicyVersion", "policy"))
+      .Add<ops::DeletePolicy, &S::DeletePolicy>(Write("iam:DeletePolicy", "policy"))
+      .Add<ops::ListPolicies, &S::ListPolicies>(Read("iam:ListPolicies", "policy"));
+}
+
+}  // namespace
+
 const OperationTable<IamService>& IamService::Operations() {
   static const auto* table = [] {
-    namespace ops = api::iam::ops;
-    using S = IamService;
-    auto* t = new OperationTable<S>(errors::kValidationError, errors::kNotImplemented);
-    auto read = [](std::string_view action, std::string_view resource) {
-      return OperationMeta{.iam_action = action, .read_only = true, .resource = resource};
-    };
-    auto write = [](std::string_view action, std::string_view resource) {
-      return OperationMeta{.iam_action = action, .read_only = false, .resource = resource};
-    };
-    t->Add<ops::CreateUser, &S::CreateUser>(write("iam:CreateUser", "user"))
-        .Add<ops::GetUser, &S::GetUser>(read("iam:GetUser", "user"))
-        .Add<ops::DeleteUser, &S::DeleteUser>(write("iam:DeleteUser", "user"))
-        .Add<ops::ListUsers, &S::ListUsers>(read("iam:ListUsers", "user"))
-        .Add<ops::CreateAccessKey, &S::CreateAccessKey>(write("iam:CreateAccessKey", "user"))
-        .Add<ops::DeleteAccessKey, &S::DeleteAccessKey>(write("iam:DeleteAccessKey", "user"))
-        .Add<ops::ListAccessKeys, &S::ListAccessKeys>(read("iam:ListAccessKeys", "user"))
-        .Add<ops::UpdateAccessKey, &S::UpdateAccessKey>(write("iam:UpdateAccessKey", "user"))
-        .Add<ops::CreateRole, &S::CreateRole>(write("iam:CreateRole", "role"))
-        .Add<ops::GetRole, &S::GetRole>(read("iam:GetRole", "role"))
-        .Add<ops::DeleteRole, &S::DeleteRole>(write("iam:DeleteRole", "role"))
-        .Add<ops::ListRoles, &S::ListRoles>(read("iam:ListRoles", "role"))
-        .Add<ops::UpdateAssumeRolePolicy, &S::UpdateAssumeRolePolicy>(write("iam:UpdateAssumeRolePolicy", "role"))
-        .Add<ops::TagRole, &S::TagRole>(write("iam:TagRole", "role"))
-        .Add<ops::UntagRole, &S::UntagRole>(write("iam:UntagRole", "role"))
-        .Add<ops::ListRoleTags, &S::ListRoleTags>(read("iam:ListRoleTags", "role"))
-        .Add<ops::CreateServiceLinkedRole, &S::CreateServiceLinkedRole>(write("iam:CreateServiceLinkedRole", "role"))
-        .Add<ops::DeleteServiceLinkedRole, &S::DeleteServiceLinkedRole>(write("iam:DeleteServiceLinkedRole", "role"))
-        .Add<ops::GetServiceLinkedRoleDeletionStatus, &S::GetServiceLinkedRoleDeletionStatus>(
-            read("iam:GetServiceLinkedRoleDeletionStatus", "role"))
-        .Add<ops::CreateGroup, &S::CreateGroup>(write("iam:CreateGroup", "group"))
-        .Add<ops::GetGroup, &S::GetGroup>(read("iam:GetGroup", "group"))
-        .Add<ops::DeleteGroup, &S::DeleteGroup>(write("iam:DeleteGroup", "group"))
-        .Add<ops::ListGroups, &S::ListGroups>(read("iam:ListGroups", "group"))
-        .Add<ops::AddUserToGroup, &S::AddUserToGroup>(write("iam:AddUserToGroup", "group"))
-        .Add<ops::RemoveUserFromGroup, &S::RemoveUserFromGroup>(write("iam:RemoveUserFromGroup", "group"))
-        .Add<ops::ListGroupsForUser, &S::ListGroupsForUser>(read("iam:ListGroupsForUser", "user"))
-        .Add<ops::PutGroupPolicy, &S::PutGroupPolicy>(write("iam:PutGroupPolicy", "group"))
-        .Add<ops::GetGroupPolicy, &S::GetGroupPolicy>(read("iam:GetGroupPolicy", "group"))
-        .Add<ops::DeleteGroupPolicy, &S::DeleteGroupPolicy>(write("iam:DeleteGroupPolicy", "group"))
-        .Add<ops::ListGroupPolicies, &S::ListGroupPolicies>(read("iam:ListGroupPolicies", "group"))
-        .Add<ops::AttachGroupPolicy, &S::AttachGroupPolicy>(write("iam:AttachGroupPolicy", "group"))
-        .Add<ops::DetachGroupPolicy, &S::DetachGroupPolicy>(write("iam:DetachGroupPolicy", "group"))
-        .Add<ops::ListAttachedGroupPolicies, &S::ListAttachedGroupPolicies>(
-            read("iam:ListAttachedGroupPolicies", "group"))
-        .Add<ops::PutRolePermissionsBoundary, &S::PutRolePermissionsBoundary>(
-            write("iam:PutRolePermissionsBoundary", "role"))
-        .Add<ops::DeleteRolePermissionsBoundary, &S::DeleteRolePermissionsBoundary>(
-            write("iam:DeleteRolePermissionsBoundary", "role"))
-        .Add<ops::PutUserPermissionsBoundary, &S::PutUserPermissionsBoundary>(
-            write("iam:PutUserPermissionsBoundary", "user"))
-        .Add<ops::DeleteUserPermissionsBoundary, &S::DeleteUserPermissionsBoundary>(
-            write("iam:DeleteUserPermissionsBoundary", "user"))
-        .Add<ops::CreateServiceSpecificCredential, &S::CreateServiceSpecificCredential>(
-            write("iam:CreateServiceSpecificCredential", "user"))
-        .Add<ops::ListServiceSpecificCredentials, &S::ListServiceSpecificCredentials>(
-            read("iam:ListServiceSpecificCredentials", "user"))
-        .Add<ops::UpdateServiceSpecificCredential, &S::UpdateServiceSpecificCredential>(
-            write("iam:UpdateServiceSpecificCredential", "user"))
-        .Add<ops::ResetServiceSpecificCredential, &S::ResetServiceSpecificCredential>(
-            write("iam:ResetServiceSpecificCredential", "user"))
-        .Add<ops::DeleteServiceSpecificCredential, &S::DeleteServiceSpecificCredential>(
-            write("iam:DeleteServiceSpecificCredential", "user"))
-        .Add<ops::PutUserPolicy, &S::PutUserPolicy>(write("iam:PutUserPolicy", "user"))
-        .Add<ops::GetUserPolicy, &S::GetUserPolicy>(read("iam:GetUserPolicy", "user"))
-        .Add<ops::DeleteUserPolicy, &S::DeleteUserPolicy>(write("iam:DeleteUserPolicy", "user"))
-        .Add<ops::ListUserPolicies, &S::ListUserPolicies>(read("iam:ListUserPolicies", "user"))
-        .Add<ops::PutRolePolicy, &S::PutRolePolicy>(write("iam:PutRolePolicy", "role"))
-        .Add<ops::GetRolePolicy, &S::GetRolePolicy>(read("iam:GetRolePolicy", "role"))
-        .Add<ops::DeleteRolePolicy, &S::DeleteRolePolicy>(write("iam:DeleteRolePolicy", "role"))
-        .Add<ops::ListRolePolicies, &S::ListRolePolicies>(read("iam:ListRolePolicies", "role"))
-        .Add<ops::CreatePolicy, &S::CreatePolicy>(write("iam:CreatePolicy", "policy"))
-        .Add<ops::GetPolicy, &S::GetPolicy>(read("iam:GetPolicy", "policy"))
-        .Add<ops::GetPolicyVersion, &S::GetPolicyVersion>(read("iam:GetPolicyVersion", "policy"))
-        .Add<ops::CreatePolicyVersion, &S::CreatePolicyVersion>(write("iam:CreatePolicyVersion", "policy"))
-        .Add<ops::DeletePolicy, &S::DeletePolicy>(write("iam:DeletePolicy", "policy"))
-        .Add<ops::ListPolicies, &S::ListPolicies>(read("iam:ListPolicies", "policy"))
-        .Add<ops::AttachUserPolicy, &S::AttachUserPolicy>(write("iam:AttachUserPolicy", "user"))
-        .Add<ops::DetachUserPolicy, &S::DetachUserPolicy>(write("iam:DetachUserPolicy", "user"))
-        .Add<ops::AttachRolePolicy, &S::AttachRolePolicy>(write("iam:AttachRolePolicy", "role"))
-        .Add<ops::DetachRolePolicy, &S::DetachRolePolicy>(write("iam:DetachRolePolicy", "role"))
-        .Add<ops::ListAttachedUserPolicies, &S::ListAttachedUserPolicies>(
-            read("iam:ListAttachedUserPolicies", "user"))
-        .Add<ops::ListAttachedRolePolicies, &S::ListAttachedRolePolicies>(
-            read("iam:ListAttachedRolePolicies", "role"));
+    auto* t = new Table(errors::kValidationError, errors::kNotImplemented);
+    AddUserOperations(*t);
+    AddRoleOperations(*t);
+    AddGroupOperations(*t);
+    AddManagedPolicyOperations(*t);
     return t;
   }();
   return *table;
 }
 
 Result<Document> IamService::Invoke(std::string_view operation, const Document& input, RequestContext& ctx) {
-  if (ctx.principal.is_anonymous()) return errors::MissingAuthenticationToken("Request is missing Authentication Token");
+  if (ctx.principal.is_anonymous())
+    return errors::MissingAuthenticationToken("Request is missing Authentication Token");
   return Operations().Run(*this, operation, input, ctx);
 }
 
@@ -119,7 +145,8 @@ Status IamService::Authorize(RequestContext& ctx, std::string_view operation, co
 Status IamService::ValidateDocument(const std::string& doc, bool trust, bool managed) {
   // A trust policy that is not JSON (AWS recording,
   // test_create_role_with_malformed_assume_role_policy_document).
-  if (trust && !nlohmann::json::accept(doc)) return errors::MalformedPolicyDocument("This policy contains invalid Json");
+  if (trust && !nlohmann::json::accept(doc))
+    return errors::MalformedPolicyDocument("This policy contains invalid Json");
   core::iam::ParseOptions opt;
   opt.require_2012_version = managed;
   auto parsed =

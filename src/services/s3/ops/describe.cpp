@@ -52,6 +52,10 @@ std::optional<std::string> WithoutAwsChunked(const std::optional<std::string>& c
   return kept;
 }
 
+namespace {
+bool IsTagText(std::string_view s);  // below, with the tag rules
+}  // namespace
+
 Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::string>& header) {
   std::vector<ObjectTag> out;
   if (!header || header->empty()) return out;
@@ -74,17 +78,17 @@ Result<std::vector<ObjectTag>> ParseTaggingHeader(const std::optional<std::strin
     if (amp == std::string::npos) break;
     pos = amp + 1;
   }
-  // Duplicates and characters a tag cannot have are the header's fault (recorded on AWS).
+  // Duplicates and characters a tag cannot hold are the header's fault (both
+  // recorded on AWS: InvalidArgument naming x-amz-tagging). Lengths, an empty
+  // key and the aws: prefix are the tag's fault (InvalidTag, as in a TagSet).
   std::set<std::string> seen;
-  Status st = CheckObjectTags(out);
   for (const auto& t : out)
-    if (!seen.insert(t.key).second) st = errors::InvalidTag("");
-  if (!st.ok() && st.aws_code() == "InvalidTag" && !StartsWith(st.message(), "Your TagKey cannot be prefixed"))
-    return errors::BadArgument(
-        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag "
-        "name duplicates.",
-        "x-amz-tagging", text);
-  CK_RETURN_IF_ERROR(st);
+    if (!seen.insert(t.key).second || !IsTagText(t.key) || !IsTagText(t.value))
+      return errors::BadArgument(
+          "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag "
+          "name duplicates.",
+          "x-amz-tagging", text);
+  CK_RETURN_IF_ERROR(CheckObjectTags(out));
   return out;
 }
 
@@ -190,8 +194,8 @@ std::string EncodeMetadataValue(const std::string& value) {
     if (c >= 0x80 || (c < 0x20 && c != '\t') || c == 0x7f) encode = true;
     if ((c < 0x20 && c != '\t') || c == 0x7f) printable = false;
     // U+FFFD and the C1 controls (U+0080..U+009F) cannot be shown either.
-    if (value.compare(i, 3, "\xEF\xBF\xBD") == 0 || (c == 0xC2 && i + 1 < value.size() &&
-                                                      static_cast<unsigned char>(value[i + 1]) < 0xA0))
+    if (value.compare(i, 3, "\xEF\xBF\xBD") == 0 ||
+        (c == 0xC2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) < 0xA0))
       printable = false;
   }
   if (!encode) return value;
