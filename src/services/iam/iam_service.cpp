@@ -112,6 +112,16 @@ void AddManagedPolicyOperations(Table& t) {
       .Add<ops::ListPolicies, &S::ListPolicies>(Read("iam:ListPolicies", "policy"));
 }
 
+// The policy simulator and the context keys of policies.
+void AddSimulatorOperations(Table& t) {
+  t.Add<ops::SimulatePrincipalPolicy, &S::SimulatePrincipalPolicy>(Read("iam:SimulatePrincipalPolicy", "user"))
+      .Add<ops::SimulateCustomPolicy, &S::SimulateCustomPolicy>(Read("iam:SimulateCustomPolicy", "policy"))
+      .Add<ops::GetContextKeysForPrincipalPolicy, &S::GetContextKeysForPrincipalPolicy>(
+          Read("iam:GetContextKeysForPrincipalPolicy", "user"))
+      .Add<ops::GetContextKeysForCustomPolicy, &S::GetContextKeysForCustomPolicy>(
+          Read("iam:GetContextKeysForCustomPolicy", "policy"));
+}
+
 }  // namespace
 
 const OperationTable<IamService>& IamService::Operations() {
@@ -121,6 +131,7 @@ const OperationTable<IamService>& IamService::Operations() {
     AddRoleOperations(*t);
     AddGroupOperations(*t);
     AddManagedPolicyOperations(*t);
+    AddSimulatorOperations(*t);
     return t;
   }();
   return *table;

@@ -10,7 +10,8 @@
 // access keys), iam_roles.cpp (roles, service-linked roles), iam_policies.cpp
 // (inline and managed policies of users, roles and groups, attachments),
 // iam_groups.cpp (groups and their members),
-// iam_service_credentials.cpp (service-specific credentials).
+// iam_service_credentials.cpp (service-specific credentials), iam_simulate.cpp
+// (the policy simulator).
 //
 // A service-linked role (path /aws-service-role/SERVICE/) belongs to AWS:
 // changing it (DeleteRole, UpdateAssumeRolePolicy, inline policies,
@@ -24,6 +25,7 @@
 
 #include "api/iam.h"
 #include "base/clock.h"
+#include "core/iam/simulator.h"
 #include "services/common/operation_table.h"
 #include "services/iam/identity_store.h"
 #include "services/iam/service_linked_roles.h"
@@ -77,6 +79,16 @@ class IamService final : public Service {
   Result<api::Empty> UntagRole(const api::iam::UntagRoleRequest& in, RequestContext& ctx);
   Result<api::iam::ListRoleTagsResponse> ListRoleTags(const api::iam::ListRoleTagsRequest& in, RequestContext& ctx);
 
+  // The policy simulator (iam_simulate.cpp).
+  Result<api::iam::SimulatePolicyResponse> SimulatePrincipalPolicy(const api::iam::SimulatePrincipalPolicyRequest& in,
+                                                                   RequestContext& ctx);
+  Result<api::iam::SimulatePolicyResponse> SimulateCustomPolicy(const api::iam::SimulateCustomPolicyRequest& in,
+                                                                RequestContext& ctx);
+  Result<api::iam::GetContextKeysForPolicyResponse> GetContextKeysForPrincipalPolicy(
+      const api::iam::GetContextKeysForPrincipalPolicyRequest& in, RequestContext& ctx);
+  Result<api::iam::GetContextKeysForPolicyResponse> GetContextKeysForCustomPolicy(
+      const api::iam::GetContextKeysForCustomPolicyRequest& in, RequestContext& ctx);
+
   // Service-linked roles (iam_roles.cpp, service_linked_roles.h).
   Result<api::iam::CreateServiceLinkedRoleResponse> CreateServiceLinkedRole(
       const api::iam::CreateServiceLinkedRoleRequest& in, RequestContext& ctx);
@@ -129,14 +141,12 @@ class IamService final : public Service {
 
   // Inline policies of users and roles (iam_policies.cpp).
   Result<api::Empty> PutUserPolicy(const api::iam::PutUserPolicyRequest& in, RequestContext& ctx);
-  Result<api::iam::GetUserPolicyResponse> GetUserPolicy(const api::iam::GetUserPolicyRequest& in,
-                                                        RequestContext& ctx);
+  Result<api::iam::GetUserPolicyResponse> GetUserPolicy(const api::iam::GetUserPolicyRequest& in, RequestContext& ctx);
   Result<api::Empty> DeleteUserPolicy(const api::iam::DeleteUserPolicyRequest& in, RequestContext& ctx);
   Result<api::iam::ListUserPoliciesResponse> ListUserPolicies(const api::iam::ListUserPoliciesRequest& in,
                                                               RequestContext& ctx);
   Result<api::Empty> PutRolePolicy(const api::iam::PutRolePolicyRequest& in, RequestContext& ctx);
-  Result<api::iam::GetRolePolicyResponse> GetRolePolicy(const api::iam::GetRolePolicyRequest& in,
-                                                        RequestContext& ctx);
+  Result<api::iam::GetRolePolicyResponse> GetRolePolicy(const api::iam::GetRolePolicyRequest& in, RequestContext& ctx);
   Result<api::Empty> DeleteRolePolicy(const api::iam::DeleteRolePolicyRequest& in, RequestContext& ctx);
   Result<api::iam::ListRolePoliciesResponse> ListRolePolicies(const api::iam::ListRolePoliciesRequest& in,
                                                               RequestContext& ctx);
@@ -186,8 +196,8 @@ class IamService final : public Service {
   Result<std::string> InlineDocument(RequestContext& ctx, std::string_view operation, const std::string& name,
                                      const std::string& policy, std::string* entity_name);
   template <typename Entity>
-  Status PutInline(RequestContext& ctx, std::string_view operation, const std::string& name,
-                   const std::string& policy, const std::string& document);
+  Status PutInline(RequestContext& ctx, std::string_view operation, const std::string& name, const std::string& policy,
+                   const std::string& document);
   template <typename Entity>
   Status DeleteInline(RequestContext& ctx, std::string_view operation, const std::string& name,
                       const std::string& policy);
@@ -218,6 +228,12 @@ class IamService final : public Service {
   Status CountBoundaryUse(const std::string& arn, int delta);
   // A customer managed policy, or an AWS managed one; NoSuchEntity otherwise.
   Result<ManagedPolicy> LoadManagedPolicy(const std::string& arn);
+  // The identity policies (and permissions boundary) of the user, role or
+  // group PolicySourceArn names, for the simulator; *principal describes it.
+  Status AuthorizeSource(RequestContext& ctx, std::string_view operation, const std::string& arn);
+  Result<core::iam::SimulationInput> PrincipalPolicies(const std::string& source_arn, Principal* principal);
+  Status AddEntityPolicies(const std::map<std::string, std::string>& inline_policies,
+                           const std::vector<std::string>& attached, std::vector<core::iam::SimulatedPolicy>* out);
   // A customer managed policy of the caller's account (for changes).
   Result<ManagedPolicy> LoadOwnPolicy(RequestContext& ctx, const std::string& arn);
 
