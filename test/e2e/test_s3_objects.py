@@ -179,10 +179,9 @@ class BucketTest(S3Base):
 
     def test_unimplemented_operation_is_501(self):
         b = self.bucket("b-501")
-        for fn, kw in [(self.s3.put_bucket_website, {"WebsiteConfiguration": {"IndexDocument": {"Suffix": "i.html"}}}),
-                       (self.s3.put_bucket_lifecycle_configuration,
-                        {"LifecycleConfiguration": {"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {},
-                                                               "Expiration": {"Days": 1}}]}}),
+        for fn, kw in [(self.s3.put_bucket_replication,
+                        {"ReplicationConfiguration": {"Role": "arn:aws:iam::111111111111:role/r", "Rules": [
+                            {"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::d"}}]}}),
                        (self.s3.put_object_lock_configuration,
                         {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}})]:
             code, _, status = self.err(fn, Bucket=b, **kw)
@@ -192,8 +191,8 @@ class BucketTest(S3Base):
         self.assertEqual(self.err(self.s3.head_bucket, Bucket="b-501-lock")[2], 404)  # nothing was created
 
     def test_settings_never_stored_read_as_absent(self):
-        # PUT of these settings is 501, so a bucket never has one: reads answer
-        # as AWS does for a bucket without it (texts: the S3 error-code list),
+        # A bucket without these settings: reads answer as AWS does for a
+        # bucket without it (texts: the S3 error-code list),
         # deletes succeed, and tools that read every setting keep working.
         b = self.bucket("b-unset")
         for fn, code, message in [

@@ -27,6 +27,7 @@
   X(BucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou", 409, kAlreadyExists)                                  \
   X(BucketNotEmpty, "BucketNotEmpty", 409, kFailedPrecondition)                                               \
   X(ConditionalRequestConflict, "ConditionalRequestConflict", 409, kAborted)                                  \
+  X(CrossLocationLoggingProhibitted, "CrossLocationLoggingProhibitted", 403, kPermissionDenied)             \
   X(EntityTooLarge, "EntityTooLarge", 400, kInvalidArgument)                                                  \
   X(EntityTooSmall, "EntityTooSmall", 400, kInvalidArgument)                                                  \
   X(IllegalLocationConstraintException, "IllegalLocationConstraintException", 400, kInvalidArgument)          \
@@ -45,6 +46,7 @@
   X(InvalidRange, "InvalidRange", 416, kOutOfRange)                                                           \
   X(InvalidRequest, "InvalidRequest", 400, kInvalidArgument)                                                  \
   X(InvalidStorageClass, "InvalidStorageClass", 400, kInvalidArgument)                                        \
+  X(InvalidTargetBucketForLogging, "InvalidTargetBucketForLogging", 400, kInvalidArgument)                    \
   X(InvalidTag, "InvalidTag", 400, kInvalidArgument)                                                          \
   X(InvalidURI, "InvalidURI", 400, kInvalidArgument)                                                          \
   X(KeyTooLongError, "KeyTooLongError", 400, kInvalidArgument)                                                \
@@ -56,6 +58,7 @@
   X(MissingContentLength, "MissingContentLength", 411, kInvalidArgument)                                      \
   X(NoSuchBucket, "NoSuchBucket", 404, kNotFound)                                                             \
   X(NoSuchBucketPolicy, "NoSuchBucketPolicy", 404, kNotFound)                                                 \
+  X(NoSuchConfiguration, "NoSuchConfiguration", 404, kNotFound)                                               \
   X(NoSuchCORSConfiguration, "NoSuchCORSConfiguration", 404, kNotFound)                                       \
   X(NoSuchKey, "NoSuchKey", 404, kNotFound)                                                                   \
   X(NoSuchLifecycleConfiguration, "NoSuchLifecycleConfiguration", 404, kNotFound)                             \
@@ -69,7 +72,8 @@
   X(OperationAborted, "OperationAborted", 409, kAborted)                                                      \
   X(OwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404, kNotFound)                         \
   X(PreconditionFailed, "PreconditionFailed", 412, kFailedPrecondition)                                       \
-  X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)
+  X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)           \
+  X(TooManyConfigurations, "TooManyConfigurations", 400, kResourceExhausted)
 // clang-format on
 
 namespace ck::services::s3::errors {

@@ -1,5 +1,6 @@
 #include "services/s3/operations.h"
 
+#include "services/s3/ops/bucket_configs.h"
 #include "services/s3/ops/ops.h"
 #include "services/s3/ops/subresources.h"
 #include "wire/errors.h"
@@ -15,10 +16,18 @@ template <class T>
 struct IsReply<Reply<T>> : std::true_type {};
 
 // The typed input of an operation, from the decoded request. Lenient: the
-// codec has already checked what S3 checks; absent members keep their defaults.
+// codec has already checked what S3 checks; absent members keep their
+// defaults. One schema check S3 makes of XML bodies is made here: a Tag
+// without its Value element (PutBucketTagging, PutObjectTagging,
+// CreateBucket) is MalformedXML (recorded; an empty Value is a value).
 template <class In>
-Result<In> TypedInput(const Document& doc) {
+Result<In> TypedInput(const Document& doc, bool xml_body = false) {
   In in{};
+  if (xml_body) {
+    Status strict = FromDocument(doc, &in, DecodeOptions{.strict = true});
+    if (!strict.ok() && EndsWith(strict.message(), "Value'")) return errors::Malformed();
+    in = In{};
+  }
   if (Status s = FromDocument(doc, &in, DecodeOptions{.strict = false}); !s.ok()) return errors::Malformed();
   return in;
 }
@@ -44,7 +53,8 @@ http::Response Respond(const Call& c, Reply<Out> reply) {
 
 template <class Op, auto Fn>
 Result<http::Response> Run(S3Service& s, Call& c, const Document& doc) {
-  CK_ASSIGN_OR_RETURN(auto in, TypedInput<typename Op::Input>(doc));
+  bool xml_body = c.route.operation && BodyKindOf(*c.route.operation) == BodyKind::kBuffered;
+  CK_ASSIGN_OR_RETURN(auto in, TypedInput<typename Op::Input>(doc, xml_body));
   auto out = Fn(s, in, c);
   if (!out.ok()) return out.status();
   if constexpr (IsReply<std::remove_cvref_t<decltype(*out)>>::value)
@@ -214,28 +224,68 @@ void AddSubresources(EndpointTable& t) {
 
 // Settings crosskey does not implement: read and deleted as never configured.
 void AddUnconfigured(EndpointTable& t) {
-  t.Add<ops::GetBucketLifecycleConfiguration, &GetConfig<sub::kLifecycle>>(E::kGetBucketLifecycleConfiguration,
-                                                                           Reads("s3:GetLifecycleConfiguration"))
-      .Add<ops::GetBucketLifecycle, &GetConfig<sub::kLifecycleLegacy>>(E::kGetBucketLifecycle,
-                                                                       Reads("s3:GetLifecycleConfiguration"))
-      .Add<ops::DeleteBucketLifecycle, &DeleteConfig<sub::kLifecycle>>(E::kDeleteBucketLifecycle,
-                                                                       Writes("s3:PutLifecycleConfiguration"))
-      .Add<ops::GetBucketWebsite, &GetConfig<sub::kWebsite>>(E::kGetBucketWebsite, Reads("s3:GetBucketWebsite"))
-      .Add<ops::DeleteBucketWebsite, &DeleteConfig<sub::kWebsite>>(E::kDeleteBucketWebsite,
-                                                                   Writes("s3:DeleteBucketWebsite"))
+  t.Add<ops::GetBucketLifecycle, &GetConfig<sub::kLifecycleLegacy>>(E::kGetBucketLifecycle,
+                                                                    Reads("s3:GetLifecycleConfiguration"))
       .Add<ops::GetBucketReplication, &GetConfig<sub::kReplication>>(E::kGetBucketReplication,
                                                                      Reads("s3:GetReplicationConfiguration"))
       .Add<ops::DeleteBucketReplication, &DeleteConfig<sub::kReplication>>(E::kDeleteBucketReplication,
                                                                            Writes("s3:PutReplicationConfiguration"))
       .Add<ops::GetObjectLockConfiguration, &GetConfig<sub::kObjectLock>>(E::kGetObjectLockConfiguration,
                                                                           Reads("s3:GetBucketObjectLockConfiguration"))
-      .Add<ops::GetBucketLogging, &GetConfig<sub::kLogging>>(E::kGetBucketLogging, Reads("s3:GetBucketLogging"))
-      .Add<ops::GetBucketAccelerateConfiguration, &GetConfig<sub::kAccelerate>>(E::kGetBucketAccelerateConfiguration,
-                                                                                Reads("s3:GetAccelerateConfiguration"))
-      .Add<ops::GetBucketRequestPayment, &GetConfig<sub::kRequestPayment>>(E::kGetBucketRequestPayment,
-                                                                           Reads("s3:GetBucketRequestPayment"))
       .Add<ops::GetBucketNotificationConfiguration, &GetConfig<sub::kNotifications>>(
           E::kGetBucketNotificationConfiguration, Reads("s3:GetBucketNotification"));
+}
+
+// Bucket settings kept as configured (ops/bucket_configs.h).
+void AddConfigs(EndpointTable& t) {
+  t.Add<ops::GetBucketLifecycleConfiguration, &GetBucketLifecycleConfiguration>(E::kGetBucketLifecycleConfiguration,
+                                                                                Reads("s3:GetLifecycleConfiguration"))
+      .Add<ops::PutBucketLifecycleConfiguration, &PutBucketLifecycleConfiguration>(
+          E::kPutBucketLifecycleConfiguration, Writes("s3:PutLifecycleConfiguration"))
+      .Add<ops::DeleteBucketLifecycle, &DeleteBucketLifecycle>(E::kDeleteBucketLifecycle,
+                                                               Writes("s3:PutLifecycleConfiguration"))
+      .Add<ops::GetBucketWebsite, &GetConfig<sub::kWebsite>>(E::kGetBucketWebsite, Reads("s3:GetBucketWebsite"))
+      .Add<ops::PutBucketWebsite, &PutConfig<sub::kWebsite>>(E::kPutBucketWebsite, Writes("s3:PutBucketWebsite"))
+      .Add<ops::DeleteBucketWebsite, &DeleteConfig<sub::kWebsite>>(E::kDeleteBucketWebsite,
+                                                                   Writes("s3:DeleteBucketWebsite"))
+      .Add<ops::GetBucketLogging, &GetConfig<sub::kLogging>>(E::kGetBucketLogging, Reads("s3:GetBucketLogging"))
+      .Add<ops::PutBucketLogging, &PutConfig<sub::kLogging>>(E::kPutBucketLogging, Writes("s3:PutBucketLogging"))
+      .Add<ops::GetBucketAccelerateConfiguration, &GetConfig<sub::kAccelerate>>(E::kGetBucketAccelerateConfiguration,
+                                                                                Reads("s3:GetAccelerateConfiguration"))
+      .Add<ops::PutBucketAccelerateConfiguration, &PutConfig<sub::kAccelerate>>(E::kPutBucketAccelerateConfiguration,
+                                                                                Writes("s3:PutAccelerateConfiguration"))
+      .Add<ops::GetBucketRequestPayment, &GetConfig<sub::kRequestPayment>>(E::kGetBucketRequestPayment,
+                                                                           Reads("s3:GetBucketRequestPayment"))
+      .Add<ops::PutBucketRequestPayment, &PutConfig<sub::kRequestPayment>>(E::kPutBucketRequestPayment,
+                                                                           Writes("s3:PutBucketRequestPayment"));
+}
+
+// Configurations kept by id (ops/bucket_configs.h).
+void AddIdConfigs(EndpointTable& t) {
+  t.Add<ops::PutBucketMetricsConfiguration, &PutBucketMetricsConfiguration>(E::kPutBucketMetricsConfiguration,
+                                                                            Writes("s3:PutMetricsConfiguration"))
+      .Add<ops::GetBucketMetricsConfiguration, &GetBucketMetricsConfiguration>(E::kGetBucketMetricsConfiguration,
+                                                                               Reads("s3:GetMetricsConfiguration"))
+      .Add<ops::DeleteBucketMetricsConfiguration, &DeleteBucketMetricsConfiguration>(
+          E::kDeleteBucketMetricsConfiguration, Writes("s3:PutMetricsConfiguration"))
+      .Add<ops::ListBucketMetricsConfigurations, &ListBucketMetricsConfigurations>(E::kListBucketMetricsConfigurations,
+                                                                                   Reads("s3:GetMetricsConfiguration"))
+      .Add<ops::PutBucketAnalyticsConfiguration, &PutBucketAnalyticsConfiguration>(
+          E::kPutBucketAnalyticsConfiguration, Writes("s3:PutAnalyticsConfiguration"))
+      .Add<ops::GetBucketAnalyticsConfiguration, &GetBucketAnalyticsConfiguration>(
+          E::kGetBucketAnalyticsConfiguration, Reads("s3:GetAnalyticsConfiguration"))
+      .Add<ops::DeleteBucketAnalyticsConfiguration, &DeleteBucketAnalyticsConfiguration>(
+          E::kDeleteBucketAnalyticsConfiguration, Writes("s3:PutAnalyticsConfiguration"))
+      .Add<ops::ListBucketAnalyticsConfigurations, &ListBucketAnalyticsConfigurations>(
+          E::kListBucketAnalyticsConfigurations, Reads("s3:GetAnalyticsConfiguration"))
+      .Add<ops::PutBucketIntelligentTieringConfiguration, &PutBucketIntelligentTieringConfiguration>(
+          E::kPutBucketIntelligentTieringConfiguration, Writes("s3:PutIntelligentTieringConfiguration"))
+      .Add<ops::GetBucketIntelligentTieringConfiguration, &GetBucketIntelligentTieringConfiguration>(
+          E::kGetBucketIntelligentTieringConfiguration, Reads("s3:GetIntelligentTieringConfiguration"))
+      .Add<ops::DeleteBucketIntelligentTieringConfiguration, &DeleteBucketIntelligentTieringConfiguration>(
+          E::kDeleteBucketIntelligentTieringConfiguration, Writes("s3:PutIntelligentTieringConfiguration"))
+      .Add<ops::ListBucketIntelligentTieringConfigurations, &ListBucketIntelligentTieringConfigurations>(
+          E::kListBucketIntelligentTieringConfigurations, Reads("s3:GetIntelligentTieringConfiguration"));
 }
 
 void AddObjects(EndpointTable& t) {
@@ -279,6 +329,8 @@ const EndpointTable& Endpoints() {
     AddBuckets(*t);
     AddSubresources(*t);
     AddUnconfigured(*t);
+    AddConfigs(*t);
+    AddIdConfigs(*t);
     AddObjects(*t);
     AddMultipart(*t);
     return t;

@@ -41,6 +41,20 @@ void BucketFields(V& v, S& s) {
   v("cors", s.cors, false);
   v("encryption", s.encryption, false);
   v("acl", s.acl, false);
+  SparseField(v, "set", s.settings, BucketSettings{});
+}
+
+template <class V, class S>
+void SettingsFields(V& v, S& s) {
+  v("lc", s.lifecycle, false);
+  SparseField(v, "lcmin", s.lifecycle_min_size, std::string());
+  v("web", s.website, false);
+  v("log", s.logging, false);
+  v("acc", s.accelerate, false);
+  v("pay", s.payer, false);
+  SparseField(v, "met", s.metrics, std::vector<api::s3::MetricsConfiguration>{});
+  SparseField(v, "ana", s.analytics, std::vector<api::s3::AnalyticsConfiguration>{});
+  SparseField(v, "it", s.tiering, std::vector<api::s3::IntelligentTieringConfiguration>{});
 }
 
 template <class V, class S>
@@ -145,6 +159,7 @@ void PartFields(V& v, S& s) {
 
 }  // namespace
 
+CK_DEFINE_FIELDS(BucketSettings, SettingsFields)
 CK_DEFINE_FIELDS(BucketRecord, BucketFields)
 CK_DEFINE_FIELDS(SegmentSealing, SealingFields)
 CK_DEFINE_FIELDS(Segment, SegmentFields)

@@ -44,6 +44,23 @@ inline constexpr char kVersionsTable[] = "s3.versions";
 inline constexpr char kUploadsTable[] = "s3.uploads";
 inline constexpr char kPartsTable[] = "s3.parts";
 
+// The bucket settings kept as configured and shown back (ops/bucket_configs.h):
+// lifecycle, website, logging, acceleration, request payment and the
+// id-keyed metrics, analytics and intelligent-tiering configurations.
+struct BucketSettings {
+  std::optional<api::s3::BucketLifecycleConfiguration> lifecycle;
+  std::string lifecycle_min_size;  // TransitionDefaultMinimumObjectSize ("" without lifecycle)
+  std::optional<api::s3::WebsiteConfiguration> website;
+  std::optional<api::s3::LoggingEnabled> logging;
+  EnumValue<api::s3::BucketAccelerateStatus> accelerate;  // unset until configured
+  EnumValue<api::s3::Payer> payer;                        // unset: BucketOwner
+  std::vector<api::s3::MetricsConfiguration> metrics;     // by id
+  std::vector<api::s3::AnalyticsConfiguration> analytics;
+  std::vector<api::s3::IntelligentTieringConfiguration> tiering;
+  bool operator==(const BucketSettings&) const = default;
+};
+CK_DECLARE_FIELDS(BucketSettings);
+
 struct BucketRecord {
   std::string name;
   std::string owner;  // account id
@@ -61,6 +78,7 @@ struct BucketRecord {
   std::optional<std::vector<api::s3::CORSRule>> cors;
   std::optional<api::s3::ServerSideEncryptionConfiguration> encryption;  // as configured, echoed verbatim
   std::optional<api::s3::AccessControlPolicy> acl;                       // ObjectWriter / BucketOwnerPreferred buckets
+  BucketSettings settings;
 
   bool versioned() const { return versioning.known(); }
   bool versioning_enabled() const { return versioning == api::s3::BucketVersioningStatus::kEnabled; }

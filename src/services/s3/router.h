@@ -28,6 +28,17 @@ namespace ck::services::s3 {
 // Every endpoint crosskey serves, by the model operation's name (plus the
 // CORS preflight). A model operation not listed answers 501 NotImplemented.
 // clang-format off
+// Bucket settings (ops/bucket_configs.h).
+#define CK_S3_CONFIG_ENDPOINTS(X)                                                                             \
+  X(GetBucketLifecycleConfiguration) X(PutBucketLifecycleConfiguration) X(DeleteBucketLifecycle)               \
+  X(GetBucketWebsite) X(PutBucketWebsite) X(DeleteBucketWebsite) X(GetBucketLogging) X(PutBucketLogging)       \
+  X(GetBucketAccelerateConfiguration) X(PutBucketAccelerateConfiguration)                                      \
+  X(GetBucketRequestPayment) X(PutBucketRequestPayment)                                                        \
+  X(GetBucketMetricsConfiguration) X(PutBucketMetricsConfiguration) X(DeleteBucketMetricsConfiguration)        \
+  X(ListBucketMetricsConfigurations) X(GetBucketAnalyticsConfiguration) X(PutBucketAnalyticsConfiguration)     \
+  X(DeleteBucketAnalyticsConfiguration) X(ListBucketAnalyticsConfigurations)                                   \
+  X(GetBucketIntelligentTieringConfiguration) X(PutBucketIntelligentTieringConfiguration)                      \
+  X(DeleteBucketIntelligentTieringConfiguration) X(ListBucketIntelligentTieringConfigurations)
 #define CK_S3_ENDPOINTS(X)                                                                                    \
   X(ListBuckets) X(CreateBucket) X(DeleteBucket) X(HeadBucket) X(GetBucketLocation)                            \
   X(GetBucketPolicy) X(PutBucketPolicy) X(DeleteBucketPolicy) X(GetBucketPolicyStatus)                         \
@@ -37,10 +48,9 @@ namespace ck::services::s3 {
   X(GetBucketOwnershipControls) X(PutBucketOwnershipControls) X(DeleteBucketOwnershipControls)                 \
   X(GetBucketVersioning) X(PutBucketVersioning) X(GetBucketAcl) X(PutBucketAcl)                                \
   X(GetBucketEncryption) X(PutBucketEncryption) X(DeleteBucketEncryption)                                      \
-  X(GetBucketLifecycleConfiguration) X(GetBucketLifecycle) X(DeleteBucketLifecycle)                            \
-  X(GetBucketWebsite) X(DeleteBucketWebsite) X(GetBucketReplication) X(DeleteBucketReplication)                \
-  X(GetObjectLockConfiguration) X(GetBucketLogging) X(GetBucketAccelerateConfiguration)                        \
-  X(GetBucketRequestPayment) X(GetBucketNotificationConfiguration)                                             \
+  X(GetBucketLifecycle) X(GetBucketReplication) X(DeleteBucketReplication)                                      \
+  X(GetObjectLockConfiguration) X(GetBucketNotificationConfiguration)                                          \
+  CK_S3_CONFIG_ENDPOINTS(X)                                                                                    \
   X(PutObject) X(GetObject) X(HeadObject) X(DeleteObject) X(DeleteObjects) X(CopyObject)                        \
   X(GetObjectTagging) X(PutObjectTagging) X(DeleteObjectTagging) X(GetObjectAttributes)                        \
   X(GetObjectAcl) X(PutObjectAcl)                                                                              \

@@ -75,6 +75,15 @@ const Case kCases[] = {
     {"GET", kLocal, "/b1?requestPayment", "", E::kGetBucketRequestPayment, "b1", "", "GetBucketRequestPayment"},
     {"GET", kLocal, "/b1?notification", "", E::kGetBucketNotificationConfiguration, "b1", "",
      "GetBucketNotificationConfiguration"},
+    {"PUT", kLocal, "/b1?lifecycle", "", E::kPutBucketLifecycleConfiguration, "b1", "",
+     "PutBucketLifecycleConfiguration"},
+    {"PUT", kLocal, "/b1?website", "", E::kPutBucketWebsite, "b1", "", "PutBucketWebsite"},
+    {"GET", kLocal, "/b1?analytics", "", E::kListBucketAnalyticsConfigurations, "b1", "",
+     "ListBucketAnalyticsConfigurations"},
+    {"GET", kLocal, "/b1?metrics&id=m", "", E::kGetBucketMetricsConfiguration, "b1", "",
+     "GetBucketMetricsConfiguration"},
+    {"DELETE", kLocal, "/b1?intelligent-tiering&id=t", "", E::kDeleteBucketIntelligentTieringConfiguration, "b1", "",
+     "DeleteBucketIntelligentTieringConfiguration"},
     // Objects.
     {"PUT", kLocal, "/b1/key", "", E::kPutObject, "b1", "key", "PutObject"},
     {"PUT", kLocal, "/b1/dir/sub/a%20b%2Fc.txt?x-id=PutObject", "", E::kPutObject, "b1", "dir/sub/a b/c.txt",
@@ -117,9 +126,9 @@ const Case kCases[] = {
     {"OPTIONS", "b1.localhost:4566", "/k", "", E::kPreflight, "b1", "k", ""},
     {"OPTIONS", kLocal, "/b1", "", E::kPreflight, "b1", "", ""},
     // Operations of the model crosskey does not serve.
-    {"PUT", kLocal, "/b1?website", "", E::kUnimplemented, "b1", "", "PutBucketWebsite"},
-    {"PUT", kLocal, "/b1?lifecycle", "", E::kUnimplemented, "b1", "", "PutBucketLifecycleConfiguration"},
-    {"GET", kLocal, "/b1?analytics", "", E::kUnimplemented, "b1", "", "ListBucketAnalyticsConfigurations"},
+    {"PUT", kLocal, "/b1?replication", "", E::kUnimplemented, "b1", "", "PutBucketReplication"},
+    {"PUT", kLocal, "/b1?notification", "", E::kUnimplemented, "b1", "", "PutBucketNotificationConfiguration"},
+    {"GET", kLocal, "/b1?inventory", "", E::kUnimplemented, "b1", "", "ListBucketInventoryConfigurations"},
     {"POST", kLocal, "/b1/key?restore", "", E::kUnimplemented, "b1", "key", "RestoreObject"},
     {"GET", kLocal, "/b1/key?retention", "", E::kUnimplemented, "b1", "key", "GetObjectRetention"},
     // No operation at all.
@@ -188,8 +197,8 @@ struct ErrorCase {
 };
 
 const ErrorCase kErrors[] = {
-    {"PUT", "/b1?website", 501, "NotImplemented", "Header=PutBucketWebsite"},
-    {"GET", "/b1?analytics&id=a", 501, "NotImplemented", "Header=GetBucketAnalyticsConfiguration"},
+    {"PUT", "/b1?replication", 501, "NotImplemented", "Header=PutBucketReplication"},
+    {"GET", "/b1?inventory&id=a", 501, "NotImplemented", "Header=GetBucketInventoryConfiguration"},
     {"POST", "/b1", 501, "NotImplemented", ""},
     {"PATCH", "/b1/key", 405, "MethodNotAllowed", "Method=PATCH"},
     {"PROPFIND", "/b1", 405, "MethodNotAllowed", "ResourceType=OBJECT"},

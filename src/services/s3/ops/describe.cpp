@@ -124,9 +124,41 @@ std::string AsUtf8(std::string_view b) {
   return out;
 }
 
+// Base64 read the way S3 reads a "B" word that is not valid base64: four
+// characters at a time, "=" in the last two places as padding, any other
+// character outside the alphabet taken as -1 (all bits set), so it turns
+// the bytes it touches into invalid UTF-8; an incomplete last group is
+// dropped. Recorded: "=GGG" decodes to the bytes FC 61 86 (shown as
+// U+FFFD "a" U+FFFD); the rule beyond that case is INFERRED.
+std::string LenientBase64Decode(std::string_view text) {
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto sextet = [](char ch) -> int32_t {
+    size_t i = kAlphabet.find(ch);
+    return i == std::string_view::npos ? -1 : static_cast<int32_t>(i);
+  };
+  std::string out;
+  for (size_t i = 0; i + 4 <= text.size(); i += 4) {
+    int32_t v = sextet(text[i]);
+    v = static_cast<int32_t>(static_cast<uint32_t>(v) << 6) | sextet(text[i + 1]);
+    int bytes = 3;
+    for (size_t k = 2; k < 4; ++k) {
+      v = static_cast<int32_t>(static_cast<uint32_t>(v) << 6);
+      if (text[i + k] == '=')
+        --bytes;
+      else
+        v |= sextet(text[i + k]);
+    }
+    for (int n = 0; n < bytes; ++n) out.push_back(static_cast<char>((static_cast<uint32_t>(v) >> (16 - 8 * n)) & 0xFF));
+  }
+  return out;
+}
+
 // One RFC 2047 encoded word's text ("B" base64 or "Q" quoted-printable), or nullopt.
 std::optional<std::string> DecodeWordText(char encoding, std::string_view text) {
-  if (encoding == 'B' || encoding == 'b') return Base64Decode(text);
+  if (encoding == 'B' || encoding == 'b') {
+    if (auto strict = Base64Decode(text)) return strict;
+    return LenientBase64Decode(text);
+  }
   if (encoding != 'Q' && encoding != 'q') return std::nullopt;
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {

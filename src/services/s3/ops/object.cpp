@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "base/codec.h"
+#include "services/s3/ops/bucket_configs.h"
 #include "services/s3/ops/ops.h"
 
 namespace ck::services::s3 {
@@ -255,6 +256,7 @@ Result<Reply<Out>> ReadObject(S3Service& s, const In& in, Call& c, bool get) {
   CK_ASSIGN_OR_RETURN(auto span, SpanOf(rec, in.part_number, in.range));
   bool checksum = in.checksum_mode && ToLower(in.checksum_mode->str()) == "enabled";  // any case, as S3 reads it
   DescribeObject(rec, &out, checksum && span.whole_object_checksum);
+  out.expiration = ExpirationOf(*b, rec);
   // A bucket with versioning configured shows the null version's id too (recorded on AWS).
   if (b->versioned()) out.version_id = rec.version_id;
   out.accept_ranges = "bytes";
@@ -381,7 +383,9 @@ Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::Pu
     CK_RETURN_IF_ERROR(VerifyDigests(c, w));
     SetData(&rec, w, alg, NowMillis(*sp));
     CK_RETURN_IF_ERROR(sp->store().Commit(*b, rec, cond));
-    return PutOutput(rec);
+    auto out = PutOutput(rec);
+    out.expiration = ExpirationOf(*b, rec);
+    return out;
   };
   return upload;
 }
@@ -448,6 +452,7 @@ api_s3::CopyObjectOutput CopyOutput(const BucketRecord& b, const ObjectRecord& r
   // A copy into a suspended bucket answers the null version's id (PutObject does not; recorded on AWS).
   if (rec.version_id != "null" || b.versioned()) out.version_id = rec.version_id;
   if (!src.version_id.empty()) out.copy_source_version_id = src.version_id;
+  out.expiration = ExpirationOf(b, rec);
   return out;
 }
 

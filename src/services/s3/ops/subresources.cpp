@@ -370,17 +370,9 @@ const Subresource<ServerSideEncryptionConfiguration, ops::GetBucketEncryption, o
     };
 
 // Error texts: the S3 error-code list of the S3 API reference.
-const Subresource<api::Empty, ops::GetBucketLifecycleConfiguration, NoOperation, ops::DeleteBucketLifecycle> kLifecycle{
-    .not_found = &errors::kNoSuchLifecycleConfiguration,
-    .not_found_message = "The lifecycle configuration does not exist",
-};
 const Subresource<api::Empty, ops::GetBucketLifecycle> kLifecycleLegacy{
     .not_found = &errors::kNoSuchLifecycleConfiguration,
     .not_found_message = "The lifecycle configuration does not exist",
-};
-const Subresource<api::Empty, ops::GetBucketWebsite, NoOperation, ops::DeleteBucketWebsite> kWebsite{
-    .not_found = &errors::kNoSuchWebsiteConfiguration,
-    .not_found_message = "The specified bucket does not have a website configuration",
 };
 const Subresource<api::Empty, ops::GetBucketReplication, NoOperation, ops::DeleteBucketReplication> kReplication{
     .not_found = &errors::kReplicationConfigurationNotFoundError,
@@ -390,11 +382,6 @@ const Subresource<api::Empty, ops::GetObjectLockConfiguration> kObjectLock{
     .not_found = &errors::kObjectLockConfigurationNotFoundError,
     .not_found_message = "Object Lock configuration does not exist for this bucket",
 };
-const Subresource<api::Empty, ops::GetBucketLogging> kLogging{.unset = Nothing<s3api::GetBucketLoggingOutput>};
-const Subresource<api::Empty, ops::GetBucketAccelerateConfiguration> kAccelerate{
-    .unset = Nothing<s3api::GetBucketAccelerateConfigurationOutput>};
-const Subresource<api::Empty, ops::GetBucketRequestPayment> kRequestPayment{
-    .unset = [](const BucketRecord&) { return s3api::GetBucketRequestPaymentOutput{s3api::Payer::kBucketOwner}; }};
 const Subresource<api::Empty, ops::GetBucketNotificationConfiguration> kNotifications{
     .unset = Nothing<s3api::NotificationConfiguration>};
 
