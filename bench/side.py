@@ -103,12 +103,12 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
     return p, "http://127.0.0.1:%d" % port
 
 
-def start_crosskey(binary, tmp, fsync, perf=None, extra=()):
+def start_crosskey(binary, tmp, fsync, perf=None, extra=(), call_graph="fp"):
     args = [binary, "serve", "--port", "0", "--data-dir", os.path.join(tmp, "ck"), "--log-level", "warn", *extra]
     if fsync:
         args.append("--fsync")
     if perf:  # perf must start the server to record it here (attaching with -p records nothing)
-        args = ["perf", "record", "-e", "cpu-clock", "-g", "-o", perf, "--"] + args
+        args = ["perf", "record", "-e", "cpu-clock", "--call-graph", call_graph, "-o", perf, "--"] + args
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     line = p.stdout.readline().decode()
     if not line.startswith("crosskey ready on port"):
@@ -157,6 +157,7 @@ def main():
     ap.add_argument("--only", default="get4k,put4k,get1m,put1m,kms")
     ap.add_argument("--fsync", action="store_true", help="crosskey --fsync (group commit)")
     ap.add_argument("--perf", metavar="FILE", help="record crosskey with perf into FILE (perf report -i FILE)")
+    ap.add_argument("--call-graph", default="fp", help="perf's --call-graph (dwarf: callers of libc's malloc too)")
     ap.add_argument("--no-nginx", action="store_true", help="skip the nginx runs (profiling)")
     ap.add_argument("--serve-arg", action="append", default=[], help="one more argument to crosskey serve")
     a = ap.parse_args()
@@ -166,7 +167,7 @@ def main():
     conns = [int(c) for c in a.conns.split(",")]
     tmp = tempfile.mkdtemp(prefix="ck-side-")
     nginx, nginx_url = start_nginx(tmp)
-    ck, endpoint = start_crosskey(os.path.abspath(a.bin), tmp, a.fsync, a.perf, a.serve_arg)
+    ck, endpoint = start_crosskey(os.path.abspath(a.bin), tmp, a.fsync, a.perf, a.serve_arg, a.call_graph)
     try:
         cfg = Config(s3={"addressing_style": "path"}, signature_version="s3v4")
         mk = lambda svc: boto3.client(svc, endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=ACCOUNT,

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <memory>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -174,34 +176,76 @@ class FsBlobWriter final : public BlobWriter {
   bool aborted_ = false;
 };
 
+// A committed blob opened read-only. Blobs never change once committed (a
+// write makes a new id), so one open file serves every reader of the blob;
+// it closes when the last reader and the fd cache let go of it.
+struct OpenBlob {
+  OpenBlob(int fd, uint64_t size, std::string path) : fd(fd), size(size), path(std::move(path)) {}
+  ~OpenBlob() { ::close(fd); }
+  OpenBlob(const OpenBlob&) = delete;
+  OpenBlob& operator=(const OpenBlob&) = delete;
+  const int fd;
+  const uint64_t size;
+  const std::string path;
+};
+
+// Open blobs by id, so a hot object is read without open/fstat/close per
+// request. Bounded (cleared when full). Delete() drops the id after the
+// unlink and bumps the generation, and an Open that began before that does
+// not cache what it opened, so a deleted blob does not stay served from here.
+class FdCache {
+ public:
+  static constexpr size_t kMaxOpen = 256;
+
+  std::shared_ptr<const OpenBlob> Find(std::string_view id, uint64_t* generation) {
+    std::lock_guard lock(mu_);
+    *generation = generation_;
+    auto it = open_.find(std::string(id));
+    return it == open_.end() ? nullptr : it->second;
+  }
+  void Offer(std::string_view id, uint64_t generation, std::shared_ptr<const OpenBlob> blob) {
+    std::lock_guard lock(mu_);
+    if (generation != generation_) return;
+    if (open_.size() >= kMaxOpen) open_.clear();
+    open_.insert_or_assign(std::string(id), std::move(blob));
+  }
+  void Drop(std::string_view id) {
+    std::lock_guard lock(mu_);
+    ++generation_;
+    open_.erase(std::string(id));
+  }
+
+ private:
+  std::mutex mu_;
+  uint64_t generation_ = 0;
+  std::unordered_map<std::string, std::shared_ptr<const OpenBlob>> open_;
+};
+
 class FsBlobReader final : public BlobReader {
  public:
-  FsBlobReader(int fd, uint64_t size, std::string path)
-      : fd_(fd), size_(size), path_(std::move(path)) {}
-  ~FsBlobReader() override { ::close(fd_); }
+  explicit FsBlobReader(std::shared_ptr<const OpenBlob> blob) : blob_(std::move(blob)) {}
 
-  uint64_t size() const override { return size_; }
+  uint64_t size() const override { return blob_->size; }
 
   Result<size_t> ReadAt(uint64_t offset, char* out, size_t n) override {
-    if (offset >= size_) return size_t{0};
-    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
+    const uint64_t size = blob_->size;
+    if (offset >= size) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, size - offset));
     size_t got = 0;
     while (got < n) {
-      ssize_t r = ::pread(fd_, out + got, n - got, static_cast<off_t>(offset + got));
+      ssize_t r = ::pread(blob_->fd, out + got, n - got, static_cast<off_t>(offset + got));
       if (r < 0) {
         if (errno == EINTR) continue;
-        return ErrnoStatus("pread " + path_, errno);
+        return ErrnoStatus("pread " + blob_->path, errno);
       }
-      if (r == 0) return DataLoss(path_ + ": blob file is shorter than when opened");
+      if (r == 0) return DataLoss(blob_->path + ": blob file is shorter than when opened");
       got += static_cast<size_t>(r);
     }
     return got;
   }
 
  private:
-  const int fd_;
-  const uint64_t size_;
-  const std::string path_;
+  const std::shared_ptr<const OpenBlob> blob_;
 };
 
 class FsBlobStore final : public BlobStore {
@@ -248,6 +292,8 @@ class FsBlobStore final : public BlobStore {
 
   Result<std::unique_ptr<BlobReader>> Open(std::string_view id) override {
     if (!IsValidBlobId(id)) return InvalidArgument("malformed blob id");
+    uint64_t generation = 0;
+    if (auto blob = fds_.Find(id, &generation)) return std::unique_ptr<BlobReader>(std::make_unique<FsBlobReader>(blob));
     std::string path = PathOf(id);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -260,16 +306,20 @@ class FsBlobStore final : public BlobStore {
       ::close(fd);
       return ErrnoStatus("fstat " + path, err);
     }
-    return std::unique_ptr<BlobReader>(
-        std::make_unique<FsBlobReader>(fd, static_cast<uint64_t>(st.st_size), path));
+    auto blob = std::make_shared<const OpenBlob>(fd, static_cast<uint64_t>(st.st_size), std::move(path));
+    fds_.Offer(id, generation, blob);
+    return std::unique_ptr<BlobReader>(std::make_unique<FsBlobReader>(std::move(blob)));
   }
 
   Status Delete(std::string_view id) override {
     if (!IsValidBlobId(id)) return InvalidArgument("malformed blob id");
     std::string path = PathOf(id);
-    if (::unlink(path.c_str()) != 0) {
-      if (errno == ENOENT) return NotFound("no blob " + std::string(id));
-      return ErrnoStatus("unlink " + path, errno);
+    int rc = ::unlink(path.c_str());
+    int err = errno;
+    fds_.Drop(id);  // after the unlink: an Open that raced it cannot cache the file
+    if (rc != 0) {
+      if (err == ENOENT) return NotFound("no blob " + std::string(id));
+      return ErrnoStatus("unlink " + path, err);
     }
     return Status::Ok();
   }
@@ -313,6 +363,7 @@ class FsBlobStore final : public BlobStore {
   const std::string root_;
   const FsBlobStoreOptions options_;
   std::shared_ptr<LiveWriters> live_;
+  FdCache fds_;
 };
 
 }  // namespace

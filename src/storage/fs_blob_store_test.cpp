@@ -182,5 +182,59 @@ TEST_F(FsBlobStoreTest, VanishedTemporaryIsInternalNotNotFound) {
   EXPECT_EQ(id.status().code(), Code::kInternal) << id.status().ToString();
 }
 
+// Reads reuse one open file per blob (the fd cache); a delete ends that.
+TEST_F(FsBlobStoreTest, DeletedBlobIsNotServedFromTheFdCache) {
+  auto store = Open();
+  auto w = store->NewWriter();
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Append("hello").ok());
+  auto id = (*w)->Commit();
+  ASSERT_TRUE(id.ok());
+  for (int i = 0; i < 3; ++i) {  // the second and third open come from the cache
+    auto r = store->Open(*id);
+    ASSERT_TRUE(r.ok());
+    char buf[5];
+    auto n = (*r)->ReadAt(0, buf, 5);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(std::string(buf, *n), "hello");
+  }
+  auto held = store->Open(*id);  // a reader open across the delete keeps reading
+  ASSERT_TRUE(held.ok());
+  ASSERT_TRUE(store->Delete(*id).ok());
+  auto again = store->Open(*id);
+  EXPECT_EQ(again.status().code(), Code::kNotFound);
+  char buf[5];
+  auto n = (*held)->ReadAt(0, buf, 5);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(std::string(buf, *n), "hello");
+  EXPECT_EQ(store->Delete(*id).code(), Code::kNotFound);
+}
+
+TEST_F(FsBlobStoreTest, ManyOpenBlobsStayBounded) {
+  auto store = Open();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) {
+    auto w = store->NewWriter();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append(std::to_string(i)).ok());
+    auto id = (*w)->Commit();
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  size_t fds_before = CountEntries("/proc/self/fd");
+  for (int round = 0; round < 2; ++round)
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto r = store->Open(ids[i]);
+      ASSERT_TRUE(r.ok());
+      char buf[8];
+      auto n = (*r)->ReadAt(0, buf, sizeof buf);
+      ASSERT_TRUE(n.ok());
+      EXPECT_EQ(std::string(buf, *n), std::to_string(i));
+    }
+  EXPECT_LE(CountEntries("/proc/self/fd"), fds_before + 256 + 1);  // the cache's bound
+  for (const auto& id : ids) ASSERT_TRUE(store->Delete(id).ok());
+  EXPECT_LE(CountEntries("/proc/self/fd"), fds_before);
+}
+
 }  // namespace
 }  // namespace ck::storage

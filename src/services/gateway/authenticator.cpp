@@ -14,6 +14,18 @@ Status Authenticator::Unknown(const Route& route, const Status& resolved, const 
   return s;
 }
 
+std::shared_ptr<const std::string> Authenticator::SigningKey(const std::string& secret,
+                                                             const auth::SigV4Request& req) const {
+  std::string id;
+  id.reserve(secret.size() + req.scope_date.size() + req.region.size() + req.service.size() + 3);
+  id.append(secret).append(1, '\0').append(req.scope_date).append(1, '\0').append(req.region).append(1, '\0');
+  id.append(req.service);
+  if (auto key = signing_keys_.Find(id)) return key;
+  auto key = std::make_shared<const std::string>(auth::DeriveSigningKey(secret, req.scope_date, req.region, req.service));
+  signing_keys_.Put(std::move(id), key);
+  return key;
+}
+
 Result<Authenticated> Authenticator::Authenticate(const Route& route, const http::RequestHead& head) const {
   if (route.protocol == Protocol::kRestXml) {
     if (auto v2 = auth::ParseSigV2(head)) return SigV2(route, head, *v2);
@@ -41,7 +53,8 @@ Result<Authenticated> Authenticator::Authenticate(const Route& route, const http
   if (!resolved->secret) {
     trace("unknown key, signature not checked (dev mode convention)");
   } else if (!parsed->payload_hash.empty() || route.protocol == Protocol::kRestXml) {
-    Status s = auth::VerifySignature(head, *parsed, *resolved->secret, "", now, &who.signing);
+    Status s = auth::VerifySignatureWithKey(head, *parsed, *SigningKey(*resolved->secret, *parsed), "", now,
+                                            &who.signing);
     if (!s.ok()) return AuthErrorFor(route.protocol, s, parsed->amz_date_text, FormatAmzDate(now));
     who.signature_verified = true;
     trace("known key, signature verified");
@@ -56,7 +69,8 @@ Result<Authenticated> Authenticator::Authenticate(const Route& route, const http
 Status Authenticator::VerifyBody(const Route& route, const http::RequestHead& head, const Authenticated& who,
                                  std::string_view body_sha256_hex) const {
   if (!who.deferred_secret || !who.sigv4) return Status::Ok();
-  Status s = auth::VerifySignature(head, *who.sigv4, *who.deferred_secret, body_sha256_hex, clock_.Now());
+  Status s = auth::VerifySignatureWithKey(head, *who.sigv4, *SigningKey(*who.deferred_secret, *who.sigv4),
+                                          body_sha256_hex, clock_.Now());
   spdlog::trace("{} auth: signature over the body {}", head.request_id, s.ok() ? "verified" : "refused: " + s.aws_code());
   return s.ok() ? s : AuthErrorFor(route.protocol, s);
 }

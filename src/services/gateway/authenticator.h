@@ -11,7 +11,8 @@
 // (auth_errors.h). Dev mode: keys crosskey does not know (12-digit account
 // ids, the LocalStack convention) are accepted without a signature check.
 //
-// Thread safety: safe for concurrent use (the CredentialResolver is).
+// Thread safety: safe for concurrent use (the CredentialResolver and the
+// signing-key cache are).
 #pragma once
 
 #include <optional>
@@ -21,6 +22,7 @@
 #include "auth/sigv4.h"
 #include "base/clock.h"
 #include "core/principal.h"
+#include "services/common/sharded_cache.h"
 #include "services/credential_resolver.h"
 #include "services/gateway/router.h"
 
@@ -54,9 +56,14 @@ class Authenticator {
   Result<Authenticated> SigV2(const Route& route, const http::RequestHead& head,
                               const Result<auth::SigV2Request>& parsed) const;
   Status Unknown(const Route& route, const Status& resolved, const std::string& access_key_id) const;
+  // SigV4's derived key for (secret, date, region, service), from the cache
+  // when known: four HMACs a request saves. The key depends on nothing else,
+  // so an entry can never be stale; the cache's bound keeps memory flat.
+  std::shared_ptr<const std::string> SigningKey(const std::string& secret, const auth::SigV4Request& req) const;
 
   CredentialResolver& credentials_;
   const Clock& clock_;
+  mutable ShardedCache<std::string, 8, 1024> signing_keys_;
 };
 
 }  // namespace ck::services

@@ -179,7 +179,21 @@ Result<std::vector<std::string>> ObjectStore::OwnedBuckets(const std::string& ac
 // --- Objects ---
 
 Result<std::optional<ObjectRecord>> ObjectStore::Current(const std::string& bucket, const std::string& key) {
-  return objects_.Get(ObjectKey(bucket, key));
+  CK_ASSIGN_OR_RETURN(auto rec, CurrentShared(bucket, key));
+  if (!rec) return std::optional<ObjectRecord>();
+  return std::optional<ObjectRecord>(*rec);
+}
+
+Result<std::shared_ptr<const ObjectRecord>> ObjectStore::CurrentShared(const std::string& bucket,
+                                                                       const std::string& key) {
+  const std::string okey = ObjectKey(bucket, key);
+  if (auto known = objects_cache_.Find(okey)) return *known;
+  const uint64_t token = objects_cache_.Begin(okey);  // before the read (object_cache.h)
+  CK_ASSIGN_OR_RETURN(auto rec, objects_.Get(okey));
+  std::shared_ptr<const ObjectRecord> shared;
+  if (rec) shared = std::make_shared<const ObjectRecord>(std::move(*rec));
+  objects_cache_.Offer(okey, token, shared);
+  return shared;
 }
 
 Result<std::vector<storage::Record>> ObjectStore::VersionsOf(const std::string& bucket, const std::string& key,
@@ -273,7 +287,9 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
     if (cond.parts)
       for (const auto& p : *cond.parts) parts_.Delete(batch, PartKey(cond.completes->rec.upload_id, p.number));
   }
-  return meta_.Apply(batch);
+  Status st = meta_.Apply(batch);
+  objects_cache_.Invalidate(okey);
+  return st;
 }
 
 Status ObjectStore::Commit(const BucketRecord& b, ObjectRecord& rec, const CommitConditions& cond) {
@@ -320,6 +336,7 @@ Status ObjectStore::UpdateVersion(const BucketRecord& b, const std::string& key,
       objects_.Put(batch, okey, row->rec);
     }
     Status st = meta_.Apply(batch);
+    objects_cache_.Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
     if (out) *out = row->rec;
@@ -338,6 +355,7 @@ Status ObjectStore::DeleteUnversioned(const BucketRecord& b, const std::string& 
     objects_.Delete(batch, okey);
     versions_.Delete(batch, VersionKey(b.name, key, cur->rec.seq));
     Status st = meta_.Apply(batch);
+    objects_cache_.Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
     Release(cur->rec.segments);
@@ -377,6 +395,7 @@ Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(const BucketRecor
         objects_.Delete(batch, okey);
     }
     Status st = meta_.Apply(batch);
+    objects_cache_.Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
     Release(row->rec.segments);

@@ -1,5 +1,6 @@
 // ObjectStore: everything the S3 operations keep, behind one interface —
-// bucket records (through the BucketCache), object versions, multipart
+// bucket records (through the BucketCache), object versions (current ones
+// through the ObjectCache), multipart
 // uploads and parts (RecordTables over the MetadataStore, records.h) and the
 // blobs they point to (BlobStore, sealed by object_io/sealed_blob). Operations
 // ask it for records and hand it new ones; they never see a table name or a
@@ -25,6 +26,7 @@
 #include "crypto/checksum.h"
 #include "services/common/record_table.h"
 #include "services/s3/bucket_cache.h"
+#include "services/s3/object_cache.h"
 #include "services/s3/object_io.h"
 #include "services/s3/records.h"
 #include "services/s3/sealed_blob.h"
@@ -103,6 +105,8 @@ class ObjectStore {
 
   // --- Objects ---
   Result<std::optional<ObjectRecord>> Current(const std::string& bucket, const std::string& key);
+  // The same, shared from the object cache (null: no current version).
+  Result<std::shared_ptr<const ObjectRecord>> CurrentShared(const std::string& bucket, const std::string& key);
   // The version a request names (`version_id`, or the current one; a delete
   // marker when that is the newest version of a versioned bucket's key).
   // NoSuchKey / NoSuchVersion / InvalidArgument as S3 answers.
@@ -186,6 +190,7 @@ class ObjectStore {
   RecordTable<UploadRecord> uploads_;
   RecordTable<PartRecord> parts_;
   BucketCache cache_;
+  ObjectCache objects_cache_;  // current rows by row key; every write of one invalidates it
 };
 
 }  // namespace ck::services::s3
