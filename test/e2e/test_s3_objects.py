@@ -182,14 +182,9 @@ class BucketTest(S3Base):
         for fn, kw in [(self.s3.put_bucket_website, {"WebsiteConfiguration": {"IndexDocument": {"Suffix": "i.html"}}}),
                        (self.s3.put_bucket_lifecycle_configuration,
                         {"LifecycleConfiguration": {"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {},
-                                                               "Expiration": {"Days": 1}}]}}),
-                       (self.s3.put_object_lock_configuration,
-                        {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}})]:
+                                                               "Expiration": {"Days": 1}}]}})]:
             code, _, status = self.err(fn, Bucket=b, **kw)
             self.assertEqual((code, status), ("NotImplemented", 501), fn)
-        code, _, status = self.err(self.s3.create_bucket, Bucket="b-501-lock", ObjectLockEnabledForBucket=True)
-        self.assertEqual((code, status), ("NotImplemented", 501))
-        self.assertEqual(self.err(self.s3.head_bucket, Bucket="b-501-lock")[2], 404)  # nothing was created
 
     def test_settings_never_stored_read_as_absent(self):
         # PUT of these settings is 501, so a bucket never has one: reads answer

@@ -1,7 +1,7 @@
 // Bucket sub-resources as data. Each one (policy, tagging, CORS, public
 // access block, ownership controls, versioning, ACL, default encryption, and
 // the settings crosskey does not implement: lifecycle, website, replication,
-// object lock, logging, acceleration, request payment, notifications) is a
+// logging, acceleration, request payment, notifications) is a
 // descriptor: the bucket-record field it lives in, the model member its Put
 // reads (validated with S3's errors) and its Get shows, and what a Get
 // answers while it is unset (S3's not-found error, or a default). Three
@@ -126,7 +126,6 @@ extern const Subresource<api::Empty, ops::GetBucketLifecycleConfiguration, NoOpe
 extern const Subresource<api::Empty, ops::GetBucketLifecycle> kLifecycleLegacy;
 extern const Subresource<api::Empty, ops::GetBucketWebsite, NoOperation, ops::DeleteBucketWebsite> kWebsite;
 extern const Subresource<api::Empty, ops::GetBucketReplication, NoOperation, ops::DeleteBucketReplication> kReplication;
-extern const Subresource<api::Empty, ops::GetObjectLockConfiguration> kObjectLock;
 extern const Subresource<api::Empty, ops::GetBucketLogging> kLogging;
 extern const Subresource<api::Empty, ops::GetBucketAccelerateConfiguration> kAccelerate;
 extern const Subresource<api::Empty, ops::GetBucketRequestPayment> kRequestPayment;
