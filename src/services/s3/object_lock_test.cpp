@@ -31,6 +31,13 @@ s3api::DefaultRetention Default(const char* mode, std::optional<int> days, std::
   return d;
 }
 
+// A bucket with Object Lock and no default retention.
+BucketRecord LockedBucket() {
+  BucketRecord b;
+  b.object_lock.emplace().object_lock_enabled = s3api::ObjectLockEnabled::kEnabled;
+  return b;
+}
+
 std::string CodeOf(const Status& s) { return s.ok() ? "" : s.aws_code(); }
 
 std::string FieldOf(const Status& s, const std::string& name) {
@@ -47,8 +54,8 @@ TEST(ObjectLockConfiguration, AcceptsEnabledAloneOrWithOneDefaultPeriod) {
 
 TEST(ObjectLockConfiguration, MalformedShapesAreMalformedXml) {
   EXPECT_EQ(CodeOf(CheckLockConfiguration(std::nullopt)), "MalformedXML");
-  s3api::ObjectLockConfiguration no_enabled = Config(Default("GOVERNANCE", 1, std::nullopt));
-  no_enabled.object_lock_enabled.reset();
+  s3api::ObjectLockConfiguration no_enabled;  // a Rule without ObjectLockEnabled
+  no_enabled.rule.emplace().default_retention = Default("GOVERNANCE", 1, std::nullopt);
   EXPECT_EQ(CodeOf(CheckLockConfiguration(no_enabled)), "MalformedXML");
   EXPECT_EQ(CodeOf(CheckLockConfiguration(Config(std::nullopt))), "MalformedXML");  // empty Rule
   EXPECT_EQ(CodeOf(CheckLockConfiguration(Config(s3api::DefaultRetention{}))), "MalformedXML");
@@ -83,8 +90,7 @@ TEST(DefaultRetention, DaysAndYearsFromNow) {
 }
 
 TEST(LockHeaders, ModeAndDateGoTogether) {
-  BucketRecord b;
-  b.object_lock = Config(std::nullopt, false);
+  BucketRecord b = LockedBucket();
   LockHeaders mode_only{EnumValue<s3api::ObjectLockMode>::Parse("BAD-VALUE"), std::nullopt, std::nullopt};
   auto r = LockFromHeaders(mode_only, b, kNow);
   ASSERT_FALSE(r.ok());
@@ -103,8 +109,7 @@ TEST(LockHeaders, ValidHeadersNeedALockBucketAndAFutureDate) {
   LockHeaders h{s3api::ObjectLockMode::kGovernance, FromEpochSeconds(kNow + 60), s3api::ObjectLockLegalHoldStatus::kOn};
   EXPECT_EQ(LockFromHeaders(h, plain, kNow).status().message(), "Bucket is missing Object Lock Configuration");
   EXPECT_TRUE(LockFromHeaders(LockHeaders{}, plain, kNow).ok());  // no headers: nothing to check
-  BucketRecord locked;
-  locked.object_lock = Config(std::nullopt, false);
+  BucketRecord locked = LockedBucket();
   auto lock = LockFromHeaders(h, locked, kNow);
   ASSERT_TRUE(lock.ok());
   EXPECT_EQ(*lock, (StoredLock{"GOVERNANCE", kNow + 60, "ON"}));
