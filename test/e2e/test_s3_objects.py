@@ -182,13 +182,13 @@ class BucketTest(S3Base):
         for fn, kw in [(self.s3.put_bucket_replication,
                         {"ReplicationConfiguration": {"Role": "arn:aws:iam::111111111111:role/r", "Rules": [
                             {"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::d"}}]}}),
-                       (self.s3.put_object_lock_configuration,
-                        {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}})]:
+                       (self.s3.put_bucket_inventory_configuration,
+                        {"Id": "i", "InventoryConfiguration": {
+                            "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::d", "Format": "CSV"}},
+                            "IsEnabled": True, "Id": "i", "IncludedObjectVersions": "All",
+                            "Schedule": {"Frequency": "Daily"}}})]:
             code, _, status = self.err(fn, Bucket=b, **kw)
             self.assertEqual((code, status), ("NotImplemented", 501), fn)
-        code, _, status = self.err(self.s3.create_bucket, Bucket="b-501-lock", ObjectLockEnabledForBucket=True)
-        self.assertEqual((code, status), ("NotImplemented", 501))
-        self.assertEqual(self.err(self.s3.head_bucket, Bucket="b-501-lock")[2], 404)  # nothing was created
 
     def test_settings_never_stored_read_as_absent(self):
         # A bucket without these settings: reads answer as AWS does for a

@@ -37,6 +37,7 @@
   X(InvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership", 400, kFailedPrecondition)     \
   X(InvalidBucketName, "InvalidBucketName", 400, kInvalidArgument)                                            \
   X(InvalidBucketOwnerAWSAccountID, "InvalidBucketOwnerAWSAccountID", 400, kInvalidArgument)                  \
+  X(InvalidBucketState, "InvalidBucketState", 409, kFailedPrecondition)                                       \
   X(InvalidDigest, "InvalidDigest", 400, kInvalidArgument)                                                    \
   X(InvalidEncryptionAlgorithmError, "InvalidEncryptionAlgorithmError", 400, kInvalidArgument)                \
   X(InvalidLocationConstraint, "InvalidLocationConstraint", 400, kInvalidArgument)                            \
@@ -62,6 +63,7 @@
   X(NoSuchCORSConfiguration, "NoSuchCORSConfiguration", 404, kNotFound)                                       \
   X(NoSuchKey, "NoSuchKey", 404, kNotFound)                                                                   \
   X(NoSuchLifecycleConfiguration, "NoSuchLifecycleConfiguration", 404, kNotFound)                             \
+  X(NoSuchObjectLockConfiguration, "NoSuchObjectLockConfiguration", 404, kNotFound)                           \
   X(NoSuchPublicAccessBlockConfiguration, "NoSuchPublicAccessBlockConfiguration", 404, kNotFound)             \
   X(NoSuchTagSet, "NoSuchTagSet", 404, kNotFound)                                                             \
   X(NoSuchUpload, "NoSuchUpload", 404, kNotFound)                                                             \
@@ -119,6 +121,10 @@ inline Status Conflict() {
   return OperationAborted(
       "A conflicting conditional operation is currently in progress against this resource. Please try again.");
 }
+// A version Object Lock protects (a retention that has not expired, a legal hold).
+inline Status ObjectLocked() { return AccessDenied("Access Denied because object protected by object lock."); }
+// An Object Lock request on a bucket without Object Lock.
+inline Status LockNotEnabled() { return InvalidRequest("Bucket is missing Object Lock Configuration"); }
 // The classic denial (anonymous callers).
 inline Status PlainAccessDenied() { return AccessDenied("Access Denied"); }
 inline Status Malformed() {

@@ -312,6 +312,17 @@ Status ObjectStore::Commit(const BucketRecord& b, ObjectRecord& rec, const Commi
 
 Status ObjectStore::UpdateVersion(const BucketRecord& b, const std::string& key, const std::string& version_id,
                                   const std::function<void(ObjectRecord&)>& fn, ObjectRecord* out) {
+  return UpdateVersionIf(
+      b, key, version_id,
+      [&](ObjectRecord& r) {
+        fn(r);
+        return Status::Ok();
+      },
+      out);
+}
+
+Status ObjectStore::UpdateVersionIf(const BucketRecord& b, const std::string& key, const std::string& version_id,
+                                    const std::function<Status(ObjectRecord&)>& fn, ObjectRecord* out) {
   const std::string okey = ObjectKey(b.name, key);
   for (int attempt = 0; attempt < kCasAttempts; ++attempt) {
     CK_ASSIGN_OR_RETURN(auto cur, Load(objects_, okey));
@@ -327,7 +338,7 @@ Status ObjectStore::UpdateVersion(const BucketRecord& b, const std::string& key,
     }
     if (row->rec.delete_marker)
       return errors::MethodNotAllowed("The specified method is not allowed against this resource.");
-    fn(row->rec);
+    CK_RETURN_IF_ERROR(fn(row->rec));
     storage::WriteBatch batch;
     if (!row->raw.empty()) batch.ExpectValue(kVersionsTable, row->row_key, row->raw);
     versions_.Put(batch, row->row_key, row->rec);
@@ -364,14 +375,16 @@ Status ObjectStore::DeleteUnversioned(const BucketRecord& b, const std::string& 
   return errors::Conflict();
 }
 
-Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(const BucketRecord& b, const std::string& key,
-                                                               const std::string& version_id) {
+Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(
+    const BucketRecord& b, const std::string& key, const std::string& version_id,
+    const std::function<Status(const ObjectRecord&)>& guard) {
   const std::string okey = ObjectKey(b.name, key);
   for (int attempt = 0; attempt < kCasAttempts; ++attempt) {
     bool invalid = false;
     CK_ASSIGN_OR_RETURN(auto row, FindVersion(b, key, version_id, &invalid));
     if (invalid) return errors::BadArgument("Invalid version id specified", "versionId", version_id);
     if (!row) return std::optional<ObjectRecord>();  // deleting a version that is not there succeeds
+    if (guard) CK_RETURN_IF_ERROR(guard(row->rec));
     CK_ASSIGN_OR_RETURN(auto cur, Load(objects_, okey));
     storage::WriteBatch batch;
     batch.ExpectValue(kVersionsTable, row->row_key, row->raw);

@@ -120,13 +120,18 @@ class ObjectStore {
   // keeping the current row in step; `out` receives the new record.
   Status UpdateVersion(const BucketRecord& b, const std::string& key, const std::string& version_id,
                        const std::function<void(ObjectRecord&)>& fn, ObjectRecord* out);
+  // The same, unless `fn` fails on the version as stored (nothing is written then).
+  Status UpdateVersionIf(const BucketRecord& b, const std::string& key, const std::string& version_id,
+                         const std::function<Status(ObjectRecord&)>& fn, ObjectRecord* out);
   // Unversioned delete: removes the key's object (nothing when there is none).
   Status DeleteUnversioned(const BucketRecord& b, const std::string& key);
   // Removes one version (nothing when it is not there; InvalidArgument for
   // an id S3 cannot have given); the current row follows the newest
-  // remaining version. The removed version, if any.
+  // remaining version. The removed version, if any. `guard` (if given) may
+  // refuse the version as stored (Object Lock), in the same compare-and-swap.
   Result<std::optional<ObjectRecord>> DeleteVersion(const BucketRecord& b, const std::string& key,
-                                                    const std::string& version_id);
+                                                    const std::string& version_id,
+                                                    const std::function<Status(const ObjectRecord&)>& guard = nullptr);
 
   // --- Listing (at most `limit` rows, in key order) ---
   Result<std::vector<ListedRow>> ListCurrent(const std::string& bucket, const std::string& prefix, const ListFrom& from,
@@ -157,8 +162,8 @@ class ObjectStore {
   // --- Blobs ---
   // A writer sealing with `keys` (null: stored as is), computing `checksum`
   // (and with `crc64nvme` a CRC64NVME, ObjectWriter::Create) on the way.
-  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                  ObjectKeysPtr keys, bool crc64nvme = false);
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::optional<crypto::ChecksumAlgorithm> checksum, ObjectKeysPtr keys,
+                                                  bool crc64nvme = false);
   // Plaintext [start, end) of `rec`, its first blob opened (missing data fails now).
   Result<std::unique_ptr<ObjectReader>> NewReader(const ObjectRecord& rec, ObjectKeysPtr keys, uint64_t start,
                                                   uint64_t end);

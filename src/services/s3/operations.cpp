@@ -1,6 +1,7 @@
 #include "services/s3/operations.h"
 
 #include "services/s3/ops/bucket_configs.h"
+#include "services/s3/ops/object_lock.h"
 #include "services/s3/ops/ops.h"
 #include "services/s3/ops/subresources.h"
 #include "wire/errors.h"
@@ -230,8 +231,6 @@ void AddUnconfigured(EndpointTable& t) {
                                                                      Reads("s3:GetReplicationConfiguration"))
       .Add<ops::DeleteBucketReplication, &DeleteConfig<sub::kReplication>>(E::kDeleteBucketReplication,
                                                                            Writes("s3:PutReplicationConfiguration"))
-      .Add<ops::GetObjectLockConfiguration, &GetConfig<sub::kObjectLock>>(E::kGetObjectLockConfiguration,
-                                                                          Reads("s3:GetBucketObjectLockConfiguration"))
       .Add<ops::GetBucketNotificationConfiguration, &GetConfig<sub::kNotifications>>(
           E::kGetBucketNotificationConfiguration, Reads("s3:GetBucketNotification"));
 }
@@ -321,6 +320,22 @@ void AddMultipart(EndpointTable& t) {
                                                              Reads("s3:ListBucketMultipartUploads"));
 }
 
+// Object Lock (ops/object_lock.h).
+void AddObjectLock(EndpointTable& t) {
+  t.Add<ops::GetObjectLockConfiguration, &GetObjectLockConfiguration>(E::kGetObjectLockConfiguration,
+                                                                      Reads("s3:GetBucketObjectLockConfiguration"))
+      .Add<ops::PutObjectLockConfiguration, &PutObjectLockConfiguration>(E::kPutObjectLockConfiguration,
+                                                                         Writes("s3:PutBucketObjectLockConfiguration"))
+      .Add<ops::PutObjectRetention, &PutObjectRetention>(E::kPutObjectRetention,
+                                                         Writes("s3:PutObjectRetention", "object"))
+      .Add<ops::GetObjectRetention, &GetObjectRetention>(E::kGetObjectRetention,
+                                                         Reads("s3:GetObjectRetention", "object"))
+      .Add<ops::PutObjectLegalHold, &PutObjectLegalHold>(E::kPutObjectLegalHold,
+                                                         Writes("s3:PutObjectLegalHold", "object"))
+      .Add<ops::GetObjectLegalHold, &GetObjectLegalHold>(E::kGetObjectLegalHold,
+                                                         Reads("s3:GetObjectLegalHold", "object"));
+}
+
 }  // namespace
 
 const EndpointTable& Endpoints() {
@@ -333,6 +348,7 @@ const EndpointTable& Endpoints() {
     AddIdConfigs(*t);
     AddObjects(*t);
     AddMultipart(*t);
+    AddObjectLock(*t);
     return t;
   }();
   return *table;

@@ -42,6 +42,7 @@ void BucketFields(V& v, S& s) {
   v("encryption", s.encryption, false);
   v("acl", s.acl, false);
   SparseField(v, "set", s.settings, BucketSettings{});
+  v("lock", s.object_lock, false);
 }
 
 template <class V, class S>
@@ -55,6 +56,13 @@ void SettingsFields(V& v, S& s) {
   SparseField(v, "met", s.metrics, std::vector<api::s3::MetricsConfiguration>{});
   SparseField(v, "ana", s.analytics, std::vector<api::s3::AnalyticsConfiguration>{});
   SparseField(v, "it", s.tiering, std::vector<api::s3::IntelligentTieringConfiguration>{});
+}
+
+template <class V, class S>
+void LockFields(V& v, S& s) {
+  SparseField(v, "m", s.mode, std::string());
+  SparseField(v, "u", s.until, 0.0);
+  SparseField(v, "h", s.legal_hold, std::string());
 }
 
 template <class V, class S>
@@ -116,6 +124,7 @@ void DescriptionFields(V& v, S& s) {
   }
   SparseField(v, "sc", s.storage_class, std::string("STANDARD"));
   v("x", s.encryption, false);
+  SparseField(v, "lk", s.lock, StoredLock{});
 }
 
 template <class V, class S>
@@ -165,6 +174,7 @@ CK_DEFINE_FIELDS(SegmentSealing, SealingFields)
 CK_DEFINE_FIELDS(Segment, SegmentFields)
 CK_DEFINE_FIELDS(StoredSse, SseFields)
 CK_DEFINE_FIELDS(StoredHeaders, HeaderFields)
+CK_DEFINE_FIELDS(StoredLock, LockFields)
 CK_DEFINE_FIELDS(ObjectRecord, ObjectFields)
 CK_DEFINE_FIELDS(UploadRecord, UploadFields)
 CK_DEFINE_FIELDS(PartRecord, PartFields)
@@ -263,7 +273,8 @@ std::optional<uint64_t> SeqOfVersionId(const std::string& version_id) {
     v = v * 16 + static_cast<uint64_t>(d);
   }
   // Ids written before the check characters have no dot and are taken as they are.
-  if (version_id[16] == '.' && version_id.compare(28, 4, VersionIdCheck(std::string_view(version_id).substr(0, 28))) != 0)
+  if (version_id[16] == '.' &&
+      version_id.compare(28, 4, VersionIdCheck(std::string_view(version_id).substr(0, 28))) != 0)
     return std::nullopt;
   return v;
 }

@@ -79,8 +79,12 @@ struct BucketRecord {
   std::optional<api::s3::ServerSideEncryptionConfiguration> encryption;  // as configured, echoed verbatim
   std::optional<api::s3::AccessControlPolicy> acl;                       // ObjectWriter / BucketOwnerPreferred buckets
   BucketSettings settings;
+  // Object Lock (object_lock.h): present once enabled (it cannot be turned
+  // off), with the default retention rule when one is configured.
+  std::optional<api::s3::ObjectLockConfiguration> object_lock;
 
   bool versioned() const { return versioning.known(); }
+  bool object_lock_enabled() const { return object_lock.has_value(); }
   bool versioning_enabled() const { return versioning == api::s3::BucketVersioningStatus::kEnabled; }
   bool restricts_public_buckets() const {
     return public_access_block && public_access_block->restrict_public_buckets.value_or(false);
@@ -142,6 +146,17 @@ struct StoredHeaders {
 };
 CK_DECLARE_FIELDS(StoredHeaders);
 
+// An object version's Object Lock state (object_lock.h): its retention mode
+// ("GOVERNANCE", "COMPLIANCE" or "" for none) and date, and its legal hold
+// ("ON", "OFF", or "" when never set).
+struct StoredLock {
+  std::string mode;
+  double until = 0;  // epoch seconds (millisecond precision); 0 without a mode
+  std::string legal_hold;
+  bool operator==(const StoredLock&) const = default;
+};
+CK_DECLARE_FIELDS(StoredLock);
+
 // An object tag, stored as the pair [key, value].
 struct ObjectTag {
   std::string key, value;
@@ -170,6 +185,7 @@ struct ObjectRecord {
   std::string checksum_type;       // "FULL_OBJECT" / "COMPOSITE"
   std::string storage_class = "STANDARD";
   std::optional<StoredSse> encryption;  // absent: none recorded
+  StoredLock lock;
   // The principal that wrote it (its ARN) and the request that decided its
   // key (PutObject, CopyObject, CreateMultipartUpload): the request's decision
   // record shows how the key reference resolved. "" in older records.
@@ -195,6 +211,7 @@ struct UploadRecord {
   std::string checksum_type;
   std::string storage_class = "STANDARD";
   std::optional<StoredSse> encryption;
+  StoredLock lock;         // as requested (the bucket's default retention applies on completion)
   std::string request_id;  // CreateMultipartUpload's ("" in older records)
 };
 CK_DECLARE_FIELDS(UploadRecord);

@@ -56,7 +56,9 @@ namespace ck::services::s3 {
   X(GetObjectAcl) X(PutObjectAcl)                                                                              \
   X(ListObjects) X(ListObjectsV2) X(ListObjectVersions)                                                        \
   X(CreateMultipartUpload) X(UploadPart) X(UploadPartCopy) X(CompleteMultipartUpload)                          \
-  X(AbortMultipartUpload) X(ListParts) X(ListMultipartUploads)
+  X(AbortMultipartUpload) X(ListParts) X(ListMultipartUploads)                                                 \
+  X(PutObjectLockConfiguration) X(PutObjectRetention) X(GetObjectRetention)                                    \
+  X(PutObjectLegalHold) X(GetObjectLegalHold)
 
 enum class Endpoint : uint8_t {
   kNoRoute,        // no operation of the model: 405 MethodNotAllowed or 501 NotImplemented

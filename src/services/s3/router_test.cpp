@@ -125,12 +125,16 @@ const Case kCases[] = {
     {"OPTIONS", kLocal, "/b1/dir/a%20b", "", E::kPreflight, "b1", "dir/a b", ""},
     {"OPTIONS", "b1.localhost:4566", "/k", "", E::kPreflight, "b1", "k", ""},
     {"OPTIONS", kLocal, "/b1", "", E::kPreflight, "b1", "", ""},
+    // Object Lock.
+    {"GET", kLocal, "/b1/key?retention", "", E::kGetObjectRetention, "b1", "key", "GetObjectRetention"},
+    {"PUT", kLocal, "/b1/key?legal-hold", "", E::kPutObjectLegalHold, "b1", "key", "PutObjectLegalHold"},
+    {"PUT", kLocal, "/b1?object-lock", "", E::kPutObjectLockConfiguration, "b1", "", "PutObjectLockConfiguration"},
     // Operations of the model crosskey does not serve.
     {"PUT", kLocal, "/b1?replication", "", E::kUnimplemented, "b1", "", "PutBucketReplication"},
     {"PUT", kLocal, "/b1?notification", "", E::kUnimplemented, "b1", "", "PutBucketNotificationConfiguration"},
     {"GET", kLocal, "/b1?inventory", "", E::kUnimplemented, "b1", "", "ListBucketInventoryConfigurations"},
     {"POST", kLocal, "/b1/key?restore", "", E::kUnimplemented, "b1", "key", "RestoreObject"},
-    {"GET", kLocal, "/b1/key?retention", "", E::kUnimplemented, "b1", "key", "GetObjectRetention"},
+    {"GET", kLocal, "/b1/key?torrent", "", E::kUnimplemented, "b1", "key", "GetObjectTorrent"},
     // No operation at all.
     {"POST", kLocal, "/b1", "", E::kNoRoute, "", "", ""},
     {"POST", kLocal, "/b1/key", "", E::kNoRoute, "", "", ""},

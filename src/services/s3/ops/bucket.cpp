@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "services/authorizer.h"
+#include "services/s3/ops/object_lock.h"
 #include "services/s3/ops/ops.h"
 
 namespace ck::services::s3 {
@@ -118,8 +119,10 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
   return b;
 }
 
-Status CheckAllowed(S3Service& s, const Call& c, const std::string& resource, core::iam::ContextKeys keys = {}) {
-  AuthzRequest r = AuthzRequest::For(c.ctx, std::string(c.action), resource);
+// `action`: the endpoint's when empty.
+Status CheckAllowed(S3Service& s, const Call& c, const std::string& resource, core::iam::ContextKeys keys = {},
+                    std::string_view action = {}) {
+  AuthzRequest r = AuthzRequest::For(c.ctx, std::string(action.empty() ? c.action : action), resource);
   r.keys = std::move(keys);
   CK_ASSIGN_OR_RETURN(auto decision, s.authorizer().Authorize(r));
   if (!decision.allowed()) return errors::AccessDenied(decision.Message(/*redact_resource=*/false));
@@ -170,16 +173,20 @@ Result<api_s3::CreateBucketOutput> CreateBucket(S3Service& s, const api_s3::Crea
   const std::string& name = in.bucket;
   if (!ValidBucketName(name))
     return errors::InvalidBucketName("The specified bucket is not valid.").WithField("BucketName", name);
-  // Object Lock is not implemented: a bucket created with it enabled would
-  // silently lack the protection it promises.
-  if (in.object_lock_enabled_for_bucket.value_or(false)) return errors::Unsupported();
   std::string endpoint_region = c.ctx.region.empty() ? s.options().region : c.ctx.region;
   std::string constraint;
   if (in.create_bucket_configuration && in.create_bucket_configuration->location_constraint)
     constraint = std::string(in.create_bucket_configuration->location_constraint->str());
   CK_ASSIGN_OR_RETURN(std::string region, BucketRegion(endpoint_region, constraint));
   CK_RETURN_IF_ERROR(CheckAllowed(s, c, "arn:aws:s3:::" + name, WriteConditionKeys(in)));
+  bool lock = in.object_lock_enabled_for_bucket.value_or(false);
+  if (lock) {
+    // Enabling Object Lock takes the permissions of configuring it and versioning (S3 API reference, CreateBucket).
+    CK_RETURN_IF_ERROR(CheckAllowed(s, c, "arn:aws:s3:::" + name, {}, "s3:PutBucketObjectLockConfiguration"));
+    CK_RETURN_IF_ERROR(CheckAllowed(s, c, "arn:aws:s3:::" + name, {}, "s3:PutBucketVersioning"));
+  }
   CK_ASSIGN_OR_RETURN(auto b, NewBucket(in, p.account, region, ToEpochSeconds(s.clock().Now())));
+  if (lock) EnableObjectLock(&b);
   if (!constraint.empty() && constraint != region) b.constraint = constraint;  // "EU"
   CK_ASSIGN_OR_RETURN(auto existing, s.store().CreateBucket(b));
   if (existing) {

@@ -152,7 +152,9 @@ core::iam::ContextKeys WriteConditionKeys(const In& in) {
   if constexpr (requires { in.copy_source; }) keys["s3:x-amz-copy-source"] = {CopySourceKey(in.copy_source)};
   if constexpr (requires { in.metadata_directive; })
     if (in.metadata_directive) keys["s3:x-amz-metadata-directive"] = {std::string(in.metadata_directive->str())};
-  if constexpr (requires { { in.tagging } -> std::convertible_to<const std::optional<std::string>&>; }) {
+  if constexpr (requires {
+                  { in.tagging } -> std::convertible_to<const std::optional<std::string>&>;
+                }) {
     if (auto tags = ParseTaggingHeader(in.tagging); tags.ok() && !tags->empty()) AddRequestTagKeys(*tags, &keys);
   }
   return keys;
@@ -297,6 +299,14 @@ void DescribeObject(const ObjectRecord& o, Out* out, bool with_checksum) {
   if (o.storage_class != "STANDARD") out->storage_class = EnumValue<api::s3::StorageClass>::Parse(o.storage_class);
   if (!o.tags.empty()) out->tag_count = static_cast<int32_t>(o.tags.size());
   SetSse(DescribeSse(o.encryption), out);
+  if constexpr (requires { out->object_lock_mode; }) {
+    if (!o.lock.mode.empty()) {
+      out->object_lock_mode = EnumValue<api::s3::ObjectLockMode>::Parse(o.lock.mode);
+      out->object_lock_retain_until_date = FromEpochSeconds(o.lock.until);
+    }
+    if (!o.lock.legal_hold.empty())
+      out->object_lock_legal_hold_status = EnumValue<api::s3::ObjectLockLegalHoldStatus>::Parse(o.lock.legal_hold);
+  }
   if (with_checksum && !o.checksum_algorithm.empty()) {
     SetChecksum(out, o.checksum_algorithm, o.checksum);
     if (!o.checksum_type.empty()) out->checksum_type = EnumValue<api::s3::ChecksumType>::Parse(o.checksum_type);

@@ -11,6 +11,7 @@
 #include "base/codec.h"
 #include "core/ids.h"
 #include "crypto/hash.h"
+#include "services/s3/ops/object_lock.h"
 #include "services/s3/ops/ops.h"
 
 namespace ck::services::s3 {
@@ -326,6 +327,7 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
   u.metadata = DecodeUserMetadata(in.metadata);
   CK_ASSIGN_OR_RETURN(u.tags, ParseTaggingHeader(in.tagging));
   if (in.storage_class && !in.storage_class->str().empty()) u.storage_class = std::string(in.storage_class->str());
+  CK_ASSIGN_OR_RETURN(u.lock, WriteLock(s, c, *b, in.key, LockHeadersOf(in)));
   CK_RETURN_IF_ERROR(SetUploadChecksum(in, &u));
   CK_ASSIGN_OR_RETURN(auto current, s.store().Current(b->name, in.key));
   u.key_seq = current ? current->seq : 0;
@@ -469,6 +471,8 @@ Result<api_s3::CompleteMultipartUploadOutput> CompleteMultipartUpload(S3Service&
   CK_RETURN_IF_ERROR(CheckObjectChecksum(in, u.rec, rec));
   rec.mtime = NowMillis(s);
   rec.upload_id = u.rec.upload_id;
+  rec.lock = u.rec.lock;
+  ApplyDefaultRetention(*b, rec.mtime, &rec.lock);
   CommitConditions cond = WriteConditions(in.if_none_match, in.if_match);
   cond.key_seq = u.rec.key_seq;
   cond.completes = &u;

@@ -5,6 +5,7 @@
 
 #include "base/codec.h"
 #include "services/s3/ops/bucket_configs.h"
+#include "services/s3/ops/object_lock.h"
 #include "services/s3/ops/ops.h"
 
 namespace ck::services::s3 {
@@ -307,12 +308,20 @@ struct Deleted {
   std::optional<std::string> version_id;
 };
 
-// Deletes one key (a delete marker in a versioned bucket) or one version.
+// Deletes one key (a delete marker in a versioned bucket) or one version,
+// unless Object Lock protects it (`bypass`: governance retention is bypassed).
 Result<Deleted> DeleteOne(S3Service& s, Call& c, const BucketRecord& b, const std::string& key,
-                          const std::string& version_id) {
+                          const std::string& version_id, bool bypass) {
   Deleted out;
   if (!version_id.empty()) {
-    CK_ASSIGN_OR_RETURN(auto removed, s.store().DeleteVersion(b, key, version_id));
+    std::function<Status(const ObjectRecord&)> guard;
+    if (b.object_lock_enabled()) {
+      double now = NowMillis(s);
+      guard = [now, bypass](const ObjectRecord& r) {
+        return r.delete_marker ? Status::Ok() : CheckDeletable(r.lock, now, bypass);
+      };
+    }
+    CK_ASSIGN_OR_RETURN(auto removed, s.store().DeleteVersion(b, key, version_id, guard));
     out.version_id = version_id;
     out.delete_marker = removed && removed->delete_marker;
     return out;
@@ -373,6 +382,9 @@ Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::Pu
   }
   ObjectRecord rec;
   CK_RETURN_IF_ERROR(FillFromRequest(in, c, *b, &rec));
+  LockHeaders lock = LockHeadersOf(in);
+  CK_ASSIGN_OR_RETURN(rec.lock, WriteLock(s, c, *b, in.key, lock));
+  if (lock.any()) CK_RETURN_IF_ERROR(RequireIntegrityHeader(c));
   // KMS is called (as the requester) before the body is read, as S3 does.
   CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, c, *b, in.key, SseMembersOf(in)));
   rec.encryption = sse.stored;
@@ -382,6 +394,7 @@ Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::Pu
   upload.commit = [sp, &c, b, rec, alg, cond](WrittenSegment& w) mutable -> Result<api_s3::PutObjectOutput> {
     CK_RETURN_IF_ERROR(VerifyDigests(c, w));
     SetData(&rec, w, alg, NowMillis(*sp));
+    ApplyDefaultRetention(*b, rec.mtime, &rec.lock);
     CK_RETURN_IF_ERROR(sp->store().Commit(*b, rec, cond));
     auto out = PutOutput(rec);
     out.expiration = ExpirationOf(*b, rec);
@@ -470,6 +483,8 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
 
   ObjectRecord rec;
   CK_RETURN_IF_ERROR(FillFromRequest(in, c, *b, &rec));
+  // The copy's lock is the request's (or the bucket default), never the source's (recorded on AWS).
+  CK_ASSIGN_OR_RETURN(rec.lock, WriteLock(s, c, *b, in.key, LockHeadersOf(in)));
   if (md == "COPY") {
     rec.headers = src.rec.headers;
     rec.metadata = src.rec.metadata;
@@ -488,6 +503,7 @@ Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObje
   rec.encryption = sse.stored;
   CK_ASSIGN_OR_RETURN(auto w, s.store().Copy(src.rec, src_keys, 0, src.rec.size, alg, sse.keys));
   SetData(&rec, w, alg, NowMillis(s));
+  ApplyDefaultRetention(*b, rec.mtime, &rec.lock);
   if (Status st = s.store().Commit(*b, rec, WriteConditions(in.if_none_match, in.if_match)); !st.ok()) {
     s.store().Release(rec.segments);
     return st;
@@ -502,12 +518,14 @@ Result<api_s3::DeleteObjectOutput> DeleteObject(S3Service& s, const api_s3::Dele
   // General purpose buckets take If-Match on DELETE, not its size and time forms (recorded on AWS).
   if (in.if_match_last_modified_time) return errors::Unsupported("x-amz-if-match-last-modified-time");
   if (in.if_match_size) return errors::Unsupported("x-amz-if-match-size");
+  CK_RETURN_IF_ERROR(CheckBypassHeader(*b, in.bypass_governance_retention));
   if (in.if_match) {
     CK_ASSIGN_OR_RETURN(auto cur, s.store().Version(*b, in.key, vid));
     if (cur.delete_marker) return errors::MissingKey(in.key);
     if (Trim(*in.if_match) != "*" && Unquoted(*in.if_match) != cur.etag) return errors::FailedCondition("If-Match");
   }
-  CK_ASSIGN_OR_RETURN(auto d, DeleteOne(s, c, *b, in.key, vid));
+  bool bypass = BypassesGovernance(s, c, *b, in.key, in.bypass_governance_retention);
+  CK_ASSIGN_OR_RETURN(auto d, DeleteOne(s, c, *b, in.key, vid, bypass));
   api_s3::DeleteObjectOutput out;
   if (d.delete_marker) out.delete_marker = true;
   out.version_id = d.version_id;
@@ -518,6 +536,7 @@ Result<api_s3::DeleteObjectsOutput> DeleteObjects(S3Service& s, const api_s3::De
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   const auto& objects = in.delete_.objects;
   if (objects.empty() || objects.size() > 1000) return errors::Malformed();
+  CK_RETURN_IF_ERROR(CheckBypassHeader(*b, in.bypass_governance_retention));
   std::vector<api_s3::DeletedObject> deleted;
   std::vector<api_s3::Error> failed;
   for (const auto& o : objects) {
@@ -525,7 +544,8 @@ Result<api_s3::DeleteObjectsOutput> DeleteObjects(S3Service& s, const api_s3::De
     Status st = Authorize(s, c, *b, VersionedAction(c.action, vid), o.key);
     // A version id that is no id at all: DeleteObjects reports NoSuchVersion (recorded on AWS).
     if (st.ok() && !vid.empty() && !SeqOfVersionId(vid)) st = errors::MissingVersion(o.key, vid);
-    Result<Deleted> r = st.ok() ? DeleteOne(s, c, *b, o.key, vid) : Result<Deleted>(st);
+    bool bypass = st.ok() && BypassesGovernance(s, c, *b, o.key, in.bypass_governance_retention);
+    Result<Deleted> r = st.ok() ? DeleteOne(s, c, *b, o.key, vid, bypass) : Result<Deleted>(st);
     if (!r.ok()) {
       const Status& e = r.status();
       api_s3::Error entry{o.key, std::nullopt, e.aws_code().empty() ? "InternalError" : e.aws_code(), e.message()};

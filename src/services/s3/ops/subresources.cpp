@@ -22,11 +22,19 @@ namespace s3api = api::s3;
 // The condition keys that make a grant to everyone non-public when a
 // statement requires fixed values of them ("The meaning of public", S3 user
 // guide; PublicAccessBlockConfiguration in the API reference).
-constexpr std::string_view kRestrictingKeys[] = {
-    "aws:SourceIp",      "aws:SourceArn",       "aws:SourceVpc",    "aws:SourceVpce",
-    "aws:SourceOwner",   "aws:SourceAccount",   "aws:userid",       "aws:PrincipalAccount",
-    "aws:PrincipalArn",  "aws:PrincipalOrgID",  "s3:DataAccessPointArn", "s3:DataAccessPointAccount",
-    "s3:x-amz-server-side-encryption-aws-kms-key-id"};
+constexpr std::string_view kRestrictingKeys[] = {"aws:SourceIp",
+                                                 "aws:SourceArn",
+                                                 "aws:SourceVpc",
+                                                 "aws:SourceVpce",
+                                                 "aws:SourceOwner",
+                                                 "aws:SourceAccount",
+                                                 "aws:userid",
+                                                 "aws:PrincipalAccount",
+                                                 "aws:PrincipalArn",
+                                                 "aws:PrincipalOrgID",
+                                                 "s3:DataAccessPointArn",
+                                                 "s3:DataAccessPointAccount",
+                                                 "s3:x-amz-server-side-encryption-aws-kms-key-id"};
 
 bool IsFixedValue(const core::iam::ConditionValue& v) {
   const std::string& raw = v.text.raw();
@@ -65,9 +73,9 @@ bool IsPublic(const core::iam::Policy& policy) {
   for (const auto& st : policy.statements) {
     if (st.effect != core::iam::Effect::kAllow || !st.has_principal) continue;
     const auto& p = st.principals;
-    bool everyone = st.not_principal || p.any ||
-                    std::any_of(p.aws.begin(), p.aws.end(),
-                                [](const std::string& a) { return a.find('*') != std::string::npos; });
+    bool everyone = st.not_principal || p.any || std::any_of(p.aws.begin(), p.aws.end(), [](const std::string& a) {
+                      return a.find('*') != std::string::npos;
+                    });
     if (!everyone) continue;
     if (std::none_of(st.conditions.begin(), st.conditions.end(), Restricts)) return true;
   }
@@ -166,12 +174,15 @@ s3api::GetBucketOwnershipControlsOutput ShowOwnership(const EnumValue<s3api::Obj
 }
 
 Result<std::optional<EnumValue<s3api::BucketVersioningStatus>>> TakeVersioning(
-    S3Service&, const Call&, const BucketRecord&, const s3api::PutBucketVersioningRequest& in) {
+    S3Service&, const Call&, const BucketRecord& b, const s3api::PutBucketVersioningRequest& in) {
   const auto& cfg = in.versioning_configuration;
   if (!cfg.status && !cfg.mfa_delete)
     return errors::IllegalVersioningConfigurationException("The Versioning element must be specified");
   const auto& status = cfg.status;
   if (!status || !status->known()) return errors::Malformed();
+  if (b.object_lock_enabled() && *status != s3api::BucketVersioningStatus::kEnabled)
+    return errors::InvalidBucketState(
+        "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
   return std::optional<EnumValue<s3api::BucketVersioningStatus>>(*status);
 }
 
@@ -377,10 +388,6 @@ const Subresource<api::Empty, ops::GetBucketLifecycle> kLifecycleLegacy{
 const Subresource<api::Empty, ops::GetBucketReplication, NoOperation, ops::DeleteBucketReplication> kReplication{
     .not_found = &errors::kReplicationConfigurationNotFoundError,
     .not_found_message = "The replication configuration was not found",
-};
-const Subresource<api::Empty, ops::GetObjectLockConfiguration> kObjectLock{
-    .not_found = &errors::kObjectLockConfigurationNotFoundError,
-    .not_found_message = "Object Lock configuration does not exist for this bucket",
 };
 const Subresource<api::Empty, ops::GetBucketNotificationConfiguration> kNotifications{
     .unset = Nothing<s3api::NotificationConfiguration>};

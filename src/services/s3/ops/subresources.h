@@ -1,8 +1,8 @@
 // Bucket sub-resources as data. Each one (policy, tagging, CORS, public
 // access block, ownership controls, versioning, ACL, default encryption,
 // website, logging, acceleration, request payment (bucket_configs.h), and the
-// settings crosskey does not implement: replication, object lock,
-// notifications) is a descriptor: the bucket-record field it lives in, the model member its Put
+// settings crosskey does not implement: replication, notifications; Object
+// Lock lives in object_lock.h) is a descriptor: the bucket-record field it lives in, the model member its Put
 // reads (validated with S3's errors) and its Get shows, and what a Get
 // answers while it is unset (S3's not-found error, or a default). Three
 // generic operations serve every one of them: GetConfig, PutConfig and
@@ -123,7 +123,6 @@ extern const Subresource<ServerSideEncryptionConfiguration, ops::GetBucketEncryp
 // Settings crosskey does not implement (the others: bucket_configs.h).
 extern const Subresource<api::Empty, ops::GetBucketLifecycle> kLifecycleLegacy;
 extern const Subresource<api::Empty, ops::GetBucketReplication, NoOperation, ops::DeleteBucketReplication> kReplication;
-extern const Subresource<api::Empty, ops::GetObjectLockConfiguration> kObjectLock;
 extern const Subresource<api::Empty, ops::GetBucketNotificationConfiguration> kNotifications;
 }  // namespace sub
 
