@@ -102,6 +102,7 @@ void DescriptionFields(V& v, S& s) {
   }
   SparseField(v, "sc", s.storage_class, std::string("STANDARD"));
   v("x", s.encryption, false);
+  v("acl", s.acl, false);
 }
 
 template <class V, class S>
@@ -248,7 +249,8 @@ std::optional<uint64_t> SeqOfVersionId(const std::string& version_id) {
     v = v * 16 + static_cast<uint64_t>(d);
   }
   // Ids written before the check characters have no dot and are taken as they are.
-  if (version_id[16] == '.' && version_id.compare(28, 4, VersionIdCheck(std::string_view(version_id).substr(0, 28))) != 0)
+  if (version_id[16] == '.' &&
+      version_id.compare(28, 4, VersionIdCheck(std::string_view(version_id).substr(0, 28))) != 0)
     return std::nullopt;
   return v;
 }
@@ -267,7 +269,18 @@ uint64_t NextSeq() {
 }
 
 std::string CanonicalId(const std::string& account) {
-  return HexEncode(crypto::Sha256("crosskey-canonical-user:" + account));
+  // 52 hex digits of a hash, then the account id itself: 64 hex digits as
+  // S3's ids are, and ACL grants can name the account back (AccountOfCanonicalId).
+  return HexEncode(crypto::Sha256("crosskey-canonical-user:" + account)).substr(0, 52) + account;
+}
+
+std::optional<std::string> AccountOfCanonicalId(std::string_view id) {
+  if (id.size() != 64) return std::nullopt;
+  std::string account(id.substr(52));
+  for (char ch : account)
+    if (ch < '0' || ch > '9') return std::nullopt;
+  if (CanonicalId(account) != id) return std::nullopt;
+  return account;
 }
 
 }  // namespace ck::services::s3
