@@ -285,6 +285,17 @@ class AclTest(unittest.TestCase):
         self.assertEqual(grants_of(self.one.get_bucket_acl(Bucket=b)), [(self.id1, "FULL_CONTROL")])
         self.assertEqual(grants_of(self.one.get_object_acl(Bucket=b, Key="k")), [(self.id1, "FULL_CONTROL")])
 
+    def test_enforcing_ownership_needs_an_owner_only_bucket_acl(self):
+        b = self.acl_bucket("acl-enforce-refused")
+        self.one.put_bucket_acl(Bucket=b, ACL="public-read")
+        enforced = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+        self.fails(self.one.put_bucket_ownership_controls, "InvalidBucketAclWithObjectOwnership", 400, Bucket=b,
+                   OwnershipControls=enforced)
+        self.assertEqual(self.one.get_bucket_ownership_controls(Bucket=b)["OwnershipControls"]["Rules"][0][
+            "ObjectOwnership"], "ObjectWriter")
+        self.one.put_bucket_acl(Bucket=b, ACL="private")
+        self.one.put_bucket_ownership_controls(Bucket=b, OwnershipControls=enforced)
+
     def test_enforcing_ownership_disables_stored_acls(self):
         b = self.acl_bucket("acl-then-enforced")
         self.one.put_object(Bucket=b, Key="open", Body=b"o", ACL="public-read")

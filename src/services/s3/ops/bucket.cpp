@@ -81,11 +81,11 @@ Result<std::string> BucketRegion(const std::string& endpoint_region, const std::
 }
 
 // The ACL a CreateBucket request sets. BucketOwnerEnforced takes only the
-// owner-only canned ACLs; elsewhere a public ACL meets the new bucket's
-// public access block (on since April 2023).
+// owner-only canned ACLs, refusing others before reading them (inferred; the
+// Put*Acl operations, recorded, read them first); elsewhere a public ACL
+// meets the new bucket's public access block (on since April 2023).
 Status SetCreationAcl(const api_s3::CreateBucketRequest& in, BucketRecord* b) {
   acl::AclInput acl_in = acl::InputOf(in);
-  CK_RETURN_IF_ERROR(acl::Validate(acl_in, /*required=*/false));
   if (!AclsEnabled(*b)) {
     bool owner_only = !acl_in.has_grant_headers() &&
                       (!acl_in.canned || *acl_in.canned == "private" || *acl_in.canned == "bucket-owner-full-control");
@@ -93,6 +93,7 @@ Status SetCreationAcl(const api_s3::CreateBucketRequest& in, BucketRecord* b) {
     return errors::InvalidBucketAclWithObjectOwnership(
         "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
   }
+  CK_RETURN_IF_ERROR(acl::Validate(acl_in, /*required=*/false));
   CK_ASSIGN_OR_RETURN(b->acl, acl::Resolve(acl_in, acl::AclOwners{b->owner, b->owner, true}));
   if (b->acl && acl::IsPublic(*b->acl))
     return errors::InvalidBucketAclWithBlockPublicAccessError(

@@ -153,9 +153,15 @@ std::optional<EnumValue<s3api::ObjectOwnership>> ReadOwnership(const BucketRecor
 }
 
 Result<std::optional<EnumValue<s3api::ObjectOwnership>>> TakeOwnership(
-    S3Service&, const Call&, const BucketRecord&, const s3api::PutBucketOwnershipControlsRequest& in) {
+    S3Service&, const Call&, const BucketRecord& b, const s3api::PutBucketOwnershipControlsRequest& in) {
   const auto& rules = in.ownership_controls.rules;
   if (rules.size() != 1 || !rules[0].object_ownership.known()) return errors::Malformed();
+  // ACLs may be disabled only once the bucket ACL grants nobody but the owner
+  // (S3 user guide, "Prerequisites for disabling ACLs").
+  if (rules[0].object_ownership == s3api::ObjectOwnership::kBucketOwnerEnforced && b.acl &&
+      !acl::OwnerFullControlOnly(*b.acl, b.owner))
+    return errors::InvalidBucketAclWithObjectOwnership(
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
   return std::optional<EnumValue<s3api::ObjectOwnership>>(rules[0].object_ownership);
 }
 
