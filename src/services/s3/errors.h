@@ -34,6 +34,7 @@
   X(IllegalVersioningConfigurationException, "IllegalVersioningConfigurationException", 400, kInvalidArgument)  \
   X(IncompleteBody, "IncompleteBody", 400, kInvalidArgument)                                                  \
   X(InvalidArgument, "InvalidArgument", 400, kInvalidArgument)                                                \
+  X(InvalidBucketAclWithBlockPublicAccessError, "InvalidBucketAclWithBlockPublicAccessError", 400, kFailedPrecondition) \
   X(InvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership", 400, kFailedPrecondition)     \
   X(InvalidBucketName, "InvalidBucketName", 400, kInvalidArgument)                                            \
   X(InvalidBucketOwnerAWSAccountID, "InvalidBucketOwnerAWSAccountID", 400, kInvalidArgument)                  \
@@ -51,12 +52,14 @@
   X(InvalidTag, "InvalidTag", 400, kInvalidArgument)                                                          \
   X(InvalidURI, "InvalidURI", 400, kInvalidArgument)                                                          \
   X(KeyTooLongError, "KeyTooLongError", 400, kInvalidArgument)                                                \
+  X(MalformedACLError, "MalformedACLError", 400, kInvalidArgument)                                            \
   X(MalformedPolicy, "MalformedPolicy", 400, kInvalidArgument)                                                \
   X(MalformedXML, "MalformedXML", 400, kInvalidArgument)                                                      \
   X(MaxMessageLengthExceeded, "MaxMessageLengthExceeded", 400, kResourceExhausted)                            \
   X(MetadataTooLarge, "MetadataTooLarge", 400, kInvalidArgument)                                              \
   X(MethodNotAllowed, "MethodNotAllowed", 405, kFailedPrecondition)                                           \
   X(MissingContentLength, "MissingContentLength", 411, kInvalidArgument)                                      \
+  X(MissingSecurityHeader, "MissingSecurityHeader", 400, kInvalidArgument)                                    \
   X(NoSuchBucket, "NoSuchBucket", 404, kNotFound)                                                             \
   X(NoSuchBucketPolicy, "NoSuchBucketPolicy", 404, kNotFound)                                                 \
   X(NoSuchConfiguration, "NoSuchConfiguration", 404, kNotFound)                                               \
@@ -75,7 +78,9 @@
   X(OwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404, kNotFound)                         \
   X(PreconditionFailed, "PreconditionFailed", 412, kFailedPrecondition)                                       \
   X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)           \
-  X(TooManyConfigurations, "TooManyConfigurations", 400, kResourceExhausted)
+  X(TooManyConfigurations, "TooManyConfigurations", 400, kResourceExhausted)                                  \
+  X(UnexpectedContent, "UnexpectedContent", 400, kInvalidArgument)                                            \
+  X(UnresolvableGrantByEmailAddress, "UnresolvableGrantByEmailAddress", 400, kInvalidArgument)
 // clang-format on
 
 namespace ck::services::s3::errors {
@@ -133,6 +138,10 @@ inline Status Malformed() {
 // A path or query parameter that does not decode to UTF-8.
 inline Status UnparsableUri() { return InvalidURI("Couldn't parse the specified URI."); }
 inline Status BucketAclsDisabled() { return AccessControlListNotSupported("The bucket does not allow ACLs"); }
+// An AccessControlPolicy body S3 cannot read as an ACL.
+inline Status MalformedAcl() {
+  return MalformedACLError("The XML you provided was not well-formed or did not validate against our published schema");
+}
 // Functionality crosskey does not implement (S3's wording for any of it).
 inline Status Unsupported() {
   return NotImplemented("A header you provided implies functionality that is not implemented");

@@ -213,8 +213,8 @@ void AddSubresources(EndpointTable& t) {
                                                                    Reads("s3:GetBucketVersioning"))
       .Add<ops::PutBucketVersioning, &PutConfig<sub::kVersioning>>(E::kPutBucketVersioning,
                                                                    Writes("s3:PutBucketVersioning"))
-      .Add<ops::GetBucketAcl, &GetConfig<sub::kAcl>>(E::kGetBucketAcl, Reads("s3:GetBucketAcl"))
-      .Add<ops::PutBucketAcl, &PutConfig<sub::kAcl>>(E::kPutBucketAcl, Writes("s3:PutBucketAcl"))
+      .Add<ops::GetBucketAcl, &GetBucketAcl>(E::kGetBucketAcl, Reads("s3:GetBucketAcl"))
+      .Add<ops::PutBucketAcl, &PutBucketAcl>(E::kPutBucketAcl, Writes("s3:PutBucketAcl"))
       .Add<ops::GetBucketEncryption, &GetConfig<sub::kEncryption>>(E::kGetBucketEncryption,
                                                                    Reads("s3:GetEncryptionConfiguration"))
       .Add<ops::PutBucketEncryption, &PutConfig<sub::kEncryption>>(E::kPutBucketEncryption,

@@ -125,6 +125,7 @@ void DescriptionFields(V& v, S& s) {
   SparseField(v, "sc", s.storage_class, std::string("STANDARD"));
   v("x", s.encryption, false);
   SparseField(v, "lk", s.lock, StoredLock{});
+  v("acl", s.acl, false);
 }
 
 template <class V, class S>
@@ -293,7 +294,18 @@ uint64_t NextSeq() {
 }
 
 std::string CanonicalId(const std::string& account) {
-  return HexEncode(crypto::Sha256("crosskey-canonical-user:" + account));
+  // 52 hex digits of a hash, then the account id itself: 64 hex digits as
+  // S3's ids are, and ACL grants can name the account back (AccountOfCanonicalId).
+  return HexEncode(crypto::Sha256("crosskey-canonical-user:" + account)).substr(0, 52) + account;
+}
+
+std::optional<std::string> AccountOfCanonicalId(std::string_view id) {
+  if (id.size() != 64) return std::nullopt;
+  std::string account(id.substr(52));
+  for (char ch : account)
+    if (ch < '0' || ch > '9') return std::nullopt;
+  if (CanonicalId(account) != id) return std::nullopt;
+  return account;
 }
 
 }  // namespace ck::services::s3

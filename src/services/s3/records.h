@@ -29,6 +29,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/s3.h"
@@ -186,6 +187,9 @@ struct ObjectRecord {
   std::string storage_class = "STANDARD";
   std::optional<StoredSse> encryption;  // absent: none recorded
   StoredLock lock;
+  // The object's ACL as set (ACL-enabled buckets); absent: the owner's
+  // FULL_CONTROL alone.
+  std::optional<api::s3::AccessControlPolicy> acl;
   // The principal that wrote it (its ARN) and the request that decided its
   // key (PutObject, CopyObject, CreateMultipartUpload): the request's decision
   // record shows how the key reference resolved. "" in older records.
@@ -211,8 +215,9 @@ struct UploadRecord {
   std::string checksum_type;
   std::string storage_class = "STANDARD";
   std::optional<StoredSse> encryption;
-  StoredLock lock;         // as requested (the bucket's default retention applies on completion)
-  std::string request_id;  // CreateMultipartUpload's ("" in older records)
+  StoredLock lock;                                  // as requested (the bucket's default retention applies on completion)
+  std::optional<api::s3::AccessControlPolicy> acl;  // the completed object's ACL, as CreateMultipartUpload set it
+  std::string request_id;                           // CreateMultipartUpload's ("" in older records)
 };
 CK_DECLARE_FIELDS(UploadRecord);
 
@@ -245,7 +250,9 @@ std::optional<uint64_t> SeqOfVersionId(const std::string& version_id);
 // A process-wide increasing sequence, seeded from the clock (microseconds).
 uint64_t NextSeq();
 
-// The canonical user id S3 shows for an account (64 hex chars, stable).
+// The canonical user id S3 shows for an account (64 hex chars, stable), and
+// the account a canonical user id names (nullopt: none).
 std::string CanonicalId(const std::string& account);
+std::optional<std::string> AccountOfCanonicalId(std::string_view id);
 
 }  // namespace ck::services::s3

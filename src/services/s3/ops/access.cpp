@@ -1,4 +1,4 @@
-// Authorization and ACL headers, shared by every S3 operation.
+// Authorization and object ownership, shared by every S3 operation.
 #include <algorithm>
 
 #include "base/codec.h"
@@ -8,14 +8,13 @@
 namespace ck::services::s3 {
 
 Status Authorize(S3Service& s, const Call& c, const BucketRecord& b, std::string_view action, const std::string& key,
-                 core::iam::ContextKeys keys) {
+                 core::iam::ContextKeys keys, const ObjectRecord* object) {
   std::shared_ptr<const core::iam::Policy> policy;
   if (b.policy) {
     auto parsed = s.authorizer().Parse(*b.policy, core::iam::PolicyKind::kResource);
     if (parsed.ok()) policy = *parsed;
   }
   const Principal& p = c.principal();
-  if (p.is_anonymous() && (!policy || b.restricts_public_buckets())) return errors::PlainAccessDenied();
   AuthzRequest r =
       AuthzRequest::For(c.ctx, std::string(action), "arn:aws:s3:::" + b.name + (key.empty() ? "" : "/" + key));
   r.resource_account = b.owner;
@@ -23,10 +22,21 @@ Status Authorize(S3Service& s, const Call& c, const BucketRecord& b, std::string
   r.resource_policy_kind = "bucket policy";
   r.keys = std::move(keys);
   CK_ASSIGN_OR_RETURN(auto result, s.authorizer().Authorize(r));
-  if (result.allowed()) return Status::Ok();
+  bool explicit_deny = result.decision == core::iam::Decision::kExplicitDeny;
+  // The bucket policy's allows reach anonymous callers only while the public
+  // access block does not restrict them, and never reach an object another
+  // account owns (its owner's ACL decides); its denials always count.
+  bool policy_counts = !(p.is_anonymous() && (!policy || b.restricts_public_buckets())) &&
+                       !(object && !object->owner.empty() && object->owner != b.owner && AclsEnabled(b));
+  if (result.allowed() && policy_counts) return Status::Ok();
+  if (!explicit_deny) {
+    CK_ASSIGN_OR_RETURN(bool granted, AllowedByAcl(s, c, b, r, key, object));
+    if (granted) return Status::Ok();
+  }
   if (p.is_anonymous()) return errors::PlainAccessDenied();
   // AWS now names the principal, action and resource for identity-side and
   // explicit denials; we use that detailed form for every denial.
+  if (result.allowed()) return errors::PlainAccessDenied();  // allowed by a policy that cannot grant it
   return errors::AccessDenied(result.Message(/*redact_resource=*/false));
 }
 
@@ -64,7 +74,7 @@ Result<ObjectRecord> AuthorizedVersion(S3Service& s, const Call& c, const Bucket
     return rec.status();
   }
   keys.merge(ExistingTagKeys(*rec));
-  CK_RETURN_IF_ERROR(Authorize(s, c, b, action, key, std::move(keys)));
+  CK_RETURN_IF_ERROR(Authorize(s, c, b, action, key, std::move(keys), &*rec));
   return rec;
 }
 
@@ -75,29 +85,14 @@ Result<std::shared_ptr<const BucketRecord>> AuthorizedBucket(S3Service& s, const
   return b;
 }
 
-Status CheckAclHeaders(const Call& c, const BucketRecord& b,
-                       const std::optional<EnumValue<api::s3::ObjectCannedACL>>& acl) {
-  bool grants = false;
-  for (const auto& [name, value] : c.head->headers.all())
-    if (StartsWith(name, "x-amz-grant-")) grants = true;
-  bool sent = acl && !acl->str().empty();
-  bool owner_only = !sent || *acl == api::s3::ObjectCannedACL::kBucketOwnerFullControl;
-  if (b.ownership == api::s3::ObjectOwnership::kBucketOwnerEnforced && (grants || !owner_only))
-    return errors::BucketAclsDisabled();
-  if (sent && !acl->known())
-    return errors::InvalidArgument("")
-        .WithField("ArgumentName", "x-amz-acl")
-        .WithField("ArgumentValue", std::string(acl->str()));
-  return Status::Ok();
-}
-
 std::string ObjectOwner(const Call& c, const BucketRecord& b,
                         const std::optional<EnumValue<api::s3::ObjectCannedACL>>& acl) {
   const std::string& writer = c.principal().account;
   bool full_control = acl && *acl == api::s3::ObjectCannedACL::kBucketOwnerFullControl;
-  if (b.ownership == api::s3::ObjectOwnership::kObjectWriter ||
-      (b.ownership == api::s3::ObjectOwnership::kBucketOwnerPreferred && !full_control))
-    return writer.empty() ? b.owner : writer;
+  // Without ownership controls a bucket behaves as ObjectWriter.
+  bool writer_owns = b.ownership == api::s3::ObjectOwnership::kObjectWriter || !b.ownership.known() ||
+                     (b.ownership == api::s3::ObjectOwnership::kBucketOwnerPreferred && !full_control);
+  if (writer_owns) return writer.empty() ? b.owner : writer;
   return b.owner;
 }
 

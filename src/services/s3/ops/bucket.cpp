@@ -81,6 +81,27 @@ Result<std::string> BucketRegion(const std::string& endpoint_region, const std::
   return region;
 }
 
+// The ACL a CreateBucket request sets. BucketOwnerEnforced takes only the
+// owner-only canned ACLs, refusing others before reading them (inferred; the
+// Put*Acl operations, recorded, read them first); elsewhere a public ACL
+// meets the new bucket's public access block (on since April 2023).
+Status SetCreationAcl(const api_s3::CreateBucketRequest& in, BucketRecord* b) {
+  acl::AclInput acl_in = acl::InputOf(in);
+  if (!AclsEnabled(*b)) {
+    bool owner_only = !acl_in.has_grant_headers() &&
+                      (!acl_in.canned || *acl_in.canned == "private" || *acl_in.canned == "bucket-owner-full-control");
+    if (owner_only) return Status::Ok();
+    return errors::InvalidBucketAclWithObjectOwnership(
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+  }
+  CK_RETURN_IF_ERROR(acl::Validate(acl_in, /*required=*/false));
+  CK_ASSIGN_OR_RETURN(b->acl, acl::Resolve(acl_in, acl::AclOwners{b->owner, b->owner, true}));
+  if (b->acl && acl::IsPublic(*b->acl))
+    return errors::InvalidBucketAclWithBlockPublicAccessError(
+        "Bucket cannot have public ACLs set with BlockPublicAccess enabled");
+  return Status::Ok();
+}
+
 // The record of a new bucket: ownership controls and ACL headers checked,
 // the public access block on (as AWS does since 2023).
 Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std::string& owner,
@@ -99,11 +120,7 @@ Result<BucketRecord> NewBucket(const api_s3::CreateBucketRequest& in, const std:
     }
     b.ownership = *in.object_ownership;
   }
-  std::string_view acl = in.acl ? in.acl->str() : std::string_view();
-  if (b.ownership == api_s3::ObjectOwnership::kBucketOwnerEnforced && !acl.empty() && acl != "private" &&
-      acl != "bucket-owner-full-control")
-    return errors::InvalidBucketAclWithObjectOwnership(
-        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+  CK_RETURN_IF_ERROR(SetCreationAcl(in, &b));
   if (in.create_bucket_configuration && in.create_bucket_configuration->tags) {
     const auto& tags = *in.create_bucket_configuration->tags;
     std::vector<ObjectTag> check;

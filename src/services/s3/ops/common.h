@@ -31,6 +31,8 @@
 #include "base/status.h"
 #include "core/iam/context_keys.h"
 #include "http/message.h"
+#include "services/authorizer.h"
+#include "services/s3/acl.h"
 #include "services/s3/errors.h"
 #include "services/s3/object_io.h"
 #include "services/s3/records.h"
@@ -82,7 +84,7 @@ struct Upload {
 // callers pass only through a public bucket policy the bucket's public
 // access block does not restrict.
 Status Authorize(S3Service& s, const Call& c, const BucketRecord& b, std::string_view action, const std::string& key,
-                 core::iam::ContextKeys keys = {});
+                 core::iam::ContextKeys keys = {}, const ObjectRecord* object = nullptr);
 // An object action for a request that names a version: s3:GetObject →
 // s3:GetObjectVersion, s3:PutObjectTagging → s3:PutObjectVersionTagging.
 inline std::string VersionedAction(std::string_view action, const std::string& version_id) {
@@ -97,9 +99,29 @@ inline Status Authorize(S3Service& s, const Call& c, const BucketRecord& b, cons
 // The bucket and the endpoint's action on it (or on `key`).
 Result<std::shared_ptr<const BucketRecord>> AuthorizedBucket(S3Service& s, const Call& c, const std::string& bucket,
                                                              const std::string& key = "");
-// ACL headers under the bucket's ownership setting.
-Status CheckAclHeaders(const Call& c, const BucketRecord& b,
-                       const std::optional<EnumValue<api::s3::ObjectCannedACL>>& acl);
+// --- ACLs (acl.cpp) ---
+// False under BucketOwnerEnforced.
+bool AclsEnabled(const BucketRecord& b);
+// The ACL in force: as set, the owner's FULL_CONTROL while unset, and the
+// bucket owner's alone while ACLs are disabled.
+api::s3::AccessControlPolicy BucketAcl(const BucketRecord& b);
+api::s3::AccessControlPolicy ObjectAcl(const BucketRecord& b, const ObjectRecord& rec);
+// The ACL members of an object write (PutObject, CopyObject,
+// CreateMultipartUpload), checked before its body is read.
+Status CheckWriteAcl(const Call& c, const BucketRecord& b, const acl::AclInput& in);
+// The ACL such a write gives the object `owner` will own (nullopt: none to keep).
+Result<std::optional<api::s3::AccessControlPolicy>> WriteAcl(const Call& c, const BucketRecord& b,
+                                                             const acl::AclInput& in, const std::string& owner);
+// PutObjectAcl's new ACL for `rec` (nullopt: a no-op under BucketOwnerEnforced).
+Result<std::optional<api::s3::AccessControlPolicy>> ObjectAclToSet(const Call& c, const BucketRecord& b,
+                                                                   const ObjectRecord& rec, const acl::AclInput& in);
+// Whether the bucket's or object's ACL grants `request` (the policies did
+// not): the grant evaluated as the resource policy it amounts to, with the
+// owner of what it guards as the resource's account. `object`: the version
+// the request names, if read already (else the current one is read).
+Result<bool> AllowedByAcl(S3Service& s, const Call& c, const BucketRecord& b, const AuthzRequest& request,
+                          const std::string& key, const ObjectRecord* object);
+
 // The account that owns an object `c` writes into `b`.
 std::string ObjectOwner(const Call& c, const BucketRecord& b,
                         const std::optional<EnumValue<api::s3::ObjectCannedACL>>& acl);
@@ -176,8 +198,6 @@ std::string OpaqueEtag(const std::string& md5_raw);
 std::string Quoted(const std::string& etag);
 std::string Unquoted(std::string_view etag);
 api::s3::Owner OwnerOf(const std::string& account);
-// The grant of FULL_CONTROL to an account's canonical user.
-api::s3::Grant FullControlGrant(const std::string& account);
 // Epoch seconds with millisecond precision, as object times are kept.
 double NowMillis(S3Service& s);
 // The checksum member of `shape` for an algorithm name ("CRC32" → checksum_crc32), or null.

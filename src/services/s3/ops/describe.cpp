@@ -24,15 +24,6 @@ api::s3::Owner OwnerOf(const std::string& account) {
   return o;
 }
 
-api::s3::Grant FullControlGrant(const std::string& account) {
-  api::s3::Grant g;
-  g.grantee.emplace();
-  g.grantee->id = CanonicalId(account);
-  g.grantee->type = api::s3::Type::kCanonicalUser;
-  g.permission = api::s3::Permission::kFullControl;
-  return g;
-}
-
 double NowMillis(S3Service& s) { return std::floor(ToEpochSeconds(s.clock().Now()) * 1000.0) / 1000.0; }
 
 std::optional<std::string> WithoutAwsChunked(const std::optional<std::string>& content_encoding) {

@@ -212,6 +212,7 @@ Result<ObjectRecord> Assemble(const std::vector<api_s3::CompletedPart>& requeste
   rec.tags = u.tags;
   rec.storage_class = u.storage_class;
   rec.encryption = u.encryption;
+  rec.acl = u.acl;
   rec.writer = u.initiator_arn;
   rec.request_id = u.request_id;
   auto alg = crypto::ParseChecksumAlgorithm(u.checksum_algorithm);
@@ -311,7 +312,7 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
                                                                   Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
-  CK_RETURN_IF_ERROR(CheckAclHeaders(c, *b, in.acl));
+  CK_RETURN_IF_ERROR(CheckWriteAcl(c, *b, acl::InputOf(in)));
   if (in.key.size() > 1024) return errors::KeyTooLongError("Your key is too long");
   UploadRecord u;
   u.upload_id = ids::Hex(24);
@@ -319,8 +320,8 @@ Result<api_s3::CreateMultipartUploadOutput> CreateMultipartUpload(S3Service& s,
   u.initiator_arn = c.principal().arn;
   u.initiator_account = c.principal().account;
   u.request_id = c.ctx.request_id;
-  const std::string& writer = c.principal().account;
-  u.owner = b->ownership == api_s3::ObjectOwnership::kObjectWriter && !writer.empty() ? writer : b->owner;
+  u.owner = ObjectOwner(c, *b, in.acl);
+  CK_ASSIGN_OR_RETURN(u.acl, WriteAcl(c, *b, acl::InputOf(in), u.owner));
   u.initiated = NowMillis(s);
   u.headers = StandardHeaders(in, c);
   CK_RETURN_IF_ERROR(CheckUserMetadata(in.metadata));

@@ -21,6 +21,7 @@ template <class In>
 Status FillFromRequest(const In& in, const Call& c, const BucketRecord& b, ObjectRecord* rec) {
   rec->key = in.key;
   rec->owner = ObjectOwner(c, b, in.acl);
+  CK_ASSIGN_OR_RETURN(rec->acl, WriteAcl(c, b, acl::InputOf(in), rec->owner));
   rec->writer = c.principal().arn;
   rec->request_id = c.ctx.request_id;
   rec->headers = StandardHeaders(in, c);
@@ -370,7 +371,7 @@ CommitConditions WriteConditions(const std::optional<std::string>& if_none_match
 Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::PutObjectRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
-  CK_RETURN_IF_ERROR(CheckAclHeaders(c, *b, in.acl));
+  CK_RETURN_IF_ERROR(CheckWriteAcl(c, *b, acl::InputOf(in)));
   if (in.key.size() > 1024) return errors::KeyTooLongError("Your key is too long");
   CK_RETURN_IF_ERROR(CheckContentLength(c, kMaxSinglePut));
   CK_ASSIGN_OR_RETURN(auto alg, RequestedChecksum(c));
@@ -474,7 +475,7 @@ api_s3::CopyObjectOutput CopyOutput(const BucketRecord& b, const ObjectRecord& r
 Result<api_s3::CopyObjectOutput> CopyObject(S3Service& s, const api_s3::CopyObjectRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
   CK_RETURN_IF_ERROR(Authorize(s, c, *b, c.action, in.key, WriteConditionKeys(in)));
-  CK_RETURN_IF_ERROR(CheckAclHeaders(c, *b, in.acl));
+  CK_RETURN_IF_ERROR(CheckWriteAcl(c, *b, acl::InputOf(in)));
   CK_RETURN_IF_ERROR(CheckWriteConditionHeaders(in.if_none_match, in.if_match));
   CK_ASSIGN_OR_RETURN(auto src, LoadCopySource(s, c, in.copy_source));
   std::string_view md = in.metadata_directive ? in.metadata_directive->str() : "COPY";

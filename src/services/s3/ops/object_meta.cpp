@@ -27,8 +27,8 @@ enum class LatestMarker { kNoSuchKey, kMethodNotAllowed };
 Result<ObjectRecord> TargetVersion(S3Service& s, Call& c, const BucketRecord& b, const std::string& key,
                                    const std::string& version_id, core::iam::ContextKeys keys = {},
                                    LatestMarker latest = LatestMarker::kMethodNotAllowed) {
-  CK_ASSIGN_OR_RETURN(auto rec,
-                      AuthorizedVersion(s, c, b, VersionedAction(c.action, version_id), key, version_id, std::move(keys)));
+  CK_ASSIGN_OR_RETURN(
+      auto rec, AuthorizedVersion(s, c, b, VersionedAction(c.action, version_id), key, version_id, std::move(keys)));
   if (rec.delete_marker) {
     c.error_headers = {{"x-amz-delete-marker", "true"}, {"x-amz-version-id", rec.version_id}};
     if (version_id.empty() && latest == LatestMarker::kNoSuchKey) return errors::MissingKey(key);
@@ -119,7 +119,8 @@ Result<api_s3::DeleteObjectTaggingOutput> DeleteObjectTagging(S3Service& s,
 Result<api_s3::GetObjectAttributesOutput> GetObjectAttributes(S3Service& s,
                                                               const api_s3::GetObjectAttributesRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), {}, LatestMarker::kNoSuchKey));
+  CK_ASSIGN_OR_RETURN(auto rec,
+                      TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), {}, LatestMarker::kNoSuchKey));
   // An SSE-C object's attributes need its key, as its data does.
   CK_ASSIGN_OR_RETURN(auto customer, ParseCustomerKey(CustomerKeyOf(in), /*reading=*/true));
   CK_RETURN_IF_ERROR(SseKeys::CheckCustomer(rec.encryption, customer));
@@ -146,20 +147,25 @@ Result<api_s3::GetObjectAttributesOutput> GetObjectAttributes(S3Service& s,
 
 Result<api_s3::GetObjectAclOutput> GetObjectAcl(S3Service& s, const api_s3::GetObjectAclRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), {}, LatestMarker::kNoSuchKey));
+  CK_ASSIGN_OR_RETURN(auto rec,
+                      TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), {}, LatestMarker::kNoSuchKey));
+  api::s3::AccessControlPolicy shown = ObjectAcl(*b, rec);
   api_s3::GetObjectAclOutput out;
-  out.owner = OwnerOf(rec.owner);
-  out.grants.emplace().push_back(FullControlGrant(rec.owner));
+  out.owner = shown.owner;
+  out.grants = shown.grants;
   return out;
 }
 
 Result<api_s3::PutObjectAclOutput> PutObjectAcl(S3Service& s, const api_s3::PutObjectAclRequest& in, Call& c) {
   CK_ASSIGN_OR_RETURN(auto b, s.store().Bucket(in.bucket));
-  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, in.version_id.value_or(""), WriteConditionKeys(in)));
-  std::string_view acl = in.acl ? in.acl->str() : std::string_view();
-  if (b->ownership == api_s3::ObjectOwnership::kBucketOwnerEnforced &&
-      !(acl == "private" || acl == "bucket-owner-full-control"))
-    return errors::BucketAclsDisabled();
+  std::string vid = in.version_id.value_or("");
+  CK_ASSIGN_OR_RETURN(auto rec, TargetVersion(s, c, *b, in.key, vid, WriteConditionKeys(in)));
+  CK_ASSIGN_OR_RETURN(auto grants, ObjectAclToSet(c, *b, rec, acl::InputOf(in)));
+  if (grants) {
+    ObjectRecord updated;
+    CK_RETURN_IF_ERROR(s.store().UpdateVersion(
+        *b, in.key, vid, [&](ObjectRecord& r) { r.acl = grants; }, &updated));
+  }
   return api_s3::PutObjectAclOutput{};
 }
 

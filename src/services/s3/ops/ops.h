@@ -35,6 +35,10 @@ Result<api_s3::GetObjectAttributesOutput> GetObjectAttributes(S3Service&, const 
 Result<api_s3::GetObjectAclOutput> GetObjectAcl(S3Service&, const api_s3::GetObjectAclRequest&, Call&);
 Result<api_s3::PutObjectAclOutput> PutObjectAcl(S3Service&, const api_s3::PutObjectAclRequest&, Call&);
 
+// acl.cpp
+Result<api_s3::GetBucketAclOutput> GetBucketAcl(S3Service&, const api_s3::GetBucketAclRequest&, Call&);
+Result<api::Empty> PutBucketAcl(S3Service&, const api_s3::PutBucketAclRequest&, Call&);
+
 // list.cpp
 Result<api_s3::ListObjectsOutput> ListObjects(S3Service&, const api_s3::ListObjectsRequest&, Call&);
 Result<api_s3::ListObjectsV2Output> ListObjectsV2(S3Service&, const api_s3::ListObjectsV2Request&, Call&);

@@ -161,9 +161,15 @@ std::optional<EnumValue<s3api::ObjectOwnership>> ReadOwnership(const BucketRecor
 }
 
 Result<std::optional<EnumValue<s3api::ObjectOwnership>>> TakeOwnership(
-    S3Service&, const Call&, const BucketRecord&, const s3api::PutBucketOwnershipControlsRequest& in) {
+    S3Service&, const Call&, const BucketRecord& b, const s3api::PutBucketOwnershipControlsRequest& in) {
   const auto& rules = in.ownership_controls.rules;
   if (rules.size() != 1 || !rules[0].object_ownership.known()) return errors::Malformed();
+  // ACLs may be disabled only once the bucket ACL grants nobody but the owner
+  // (S3 user guide, "Prerequisites for disabling ACLs").
+  if (rules[0].object_ownership == s3api::ObjectOwnership::kBucketOwnerEnforced && b.acl &&
+      !acl::OwnerFullControlOnly(*b.acl, b.owner))
+    return errors::InvalidBucketAclWithObjectOwnership(
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
   return std::optional<EnumValue<s3api::ObjectOwnership>>(rules[0].object_ownership);
 }
 
@@ -184,55 +190,6 @@ Result<std::optional<EnumValue<s3api::BucketVersioningStatus>>> TakeVersioning(
     return errors::InvalidBucketState(
         "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
   return std::optional<EnumValue<s3api::BucketVersioningStatus>>(*status);
-}
-
-// --- ACL ---
-
-s3api::Grant AllUsers(s3api::Permission permission) {
-  s3api::Grant g;
-  g.grantee.emplace();
-  g.grantee->type = s3api::Type::kGroup;
-  g.grantee->uri = "http://acs.amazonaws.com/groups/global/AllUsers";
-  g.permission = permission;
-  return g;
-}
-
-s3api::AccessControlPolicy CannedAcl(const BucketRecord& b, std::string_view acl) {
-  s3api::AccessControlPolicy p;
-  p.owner = OwnerOf(b.owner);
-  p.grants.emplace().push_back(FullControlGrant(b.owner));
-  if (acl == "public-read" || acl == "public-read-write") p.grants->push_back(AllUsers(s3api::Permission::kRead));
-  if (acl == "public-read-write") p.grants->push_back(AllUsers(s3api::Permission::kWrite));
-  return p;
-}
-
-// BucketOwnerEnforced buckets accept only an ACL that gives the owner full
-// control and nothing else, and store nothing.
-Status CheckOwnerOnlyAcl(const BucketRecord& b, std::string_view acl,
-                         const std::optional<s3api::AccessControlPolicy>& policy) {
-  bool owner_only = acl.empty() || acl == "private" || acl == "bucket-owner-full-control";
-  if (policy)
-    for (const auto& g : policy->grants.value_or(std::vector<s3api::Grant>{}))
-      if (!(g.permission && *g.permission == s3api::Permission::kFullControl) ||
-          !(g.grantee && g.grantee->id == CanonicalId(b.owner)))
-        owner_only = false;
-  return owner_only ? Status::Ok() : errors::BucketAclsDisabled();
-}
-
-Result<std::optional<s3api::AccessControlPolicy>> TakeAcl(S3Service&, const Call&, const BucketRecord& b,
-                                                          const s3api::PutBucketAclRequest& in) {
-  using Stored = std::optional<s3api::AccessControlPolicy>;
-  std::string_view acl = in.acl ? in.acl->str() : std::string_view();
-  if (b.ownership == s3api::ObjectOwnership::kBucketOwnerEnforced) {
-    CK_RETURN_IF_ERROR(CheckOwnerOnlyAcl(b, acl, in.access_control_policy));
-    return Stored();
-  }
-  if (in.access_control_policy && in.access_control_policy->grants) {
-    s3api::AccessControlPolicy p = *in.access_control_policy;
-    if (!p.owner) p.owner = OwnerOf(b.owner);
-    return Stored(std::move(p));
-  }
-  return Stored(CannedAcl(b, acl));
 }
 
 // --- Default encryption ---
@@ -351,23 +308,6 @@ const Subresource<EnumValue<s3api::BucketVersioningStatus>, ops::GetBucketVersio
         .unset = Nothing<s3api::GetBucketVersioningOutput>,
         .take = TakeVersioning,
     };
-
-const Subresource<AccessControlPolicy, ops::GetBucketAcl, ops::PutBucketAcl> kAcl{
-    .read = [](const BucketRecord& b) { return b.acl; },
-    .write = [](BucketRecord& b, std::optional<AccessControlPolicy> v) { b.acl = std::move(v); },
-    .show =
-        [](const AccessControlPolicy& v) {
-          return s3api::GetBucketAclOutput{v.owner, v.grants};
-        },
-    .unset =
-        [](const BucketRecord& b) {
-          s3api::GetBucketAclOutput out;
-          out.owner = OwnerOf(b.owner);
-          out.grants.emplace().push_back(FullControlGrant(b.owner));
-          return out;
-        },
-    .take = TakeAcl,
-};
 
 const Subresource<ServerSideEncryptionConfiguration, ops::GetBucketEncryption, ops::PutBucketEncryption,
                   ops::DeleteBucketEncryption>

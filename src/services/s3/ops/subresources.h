@@ -1,5 +1,5 @@
 // Bucket sub-resources as data. Each one (policy, tagging, CORS, public
-// access block, ownership controls, versioning, ACL, default encryption,
+// access block, ownership controls, versioning, default encryption,
 // website, logging, acceleration, request payment (bucket_configs.h), and the
 // settings crosskey does not implement: replication, notifications; Object
 // Lock lives in object_lock.h) is a descriptor: the bucket-record field it lives in, the model member its Put
@@ -95,7 +95,6 @@ Result<api::Empty> DeleteConfig(S3Service& s, const typename SpecOf<S>::Delete::
 
 namespace sub {
 namespace ops = api::s3::ops;
-using api::s3::AccessControlPolicy;
 using api::s3::CORSRule;
 using api::s3::ObjectOwnership;
 using api::s3::PublicAccessBlockConfiguration;
@@ -115,7 +114,6 @@ extern const Subresource<EnumValue<ObjectOwnership>, ops::GetBucketOwnershipCont
     kOwnershipControls;
 extern const Subresource<EnumValue<api::s3::BucketVersioningStatus>, ops::GetBucketVersioning, ops::PutBucketVersioning>
     kVersioning;
-extern const Subresource<AccessControlPolicy, ops::GetBucketAcl, ops::PutBucketAcl> kAcl;
 extern const Subresource<ServerSideEncryptionConfiguration, ops::GetBucketEncryption, ops::PutBucketEncryption,
                          ops::DeleteBucketEncryption>
     kEncryption;
