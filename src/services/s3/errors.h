@@ -42,6 +42,7 @@
   X(InvalidPart, "InvalidPart", 400, kInvalidArgument)                                                        \
   X(InvalidPartNumber, "InvalidPartNumber", 416, kOutOfRange)                                                 \
   X(InvalidPartOrder, "InvalidPartOrder", 400, kInvalidArgument)                                              \
+  X(InvalidPolicyDocument, "InvalidPolicyDocument", 400, kInvalidArgument)                                    \
   X(InvalidRange, "InvalidRange", 416, kOutOfRange)                                                           \
   X(InvalidRequest, "InvalidRequest", 400, kInvalidArgument)                                                  \
   X(InvalidStorageClass, "InvalidStorageClass", 400, kInvalidArgument)                                        \
@@ -49,8 +50,10 @@
   X(InvalidURI, "InvalidURI", 400, kInvalidArgument)                                                          \
   X(KeyTooLongError, "KeyTooLongError", 400, kInvalidArgument)                                                \
   X(MalformedPolicy, "MalformedPolicy", 400, kInvalidArgument)                                                \
+  X(MalformedPOSTRequest, "MalformedPOSTRequest", 400, kInvalidArgument)                                      \
   X(MalformedXML, "MalformedXML", 400, kInvalidArgument)                                                      \
   X(MaxMessageLengthExceeded, "MaxMessageLengthExceeded", 400, kResourceExhausted)                            \
+  X(MaxPostPreDataLengthExceeded, "MaxPostPreDataLengthExceededError", 400, kResourceExhausted)             \
   X(MetadataTooLarge, "MetadataTooLarge", 400, kInvalidArgument)                                              \
   X(MethodNotAllowed, "MethodNotAllowed", 405, kFailedPrecondition)                                           \
   X(MissingContentLength, "MissingContentLength", 411, kInvalidArgument)                                      \
@@ -69,7 +72,8 @@
   X(OperationAborted, "OperationAborted", 409, kAborted)                                                      \
   X(OwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404, kNotFound)                         \
   X(PreconditionFailed, "PreconditionFailed", 412, kFailedPrecondition)                                       \
-  X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)
+  X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)             \
+  X(SignatureDoesNotMatch, "SignatureDoesNotMatch", 403, kUnauthenticated)
 // clang-format on
 
 namespace ck::services::s3::errors {
