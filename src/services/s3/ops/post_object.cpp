@@ -30,7 +30,7 @@ Status MissingField(const std::string& name) {
 // --- Who signed the form ---
 
 struct FormSigner {
-  Principal principal = Principal::Anonymous();
+  Principal principal;
   std::string region;  // SigV4's credential scope
   std::optional<PostPolicy> policy;
 };
@@ -107,10 +107,13 @@ Status VerifyFormSignature(const SignedFields& s, const std::string& secret) {
   return Status::Ok();
 }
 
-// The signer of the form (anonymous when it carries no signature fields) and its checked policy.
-Result<FormSigner> AuthenticateForm(S3Service& s, const std::vector<wire::FormField>& f, const std::string& bucket,
-                                    TimePoint now) {
+// The signer of the form and its checked policy. A form without signature
+// fields is the request's own caller: anonymous for a browser (an SDK that
+// signed the request's head stays who it signed as).
+Result<FormSigner> AuthenticateForm(S3Service& s, const Call& c, const std::vector<wire::FormField>& f,
+                                    const std::string& bucket) {
   FormSigner out;
+  out.principal = c.principal();
   CK_ASSIGN_OR_RETURN(bool v4, HasFieldSet(f, {{"x-amz-signature", "X-Amz-Signature"},
                                                {"x-amz-algorithm", "X-Amz-Algorithm"},
                                                {"x-amz-credential", "X-Amz-Credential"},
@@ -119,7 +122,7 @@ Result<FormSigner> AuthenticateForm(S3Service& s, const std::vector<wire::FormFi
   if (!v4) {
     CK_ASSIGN_OR_RETURN(v2, HasFieldSet(f, {{"signature", "Signature"}, {"awsaccesskeyid", "AWSAccessKeyId"}}));
   }
-  if (!v4 && !v2) return out;  // anonymous: only a bucket policy can allow it
+  if (!v4 && !v2) return out;
   // Not recorded: the name S3 gives a signed form without its policy; inferred from 'key'.
   if (!FormValue(f, "policy")) return MissingField("policy");
   CK_ASSIGN_OR_RETURN(auto signed_fields, ReadSignedFields(f, v4));
@@ -132,7 +135,7 @@ Result<FormSigner> AuthenticateForm(S3Service& s, const std::vector<wire::FormFi
   auto json = Base64Decode(Trim(signed_fields.policy));
   if (!json) return errors::InvalidPolicyDocument("Invalid Policy: Invalid JSON.");  // not recorded; inferred
   CK_ASSIGN_OR_RETURN(out.policy, ParsePostPolicy(*json));
-  CK_RETURN_IF_ERROR(CheckPostPolicy(*out.policy, f, bucket, now));
+  CK_RETURN_IF_ERROR(CheckPostPolicy(*out.policy, f, bucket, c.ctx.now));
   return out;
 }
 
@@ -330,7 +333,7 @@ Status PostObjectSink::File(const wire::FormFile& file) {
   if (file.filename)
     for (size_t at; (at = object_key.find("${filename}")) != std::string::npos;)
       object_key.replace(at, 11, *file.filename);
-  CK_ASSIGN_OR_RETURN(auto signer, AuthenticateForm(s_, fields_, bucket_, c_->ctx.now));
+  CK_ASSIGN_OR_RETURN(auto signer, AuthenticateForm(s_, *c_, fields_, bucket_));
   if (signer.policy) {
     max_size_ = PostMaxSize(*signer.policy);
     policy_ = std::move(signer.policy);
