@@ -31,6 +31,7 @@
 #include "services/credential_resolver.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/admin/admin_service.h"
+#include "services/gateway/auth_errors.h"
 #include "services/gateway/gateway.h"
 #include "services/iam/iam_service.h"
 #include "services/iam/identity_store.h"
@@ -270,6 +271,15 @@ class ServiceStack {
     s3_options.sse.diagnostic_headers = o.diagnostic_headers;
     s3_options.sse.require_key_arns = o.require_key_arns;
     s3_options.sse.foreign_key_resolutions = &gateway.stats().foreign_key_resolutions;
+    // Browser-form POSTs carry their signature in the form: the same keys, worded as S3 words their failures.
+    s3_options.resolve_form_key = [this](std::string_view key,
+                                         std::string_view token) -> Result<services::ResolvedCredential> {
+      auto resolved = credentials.Resolve(key, token);
+      if (resolved.ok()) return resolved;
+      Status s = services::AuthErrorFor(services::Protocol::kRestXml, resolved.status());
+      if (s.aws_code() == "InvalidAccessKeyId") s.WithField("AWSAccessKeyId", std::string(key));
+      return s;
+    };
     return s3_options;
   }
 };

@@ -29,6 +29,7 @@ import uuid
 
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 
 import boto3
 import botocore.auth
@@ -411,7 +412,7 @@ class Runner:
         if creds is None and not step.get("setup") and not step.get("root"):
             creds = self.case.get("credentials")
         creds = ctx.resolve(creds) if creds else None
-        config = step.get("config", {})
+        config = ctx.resolve(step.get("config", {}))
         key = (service, account, region, json.dumps(creds, sort_keys=True, default=str),
                json.dumps(config, sort_keys=True))
         if key not in self.clients:
@@ -512,6 +513,8 @@ class Runner:
     def call(self, ctx, step, default_service):
         if "http" in step:
             return self.http(ctx, step, default_service)
+        if "form" in step:
+            return self.form(ctx, step)
         service = step.get("service", default_service)
         client = self.client(ctx, step, service)
         params = ctx.resolve(step.get("params", {}))
@@ -524,6 +527,9 @@ class Runner:
         self.last_metadata = raw["ResponseMetadata"]
         return status, {k: v for k, v in raw.items() if k != "ResponseMetadata"}
 
+
+    def form(self, ctx, step):
+        return form_post(self, ctx, step)
 
     def http(self, ctx, step, default_service):
         """A raw HTTP request, SigV4-signed unless "sign" is false: the flows that bypass
@@ -553,6 +559,63 @@ class Runner:
         except ValueError:
             parsed = data.decode("utf-8", "replace")
         return status, {"status": status, "headers": {k.lower(): v for k, v in rh.items()}, "body": parsed}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def xml_value(node):
+    """An XML answer as xmltodict reads it (the recordings' form): text, or a dict of children."""
+    children = list(node)
+    if not children:
+        return node.text
+    return {child.tag.split("}")[-1]: xml_value(child) for child in children}
+
+
+def form_post(runner, ctx, step):
+    """A browser-form upload (POST Object): boto3's generate_presigned_post, the fields
+    changed as the test changes them ("set", "drop", "only"), a multipart/form-data body
+    with the file last, posted as a browser posts it. Answers (status, {"status",
+    "headers", "body"}) with an XML body read as xmltodict reads it."""
+    f = ctx.resolve(step["form"])
+    client = runner.client(ctx, step, "s3")
+    presigned = client.generate_presigned_post(
+        f["bucket"], f["key"], Fields=f.get("fields"), Conditions=f.get("conditions"),
+        ExpiresIn=f.get("expires", 60))
+    time.sleep(f.get("wait", 0))  # a policy left to expire
+    fields = dict(presigned["fields"])
+    for name in f.get("drop", []):
+        fields.pop(name, None)
+    if "only" in f:
+        fields = {k: v for k, v in fields.items() if k in f["only"]}
+    fields.update(f.get("set", {}))
+    boundary = "replayFormBoundary" + uuid.uuid4().hex
+    body = b""
+    for name, value in fields.items():
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, name)).encode()
+        body += str(value).encode() + b"\r\n"
+    disposition = 'form-data; name="file"'
+    if f.get("filename", "file") is not None:
+        disposition += '; filename="%s"' % f.get("filename", "file")
+    body += ("--%s\r\nContent-Disposition: %s\r\n\r\n" % (boundary, disposition)).encode()
+    body += f.get("file", "").encode() + ("\r\n--%s--\r\n" % boundary).encode()
+    headers = {"Content-Type": f.get("content_type", "multipart/form-data; boundary=" + boundary)}
+    req = urllib.request.Request(presigned["url"], data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(req, timeout=30) as r:
+            status, rh, data = r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        status, rh, data = e.code, dict(e.headers), e.read()
+    parsed = None
+    if data:
+        root = ElementTree.fromstring(data)
+        parsed = {root.tag.split("}")[-1]: xml_value(root)}
+    raw = {"status": status, "headers": {k.lower(): v for k, v in rh.items()}, "body": parsed}
+    if status >= 400 and isinstance(parsed, dict) and "Error" in parsed:
+        raw["Error"] = parsed["Error"]
+    return status, raw
 
 
 def assertions(ctx, step, raw):

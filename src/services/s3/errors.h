@@ -45,6 +45,7 @@
   X(InvalidPart, "InvalidPart", 400, kInvalidArgument)                                                        \
   X(InvalidPartNumber, "InvalidPartNumber", 416, kOutOfRange)                                                 \
   X(InvalidPartOrder, "InvalidPartOrder", 400, kInvalidArgument)                                              \
+  X(InvalidPolicyDocument, "InvalidPolicyDocument", 400, kInvalidArgument)                                    \
   X(InvalidRange, "InvalidRange", 416, kOutOfRange)                                                           \
   X(InvalidRequest, "InvalidRequest", 400, kInvalidArgument)                                                  \
   X(InvalidStorageClass, "InvalidStorageClass", 400, kInvalidArgument)                                        \
@@ -54,8 +55,10 @@
   X(KeyTooLongError, "KeyTooLongError", 400, kInvalidArgument)                                                \
   X(MalformedACLError, "MalformedACLError", 400, kInvalidArgument)                                            \
   X(MalformedPolicy, "MalformedPolicy", 400, kInvalidArgument)                                                \
+  X(MalformedPOSTRequest, "MalformedPOSTRequest", 400, kInvalidArgument)                                      \
   X(MalformedXML, "MalformedXML", 400, kInvalidArgument)                                                      \
   X(MaxMessageLengthExceeded, "MaxMessageLengthExceeded", 400, kResourceExhausted)                            \
+  X(MaxPostPreDataLengthExceeded, "MaxPostPreDataLengthExceededError", 400, kResourceExhausted)             \
   X(MetadataTooLarge, "MetadataTooLarge", 400, kInvalidArgument)                                              \
   X(MethodNotAllowed, "MethodNotAllowed", 405, kFailedPrecondition)                                           \
   X(MissingContentLength, "MissingContentLength", 411, kInvalidArgument)                                      \
@@ -77,9 +80,10 @@
   X(OperationAborted, "OperationAborted", 409, kAborted)                                                      \
   X(OwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404, kNotFound)                         \
   X(PreconditionFailed, "PreconditionFailed", 412, kFailedPrecondition)                                       \
-  X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)           \
-  X(TooManyConfigurations, "TooManyConfigurations", 400, kResourceExhausted)                                  \
-  X(UnexpectedContent, "UnexpectedContent", 400, kInvalidArgument)                                            \
+  X(ReplicationConfigurationNotFoundError, "ReplicationConfigurationNotFoundError", 404, kNotFound)            \
+  X(SignatureDoesNotMatch, "SignatureDoesNotMatch", 403, kUnauthenticated)                                     \
+  X(TooManyConfigurations, "TooManyConfigurations", 400, kResourceExhausted)                                   \
+  X(UnexpectedContent, "UnexpectedContent", 400, kInvalidArgument)                                             \
   X(UnresolvableGrantByEmailAddress, "UnresolvableGrantByEmailAddress", 400, kInvalidArgument)
 // clang-format on
 

@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "services/s3/operations.h"
 #include "services/s3/ops/common.h"
+#include "services/s3/ops/post_object.h"
 #include "wire/rest_xml_codec.h"
 
 namespace ck::services::s3 {
@@ -112,6 +113,8 @@ std::unique_ptr<http::BodySink> S3Service::Begin(RequestContext ctx, std::string
   c->model = wire::FindService("s3");
   if (!c->model) return Fixed(ErrorResponse(*c, Internal("S3 model missing")));
 
+  // A browser-form upload is no operation of the model (POST Object).
+  if (auto bucket = PostObjectBucket(*c->head)) return BeginPostObject(*this, c, std::move(*bucket));
   c->route = RouteRequest(*c->model, *c->head);
   c->ctx.operation =
       std::string(c->route.operation ? std::string_view(c->route.operation->name) : EndpointName(c->route.endpoint));

@@ -30,11 +30,14 @@
 // Thread safety: Begin may be called from every server thread at once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "services/authorizer.h"
+#include "services/credential_resolver.h"
 #include "services/s3/object_store.h"
 #include "services/s3/sse_keys.h"
 #include "services/service.h"
@@ -49,6 +52,11 @@ struct S3Options {
   size_t max_xml_body = 8 * 1024 * 1024;
   // Server-side encryption: KMS client, master key, flags (sse_keys.h).
   SseOptions sse;
+  // Resolves the access key a browser-form POST is signed with (in its form
+  // fields, not its head) as the gateway resolves a request's, failures
+  // worded as S3 words them. Unset: signed forms are refused.
+  std::function<Result<ResolvedCredential>(std::string_view access_key_id, std::string_view session_token)>
+      resolve_form_key;
 };
 
 class S3Service final : public StreamingService {
