@@ -128,6 +128,12 @@ const Case kCases[] = {
     // Object Lock.
     {"GET", kLocal, "/b1/key?retention", "", E::kGetObjectRetention, "b1", "key", "GetObjectRetention"},
     {"PUT", kLocal, "/b1/key?legal-hold", "", E::kPutObjectLegalHold, "b1", "key", "PutObjectLegalHold"},
+    {"PUT", kLocal, "/b1/key?retention", "", E::kPutObjectRetention, "b1", "key", "PutObjectRetention"},
+    {"GET", kLocal, "/b1/key?legal-hold", "", E::kGetObjectLegalHold, "b1", "key", "GetObjectLegalHold"},
+    {"PUT", kLocal, "/b1?logging", "", E::kPutBucketLogging, "b1", "", "PutBucketLogging"},
+    {"DELETE", kLocal, "/b1?website", "", E::kDeleteBucketWebsite, "b1", "", "DeleteBucketWebsite"},
+    {"GET", kLocal, "/b1?metrics", "", E::kListBucketMetricsConfigurations, "b1", "",
+     "ListBucketMetricsConfigurations"},
     {"PUT", kLocal, "/b1?object-lock", "", E::kPutObjectLockConfiguration, "b1", "", "PutObjectLockConfiguration"},
     // Operations of the model crosskey does not serve.
     {"PUT", kLocal, "/b1?replication", "", E::kUnimplemented, "b1", "", "PutBucketReplication"},
