@@ -8,6 +8,7 @@ packages=(
   libboost-dev libssl-dev libsqlite3-dev zlib1g-dev
   nlohmann-json3-dev libpugixml-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libyaml-cpp-dev    # crosskey lint: CloudFormation YAML
+  libgoogle-perftools-dev  # tcmalloc_minimal, the server's allocator
   libgtest-dev libgmock-dev libbenchmark-dev
   openssl            # the TLS end-to-end tests make a CA and a certificate for --tls-cert
   wrk                # bench/ load generator

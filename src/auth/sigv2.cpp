@@ -117,8 +117,7 @@ Status CheckSigV2Time(const SigV2Request& req, TimePoint now) {
           .WithField("ServerTime", FormatIso8601(now));
     return Status::Ok();
   }
-  auto skew = now > req.date ? now - req.date : req.date - now;
-  if (skew > kMaxClockSkew)
+  if (AbsDistance(req.date, now) > kMaxClockSkew)
     return AwsError("RequestTimeTooSkewed", 403,
                     "The difference between the request time and the current time is too large.")
         .WithField("RequestTime", FormatHttpDate(req.date))

@@ -46,6 +46,18 @@ TEST(SigV2, PresignedUrlVerifiesAndExpires) {
   EXPECT_TRUE(CheckSigV2Time(**parsed, FromEpochSeconds(1175139600)).ok());
 }
 
+TEST(SigV2, DatesCenturiesAwayAreSkewedNotOverflowed) {
+  // Found by fuzzing (sigv4_fuzz): a Date of 1689 made the skew's nanosecond
+  // difference overflow (undefined behaviour) instead of RequestTimeTooSkewed.
+  for (const char* date : {"Sun, 30 Aug 1689 12:36:00 GMT", "Sun, 30 Aug 2261 12:36:00 GMT"}) {
+    auto head = Head("GET", "/bucket/k", {{"Date", date}, {"Authorization", "AWS AK:c2lnbmF0dXJl"}});
+    auto parsed = ParseSigV2(head);
+    ASSERT_TRUE(parsed && parsed->ok()) << date;
+    Status s = CheckSigV2Time(**parsed, FromEpochSeconds(1440938160));
+    EXPECT_EQ(s.aws_code(), "RequestTimeTooSkewed") << date;
+  }
+}
+
 TEST(SigV2, SubResourcesAndAmzHeadersAreCanonicalized) {
   auto head = Head("PUT", "/b/k?uploadId=xyz&partNumber=2&foo=bar",
                    {{"Content-Type", "text/plain"}, {"X-Amz-Meta-B", "2"}, {"x-amz-meta-a", " 1 "},

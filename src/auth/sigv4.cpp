@@ -442,8 +442,7 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 Status CheckRequestTime(const SigV4Request& req, TimePoint now) {
   using std::chrono::seconds;
   if (req.kind == AuthKind::kHeader) {
-    auto diff = req.amz_date > now ? req.amz_date - now : now - req.amz_date;
-    if (diff > kMaxClockSkew)
+    if (AbsDistance(req.amz_date, now) > kMaxClockSkew)
       return Unauthenticated("The difference between the request time and the current time is too large.")
           .WithAws("RequestTimeTooSkewed", 403)
           .WithField("RequestTime", req.amz_date_text)
@@ -452,7 +451,7 @@ Status CheckRequestTime(const SigV4Request& req, TimePoint now) {
   } else if (req.kind == AuthKind::kPresigned) {
     if (req.amz_date > now + kMaxClockSkew)
       return PermissionDenied("Request is not valid yet").WithAws("AccessDenied", 403);
-    TimePoint expiry = req.amz_date + seconds(req.expires_seconds);
+    TimePoint expiry = SaturatingAdd(req.amz_date, seconds(req.expires_seconds));
     if (now > expiry)
       return PermissionDenied("Request has expired")
           .WithAws("AccessDenied", 403)

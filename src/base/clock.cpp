@@ -1,5 +1,6 @@
 #include "base/clock.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -129,6 +130,22 @@ TimePoint FromEpochSeconds(double s) {
   if (!(s > -static_cast<double>(kMaxEpochSeconds))) s = -static_cast<double>(kMaxEpochSeconds);
   if (s > static_cast<double>(kMaxEpochSeconds)) s = static_cast<double>(kMaxEpochSeconds);
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(s)));
+}
+
+std::chrono::seconds AbsDistance(TimePoint a, TimePoint b) {
+  using std::chrono::seconds;
+  int64_t x = std::chrono::duration_cast<seconds>(a.time_since_epoch()).count();
+  int64_t y = std::chrono::duration_cast<seconds>(b.time_since_epoch()).count();
+  return seconds(x > y ? x - y : y - x);  // both within ±9.3e9 s: no overflow
+}
+
+TimePoint SaturatingAdd(TimePoint t, std::chrono::seconds d) {
+  using std::chrono::seconds;
+  int64_t base = std::chrono::duration_cast<seconds>(t.time_since_epoch()).count();
+  int64_t add = std::clamp<int64_t>(d.count(), -kMaxEpochSeconds, kMaxEpochSeconds);
+  int64_t sum = std::clamp<int64_t>(base + add, -kMaxEpochSeconds + 1, kMaxEpochSeconds - 1);
+  if (add == d.count() && sum == base + add) return t + d;  // in range: keep the sub-second part
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(seconds(sum)));
 }
 
 }  // namespace ck

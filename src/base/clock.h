@@ -62,5 +62,11 @@ std::string FormatHttpDate(TimePoint t);
 std::optional<TimePoint> ParseHttpDate(std::string_view s);
 double ToEpochSeconds(TimePoint t);
 TimePoint FromEpochSeconds(double s);
+// |a - b| in whole seconds. Times parsed from requests span years 0-9999, and
+// the nanosecond difference of two of them can overflow (a Date of 1689
+// against now): the difference is taken in seconds.
+std::chrono::seconds AbsDistance(TimePoint a, TimePoint b);
+// t + d, saturated at the largest (smallest) representable time.
+TimePoint SaturatingAdd(TimePoint t, std::chrono::seconds d);
 
 }  // namespace ck

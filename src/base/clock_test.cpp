@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <limits>
 
 namespace ck {
@@ -22,6 +23,18 @@ TEST(Clock, EpochSecondsOutOfRangeSaturate) {
   EXPECT_LT(ToEpochSeconds(FromEpochSeconds(-1e300)), -9e9);
   EXPECT_LT(ToEpochSeconds(FromEpochSeconds(std::numeric_limits<double>::quiet_NaN())), -9e9);
   EXPECT_EQ(ToEpochSeconds(FromEpochSeconds(1.5)), 1.5);
+}
+
+TEST(Clock, DistancesAndSumsOfFarApartTimesDoNotOverflow) {
+  TimePoint old = *ParseHttpDate("Sun, 30 Aug 1689 12:36:00 GMT");
+  TimePoint late = *ParseAmzDate("22610830T123600Z");
+  EXPECT_EQ(AbsDistance(old, late), AbsDistance(late, old));
+  EXPECT_EQ(AbsDistance(old, late).count(), 18050515200);
+  EXPECT_EQ(AbsDistance(old, old).count(), 0);
+  TimePoint t = FromEpochSeconds(1440938160.5);
+  EXPECT_EQ(ToEpochSeconds(SaturatingAdd(t, std::chrono::seconds(10))), 1440938170.5);
+  EXPECT_GT(ToEpochSeconds(SaturatingAdd(late, std::chrono::seconds(INT64_MAX))), 9.2e9);
+  EXPECT_LT(ToEpochSeconds(SaturatingAdd(old, std::chrono::seconds(INT64_MIN))), -9.2e9);
 }
 
 }  // namespace

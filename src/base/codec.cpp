@@ -139,10 +139,20 @@ std::optional<std::string> UriDecode(std::string_view s, bool plus_as_space) {
   return out;
 }
 
+namespace {
+// ASCII only, as std::tolower in the "C" locale crosskey runs in, without a
+// call per character (header names are lowered on every request).
+constexpr char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out) c = AsciiLower(c);
   return out;
+}
+
+void LowerInPlace(std::string& s) {
+  for (auto& c : s) c = AsciiLower(c);
 }
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -201,7 +211,7 @@ namespace ck {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
   return true;
 }
 }  // namespace ck

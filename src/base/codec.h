@@ -21,6 +21,7 @@ std::string UriEncode(std::string_view s, bool encode_slash = true);
 std::optional<std::string> UriDecode(std::string_view s, bool plus_as_space = false);
 
 std::string ToLower(std::string_view s);
+void LowerInPlace(std::string& s);  // ASCII letters only
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);

@@ -5,11 +5,12 @@
 namespace ck::http {
 
 void Headers::Add(std::string name, std::string value) {
-  items_.emplace_back(ToLower(name), std::move(value));
+  LowerInPlace(name);
+  items_.emplace_back(std::move(name), std::move(value));
 }
 
 void Headers::Set(std::string name, std::string value) {
-  name = ToLower(name);
+  LowerInPlace(name);
   Remove(name);
   items_.emplace_back(std::move(name), std::move(value));
 }

@@ -62,8 +62,10 @@ const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTE
 
 // Runs fn, turning an escaped exception into `fallback` (and a log line):
 // every request gets an answer even when a handler throws.
-template <typename T, typename Fn>
-T Guarded(const char* stage, const std::string& request_id, Fn&& fn, T fallback, bool* threw = nullptr) {
+// `fallback` makes the answer only when needed: an error response costs an
+// XML rendering, which every request would otherwise pay.
+template <typename T, typename Fn, typename Fallback>
+T Guarded(const char* stage, const std::string& request_id, Fn&& fn, Fallback&& fallback, bool* threw = nullptr) {
   try {
     return fn();
   } catch (const std::exception& e) {
@@ -72,7 +74,7 @@ T Guarded(const char* stage, const std::string& request_id, Fn&& fn, T fallback,
     spdlog::error("{} unhandled exception in {}", request_id.empty() ? "-" : request_id, stage);
   }
   if (threw) *threw = true;
-  return fallback;
+  return fallback();
 }
 }  // namespace
 
@@ -538,7 +540,7 @@ asio::awaitable<Server::Impl::Next> Server::Impl::ReadBody(Stream& stream, beast
     if (n == 0) continue;
     Status written = Guarded<Status>(
         "the request body stage", head.request_id, [&] { return sink->Write(std::string_view(chunk.data(), n)); },
-        Internal("exception"), sink_threw);
+        [] { return Internal("exception"); }, sink_threw);
     if (!written.ok()) {
       *body_unread = !parser.is_done();
       break;
@@ -581,7 +583,7 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
     } else {
       sink = Guarded<std::unique_ptr<BodySink>>(
           "the request head stage", head.request_id, [&] { return handler.Begin(head); },
-          std::make_unique<FixedResponseSink>(InternalError()));
+          [&] { return std::unique_ptr<BodySink>(std::make_unique<FixedResponseSink>(InternalError())); });
     }
 
     bool body_unread = false;
@@ -600,14 +602,14 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, beast::flat_buffer& bu
     Response resp = sink_threw ? InternalError()
                                : Guarded<Response>(
                                      "the response stage", head.request_id, [&] { return sink->Finish(); },
-                                     InternalError());
+                                     [&] { return InternalError(); });
     Guarded<bool>(
         "the request cleanup", head.request_id,
         [&] {
           sink.reset();
           return true;
         },
-        false);
+        [] { return false; });
     if (body_unread) resp.close_connection = true;
     keep_alive = keep_alive && !resp.close_connection && !stopping.load();
     bool ok = co_await WriteResponse(stream, resp, head.method == "HEAD", keep_alive);
@@ -669,7 +671,8 @@ asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, Response& resp
       if (remaining > 0) {
         size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), remaining));
         auto got = Guarded<Result<size_t>>(
-            "the response body", "-", [&] { return resp.stream->Read(buf.data(), want); }, Internal("exception"));
+            "the response body", "-", [&] { return resp.stream->Read(buf.data(), want); },
+            [] { return Result<size_t>(Internal("exception")); });
         if (!got.ok()) spdlog::warn("response body source failed: {}", got.status().message());
         if (!got.ok() || *got == 0) {
           // Nothing sent yet: a bare 500 that closes the connection, rather

@@ -1,6 +1,9 @@
 // ServiceModel::MatchRestOperation: picks a rest-xml/rest-json operation from
 // method, path and query, as S3's front end does.
 #include <algorithm>
+#include <ranges>
+#include <tuple>
+#include <type_traits>
 
 #include "base/codec.h"
 #include "wire/model.h"
@@ -27,9 +30,11 @@ void ServiceModel::BuildRestIndex() {
     }
     rest_index_.push_back(std::move(c));
   }
-  // Deterministic tie-breaks: name order.
-  std::sort(rest_index_.begin(), rest_index_.end(),
-            [](const RestCandidate& a, const RestCandidate& b) { return a.op->name < b.op->name; });
+  // By method, so a request scans only its method's operations; then name
+  // order, for deterministic tie-breaks.
+  std::sort(rest_index_.begin(), rest_index_.end(), [](const RestCandidate& a, const RestCandidate& b) {
+    return std::tie(a.op->http_method, a.op->name) < std::tie(b.op->http_method, b.op->name);
+  });
 }
 
 namespace {
@@ -85,8 +90,16 @@ std::optional<RestMatch> ServiceModel::MatchRestOperation(std::string_view metho
   const RestCandidate* best = nullptr;
   RestMatch best_match;
   size_t best_score = 0;
-  for (const RestCandidate& c : rest_index_) {
-    if (c.op->http_method != method) continue;
+  auto by_method = std::equal_range(
+      rest_index_.begin(), rest_index_.end(), method,
+      [](const auto& a, const auto& b) {
+        auto method_of = [](const auto& x) -> std::string_view {
+          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, RestCandidate>) return x.op->http_method;
+          else return x;
+        };
+        return method_of(a) < method_of(b);
+      });
+  for (const RestCandidate& c : std::ranges::subrange(by_method.first, by_method.second)) {
     bool eligible = true;
     for (const std::string& q : c.required_query)
       if (!has_query(q)) eligible = false;
