@@ -1,7 +1,6 @@
 // ServiceModel::MatchRestOperation: picks a rest-xml/rest-json operation from
 // method, path and query, as S3's front end does.
 #include <algorithm>
-#include <ranges>
 #include <tuple>
 #include <type_traits>
 
@@ -99,7 +98,8 @@ std::optional<RestMatch> ServiceModel::MatchRestOperation(std::string_view metho
         };
         return method_of(a) < method_of(b);
       });
-  for (const RestCandidate& c : std::ranges::subrange(by_method.first, by_method.second)) {
+  for (auto it = by_method.first; it != by_method.second; ++it) {
+    const RestCandidate& c = *it;
     bool eligible = true;
     for (const std::string& q : c.required_query)
       if (!has_query(q)) eligible = false;
