@@ -49,6 +49,12 @@ void AddServeCommand(CLI::App& app, ck::server::ServeOptions& o) {
   serve->add_flag("--allow-insecure", o.allow_insecure, "Allow a non-loopback address without --strict");
   serve->add_flag("--fsync", o.fsync, "Make every acknowledged write durable against power loss");
   serve
+      ->add_option("--small-blob-bytes", o.small_blob_bytes,
+                   "Object bodies and parts up to this size are stored in the metadata database, not as files "
+                   "(0: always files)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{0}, size_t{1} << 20));
+  serve
       ->add_option("--log-level", o.log_level,
                    "trace (adds routing and auth decisions), debug (adds error messages), info, warn, error, off")
       ->capture_default_str()

@@ -43,6 +43,7 @@
 #include "services/secretsmanager/secretsmanager_service.h"
 #include "services/sts/sts_service.h"
 #include "storage/fs_blob_store.h"
+#include "storage/tiered_blob_store.h"
 #include "storage/memory_blob_store.h"
 #include "storage/memory_metadata_store.h"
 #include "storage/sqlite_metadata_store.h"
@@ -169,7 +170,10 @@ Result<Storage> OpenStorage(const ServeOptions& o) {
     // Before anything in the directory is touched: a second instance stops here.
     CK_ASSIGN_OR_RETURN(st.lock, DataDirLock::Acquire(o.data_dir));
     CK_ASSIGN_OR_RETURN(st.meta, storage::OpenSqliteMetadataStore(o.data_dir + "/metadata.db", {.fsync = o.fsync}));
-    CK_ASSIGN_OR_RETURN(st.blobs, storage::OpenFsBlobStore(o.data_dir + "/blobs", {.fsync = o.fsync}));
+    CK_ASSIGN_OR_RETURN(auto files, storage::OpenFsBlobStore(o.data_dir + "/blobs", {.fsync = o.fsync}));
+    // Rows of the SQLite store itself (not of a wrapper added below), which
+    // lives as long as st.meta does.
+    st.blobs = storage::NewTieredBlobStore(std::move(files), *st.meta, {.max_inline_bytes = o.small_blob_bytes});
   }
   if (const char* delay = std::getenv("CROSSKEY_TEST_SCAN_DELAY_MS"); delay && std::atoi(delay) > 0) {
     spdlog::warn("CROSSKEY_TEST_SCAN_DELAY_MS={}: every scan of DynamoDB items is slowed down (a test setting)", delay);

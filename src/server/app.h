@@ -19,6 +19,9 @@ struct ServeOptions {
   bool strict = false;
   bool allow_insecure = false;
   bool fsync = false;
+  // Blobs (object bodies, parts) of at most this many bytes are kept as rows of
+  // the metadata database instead of files (0: every blob a file).
+  size_t small_blob_bytes = 16 * 1024;
   std::string log_level = "info";
   unsigned threads = 0;
   // Explicit limits (see docs/limits.md).

@@ -5,13 +5,20 @@
 
 namespace ck::storage {
 
-bool IsValidBlobId(std::string_view id) {
-  if (id.size() != 32) return false;
-  for (char c : id) {
+namespace {
+bool AllHex(std::string_view s) {
+  for (char c : s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
 }
+}  // namespace
+
+bool IsHexBlobId(std::string_view id) { return id.size() == 32 && AllHex(id); }
+
+bool IsSmallBlobId(std::string_view id) { return id.size() == 32 && id[0] == 's' && AllHex(id.substr(1)); }
+
+bool IsValidBlobId(std::string_view id) { return IsHexBlobId(id) || IsSmallBlobId(id); }
 
 std::string NewBlobId() { return HexEncode(crypto::RandomBytes(16)); }
 

@@ -1,7 +1,8 @@
 // BlobStore: immutable byte blobs (object contents), written once by streaming
 // into a BlobWriter, then read by offset. The store names each blob with a
-// random 128-bit id (32 lowercase hex characters) that callers keep in their
-// metadata records. A blob becomes visible only when Commit returns, whole:
+// random id of 32 characters that callers keep in their metadata records:
+// 32 lowercase hex digits, or "s" and 31 of them for a small blob kept as a
+// row of the metadata store (tiered_blob_store.h). A blob becomes visible only when Commit returns, whole:
 // no reader ever sees a partial blob.
 //
 // Thread safety: BlobStore and BlobReader are safe for concurrent use (ReadAt
@@ -16,6 +17,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "storage/metadata_store.h"
 
 namespace ck::storage {
 
@@ -32,6 +34,15 @@ class BlobWriter {
   virtual Result<std::string> Commit() = 0;
   // Discards what was written. Idempotent; no-op after Commit.
   virtual void Abort() = 0;
+  // Commit for a caller about to apply a metadata batch that names the blob:
+  // a store that keeps this blob in the metadata store adds its row to
+  // `batch` instead of writing it now, so the blob exists once, and only if,
+  // the batch is applied (one transaction instead of two). Other stores
+  // commit as Commit does and leave the batch alone.
+  virtual Result<std::string> CommitInto(WriteBatch& batch) {
+    (void)batch;
+    return Commit();
+  }
 };
 
 class BlobReader {
@@ -63,6 +74,16 @@ class BlobStore {
   virtual Result<std::unique_ptr<BlobReader>> Open(std::string_view id) = 0;
   // NotFound when the blob does not exist.
   virtual Status Delete(std::string_view id) = 0;
+  // For a caller about to apply a metadata batch that drops the last
+  // reference to the blob: true when the store keeps this blob in the
+  // metadata store and added its deletion to `batch` (the blob is gone once
+  // the batch is applied; the caller must not Delete it too); false when the
+  // caller must Delete it after applying the batch.
+  virtual bool DeleteInto(WriteBatch& batch, std::string_view id) {
+    (void)batch;
+    (void)id;
+    return false;
+  }
   // Calls fn for every committed blob, in no particular order. For garbage
   // collection: blobs no metadata record references (and older than the
   // longest write, to spare blobs whose record is being committed) are orphans.
@@ -77,8 +98,12 @@ class BlobStore {
   virtual std::string Describe() const = 0;
 };
 
-// Whether id has the form BlobStore ids have (32 lowercase hex characters).
+// Whether id has the form BlobStore ids have (either form above).
 bool IsValidBlobId(std::string_view id);
+// Whether id is 32 lowercase hex digits (the form file and memory blobs have).
+bool IsHexBlobId(std::string_view id);
+// Whether id has the small-blob form ("s" and 31 lowercase hex digits).
+bool IsSmallBlobId(std::string_view id);
 // A fresh random id.
 std::string NewBlobId();
 

@@ -291,7 +291,7 @@ class FsBlobStore final : public BlobStore {
   }
 
   Result<std::unique_ptr<BlobReader>> Open(std::string_view id) override {
-    if (!IsValidBlobId(id)) return InvalidArgument("malformed blob id");
+    if (!IsHexBlobId(id)) return InvalidArgument("malformed blob id");
     uint64_t generation = 0;
     if (auto blob = fds_.Find(id, &generation)) return std::unique_ptr<BlobReader>(std::make_unique<FsBlobReader>(blob));
     std::string path = PathOf(id);
@@ -312,7 +312,7 @@ class FsBlobStore final : public BlobStore {
   }
 
   Status Delete(std::string_view id) override {
-    if (!IsValidBlobId(id)) return InvalidArgument("malformed blob id");
+    if (!IsHexBlobId(id)) return InvalidArgument("malformed blob id");
     std::string path = PathOf(id);
     int rc = ::unlink(path.c_str());
     int err = errno;
@@ -330,7 +330,7 @@ class FsBlobStore final : public BlobStore {
     for (std::filesystem::directory_iterator it(root_, ec), end; !ec && it != end;
          it.increment(ec)) {
       std::string name = it->path().filename().string();
-      if (name.size() == 2 && IsValidBlobId(name + std::string(30, '0'))) shards.push_back(name);
+      if (name.size() == 2 && IsHexBlobId(name + std::string(30, '0'))) shards.push_back(name);
     }
     if (ec) return Internal("list " + root_ + ": " + ec.message());
     for (const std::string& shard : shards) {
@@ -339,7 +339,7 @@ class FsBlobStore final : public BlobStore {
       for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
            it.increment(ec)) {
         std::string name = it->path().filename().string();
-        if (!IsValidBlobId(name) || name.compare(0, 2, shard) != 0) continue;
+        if (!IsHexBlobId(name) || name.compare(0, 2, shard) != 0) continue;
         struct stat st;
         if (::stat((dir + "/" + name).c_str(), &st) != 0) continue;  // deleted meanwhile
         infos.push_back(BlobInfo{name, static_cast<uint64_t>(st.st_size),

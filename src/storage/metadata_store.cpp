@@ -25,6 +25,12 @@ void WriteBatch::ExpectValue(std::string table, std::string key, std::string val
       Op{OpKind::kExpectValue, std::move(table), std::move(key), std::move(value)});
 }
 
+void WriteBatch::Append(const WriteBatch& other) {
+  preconditions_.insert(preconditions_.end(), other.preconditions_.begin(), other.preconditions_.end());
+  mutations_.insert(mutations_.end(), other.mutations_.begin(), other.mutations_.end());
+  byte_size_ += other.byte_size_;
+}
+
 void WriteBatch::Clear() {
   preconditions_.clear();
   mutations_.clear();

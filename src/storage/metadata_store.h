@@ -51,6 +51,8 @@ class WriteBatch {
   void ExpectAbsent(std::string table, std::string key);
   // Precondition: the key exists and its value is exactly these bytes.
   void ExpectValue(std::string table, std::string key, std::string value);
+  // Adds other's preconditions and mutations after this batch's own.
+  void Append(const WriteBatch& other);
 
   const std::vector<Op>& preconditions() const { return preconditions_; }
   const std::vector<Op>& mutations() const { return mutations_; }

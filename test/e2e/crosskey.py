@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,38 @@ from botocore.config import Config
 
 BIN = os.environ.get("CROSSKEY_BIN") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "src", "exe", "crosskey")
+
+def small_blob_rows(data_dir):
+    """Small blobs of a data directory (serve --small-blob-bytes): rows of
+    metadata.db's table blob.small, id ("s" + 31 hex) -> the stored bytes
+    (the row's value after its 8-byte time)."""
+    con = sqlite3.connect("file:%s?mode=ro" % os.path.join(data_dir, "metadata.db"), uri=True)
+    try:
+        rows = con.execute("SELECT k, v FROM kv WHERE tbl = 'blob.small'").fetchall()
+    finally:
+        con.close()
+    return {bytes(k).decode(): bytes(v)[8:] for k, v in rows}
+
+
+def blob_files(data_dir):
+    """Committed blob files of a data directory: id -> path (blobs/<2 hex>/<id>)."""
+    root = os.path.join(data_dir, "blobs")
+    out = {}
+    for shard in os.listdir(root):
+        if len(shard) == 2:
+            for name in os.listdir(os.path.join(root, shard)):
+                out[name] = os.path.join(root, shard, name)
+    return out
+
+
+def stored_blobs(data_dir):
+    """Every committed blob of a data directory, in either tier: id -> bytes."""
+    out = small_blob_rows(data_dir)
+    for blob_id, path in blob_files(data_dir).items():
+        with open(path, "rb") as f:
+            out[blob_id] = f.read()
+    return out
+
 
 ACCOUNT1 = "111111111111"
 ACCOUNT2 = "222222222222"

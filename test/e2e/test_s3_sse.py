@@ -12,7 +12,7 @@ import unittest
 
 import botocore.exceptions
 
-from crosskey import ACCOUNT1, REGION, Server, error_of
+from crosskey import ACCOUNT1, REGION, Server, blob_files, error_of, stored_blobs
 from sse_world import ErrorAssertions, World, assume_role, client_for, doc, events, key_arn, sse_c_key, with_context
 
 SEG = 64 * 1024
@@ -280,12 +280,13 @@ class SseTest(ErrorAssertions, unittest.TestCase):
 
     # --- Algorithms and the at-rest format ---
 
-    def blob_files(self):
-        return [p for p in glob.glob(os.path.join(self.server.data_dir, "blobs", "**", "*"), recursive=True)
-                if os.path.isfile(p)]
+    def blobs(self):
+        """id -> stored bytes, files and small-blob rows alike."""
+        return stored_blobs(self.server.data_dir)
 
     def new_blob(self, before):
-        new = sorted(set(self.blob_files()) - before)
+        """The id of the one blob stored since `before` (a blobs() result)."""
+        new = sorted(set(self.blobs()) - set(before))
         self.assertEqual(len(new), 1, new)
         return new[0]
 
@@ -299,13 +300,24 @@ class SseTest(ErrorAssertions, unittest.TestCase):
                  ("dsse", {"ServerSideEncryption": "aws:kms:dsse", "SSEKMSKeyId": self.w.k1}, 32),
                  ("c", {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": base64.b64decode(ckey)}, 16)]
         for name, kw, per_segment in cases:
-            before = set(self.blob_files())
+            before = self.blobs()
             put = self.s3.put_object(Bucket=b, Key=name, Body=body, **kw)
-            path = self.new_blob(before)
-            self.assertEqual(os.path.getsize(path), len(body) + 4 * per_segment, name)
-            with open(path, "rb") as f:
-                stored = f.read()
+            blob = self.new_blob(before)
+            self.assertIn(blob, blob_files(self.server.data_dir), "a 4-segment body is a file")
+            stored = self.blobs()[blob]
+            self.assertEqual(len(stored), len(body) + 4 * per_segment, name)
             self.assertNotIn(body[:64], stored, name)  # not plaintext at rest
+            # A small body is a row of the metadata database, sealed the same way.
+            small = body[:3000]
+            before = self.blobs()
+            self.s3.put_object(Bucket=b, Key=name + "-small", Body=small, **kw)
+            row = self.new_blob(before)
+            self.assertTrue(row.startswith("s"), row)
+            self.assertNotIn(row, blob_files(self.server.data_dir))
+            self.assertEqual(len(self.blobs()[row]), len(small) + per_segment, name)
+            self.assertNotIn(small[:64], self.blobs()[row], name)
+            self.assertEqual(self.s3.get_object(Bucket=b, Key=name + "-small", **{
+                k: v for k, v in kw.items() if k.startswith("SSECustomer")})["Body"].read(), small)
             # S3: SSE-S3 ETags are the MD5; SSE-KMS, DSSE and SSE-C ETags are not.
             self.assertEqual(put["ETag"] == '"%s"' % md5, name == "s3", name)
             get_kw = {k: v for k, v in kw.items() if k.startswith("SSECustomer")}
@@ -399,9 +411,9 @@ class SseTest(ErrorAssertions, unittest.TestCase):
         body = os.urandom(4 * SEG)
         for algo, kw in (("s3", {"ServerSideEncryption": "AES256"}),
                          ("kms", {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self.w.k1})):
-            before = set(self.blob_files())
+            before = self.blobs()
             self.s3.put_object(Bucket=b, Key=algo, Body=body, **kw)
-            path = self.new_blob(before)
+            path = blob_files(self.server.data_dir)[self.new_blob(before)]
             with open(path, "r+b") as f:  # flip one bit in segment 2
                 f.seek(2 * (SEG + 16) + 1000)
                 byte = f.read(1)
@@ -426,11 +438,9 @@ class SseTest(ErrorAssertions, unittest.TestCase):
     def test_copy_onto_itself_with_new_key_re_encrypts(self):
         b = self.bucket("recrypt")
         old = self.kms.create_key()["KeyMetadata"]["Arn"]
-        before = set(self.blob_files())
+        before = self.blobs()
         self.s3.put_object(Bucket=b, Key="o", Body=b"payload" * 1000, ServerSideEncryption="aws:kms", SSEKMSKeyId=old)
-        first = self.new_blob(before)
-        with open(first, "rb") as f:
-            first_bytes = f.read()
+        first_bytes = self.blobs()[self.new_blob(before)]
         r = self.server.aws_json("s3api", "copy-object", "--bucket", b, "--key", "o", "--copy-source", "%s/o" % b,
                                  "--server-side-encryption", "aws:kms", "--ssekms-key-id", self.w.k1)
         self.assertEqual(r["SSEKMSKeyId"], self.w.k1)
@@ -439,8 +449,8 @@ class SseTest(ErrorAssertions, unittest.TestCase):
         # The object no longer depends on the old key.
         self.kms.disable_key(KeyId=old)
         self.assertEqual(self.s3.get_object(Bucket=b, Key="o")["Body"].read(), b"payload" * 1000)
-        current = [p for p in self.blob_files() if p not in before]
-        self.assertTrue(all(open(p, "rb").read() != first_bytes for p in current))
+        current = [data for blob, data in self.blobs().items() if blob not in before]
+        self.assertTrue(current and all(data != first_bytes for data in current))
         # Copied onto itself without SSE headers, an SSE-KMS object takes the bucket's default (SSE-S3):
         # a change, so allowed (recorded on AWS); once SSE-S3, the same copy changes nothing and is illegal.
         r = self.s3.copy_object(Bucket=b, Key="o", CopySource={"Bucket": b, "Key": "o"})

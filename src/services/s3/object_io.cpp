@@ -35,7 +35,7 @@ Status ObjectWriter::Append(std::string_view data) {
   return blob_->Append(data);
 }
 
-Result<WrittenSegment> ObjectWriter::Commit() {
+Result<WrittenSegment> ObjectWriter::Commit(bool staged) {
   if (done_) return Internal("object writer already finished");
   if (sealer_) CK_RETURN_IF_ERROR(sealer_->Finish(*blob_));
   WrittenSegment out;
@@ -45,7 +45,11 @@ Result<WrittenSegment> ObjectWriter::Commit() {
     out.segment.checksum = Base64Encode(out.checksum_raw);
   }
   if (crc64_) out.segment.crc64nvme = crc64_->FinalBase64();
-  CK_ASSIGN_OR_RETURN(out.segment.blob, blob_->Commit());
+  if (staged) {
+    CK_ASSIGN_OR_RETURN(out.segment.blob, blob_->CommitInto(out.blob_rows));
+  } else {
+    CK_ASSIGN_OR_RETURN(out.segment.blob, blob_->Commit());
+  }
   done_ = true;
   out.segment.size = size_;
   out.segment.md5_hex = HexEncode(out.md5_raw);

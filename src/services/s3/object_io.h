@@ -53,6 +53,10 @@ struct WrittenSegment {
   Segment segment;           // blob id, size, md5 hex, checksum
   std::string md5_raw;       // 16 bytes
   std::string checksum_raw;  // raw digest of the requested algorithm, if any
+  // Commit(staged = true) of a blob the store keeps as a metadata row: the
+  // row, to apply in the same batch as the record naming the blob (until
+  // then the blob does not exist). Empty when the blob was committed at once.
+  storage::WriteBatch blob_rows;
 };
 
 class ObjectWriter {
@@ -68,7 +72,9 @@ class ObjectWriter {
   Status Append(std::string_view data);
   uint64_t size() const { return size_; }
   // Commits the blob (durable once this returns) and returns its digests.
-  Result<WrittenSegment> Commit();
+  // staged: the blob store may leave the blob's row in
+  // WrittenSegment::blob_rows instead (BlobWriter::CommitInto).
+  Result<WrittenSegment> Commit(bool staged = false);
   void Abort();
 
  private:

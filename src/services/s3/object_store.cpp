@@ -261,10 +261,13 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
     batch.ExpectAbsent(kObjectsTable, okey);
   rec.seq = NextSeq();
   rec.version_id = b.versioning_enabled() ? NewVersionId(rec.seq) : "null";
+  if (cond.blob_rows) batch.Append(*cond.blob_rows);
   if (!b.versioned()) {
     if (cur) {
       versions_.Delete(batch, VersionKey(b.name, rec.key, cur->rec.seq));
-      *released = cur->rec.segments;
+      // Blobs kept as metadata rows go in this batch; the rest after it.
+      for (const auto& seg : cur->rec.segments)
+        if (seg.blob.empty() || !blobs_.DeleteInto(batch, seg.blob)) released->push_back(seg);
     }
   } else if (!b.versioning_enabled()) {
     // Suspended: the null version is replaced wherever it sits in the key's history.

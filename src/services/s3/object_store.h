@@ -54,6 +54,8 @@ struct CommitConditions {
   // CompleteMultipartUpload: the upload and these part records go in the same batch.
   const OpenUpload* completes = nullptr;
   const std::vector<PartRecord>* parts = nullptr;
+  // Rows of staged blobs the record names (WrittenSegment::blob_rows).
+  const storage::WriteBatch* blob_rows = nullptr;
 };
 
 // Where a listing scan resumes, in the scanned table's order. Opaque to operations.

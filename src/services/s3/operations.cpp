@@ -94,10 +94,11 @@ class UploadSink final : public http::BodySink {
       return errors::IncompleteBody(
           "You did not provide the number of bytes specified by the Content-Length HTTP header.");
     }
-    CK_ASSIGN_OR_RETURN(auto w, writer.Commit());
+    CK_ASSIGN_OR_RETURN(auto w, writer.Commit(upload_.staged));
     auto out = upload_.commit(w);
     if (!out.ok()) {
-      s_.store().Release({w.segment});
+      // A staged row went nowhere: the blob never existed.
+      if (w.blob_rows.empty()) s_.store().Release({w.segment});
       return out.status();
     }
     return Encode(*c_, *out);

@@ -77,6 +77,9 @@ template <class Out>
 struct Upload {
   std::unique_ptr<ObjectWriter> writer;
   std::function<Result<Out>(WrittenSegment&)> commit;
+  // The writer commits staged (WrittenSegment::blob_rows), and `commit` puts
+  // those rows in the batch of its record (CommitConditions::blob_rows).
+  bool staged = false;
 };
 
 // --- Access (access.cpp) ---

@@ -392,10 +392,12 @@ Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::Pu
   Upload<api_s3::PutObjectOutput> upload;
   CK_ASSIGN_OR_RETURN(upload.writer, s.store().NewWriter(alg, sse.keys));
   S3Service* sp = &s;
+  upload.staged = true;
   upload.commit = [sp, &c, b, rec, alg, cond](WrittenSegment& w) mutable -> Result<api_s3::PutObjectOutput> {
     CK_RETURN_IF_ERROR(VerifyDigests(c, w));
     SetData(&rec, w, alg, NowMillis(*sp));
     ApplyDefaultRetention(*b, rec.mtime, &rec.lock);
+    cond.blob_rows = &w.blob_rows;
     CK_RETURN_IF_ERROR(sp->store().Commit(*b, rec, cond));
     auto out = PutOutput(rec);
     out.expiration = ExpirationOf(*b, rec);
