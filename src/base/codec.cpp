@@ -147,7 +147,7 @@ constexpr char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<ch
 
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = AsciiLower(c);
+  LowerInPlace(out);
   return out;
 }
 

@@ -38,6 +38,19 @@ void ServiceModel::BuildRestIndex() {
 
 namespace {
 
+// Compares a rest-index entry with a method name, in both argument orders
+// (what equal_range over the method-sorted index needs).
+struct ByMethod {
+  template <class Candidate>
+  bool operator()(const Candidate& c, std::string_view method) const {
+    return c.op->http_method < method;
+  }
+  template <class Candidate>
+  bool operator()(std::string_view method, const Candidate& c) const {
+    return method < c.op->http_method;
+  }
+};
+
 // Matches `raw_path` (percent-encoded, leading '/') against the template.
 bool MatchPath(const std::vector<UriSegment>& tmpl, std::string_view raw_path,
                std::map<std::string, std::string>* labels) {
@@ -89,15 +102,7 @@ std::optional<RestMatch> ServiceModel::MatchRestOperation(std::string_view metho
   const RestCandidate* best = nullptr;
   RestMatch best_match;
   size_t best_score = 0;
-  auto by_method = std::equal_range(
-      rest_index_.begin(), rest_index_.end(), method,
-      [](const auto& a, const auto& b) {
-        auto method_of = [](const auto& x) -> std::string_view {
-          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, RestCandidate>) return x.op->http_method;
-          else return x;
-        };
-        return method_of(a) < method_of(b);
-      });
+  auto by_method = std::equal_range(rest_index_.begin(), rest_index_.end(), method, ByMethod{});
   for (auto it = by_method.first; it != by_method.second; ++it) {
     const RestCandidate& c = *it;
     bool eligible = true;
