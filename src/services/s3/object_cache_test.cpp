@@ -189,5 +189,54 @@ TEST_F(ObjectStoreCacheTest, ANewStoreOverTheSameDataStartsCold) {
   EXPECT_EQ((*cur)->etag, "one");
 }
 
+// An overwrite starts from the row the key's last commit left instead of
+// reading it. When the row changed behind that hint, the overwrite still
+// lands on the real current row: the stale hint only costs an attempt.
+TEST_F(ObjectStoreCacheTest, OverwriteFromAStaleLastCommittedRowStillReplacesTheRealOne) {
+  BucketRecord b = Bucket("");
+  auto seg = [&](const std::string& data) {
+    auto w = blobs_->NewWriter();
+    EXPECT_TRUE((*w)->Append(data).ok());
+    auto id = (*w)->Commit();
+    EXPECT_TRUE(id.ok());
+    Segment s;
+    s.blob = *id;
+    s.size = data.size();
+    return s;
+  };
+  ObjectRecord first;
+  first.key = "k";
+  first.etag = "first";
+  first.segments = {seg("one")};
+  ASSERT_TRUE(store_.Commit(b, first).ok());  // remembered as the key's row
+
+  // Another writer's row replaces it behind the store's back.
+  ObjectRecord other = first;
+  other.etag = "other";
+  other.seq = first.seq + 100;
+  other.segments = {seg("two")};
+  std::string okey;
+  {
+    auto rows = meta_->Scan(kObjectsTable, {});
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    okey = (*rows)[0].key;
+  }
+  storage::WriteBatch sneak;
+  sneak.Put(kObjectsTable, okey, RecordTable<ObjectRecord>::Encode(other));
+  ASSERT_TRUE(meta_->Apply(sneak).ok());
+
+  ObjectRecord third;
+  third.key = "k";
+  third.etag = "third";
+  third.segments = {seg("three")};
+  ASSERT_TRUE(store_.Commit(b, third).ok());
+  EXPECT_EQ(CurrentEtag(), "third");
+  // The blob released is the one the real row named, not the hint's.
+  EXPECT_EQ(blobs_->Open(other.segments[0].blob).status().code(), Code::kNotFound);
+  EXPECT_TRUE(blobs_->Open(first.segments[0].blob).ok());
+  EXPECT_TRUE(blobs_->Open(third.segments[0].blob).ok());
+}
+
 }  // namespace
 }  // namespace ck::services::s3

@@ -243,9 +243,15 @@ Result<ObjectRecord> ObjectStore::Version(const BucketRecord& b, const std::stri
 }
 
 Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const CommitConditions& cond,
-                              std::vector<Segment>* released) {
+                              std::vector<Segment>* released, bool use_hint) {
   const std::string okey = ObjectKey(b.name, rec.key);
-  CK_ASSIGN_OR_RETURN(auto cur, Load(objects_, okey));
+  const bool unconditional =
+      !cond.if_none_match_star && cond.if_match.empty() && !cond.key_seq && !cond.completes;
+  LastCommitted::Row cur = use_hint && unconditional ? last_committed_.Find(okey) : nullptr;
+  if (!cur) {
+    CK_ASSIGN_OR_RETURN(auto loaded, Load(objects_, okey));
+    if (loaded) cur = std::make_shared<const Stored<ObjectRecord>>(std::move(*loaded));
+  }
   if (cond.if_none_match_star && cur) return errors::FailedCondition("If-None-Match");
   if (!cond.if_match.empty()) {
     if (!cur) return errors::MissingKey(rec.key);
@@ -279,11 +285,13 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
       released->insert(released->end(), old.segments.begin(), old.segments.end());
     }
   }
+  // One encoding for both rows (and the hint).
+  std::string raw = RecordTable<ObjectRecord>::Encode(rec);
   if (rec.delete_marker)
     objects_.Delete(batch, okey);
   else
-    objects_.Put(batch, okey, rec);
-  versions_.Put(batch, VersionKey(b.name, rec.key, rec.seq), rec);
+    batch.Put(kObjectsTable, okey, raw);
+  batch.Put(kVersionsTable, VersionKey(b.name, rec.key, rec.seq), raw);
   if (cond.completes) {
     batch.ExpectValue(kUploadsTable, cond.completes->row_key, cond.completes->raw);
     uploads_.Delete(batch, cond.completes->row_key);
@@ -291,14 +299,37 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
       for (const auto& p : *cond.parts) parts_.Delete(batch, PartKey(cond.completes->rec.upload_id, p.number));
   }
   Status st = meta_.Apply(batch);
-  objects_cache_.Invalidate(okey);
+  Invalidate(okey);
+  if (st.ok() && !rec.delete_marker)
+    last_committed_.Remember(okey, std::make_shared<const Stored<ObjectRecord>>(
+                                       Stored<ObjectRecord>{okey, std::move(raw), rec}));
   return st;
+}
+
+ObjectStore::LastCommitted::Row ObjectStore::LastCommitted::Find(const std::string& okey) {
+  Shard& s = ShardOf(okey);
+  std::lock_guard lock(s.mu);
+  auto it = s.rows.find(okey);
+  return it == s.rows.end() ? nullptr : it->second;
+}
+
+void ObjectStore::LastCommitted::Remember(const std::string& okey, Row row) {
+  Shard& s = ShardOf(okey);
+  std::lock_guard lock(s.mu);
+  if (s.rows.size() >= kMaxPerShard && !s.rows.count(okey)) s.rows.clear();
+  s.rows.insert_or_assign(okey, std::move(row));
+}
+
+void ObjectStore::LastCommitted::Forget(const std::string& okey) {
+  Shard& s = ShardOf(okey);
+  std::lock_guard lock(s.mu);
+  s.rows.erase(okey);
 }
 
 Status ObjectStore::Commit(const BucketRecord& b, ObjectRecord& rec, const CommitConditions& cond) {
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
     std::vector<Segment> released;
-    Status st = TryCommit(b, rec, cond, &released);
+    Status st = TryCommit(b, rec, cond, &released, /*use_hint=*/attempt == 0);
     if (storage::IsPreconditionFailure(st) && st.aws_code().empty()) {
       if (cond.completes) {
         CK_ASSIGN_OR_RETURN(auto still, meta_.Get(kUploadsTable, cond.completes->row_key));
@@ -350,7 +381,7 @@ Status ObjectStore::UpdateVersionIf(const BucketRecord& b, const std::string& ke
       objects_.Put(batch, okey, row->rec);
     }
     Status st = meta_.Apply(batch);
-    objects_cache_.Invalidate(okey);
+    Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
     if (out) *out = row->rec;
@@ -369,7 +400,7 @@ Status ObjectStore::DeleteUnversioned(const BucketRecord& b, const std::string& 
     objects_.Delete(batch, okey);
     versions_.Delete(batch, VersionKey(b.name, key, cur->rec.seq));
     Status st = meta_.Apply(batch);
-    objects_cache_.Invalidate(okey);
+    Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
     Release(cur->rec.segments);
@@ -411,7 +442,7 @@ Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(
         objects_.Delete(batch, okey);
     }
     Status st = meta_.Apply(batch);
-    objects_cache_.Invalidate(okey);
+    Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
     Release(row->rec.segments);

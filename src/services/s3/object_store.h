@@ -16,10 +16,13 @@
 // Thread safety: safe for concurrent use (the stores and the cache are).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -186,8 +189,36 @@ class ObjectStore {
   Result<std::vector<ListedRow>> Scan(const std::string& table, const std::string& bucket, const std::string& prefix,
                                       const ListFrom& from, size_t limit, bool versions, bool uploads);
   // One attempt of Commit: the batch for `rec` over the key's current state.
+  // use_hint: start from the row the key's last commit left (LastCommitted).
   Status TryCommit(const BucketRecord& b, ObjectRecord& rec, const CommitConditions& cond,
-                   std::vector<Segment>* released);
+                   std::vector<Segment>* released, bool use_hint);
+  // After any write of a key's current row: the cache and the hint forget it.
+  void Invalidate(const std::string& okey) {
+    objects_cache_.Invalidate(okey);
+    last_committed_.Forget(okey);
+  }
+
+  // The current row each recent commit of a key left (its bytes and record),
+  // so the next unconditional commit of the key (an overwrite) starts from it
+  // instead of reading the store. That commit's batch expects exactly these
+  // bytes, so a stale entry costs one failed attempt, after which the commit
+  // reads the store. Bounded: a shard is cleared when full.
+  class LastCommitted {
+   public:
+    using Row = std::shared_ptr<const Stored<ObjectRecord>>;
+    Row Find(const std::string& okey);
+    void Remember(const std::string& okey, Row row);
+    void Forget(const std::string& okey);
+
+   private:
+    static constexpr size_t kShards = 16, kMaxPerShard = 64;
+    struct Shard {
+      std::mutex mu;
+      std::unordered_map<std::string, Row> rows;
+    };
+    Shard& ShardOf(const std::string& okey) { return shards_[std::hash<std::string>{}(okey) % kShards]; }
+    std::array<Shard, kShards> shards_;
+  };
   Status RemoveUploads(const std::string& bucket);
 
   storage::MetadataStore& meta_;
@@ -198,6 +229,7 @@ class ObjectStore {
   RecordTable<PartRecord> parts_;
   BucketCache cache_;
   ObjectCache objects_cache_;  // current rows by row key; every write of one invalidates it
+  LastCommitted last_committed_;
 };
 
 }  // namespace ck::services::s3
