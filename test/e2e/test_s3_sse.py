@@ -435,6 +435,25 @@ class SseTest(ErrorAssertions, unittest.TestCase):
             got = self.s3.get_object(Bucket=b, Key=algo, Range="bytes=0-%d" % (SEG - 1))["Body"].read()
             self.assertEqual(got, body[:SEG])
 
+    def test_content_md5_is_checked_on_objects_whose_etag_is_not_the_md5(self):
+        # Without Content-MD5 an SSE-KMS PutObject does not compute the body's MD5 (its ETag is opaque);
+        # with one, the MD5 is computed and checked as for any object.
+        b = self.bucket("kmsmd5", key=self.w.k1)
+        body = os.urandom(100 * 1024)
+        good = base64.b64encode(hashlib.md5(body).digest()).decode()
+        bad = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+        put = self.s3.put_object(Bucket=b, Key="ok", Body=body, ContentMD5=good)
+        self.assertEqual(put["ServerSideEncryption"], "aws:kms")
+        self.assertNotEqual(put["ETag"], '"%s"' % hashlib.md5(body).hexdigest())
+        self.assertError(self.s3.put_object, "BadDigest",
+                         "The Content-MD5 you specified did not match what we received.", status=400,
+                         Bucket=b, Key="bad", Body=body, ContentMD5=bad)
+        self.assertError(self.s3.head_object, "404", status=404, Bucket=b, Key="bad")
+        plain = self.s3.put_object(Bucket=b, Key="plain", Body=body)
+        self.assertRegex(plain["ETag"], r'^"[0-9a-f]{32}"$')
+        self.assertNotEqual(plain["ETag"], put["ETag"])
+        self.assertEqual(self.s3.get_object(Bucket=b, Key="plain")["Body"].read(), body)
+
     def test_copy_onto_itself_with_new_key_re_encrypts(self):
         b = self.bucket("recrypt")
         old = self.kms.create_key()["KeyMetadata"]["Arn"]

@@ -9,8 +9,10 @@ namespace ck::services::s3 {
 
 Result<std::unique_ptr<ObjectWriter>> ObjectWriter::Create(storage::BlobStore& blobs,
                                                            std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                           std::unique_ptr<SegmentSealer> sealer, bool crc64nvme) {
+                                                           std::unique_ptr<SegmentSealer> sealer, bool crc64nvme,
+                                                           bool md5) {
   std::unique_ptr<ObjectWriter> w(new ObjectWriter());
+  if (md5) w->md5_.emplace(crypto::DigestAlgorithm::kMd5);
   CK_ASSIGN_OR_RETURN(w->blob_, blobs.NewWriter());
   w->sealer_ = std::move(sealer);
   if (checksum) w->checksum_.emplace(*checksum);
@@ -27,7 +29,7 @@ void ObjectWriter::Abort() {
 
 Status ObjectWriter::Append(std::string_view data) {
   if (done_) return Internal("object writer already finished");
-  md5_.Update(data);
+  if (md5_) md5_->Update(data);
   if (checksum_) checksum_->Update(data);
   if (crc64_) crc64_->Update(data);
   size_ += data.size();
@@ -39,7 +41,7 @@ Result<WrittenSegment> ObjectWriter::Commit(bool staged) {
   if (done_) return Internal("object writer already finished");
   if (sealer_) CK_RETURN_IF_ERROR(sealer_->Finish(*blob_));
   WrittenSegment out;
-  out.md5_raw = md5_.Final();
+  if (md5_) out.md5_raw = md5_->Final();
   if (checksum_) {
     out.checksum_raw = checksum_->FinalRaw();
     out.segment.checksum = Base64Encode(out.checksum_raw);
@@ -52,7 +54,7 @@ Result<WrittenSegment> ObjectWriter::Commit(bool staged) {
   }
   done_ = true;
   out.segment.size = size_;
-  out.segment.md5_hex = HexEncode(out.md5_raw);
+  if (md5_) out.segment.md5_hex = HexEncode(out.md5_raw);
   if (sealer_) out.segment.sealing = sealer_->Parameters();
   return out;
 }

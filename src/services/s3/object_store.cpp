@@ -583,8 +583,8 @@ Status ObjectStore::AbortUpload(const OpenUpload& u) {
 // --- Blobs ---
 
 Result<std::unique_ptr<ObjectWriter>> ObjectStore::NewWriter(std::optional<crypto::ChecksumAlgorithm> checksum,
-                                                             ObjectKeysPtr keys, bool crc64nvme) {
-  return ObjectWriter::Create(blobs_, checksum, MakeSealer(std::move(keys)), crc64nvme);
+                                                             ObjectKeysPtr keys, bool crc64nvme, bool md5) {
+  return ObjectWriter::Create(blobs_, checksum, MakeSealer(std::move(keys)), crc64nvme, md5);
 }
 
 Result<std::unique_ptr<ObjectReader>> ObjectStore::NewReader(const ObjectRecord& rec, ObjectKeysPtr keys,

@@ -168,7 +168,7 @@ class ObjectStore {
   // A writer sealing with `keys` (null: stored as is), computing `checksum`
   // (and with `crc64nvme` a CRC64NVME, ObjectWriter::Create) on the way.
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::optional<crypto::ChecksumAlgorithm> checksum, ObjectKeysPtr keys,
-                                                  bool crc64nvme = false);
+                                                  bool crc64nvme = false, bool md5 = true);
   // Plaintext [start, end) of `rec`, its first blob opened (missing data fails now).
   Result<std::unique_ptr<ObjectReader>> NewReader(const ObjectRecord& rec, ObjectKeysPtr keys, uint64_t start,
                                                   uint64_t end);

@@ -390,7 +390,10 @@ Result<Upload<api_s3::PutObjectOutput>> PutObject(S3Service& s, const api_s3::Pu
   CK_ASSIGN_OR_RETURN(auto sse, PrepareSseWrite(s, c, *b, in.key, SseMembersOf(in)));
   rec.encryption = sse.stored;
   Upload<api_s3::PutObjectOutput> upload;
-  CK_ASSIGN_OR_RETURN(upload.writer, s.store().NewWriter(alg, sse.keys));
+  // The ETag of an SSE-KMS, DSSE or SSE-C object is not its MD5: without a
+  // Content-MD5 to check, the MD5 is not computed.
+  const bool md5 = !EtagIsNotMd5(rec.encryption) || c.RawHeader("content-md5").has_value();
+  CK_ASSIGN_OR_RETURN(upload.writer, s.store().NewWriter(alg, sse.keys, /*crc64nvme=*/false, md5));
   S3Service* sp = &s;
   upload.staged = true;
   upload.commit = [sp, &c, b, rec, alg, cond](WrittenSegment& w) mutable -> Result<api_s3::PutObjectOutput> {
