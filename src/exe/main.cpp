@@ -59,7 +59,7 @@ void AddServeCommand(CLI::App& app, ck::server::ServeOptions& o) {
                    "trace (adds routing and auth decisions), debug (adds error messages), info, warn, error, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-  serve->add_option("--threads", o.threads, "Worker threads (0: one per core)")->capture_default_str();
+  serve->add_option("--threads", o.threads, "Worker threads, each serving its share of the connections (0: two per core, at least 4)")->capture_default_str();
   serve->add_option("--max-header-bytes", o.max_header_bytes,
                     "Largest request line + headers; larger gets 400 RequestHeaderSectionTooLarge")
       ->capture_default_str()

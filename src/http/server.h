@@ -43,7 +43,7 @@ namespace ck::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 4566;          // 0 picks a free port (see bound_port())
-  unsigned threads = 0;          // 0 = one per core
+  unsigned threads = 0;          // 0 = two per core, at least 4 (Server::Impl::Threads)
   size_t header_limit = 16 * 1024;   // bytes of request line + headers
   std::chrono::seconds idle_timeout{60};   // no bytes from the client for this long closes it
   size_t max_connections = 4096;
