@@ -271,9 +271,7 @@ Status ObjectStore::TryCommit(const BucketRecord& b, ObjectRecord& rec, const Co
   if (!b.versioned()) {
     if (cur) {
       versions_.Delete(batch, VersionKey(b.name, rec.key, cur->rec.seq));
-      // Blobs kept as metadata rows go in this batch; the rest after it.
-      for (const auto& seg : cur->rec.segments)
-        if (seg.blob.empty() || !blobs_.DeleteInto(batch, seg.blob)) released->push_back(seg);
+      *released = DropBlobsIn(batch, cur->rec.segments);
     }
   } else if (!b.versioning_enabled()) {
     // Suspended: the null version is replaced wherever it sits in the key's history.
@@ -399,11 +397,12 @@ Status ObjectStore::DeleteUnversioned(const BucketRecord& b, const std::string& 
     batch.ExpectValue(kObjectsTable, okey, cur->raw);
     objects_.Delete(batch, okey);
     versions_.Delete(batch, VersionKey(b.name, key, cur->rec.seq));
+    std::vector<Segment> after = DropBlobsIn(batch, cur->rec.segments);
     Status st = meta_.Apply(batch);
     Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
-    Release(cur->rec.segments);
+    Release(after);
     return Status::Ok();
   }
   return errors::Conflict();
@@ -441,11 +440,12 @@ Result<std::optional<ObjectRecord>> ObjectStore::DeleteVersion(
       else
         objects_.Delete(batch, okey);
     }
+    std::vector<Segment> after = DropBlobsIn(batch, row->rec.segments);
     Status st = meta_.Apply(batch);
     Invalidate(okey);
     if (storage::IsPreconditionFailure(st)) continue;
     CK_RETURN_IF_ERROR(st);
-    Release(row->rec.segments);
+    Release(after);
     return std::optional<ObjectRecord>(std::move(row->rec));
   }
   return errors::Conflict();
@@ -606,6 +606,13 @@ Result<WrittenSegment> ObjectStore::Copy(const ObjectRecord& src, const ObjectKe
     CK_RETURN_IF_ERROR(writer->Append(std::string_view(buf.data(), n)));
   }
   return writer->Commit();
+}
+
+std::vector<Segment> ObjectStore::DropBlobsIn(storage::WriteBatch& batch, const std::vector<Segment>& segments) {
+  std::vector<Segment> after;
+  for (const auto& seg : segments)
+    if (!seg.blob.empty() && !blobs_.DeleteInto(batch, seg.blob)) after.push_back(seg);
+  return after;
 }
 
 void ObjectStore::Release(const std::vector<Segment>& segments) {

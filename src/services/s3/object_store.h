@@ -178,6 +178,11 @@ class ObjectStore {
                               bool crc64nvme = false);
   // Deletes blobs no record points to any more (missing ones are fine).
   void Release(const std::vector<Segment>& segments);
+  // For a batch that drops the last reference to `segments`: deletes the
+  // blobs the blob store keeps as metadata rows in the batch itself
+  // (BlobStore::DeleteInto) and returns the others, to Release once the
+  // batch is applied.
+  std::vector<Segment> DropBlobsIn(storage::WriteBatch& batch, const std::vector<Segment>& segments);
 
  private:
   template <class R>
