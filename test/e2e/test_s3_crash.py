@@ -132,14 +132,18 @@ class CrashTest(unittest.TestCase):
                 futures += [pool.submit(multipart, i) for i in range(MULTIPART)]
                 futures += [pool.submit(ddb_writer, w) for w in range(WRITERS)]
                 futures += [pool.submit(secrets_writer, w) for w in range(WRITERS)]
-                # Kill once some of each kind are acknowledged: the rest are in flight.
+                # Kill once some of each kind are acknowledged and some upload is being written to a
+                # file (bodies up to 16 KiB stay in memory until their row is committed): the rest are
+                # in flight.
+                tmp_dir = os.path.join(data_dir, "blobs", "tmp")
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline:
                     with lock:
                         multis = sum(1 for k in acked_objects if k.startswith("multi-"))
                         singles = len(acked_objects) - multis
-                        if singles >= 5 and multis >= 2 and acked_parts and acked_items and acked_secrets:
-                            break
+                        ready = singles >= 5 and multis >= 2 and acked_parts and acked_items and acked_secrets
+                    if ready and os.listdir(tmp_dir):
+                        break
                     time.sleep(0.002)
                 server.proc.send_signal(signal.SIGKILL)
                 stop_writers.set()
