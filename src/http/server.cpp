@@ -86,7 +86,8 @@ struct Server::Impl {
   // One io_context per worker thread, each run by its thread alone: a
   // connection lives on one context, so its handlers never run concurrently
   // and need no strand (whose dispatch was a tenth of the CPU of a small
-  // request), and a context run by one thread takes no scheduler locks.
+  // request), and a context told it has one thread (concurrency hint 1)
+  // never wakes another thread to run a handler.
   static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(unsigned n) {
     std::vector<std::unique_ptr<asio::io_context>> out;
     for (unsigned i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
